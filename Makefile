@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 build vmlab.ko here against KDIR
+# make FLAVOR=kunit OUT=build/kunit   build a flavour in a shadow tree
+# make tools           build tools/vmlabctl (static)
+# make run             boot a guest with vmlab loaded and show it working
+# make shell           the same, then an interactive shell in the guest
+# make check           every test: both kernels, 4- and 5-level paging
+# make bench           the benchmark table
+# make checkpatch      checkpatch.pl --strict over the sources
+
+KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
+	echo /lib/modules/$$(uname -r)/build; else tests/harness/test-kernel.sh --print-dir; fi)
+FLAVOR ?= main
+OUT ?=
+W ?= 1
+
+ifeq ($(OUT),)
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) VMLAB_FLAVOR=$(FLAVOR) W=$(W) modules
+else
+modules:
+	scripts/shadow-build.sh $(OUT)
+	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) VMLAB_FLAVOR=$(FLAVOR) W=$(W) modules
+endif
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf build
+	$(MAKE) -C tools clean
+
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+tools:
+	$(MAKE) -C tools
+
+run:
+	tests/harness/run.sh
+
+shell:
+	tests/harness/run.sh --shell
+
+check:
+	tests/harness/check.sh
+
+bench:
+	tests/harness/bench.sh
+
+checkpatch:
+	scripts/checkpatch.sh
+
+.PHONY: modules clean install tools run shell check bench checkpatch
