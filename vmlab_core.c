@@ -1,2 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder, replaced by the core start/stop */
+/*
+ * vmlab_core.c - start and stop the layers in the order data flows:
+ * arena -> buddy -> slab -> mmu/vma -> fault -> swap, and back.
+ */
+#include <linux/module.h>
+#include "vmlab_core.h"
+#include "ctl/ctl.h"
+#include "buddy/buddy.h"
+
+void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->arena.size_mb = arena_mb;
+	cfg->arena.nodes = 1;
+	/* A DMA-like zone of 1/8 of the arena, at most 16 MiB as on x86. */
+	cfg->arena.dma_mb = clamp(arena_mb / 8, 1ul, 16ul);
+	/* A high zone only when there is room for one worth having. */
+	cfg->arena.high_mb = arena_mb >= 512 ? arena_mb / 4 : 0;
+}
+
+int vmlab_core_start(const struct vml_config *cfg)
+{
+	struct vml_config def;
+	int ret;
+
+	if (!cfg) {
+		vml_default_config(&def, 64);
+		cfg = &def;
+	}
+	ret = vml_arena_create(&cfg->arena);
+	if (ret)
+		return ret;
+	ret = vml_buddy_init();
+	if (ret)
+		goto out_arena;
+	return 0;
+out_arena:
+	vml_arena_destroy();
+	return ret;
+}
+
+void vmlab_core_stop(void)
+{
+	vml_buddy_exit();
+	vml_arena_destroy();
+}
+
+int vmlab_core_debugfs_init(struct dentry *root)
+{
+	int ret;
+
+	ret = vml_ctl_init(root);
+	if (ret)
+		return ret;
+	vml_arena_debugfs_init(root);
+	ret = vml_buddy_debugfs_init(root);
+	if (ret)
+		goto out_ctl;
+	return 0;
+out_ctl:
+	vml_ctl_exit();
+	return ret;
+}
+
+void vmlab_core_debugfs_exit(void)
+{
+	vml_buddy_debugfs_exit();
+	vml_ctl_exit();
+}
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("vmlab developers");
+MODULE_DESCRIPTION("vmlab: the Linux VM reimplemented on a private physical arena");

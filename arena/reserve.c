@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reserve.c - take the arena's memory from the host, and give it back.
+ *
+ * Two ways, tried in this order:
+ *  - arena_phys= names a region the host was told to leave alone
+ *    (memmap=nn$ss): it is not System RAM, so it is mapped with memremap.
+ *  - Otherwise a free, suitably aligned range is found in one of the host's
+ *    zones and taken with alloc_contig_range(), which migrates movable pages
+ *    out of the way. alloc_contig_pages() does this search in-tree but is
+ *    not exported, so the search is done here the same way.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/memremap.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/page-flags.h>
+#include <linux/sched.h>
+#include <linux/topology.h>
+#include "arena/arena.h"
+#include "arena/reserve.h"
+
+#define VML_RESERVE_ALIGN	(1ul << (VML_MAX_ORDER - 1))	/* 4 MiB */
+#define VML_RESERVE_TRIES	64
+
+/* Every page present, in @zone, and not pinned as reserved or huge. */
+static unsigned long first_unusable(struct zone *zone, unsigned long pfn,
+				    unsigned long nr)
+{
+	unsigned long i;
+	struct page *page;
+
+	for (i = pfn; i < pfn + nr; i++) {
+		if (!pfn_valid(i))
+			return i;
+		page = pfn_to_page(i);
+		if (page_zone(page) != zone || PageReserved(page) ||
+		    PageHuge(page))
+			return i;
+	}
+	return 0;
+}
+
+static int reserve_in_zone(struct zone *zone, unsigned long nr,
+			   unsigned long *base, int *tries)
+{
+	unsigned long end = zone_end_pfn(zone), pfn, bad;
+
+	pfn = ALIGN(zone->zone_start_pfn, VML_RESERVE_ALIGN);
+	while (pfn + nr <= end && *tries < VML_RESERVE_TRIES) {
+		bad = first_unusable(zone, pfn, nr);
+		if (bad) {
+			pfn = ALIGN(bad + 1, VML_RESERVE_ALIGN);
+			continue;
+		}
+		(*tries)++;
+		if (!alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+					GFP_KERNEL | __GFP_NOWARN)) {
+			*base = pfn;
+			return 0;
+		}
+		pfn += VML_RESERVE_ALIGN;
+		cond_resched();
+	}
+	return -ENOMEM;
+}
+
+static int reserve_contig(unsigned long nr, unsigned long *base, int *host_nid)
+{
+	int nid, z, tries = 0, first = numa_node_id();
+
+	/* The loading CPU's node first, then the others; high zones first. */
+	for (nid = first; ; ) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
+			struct zone *zone = &pgdat->node_zones[z];
+
+#ifdef CONFIG_ZONE_DMA
+			if (z == ZONE_DMA)
+				continue;
+#endif
+			if (!managed_zone(zone))
+				continue;
+			if (!reserve_in_zone(zone, nr, base, &tries)) {
+				*host_nid = nid;
+				return 0;
+			}
+		}
+		nid = next_online_node(nid);
+		if (nid >= MAX_NUMNODES)
+			nid = first_online_node;
+		if (nid == first)
+			break;
+	}
+	return -ENOMEM;
+}
+
+static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
+{
+	size_t size = nr << PAGE_SHIFT;
+
+	if (!PAGE_ALIGNED(phys)) {
+		pr_err("vmlab: arena_phys %pa is not page aligned\n", &phys);
+		return -EINVAL;
+	}
+	if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("vmlab: arena_phys %pa+%zu overlaps System RAM: boot with memmap=%zuM$%pa\n",
+		       &phys, size, size >> 20, &phys);
+		return -EINVAL;
+	}
+	*virt = memremap(phys, size, MEMREMAP_WB);
+	if (!*virt) {
+		pr_err("vmlab: memremap of %pa+%zu failed\n", &phys, size);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vml_reserve() - obtain the arena's memory.
+ * @cfg: size and (optionally) physical base.
+ * Return: 0 with vml_arena.base_pfn, nr_frames, virt and how filled in.
+ */
+int vml_reserve(const struct vml_arena_config *cfg)
+{
+	unsigned long nr = cfg->size_mb << (20 - PAGE_SHIFT), base;
+	int ret, nid = NUMA_NO_NODE;
+	void *virt;
+
+	if (cfg->phys) {
+		ret = reserve_memmap(cfg->phys, nr, &virt);
+		if (ret)
+			return ret;
+		vml_arena.how = VML_RESERVE_MEMMAP;
+		base = PHYS_PFN(cfg->phys);
+	} else {
+		ret = reserve_contig(nr, &base, &nid);
+		if (ret) {
+			pr_err("vmlab: no free contiguous %lu MiB range for the arena; use a smaller arena_mb or boot with memmap=%luM$<addr> and pass arena_phys=<addr>\n",
+			       cfg->size_mb, cfg->size_mb);
+			return ret;
+		}
+		vml_arena.how = VML_RESERVE_CONTIG;
+		virt = page_address(pfn_to_page(base));
+	}
+	vml_arena.host_nid = nid;
+	vml_arena.base_pfn = base;
+	vml_arena.nr_frames = nr;
+	vml_arena.virt = virt;
+	return 0;
+}
+
+/**
+ * vml_unreserve() - return the arena's memory to the host.
+ */
+void vml_unreserve(void)
+{
+	if (!vml_arena.virt)
+		return;
+	if (vml_arena.how == VML_RESERVE_MEMMAP)
+		memunmap(vml_arena.virt);
+	else
+		free_contig_range(vml_arena.base_pfn, vml_arena.nr_frames);
+	vml_arena.virt = NULL;
+}

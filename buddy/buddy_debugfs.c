@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddy_debugfs.c - buddyinfo, vmstat and extfrag files, and the
+ * alloc_pages / free_pages ctl commands. Parsing and printing only.
+ *
+ * Blocks allocated through ctl are remembered, so that free_pages can only
+ * free what ctl handed out (never a frame some other layer owns), and so
+ * that whatever is left is freed when the files go away.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "buddy/buddy-internal.h"
+#include "buddy/vmstat.h"
+#include "ctl/ctl.h"
+
+struct ctl_block {
+	struct list_head node;
+	unsigned long pfn;
+	unsigned int order;
+};
+
+static LIST_HEAD(ctl_blocks);
+static DEFINE_MUTEX(ctl_blocks_lock);
+
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	unsigned long nr[VML_MAX_ORDER];
+	struct vml_zone *zone;
+	int nid, order;
+
+	vml_for_each_zone(nid, zone) {
+		vml_zone_free_counts(zone, nr);
+		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
+		for (order = 0; order < VML_MAX_ORDER; order++)
+			seq_printf(m, "%6lu ", nr[order]);
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buddyinfo);
+
+static int vmstat_show(struct seq_file *m, void *v)
+{
+	unsigned long free = 0;
+	struct vml_zone *zone;
+	int nid, i;
+
+	vml_for_each_zone(nid, zone)
+		free += READ_ONCE(zone->free_pages);
+	seq_printf(m, "nr_free_pages %lu\n", free);
+	for (i = 0; i < VML_NR_VM_EVENTS; i++)
+		seq_printf(m, "%s %lu\n", vml_vm_event_names[i],
+			   vml_vm_event_sum(i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmstat);
+
+static void show_index(struct seq_file *m, int (*fn)(struct vml_zone *, unsigned int))
+{
+	struct vml_zone *zone;
+	int nid, order, idx;
+
+	vml_for_each_zone(nid, zone) {
+		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
+		for (order = 0; order < VML_MAX_ORDER; order++) {
+			idx = fn(zone, order);
+			seq_printf(m, "%s%d.%03d ", idx < 0 ? "-" : "",
+				   abs(idx) / 1000, abs(idx) % 1000);
+		}
+		seq_putc(m, '\n');
+	}
+}
+
+static int unusable_index_show(struct seq_file *m, void *v)
+{
+	show_index(m, vml_unusable_index);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(unusable_index);
+
+static int extfrag_index_show(struct seq_file *m, void *v)
+{
+	show_index(m, vml_fragmentation_index);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(extfrag_index);
+
+static const struct {
+	const char *name;
+	vml_gfp_t gfp;
+	bool replace;		/* a base mask rather than a modifier */
+} gfp_names[] = {
+	{ "kernel", VML_GFP_KERNEL, true },
+	{ "atomic", VML_GFP_ATOMIC, true },
+	{ "nowait", VML_GFP_NOWAIT, true },
+	{ "noio", VML_GFP_NOIO, true },
+	{ "nofs", VML_GFP_NOFS, true },
+	{ "dma", VML___GFP_DMA },
+	{ "highmem", VML___GFP_HIGHMEM },
+	{ "high", VML___GFP_HIGH },
+	{ "zero", VML___GFP_ZERO },
+	{ "nowarn", VML___GFP_NOWARN },
+	{ "noretry", VML___GFP_NORETRY },
+};
+
+static int parse_gfp(struct vml_reply *r, char *s, vml_gfp_t *gfp)
+{
+	vml_gfp_t base = VML_GFP_KERNEL, mods = 0;
+	char *w;
+	int i;
+
+	while ((w = strsep(&s, ",")) != NULL) {
+		for (i = 0; i < ARRAY_SIZE(gfp_names); i++)
+			if (!strcmp(w, gfp_names[i].name))
+				break;
+		if (i == ARRAY_SIZE(gfp_names))
+			return vml_reply_err(r, -EINVAL, "unknown gfp flag '%s'", w);
+		if (gfp_names[i].replace)
+			base = gfp_names[i].gfp;
+		else
+			mods |= gfp_names[i].gfp;
+	}
+	if ((mods & VML___GFP_DMA) && (mods & VML___GFP_HIGHMEM))
+		return vml_reply_err(r, -EINVAL, "dma and highmem exclude each other");
+	*gfp = base | mods;
+	return 0;
+}
+
+static int cmd_alloc_pages(int argc, char **argv, struct vml_reply *r)
+{
+	struct ctl_block *b;
+	struct vml_page *page;
+	vml_gfp_t gfp = VML_GFP_KERNEL;
+	u64 order;
+	int ret;
+
+	ret = vml_parse_arg_u64(r, "order", argv[1], VML_MAX_ORDER - 1, &order);
+	if (!ret && argc > 2)
+		ret = parse_gfp(r, argv[2], &gfp);
+	if (ret)
+		return ret;
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return vml_reply_err(r, -ENOMEM, "out of host memory");
+	page = vml_alloc_pages(gfp | VML___GFP_NOWARN, order);
+	if (!page) {
+		kfree(b);
+		return vml_reply_err(r, -ENOMEM, "no free block of order %llu", order);
+	}
+	b->pfn = vml_page_to_pfn(page);
+	b->order = order;
+	mutex_lock(&ctl_blocks_lock);
+	list_add(&b->node, &ctl_blocks);
+	mutex_unlock(&ctl_blocks_lock);
+	vml_reply_add(r, " pfn=%#lx order=%llu zone=%s node=%d", b->pfn, order,
+		      vml_page_zone(page)->name, vml_page_nid(page));
+	return 0;
+}
+
+static struct ctl_block *find_block(unsigned long pfn)
+{
+	struct ctl_block *b;
+
+	list_for_each_entry(b, &ctl_blocks, node)
+		if (b->pfn == pfn)
+			return b;
+	return NULL;
+}
+
+/* An untracked frame: say why freeing it would be refused, and count it. */
+static int refuse_untracked(struct vml_reply *r, u64 pfn, unsigned int order)
+{
+	struct vml_page *page;
+	const char *why;
+
+	if (!vml_pfn_valid(pfn)) {
+		vml_report_bad_free(NULL, order, "frame is not in the arena");
+		return vml_reply_err(r, -EINVAL, "pfn %#llx is not in the arena", pfn);
+	}
+	page = vml_pfn_to_page(pfn);
+	why = vml_free_check(page, order);
+	if (why) {
+		vml_free_pages(page, order);	/* refused and counted there */
+		return vml_reply_err(r, -EINVAL, "%s", why);
+	}
+	return vml_reply_err(r, -EPERM, "pfn %#llx was not allocated through ctl", pfn);
+}
+
+static int cmd_free_pages(int argc, char **argv, struct vml_reply *r)
+{
+	struct ctl_block *b;
+	u64 pfn, order;
+	int ret;
+
+	ret = vml_parse_arg_u64(r, "pfn", argv[1], ULONG_MAX, &pfn);
+	if (!ret)
+		ret = vml_parse_arg_u64(r, "order", argv[2], 63, &order);
+	if (ret)
+		return ret;
+	mutex_lock(&ctl_blocks_lock);
+	b = find_block(pfn);
+	if (!b) {
+		ret = refuse_untracked(r, pfn, order);
+	} else if (b->order != order) {
+		vml_free_pages(vml_pfn_to_page(pfn), order);	/* refused, counted */
+		ret = vml_reply_err(r, -EINVAL, "order %llu does not match the allocation (order %u)",
+				    order, b->order);
+	} else {
+		list_del(&b->node);
+		vml_free_pages(vml_pfn_to_page(pfn), order);
+		kfree(b);
+	}
+	mutex_unlock(&ctl_blocks_lock);
+	return ret;
+}
+
+static const struct vml_ctl_cmd buddy_cmds[] = {
+	{ "alloc_pages", "<order> [kernel|atomic|nowait|noio|nofs,dma|highmem,high,zero,nowarn,noretry]",
+	  1, 2, cmd_alloc_pages },
+	{ "free_pages", "<pfn> <order>", 2, 2, cmd_free_pages },
+};
+
+static struct vml_ctl_group buddy_group = {
+	.cmds = buddy_cmds,
+	.nr = ARRAY_SIZE(buddy_cmds),
+};
+
+int vml_buddy_debugfs_init(struct dentry *root)
+{
+	struct dentry *dir;
+
+	debugfs_create_file("buddyinfo", 0400, root, NULL, &buddyinfo_fops);
+	debugfs_create_file("vmstat", 0400, root, NULL, &vmstat_fops);
+	dir = debugfs_create_dir("extfrag", root);
+	debugfs_create_file("unusable_index", 0400, dir, NULL, &unusable_index_fops);
+	debugfs_create_file("extfrag_index", 0400, dir, NULL, &extfrag_index_fops);
+	vml_ctl_register(&buddy_group);
+	return 0;
+}
+
+void vml_buddy_debugfs_exit(void)
+{
+	struct ctl_block *b, *tmp;
+
+	vml_ctl_unregister(&buddy_group);
+	mutex_lock(&ctl_blocks_lock);
+	list_for_each_entry_safe(b, tmp, &ctl_blocks, node) {
+		vml_free_pages(vml_pfn_to_page(b->pfn), b->order);
+		list_del(&b->node);
+		kfree(b);
+	}
+	mutex_unlock(&ctl_blocks_lock);
+}

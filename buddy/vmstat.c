@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmstat.c - per-CPU event counters, as mm/vmstat.c's vm_event_states. */
+#include <linux/cpumask.h>
+#include "buddy/vmstat.h"
+
+struct vml_vm_events __percpu *vml_vm_events;
+
+const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
+	[VML_PGALLOC_DMA] = "pgalloc_dma",
+	[VML_PGALLOC_NORMAL] = "pgalloc_normal",
+	[VML_PGALLOC_HIGH] = "pgalloc_high",
+	[VML_PGFREE] = "pgfree",
+	[VML_ALLOCSTALL] = "allocstall",
+	[VML_KSWAPD_WAKEUP] = "kswapd_wakeup",
+	[VML_PGALLOC_FAIL] = "pgalloc_fail",
+	[VML_BAD_FREE] = "bad_free",
+	[VML_PCP_REFILL] = "pcp_refill",
+	[VML_PCP_DRAIN] = "pcp_drain",
+	[VML_OOM_HOOK] = "oom_kill_hook",
+};
+
+unsigned long vml_vm_event_sum(enum vml_vm_event item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(vml_vm_events, cpu)->ev[item];
+	return sum;
+}
+
+int vml_vmstat_init(void)
+{
+	vml_vm_events = alloc_percpu(struct vml_vm_events);
+	return vml_vm_events ? 0 : -ENOMEM;
+}
+
+void vml_vmstat_exit(void)
+{
+	free_percpu(vml_vm_events);
+	vml_vm_events = NULL;
+}

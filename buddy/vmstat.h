@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmstat.h - event counters shown in the debugfs vmstat file (/proc/vmstat
+ * names where Linux has one). Per-CPU, summed on read, as vm_event_states.
+ * Each subsystem adds the items it counts to the enum and the name table.
+ */
+#ifndef VMLAB_BUDDY_VMSTAT_H
+#define VMLAB_BUDDY_VMSTAT_H
+
+#include <linux/percpu.h>
+
+enum vml_vm_event {
+	VML_PGALLOC_DMA,
+	VML_PGALLOC_NORMAL,
+	VML_PGALLOC_HIGH,
+	VML_PGFREE,
+	VML_ALLOCSTALL,
+	VML_KSWAPD_WAKEUP,
+	VML_PGALLOC_FAIL,
+	VML_BAD_FREE,
+	VML_PCP_REFILL,
+	VML_PCP_DRAIN,
+	VML_OOM_HOOK,
+	VML_NR_VM_EVENTS,
+};
+
+struct vml_vm_events {
+	unsigned long ev[VML_NR_VM_EVENTS];
+};
+
+extern struct vml_vm_events __percpu *vml_vm_events;
+extern const char * const vml_vm_event_names[VML_NR_VM_EVENTS];
+
+static inline void vml_count_events(enum vml_vm_event item, long n)
+{
+	this_cpu_add(vml_vm_events->ev[item], n);
+}
+
+static inline void vml_count_event(enum vml_vm_event item)
+{
+	this_cpu_inc(vml_vm_events->ev[item]);
+}
+
+/**
+ * vml_vm_event_sum() - an event's total over all CPUs.
+ * @item: the event.
+ * Return: the sum.
+ */
+unsigned long vml_vm_event_sum(enum vml_vm_event item);
+
+int vml_vmstat_init(void);
+void vml_vmstat_exit(void);
+
+#endif /* VMLAB_BUDDY_VMSTAT_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* parse.c - argument parsing shared by every ctl command. */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+#include "ctl/ctl.h"
+
+int vml_parse_u64(const char *s, u64 *v)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	/* Base 0 would take a leading 0 as octal, which nobody means here. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return kstrtou64(s + 2, 16, v) ? -EINVAL : 0;
+	return kstrtou64(s, 10, v) ? -EINVAL : 0;
+}
+
+int vml_parse_size(const char *s, u64 *v)
+{
+	static const char suffixes[] = "KMG";
+	char num[24];
+	const char *p;
+	size_t len;
+	int shift = 0;
+
+	len = s ? strlen(s) : 0;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len + 1);
+	/* K/M/G are not hex digits, so a suffix is never part of the number. */
+	p = strchr(suffixes, num[len - 1] & ~0x20);
+	if (p && len > 1) {
+		shift = 10 * (p - suffixes + 1);
+		num[len - 1] = '\0';
+	}
+	if (vml_parse_u64(num, v))
+		return -EINVAL;
+	if (shift && *v > (U64_MAX >> shift))
+		return -ERANGE;
+	*v <<= shift;
+	return 0;
+}
+
+static int arg_check(struct vml_reply *r, const char *what, const char *s,
+		     int ret, u64 max, u64 v)
+{
+	if (ret == -ERANGE || (!ret && v > max))
+		return vml_reply_err(r, -ERANGE, "%s '%s' out of range (max %llu)",
+				     what, s, max);
+	if (ret)
+		return vml_reply_err(r, -EINVAL, "bad %s '%s'", what, s);
+	return 0;
+}
+
+int vml_parse_arg_u64(struct vml_reply *r, const char *what, const char *s,
+		      u64 max, u64 *v)
+{
+	return arg_check(r, what, s, vml_parse_u64(s, v), max, *v);
+}
+
+int vml_parse_arg_size(struct vml_reply *r, const char *what, const char *s,
+		       u64 max, u64 *v)
+{
+	return arg_check(r, what, s, vml_parse_size(s, v), max, *v);
+}
+
+#define E(x) [x] = #x
+static const char * const errnames[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+	E(ENOEXEC), E(EBADF), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT),
+	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR),
+	E(EINVAL), E(ENFILE), E(EMFILE), E(EFBIG), E(ENOSPC), E(ESPIPE),
+	E(EROFS), E(EMLINK), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
+	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENODATA), E(EOVERFLOW),
+	E(EUCLEAN), E(EOPNOTSUPP), E(ETIMEDOUT),
+};
+#undef E
+
+const char *vml_errname(int err)
+{
+	err = -err;
+	if (err > 0 && err < ARRAY_SIZE(errnames) && errnames[err])
+		return errnames[err];
+	return "E?";
+}

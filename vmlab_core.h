@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmlab_core.h - bring the whole VM up and down in layer order.
+ *
+ * The module (vmlab_main.c), the KUnit suites and the benchmarks all start
+ * the same core; the suites start and stop it many times with different
+ * configurations. Not reentrant: callers serialize start and stop.
+ */
+#ifndef VMLAB_CORE_H
+#define VMLAB_CORE_H
+
+#include "arena/arena.h"
+
+struct dentry;
+
+/**
+ * struct vml_config - everything a vmlab instance is built from.
+ * @arena: the arena's size, base, nodes and zones.
+ */
+struct vml_config {
+	struct vml_arena_config arena;
+};
+
+/**
+ * vml_default_config() - the configuration used when none is given.
+ * @cfg: filled in; zone sizes follow the arena size.
+ * @arena_mb: arena size in MiB.
+ */
+void vml_default_config(struct vml_config *cfg, unsigned long arena_mb);
+
+/**
+ * vmlab_core_start() - build the VM: arena, page allocator, and the layers
+ * above it.
+ * @cfg: configuration, or NULL for the defaults.
+ * Return: 0, or -errno with everything undone.
+ */
+int vmlab_core_start(const struct vml_config *cfg);
+
+/**
+ * vmlab_core_stop() - tear the VM down in reverse order and give the arena
+ * back. Reports frames a layer failed to return.
+ */
+void vmlab_core_stop(void);
+
+/**
+ * vmlab_core_debugfs_init() - every subsystem's debugfs files and commands.
+ * @root: the vmlab debugfs directory.
+ * Return: 0 or -errno.
+ */
+int vmlab_core_debugfs_init(struct dentry *root);
+
+/** vmlab_core_debugfs_exit() - undo vmlab_core_debugfs_init(). */
+void vmlab_core_debugfs_exit(void);
+
+#endif /* VMLAB_CORE_H */
