@@ -7,6 +7,9 @@
 #include "vmlab_core.h"
 #include "ctl/ctl.h"
 #include "buddy/buddy.h"
+#include "slab/slab.h"
+#include "mmu/mmu.h"
+#include "vma/vma.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -34,7 +37,22 @@ int vmlab_core_start(const struct vml_config *cfg)
 	ret = vml_buddy_init();
 	if (ret)
 		goto out_arena;
+	ret = vml_slab_init();
+	if (ret)
+		goto out_buddy;
+	ret = vml_mmu_init();
+	if (ret)
+		goto out_slab;
+	ret = vml_vma_init();
+	if (ret)
+		goto out_mmu;
 	return 0;
+out_mmu:
+	vml_mmu_exit();
+out_slab:
+	vml_slab_exit();
+out_buddy:
+	vml_buddy_exit();
 out_arena:
 	vml_arena_destroy();
 	return ret;
@@ -42,6 +60,9 @@ out_arena:
 
 void vmlab_core_stop(void)
 {
+	vml_vma_exit();
+	vml_mmu_exit();
+	vml_slab_exit();
 	vml_buddy_exit();
 	vml_arena_destroy();
 }
@@ -57,7 +78,22 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_buddy_debugfs_init(root);
 	if (ret)
 		goto out_ctl;
+	ret = vml_slab_debugfs_init(root);
+	if (ret)
+		goto out_buddy;
+	ret = vml_mmu_debugfs_init(root);
+	if (ret)
+		goto out_slab;
+	ret = vml_vma_debugfs_init(root);
+	if (ret)
+		goto out_mmu;
 	return 0;
+out_mmu:
+	vml_mmu_debugfs_exit();
+out_slab:
+	vml_slab_debugfs_exit();
+out_buddy:
+	vml_buddy_debugfs_exit();
 out_ctl:
 	vml_ctl_exit();
 	return ret;
@@ -65,6 +101,9 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_vma_debugfs_exit();
+	vml_mmu_debugfs_exit();
+	vml_slab_debugfs_exit();
 	vml_buddy_debugfs_exit();
 	vml_ctl_exit();
 }

@@ -52,8 +52,9 @@ int vml_arena_validate(const struct vml_arena_config *cfg, const char **why)
 		*why = "zone_dma_mb + zone_high_mb must leave room for the Normal zone";
 		return -EINVAL;
 	}
-	if (cfg->phys && !PAGE_ALIGNED(cfg->phys)) {
-		*why = "arena_phys must be page aligned";
+	/* Buddy blocks are aligned by arena index; keep that physical too. */
+	if (cfg->phys & ((PAGE_SIZE << (VML_MAX_ORDER - 1)) - 1)) {
+		*why = "arena_phys must be 4 MiB aligned";
 		return -EINVAL;
 	}
 	return 0;

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmu.h - real x86-64 page tables for sandbox address spaces, the CR3
+ * window that runs accesses on them, and their TLB maintenance
+ * (Gorman ch. 3 and 4; arch/x86/mm).
+ *
+ * CONTRACT (implemented in mmu/*.c).
+ *
+ * Every table page (PGD, P4D when 5-level paging is on, PUD, PMD, PTE)
+ * comes from the arena. The PGD is an order-1 block (8 KiB aligned: with
+ * PTI the NMI entry path treats CR3 bit 12 as "user PGD"); its kernel half
+ * is copied from the running kernel so the kernel keeps running while the
+ * sandbox's CR3 is loaded. Table pages are addressed through the arena's
+ * own phys-to-virt translation, never __va().
+ *
+ * PTE values use the kernel's pte_t and its bit helpers (pte_present(),
+ * pte_write(), pte_young(), pte_dirty(), pfn_pte()...). A present leaf in
+ * the user half normally has _PAGE_USER; vmalloc-style kernel mappings
+ * leave it clear. No PTE vmlab writes may set a reserved bit.
+ *
+ * Locking: @pt->lock (page_table_lock) serialises changes to entries.
+ * Table pages are only freed by vml_free_pgtables() and
+ * vml_pgtable_destroy(), whose callers exclude every other user of the
+ * range (the mm's mmap lock held for writing), so a pointer returned by
+ * vml_pte_alloc()/vml_pte_lookup() stays valid while the caller holds the
+ * mmap lock for reading.
+ */
+#ifndef VMLAB_MMU_H
+#define VMLAB_MMU_H
+
+#include <linux/types.h>
+#include <linux/cpumask.h>
+#include <linux/spinlock.h>
+#include <asm/pgtable.h>
+#include "buddy/buddy.h"
+
+struct seq_file;
+struct dentry;
+
+/**
+ * struct vml_pgtable - one sandbox page-table tree.
+ * @pgd: the top-level table (virtual address inside the arena).
+ * @pgd_phys: its physical address, what goes into CR3.
+ * @lock: page_table_lock: held while entries change.
+ * @nr_tables: table pages below the PGD (VmPTE is derived from it).
+ * @cpus: CPUs currently inside a window on this tree (for shootdowns).
+ */
+struct vml_pgtable {
+	pgd_t *pgd;
+	phys_addr_t pgd_phys;
+	spinlock_t lock;
+	atomic_long_t nr_tables;
+	cpumask_t cpus;
+};
+
+/** Highest user address + 1 a sandbox may map (lower canonical half). */
+unsigned long vml_user_va_end(void);
+
+/**
+ * vml_pgtable_init() - allocate a PGD and copy the kernel half into it.
+ * @pt: the tree to set up.
+ * Return: 0 or -ENOMEM.
+ */
+int vml_pgtable_init(struct vml_pgtable *pt);
+
+/**
+ * vml_pgtable_destroy() - free every table page of a tree.
+ * @pt: a tree with no present or swap leaf left (refused with a
+ *      WARN_ON_ONCE and the leaves leaked otherwise).
+ */
+void vml_pgtable_destroy(struct vml_pgtable *pt);
+
+/**
+ * vml_pte_lookup() - find the PTE slot for @addr without allocating.
+ * @pt: the tree.
+ * @addr: user address.
+ * Return: pointer to the PTE, or NULL when a level is missing.
+ */
+pte_t *vml_pte_lookup(struct vml_pgtable *pt, unsigned long addr);
+
+/**
+ * vml_pte_alloc() - find the PTE slot for @addr, allocating missing tables.
+ * @pt: the tree.
+ * @addr: user address.
+ * @gfp: allocation flags for the tables (may sleep with VML_GFP_KERNEL).
+ * Return: pointer to the PTE, or NULL when out of memory.
+ */
+pte_t *vml_pte_alloc(struct vml_pgtable *pt, unsigned long addr, vml_gfp_t gfp);
+
+/**
+ * vml_set_pte() - install a leaf entry. Caller holds @pt->lock.
+ * @pt: the tree.
+ * @addr: user address the slot maps.
+ * @ptep: the slot, from vml_pte_lookup()/vml_pte_alloc().
+ * @pte: new value. Replacing a present entry flushes the old translation
+ *       from every CPU (vml_flush_tlb_page()).
+ */
+void vml_set_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep, pte_t pte);
+
+/**
+ * vml_ptep_get_and_clear() - atomically clear a slot and flush it.
+ * @pt: the tree. Caller holds @pt->lock.
+ * @addr: user address.
+ * @ptep: the slot.
+ * Return: the old value, with any Accessed/Dirty bit the MMU set.
+ */
+pte_t vml_ptep_get_and_clear(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep);
+
+/**
+ * vml_ptep_test_and_clear_young() - harvest and clear the Accessed bit.
+ * @pt: the tree. Caller holds @pt->lock.
+ * @addr: user address.
+ * @ptep: the slot.
+ * Return: true if the MMU had set Accessed since the last call.
+ */
+bool vml_ptep_test_and_clear_young(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep);
+
+/**
+ * vml_ptep_set_wrprotect() - clear the write bit (COW) and flush.
+ * @pt: the tree. Caller holds @pt->lock.
+ * @addr: user address.
+ * @ptep: the slot.
+ */
+void vml_ptep_set_wrprotect(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep);
+
+/**
+ * typedef vml_pte_fn - callback for vml_walk_range().
+ * @pt: the tree; @pt->lock is held.
+ * @addr: address mapped by @ptep.
+ * @ptep: a slot that is not pte_none().
+ * @arg: the walker's argument.
+ * Return: 0 to go on, non-zero to stop the walk with that value.
+ */
+typedef int (*vml_pte_fn)(struct vml_pgtable *pt, unsigned long addr,
+			  pte_t *ptep, void *arg);
+
+/**
+ * vml_walk_range() - call @fn for every non-empty leaf slot in a range.
+ * @pt: the tree.
+ * @start: page aligned start.
+ * @end: page aligned end (exclusive).
+ * @fn: the callback, called with @pt->lock held.
+ * @arg: passed to @fn.
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int vml_walk_range(struct vml_pgtable *pt, unsigned long start,
+		   unsigned long end, vml_pte_fn fn, void *arg);
+
+/**
+ * vml_free_pgtables() - free table pages that map nothing in a range.
+ * @pt: the tree.
+ * @start: start of the unmapped range.
+ * @end: its end.
+ *
+ * Only tables lying entirely inside [start, end) and holding no entry are
+ * freed (free_pgtables()); the caller excludes all other users.
+ */
+void vml_free_pgtables(struct vml_pgtable *pt, unsigned long start,
+		       unsigned long end);
+
+/**
+ * vml_move_pte_range() - move leaf entries for mremap (tables, not copies).
+ * @pt: the tree.
+ * @old_addr: source, page aligned.
+ * @new_addr: destination, page aligned, with no entries.
+ * @len: bytes.
+ * Return: 0 or -ENOMEM (then nothing was moved).
+ */
+int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
+		       unsigned long new_addr, unsigned long len);
+
+/**
+ * vml_flush_tlb_range() - drop stale translations of a range everywhere:
+ * locally, and with a waiting IPI on every CPU in @pt->cpus.
+ * @pt: the tree.
+ * @start: start.
+ * @end: end.
+ */
+void vml_flush_tlb_range(struct vml_pgtable *pt, unsigned long start,
+			 unsigned long end);
+
+/** vml_flush_tlb_page() - vml_flush_tlb_range() for one page. */
+void vml_flush_tlb_page(struct vml_pgtable *pt, unsigned long addr);
+
+/**
+ * struct vml_access - one access to run inside the CR3 window.
+ * @addr: sandbox address.
+ * @len: bytes.
+ * @buf: kernel buffer to read into or write from.
+ * @write: true for a write.
+ * @done: out: bytes completed (== @len when the access succeeded).
+ */
+struct vml_access {
+	unsigned long addr;
+	unsigned long len;
+	void *buf;
+	bool write;
+	unsigned long done;
+};
+
+/**
+ * vml_window_run() - load @pt into CR3 and run accesses on it.
+ * @pt: the tree.
+ * @acc: the accesses, run in order.
+ * @n: how many.
+ *
+ * With interrupts and page faults disabled: save CR3, load the sandbox PGD
+ * (PCID 0), run the accesses with the user-access primitives (AC set, so
+ * SMAP stays on), restore CR3 exactly and flush the sandbox's
+ * translations. A real #PF stops the batch and comes back as an error;
+ * the caller classifies it from its own PTE, resolves it outside the
+ * window, and runs the rest again.
+ * Context: a kernel thread with no mm (current->mm == NULL); never from
+ * interrupt context. Nothing inside the window sleeps or allocates.
+ * Return: number of accesses fully completed (== @n on success); the
+ *         access at that index faulted after acc->done bytes.
+ */
+unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
+			    unsigned int n);
+
+/**
+ * vml_run_in_kthread() - run @fn(@arg) in a vmlab kernel thread (no mm)
+ * and wait for it; windows must run there (see vml_window_run()).
+ * @fn: the function.
+ * @arg: its argument.
+ * Context: process context, may sleep.
+ * Return: what @fn returned.
+ */
+int vml_run_in_kthread(int (*fn)(void *arg), void *arg);
+
+/**
+ * vml_pgtable_dump() - print a tree in the style of the kernel's ptdump:
+ * ranges of like entries with size, flags and present/swap state.
+ * @m: the seq_file.
+ * @pt: the tree.
+ */
+void vml_pgtable_dump(struct seq_file *m, struct vml_pgtable *pt);
+
+int vml_mmu_init(void);
+void vml_mmu_exit(void);
+int vml_mmu_debugfs_init(struct dentry *root);
+void vml_mmu_debugfs_exit(void);
+
+#endif /* VMLAB_MMU_H */
