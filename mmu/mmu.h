@@ -4,7 +4,7 @@
  * window that runs accesses on them, and their TLB maintenance
  * (Gorman ch. 3 and 4; arch/x86/mm).
  *
- * CONTRACT (implemented in mmu/*.c).
+ * CONTRACT (implemented in the files of mmu/).
  *
  * Every table page (PGD, P4D when 5-level paging is on, PUD, PMD, PTE)
  * comes from the arena. The PGD is an order-1 block (8 KiB aligned: with

@@ -3,7 +3,7 @@
  * slab.h - vmlab's slab allocator (Gorman ch. 8): object caches carved
  * from pages of vmlab's own buddy allocator, and kmalloc-style size caches.
  *
- * CONTRACT (implemented in slab/*.c). Context: vml_kmem_cache_alloc() and
+ * CONTRACT (implemented in the files of slab/). Context: vml_kmem_cache_alloc() and
  * vml_kmalloc() may sleep only if @gfp allows (VML___GFP_DIRECT_RECLAIM);
  * the free functions may be called from any context.
  */
