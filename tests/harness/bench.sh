@@ -7,6 +7,9 @@
 #   bench.sh [--kernel test|stock] [-- module params, e.g. only=page rounds=21]
 # Environment: SMP (default 2), MEM, VMLAB_TIMEOUT (default 1800).
 set -euo pipefail
+# The whole script is one block, so bash has read all of it before running:
+# editing this file while it runs cannot change what the run does.
+{
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
@@ -71,3 +74,5 @@ if [ "$rc" != 1 ] || ! grep -q 'vmlab_bench: done' "$log"; then
 	grep -F -f tests/harness/dmesg-patterns "$log" | head -n 20 >&2 || true
 	exit 1
 fi
+exit
+}

@@ -22,6 +22,9 @@
 #                               (a private one avoids races with other builds)
 #   MEM=2G SMP=2                guest size
 set -uo pipefail
+# The whole script is one block, so bash has read all of it before running:
+# editing this file while it runs cannot change what the run does.
+{
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
@@ -207,3 +210,5 @@ if want "$KERNELS" stock && want "$HAVE" stock-main; then
 fi
 
 finish
+exit
+}

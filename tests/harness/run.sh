@@ -9,6 +9,9 @@
 #   run.sh [--shell] [--kernel stock|test] [-- vmlab.ko params, e.g. arena_mb=256]
 # The default kernel is the installed Debian kernel (the one users run).
 set -euo pipefail
+# The whole script is one block, so bash has read all of it before running:
+# editing this file while it runs cannot change what the run does.
+{
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
@@ -65,3 +68,5 @@ case $rc in
 124|137) vml_log "guest timed out"; exit 1 ;;
 *) vml_log "guest failed (QEMU status $rc)"; exit 1 ;;
 esac
+exit
+}
