@@ -107,7 +107,7 @@ build() {	# build <name> <kdir> <flavor>
 	local name=$1 kdir=$2 flavor=$3 log=$LOGS/build-$1.log nw
 	local ko=$B/$name/vmlab.ko
 	case $flavor in kunit|bench) ko=$B/$name/vmlab_$flavor.ko ;; esac
-	if make modules KDIR="$kdir" FLAVOR="$flavor" OUT="$B/$name" W=1 > "$log" 2>&1 &&
+	if make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR="$flavor" OUT="$B/$name" W=1 > "$log" 2>&1 &&
 	   [ -f "$ko" ]; then
 		nw=$(grep -ci 'warning:' "$log")
 		if [ "$nw" = 0 ]; then
