@@ -41,9 +41,11 @@ static const struct vml_bench vml_bench_page0 = {
 };
 
 /* Rows defined in other files: one extern line each. */
+extern const struct vml_bench vml_bench_page3;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
+	&vml_bench_page3,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
