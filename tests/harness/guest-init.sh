@@ -3,7 +3,8 @@
 #
 # /init of the vmlab test guest (busybox sh).  The kernel command line picks
 # what it does:
-#   vmltest.mode=check|kunit|run|shell|bench   (default check)
+#   vmltest.mode=check|kunit|run|shell|bench|boot   (default check; boot
+#                              just boots and exits, for timing)
 #   vmltest.params=a=1,b=2     module parameters (comma separated) for vmlab.ko
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
@@ -169,6 +170,9 @@ guest_report() {
 dmesg -c | strip_ts > /tmp/dmesg-boot
 
 case "$MODE" in
+boot)
+	finish 0
+	;;
 check)
 	run_kunit
 	run_scenarios
