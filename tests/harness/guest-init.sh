@@ -8,7 +8,7 @@
 #   vmltest.params=a=1,b=2     module parameters (comma separated) for vmlab.ko
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
-#   vmltest.timeout=SECONDS    per-scenario timeout (default 900)
+#   vmltest.timeout=SECONDS    per-scenario timeout (default 600)
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
 # one is "@@VMLAB end status=N", then guest-exit ends QEMU.
 
@@ -25,7 +25,7 @@ cd /
 MODE=check
 PARAMS=
 FILTER=
-STIMEOUT=900
+STIMEOUT=600
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vmltest.mode=*) MODE=${arg#*=} ;;

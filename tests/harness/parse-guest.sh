@@ -150,7 +150,7 @@ for f in "$work"/sc-*; do
 	elif [ "$status" != 0 ] && [ "$sf" = 0 ]; then
 		fail "$name: scenario exited with status $status"
 	fi
-	if [ -n "$status" ] && [ "$plan" != "$ran" ]; then
+	if [ "$status" = 0 ] && [ "$plan" != "$ran" ]; then
 		fail "$name: plan 1..${plan:-?} but $ran results"
 	fi
 	echo "  $name: $sp passed, $sf failed${sk:+, $sk skipped}"
