@@ -41,9 +41,17 @@ static const struct vml_bench vml_bench_page0 = {
 };
 
 /* Rows defined in other files: one extern line each. */
+extern const struct vml_bench vml_bench_window_roundtrip;
+extern const struct vml_bench vml_bench_window_reload;
+extern const struct vml_bench vml_bench_window_read4k;
+extern const struct vml_bench vml_bench_window_batch4k;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
+	&vml_bench_window_roundtrip,
+	&vml_bench_window_reload,
+	&vml_bench_window_read4k,
+	&vml_bench_window_batch4k,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
