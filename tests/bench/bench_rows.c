@@ -43,10 +43,18 @@ static const struct vml_bench vml_bench_page0 = {
 
 /* Rows defined in other files: one line each. */
 VML_BENCH_DECLARE(vml_bench_page3);
+VML_BENCH_DECLARE(vml_bench_window_roundtrip);
+VML_BENCH_DECLARE(vml_bench_window_reload);
+VML_BENCH_DECLARE(vml_bench_window_read4k);
+VML_BENCH_DECLARE(vml_bench_window_batch4k);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
 	&vml_bench_page3,
+	&vml_bench_window_roundtrip,
+	&vml_bench_window_reload,
+	&vml_bench_window_read4k,
+	&vml_bench_window_batch4k,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
