@@ -20,8 +20,11 @@ KP=0 KT=0 SP=0 ST=0
 pass() { P=$((P + 1)); echo "  ok     $*"; }
 fail() { F=$((F + 1)); echo "  FAILED $*"; }
 
-# Normalise: drop CRs.
-tr -d '\r' < "$log" > "$work/log"
+# Normalise: drop CRs, and take kernel console messages out of the middle of
+# guest output lines (printk writes to the UART directly, so a message can
+# land inside a line that is still draining from the tty buffer).
+tr -d '\r' < "$log" |
+	perl -0777 -pe 's/(?<!\n)(?<!# )\[ {0,5}\d+\.\d{6}\] [^\n]*\n//g' > "$work/log"
 
 # ---- boot, exit ----
 boot=$(grep -m1 '^@@VMLAB boot ' "$work/log" || true)
