@@ -82,8 +82,8 @@ static struct vml_page *rmqueue(struct vml_zone *zone, unsigned int order)
 	struct vml_page *page;
 	unsigned long flags;
 
-	if (!order)
-		return vml_rmqueue_pcp(zone);
+	if (order <= VML_PCP_MAX_ORDER)
+		return vml_rmqueue_pcp(zone, order);
 	spin_lock_irqsave(&zone->lock, flags);
 	page = __vml_rmqueue(zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -267,8 +267,8 @@ static void free_pages_ok(struct vml_page *page, unsigned int order)
 
 	vml_count_events(VML_PGFREE, 1l << order);
 	vml_page_clear(page, VML_PG_head);
-	if (!order) {
-		vml_free_pcp(page);
+	if (order <= VML_PCP_MAX_ORDER) {
+		vml_free_pcp(page, order);
 		return;
 	}
 	spin_lock_irqsave(&zone->lock, flags);

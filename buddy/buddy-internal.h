@@ -5,14 +5,19 @@
 
 #include "buddy/buddy.h"
 
+/* Orders kept on per-CPU lists: up to PAGE_ALLOC_COSTLY_ORDER, as 5.14+. */
+#define VML_PCP_MAX_ORDER	3
+
 /**
- * struct vml_pcp - a CPU's order-0 free list for one zone (per_cpu_pages).
- * @list: the frames.
- * @high: drain when the list grows beyond this.
+ * struct vml_pcp - a CPU's free lists for one zone (per_cpu_pages).
+ * @lists: free blocks, one list per order 0..VML_PCP_MAX_ORDER.
+ * @count: frames on all the lists.
+ * @high: drain when @count grows beyond this.
  * @batch: frames moved to or from the buddy lists at a time.
  */
 struct vml_pcp {
-	struct vml_plist list;
+	struct vml_plist lists[VML_PCP_MAX_ORDER + 1];
+	unsigned int count;
 	unsigned int high;
 	unsigned int batch;
 };
@@ -23,8 +28,8 @@ void __vml_free_one(struct vml_zone *zone, struct vml_page *page,
 		    unsigned int order);
 
 /* pcp.c */
-struct vml_page *vml_rmqueue_pcp(struct vml_zone *zone);
-void vml_free_pcp(struct vml_page *page);
+struct vml_page *vml_rmqueue_pcp(struct vml_zone *zone, unsigned int order);
+void vml_free_pcp(struct vml_page *page, unsigned int order);
 int vml_pcp_init(struct vml_zone *zone);
 void vml_pcp_exit(struct vml_zone *zone);
 

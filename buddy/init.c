@@ -106,7 +106,10 @@ static void census_zone(struct vml_zone *zone, struct vml_frame_census *c,
 			*buddy += n;
 			i += n - 1;
 		} else if (f & BIT(VML_PG_pcp)) {
-			c->pcp++;
+			unsigned long n = 1ul << vml_page_order(page);
+
+			c->pcp += n;
+			i += n - 1;
 		} else {
 			c->allocated++;
 		}

@@ -155,6 +155,7 @@ static void buddy_test_expand(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after[VML_MAX_ORDER - 1],
 			before[VML_MAX_ORDER - 1] - 1);
 	vml_free_pages(page, 2);
+	vml_drain_all_pages();
 	vml_zone_free_counts(zone, after);
 	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
 }
@@ -368,6 +369,10 @@ static void buddy_test_pcp_drain(struct kunit *test)
 	}
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		vml_free_pages(pages[i], 0);
+	pages[0] = vml_alloc_pages(VML_GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
+	vml_free_pages(pages[0], 2);	/* orders up to 3 are kept per CPU too */
+	KUNIT_EXPECT_TRUE(test, vml_page_test(pages[0], VML_PG_pcp));
 	KUNIT_EXPECT_GT(test, vml_zone_pcp_count(zone), 0ul);
 	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.pcp, vml_zone_pcp_count(zone));
@@ -403,6 +408,8 @@ static void buddy_test_bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	vml_free_pages(page, 2);			/* the good free */
+	KUNIT_EXPECT_TRUE(test, vml_page_test(page, VML_PG_pcp));
+	vml_drain_all_pages();
 	KUNIT_EXPECT_EQ(test, total_free(), free0 + 4);
 	vml_free_pages(page, 2);			/* double free */
 	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_BAD_FREE), bad + 6);
@@ -417,12 +424,14 @@ static void buddy_test_refcount(struct kunit *test)
 	unsigned long free0;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	vml_drain_all_pages();
 	free0 = total_free();
 	vml_get_page(page);
 	vml_put_page(page);
 	KUNIT_EXPECT_EQ(test, total_free(), free0);
 	KUNIT_EXPECT_EQ(test, vml_page_count(page), 1);
 	vml_put_page(page);	/* last reference: freed at its recorded order */
+	vml_drain_all_pages();
 	KUNIT_EXPECT_EQ(test, total_free(), free0 + 8);
 }
 
