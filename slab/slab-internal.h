@@ -271,7 +271,6 @@ void vml_slab_reap_forget(struct vml_kmem_cache *cache);
 /* kmalloc.c */
 int vml_kmalloc_init(void);
 void vml_kmalloc_exit(void);
-struct vml_kmem_cache *vml_kmalloc_cache(size_t size);
 const char *vml_kfree_check(const void *obj);
 
 /* slab_debugfs.c: per-cache directories follow the cache chain. */

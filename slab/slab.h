@@ -88,6 +88,14 @@ void *vml_kmalloc(size_t size, vml_gfp_t gfp);
 void *vml_kzalloc(size_t size, vml_gfp_t gfp);
 
 /**
+ * vml_kmalloc_cache() - the size cache vml_kmalloc(@size) uses (Linux's
+ * kmalloc_slab()).
+ * @size: bytes, 1 .. VML_KMALLOC_MAX_CACHE.
+ * Return: the cache, or NULL for sizes beyond the size caches.
+ */
+struct vml_kmem_cache *vml_kmalloc_cache(size_t size);
+
+/**
  * vml_kfree() - free what vml_kmalloc() returned; NULL is ignored.
  * @obj: the memory.
  */

@@ -42,10 +42,18 @@ static const struct vml_bench vml_bench_page0 = {
 
 /* Rows defined in other files: one extern line each. */
 extern const struct vml_bench vml_bench_page3;
+extern const struct vml_bench vml_bench_slab64;
+extern const struct vml_bench vml_bench_slab256;
+extern const struct vml_bench vml_bench_kmalloc;
+extern const struct vml_bench vml_bench_kmalloc_mixed;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
 	&vml_bench_page3,
+	&vml_bench_slab64,
+	&vml_bench_slab256,
+	&vml_bench_kmalloc,
+	&vml_bench_kmalloc_mixed,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
