@@ -21,7 +21,8 @@
  *
  * Locking: cache->lock (IRQ-safe) protects the lists, the counters of the
  * lists and every slab's free list; a CPU's array cache is touched only by
- * that CPU with interrupts off (or by a drain IPI running on it);
+ * tasks on that CPU with preemption off, never from interrupt context
+ * (see cpucache.c);
  * vml_slab_mutex protects the cache chain, creation and destruction.
  */
 #ifndef VMLAB_SLAB_INTERNAL_H

@@ -6,8 +6,8 @@
  * CONTRACT (implemented in the files of slab/). Context: vml_kmem_cache_alloc() and
  * vml_kmalloc() may sleep only if @gfp allows (VML___GFP_DIRECT_RECLAIM);
  * the free functions may be called from any context. Creating, shrinking
- * and destroying caches is for process context only (it interrupts every
- * CPU to drain its per-CPU array).
+ * and destroying caches is for process context only (it waits for a work
+ * item on every CPU to drain that CPU's per-CPU array).
  *
  * Slab pages are always taken from the Normal zone: zone modifiers in @gfp
  * are ignored except for vml_kmalloc() requests beyond the size caches,
