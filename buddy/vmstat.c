@@ -23,6 +23,8 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_EV_SLAB_POISON] = "slab_poison",
 	[VML_EV_SLAB_REDZONE] = "slab_redzone",
 	[VML_EV_SLAB_CORRUPT] = "slab_corrupt",
+	[VML_NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
+	[VML_NR_TLB_REMOTE_FLUSH_RECEIVED] = "nr_tlb_remote_flush_received",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

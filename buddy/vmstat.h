@@ -27,6 +27,8 @@ enum vml_vm_event {
 	VML_EV_SLAB_POISON,
 	VML_EV_SLAB_REDZONE,
 	VML_EV_SLAB_CORRUPT,
+	VML_NR_TLB_REMOTE_FLUSH,		/* mmu: shootdown IPIs sent */
+	VML_NR_TLB_REMOTE_FLUSH_RECEIVED,	/* mmu: ... and handled */
 	VML_NR_VM_EVENTS,
 };
 
