@@ -23,6 +23,7 @@ static int slab_test_init(struct kunit *test)
 	struct vml_config cfg;
 
 	vml_default_config(&cfg, 64);
+	cfg.top = VML_LAYER_SLAB;
 	return vmlab_core_start(&cfg);
 }
 
