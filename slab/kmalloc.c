@@ -44,11 +44,7 @@ static int size_index(size_t size)
 	return ilog2(size - 1) + 1 - 8 + 5;	/* 256 -> 5 ... 128K -> 14 */
 }
 
-/**
- * vml_kmalloc_cache() - the size cache vml_kmalloc(@size) would use.
- * @size: bytes, 1 .. VML_KMALLOC_MAX_CACHE.
- * Return: the cache, or NULL if none (too large, or not created yet).
- */
+/* NULL also while the size caches are being created. */
 struct vml_kmem_cache *vml_kmalloc_cache(size_t size)
 {
 	int i = size ? size_index(size) : -1;

@@ -21,7 +21,8 @@
  *
  * Locking: cache->lock (IRQ-safe) protects the lists, the counters of the
  * lists and every slab's free list; a CPU's array cache is touched only by
- * that CPU with interrupts off (or by a drain IPI running on it);
+ * tasks on that CPU with preemption off, never from interrupt context
+ * (see cpucache.c);
  * vml_slab_mutex protects the cache chain, creation and destruction.
  */
 #ifndef VMLAB_SLAB_INTERNAL_H
@@ -271,7 +272,6 @@ void vml_slab_reap_forget(struct vml_kmem_cache *cache);
 /* kmalloc.c */
 int vml_kmalloc_init(void);
 void vml_kmalloc_exit(void);
-struct vml_kmem_cache *vml_kmalloc_cache(size_t size);
 const char *vml_kfree_check(const void *obj);
 
 /* slab_debugfs.c: per-cache directories follow the cache chain. */

@@ -6,8 +6,8 @@
  * CONTRACT (implemented in the files of slab/). Context: vml_kmem_cache_alloc() and
  * vml_kmalloc() may sleep only if @gfp allows (VML___GFP_DIRECT_RECLAIM);
  * the free functions may be called from any context. Creating, shrinking
- * and destroying caches is for process context only (it interrupts every
- * CPU to drain its per-CPU array).
+ * and destroying caches is for process context only (it waits for a work
+ * item on every CPU to drain that CPU's per-CPU array).
  *
  * Slab pages are always taken from the Normal zone: zone modifiers in @gfp
  * are ignored except for vml_kmalloc() requests beyond the size caches,
@@ -86,6 +86,14 @@ void *vml_kmalloc(size_t size, vml_gfp_t gfp);
  * Return: the memory, or NULL.
  */
 void *vml_kzalloc(size_t size, vml_gfp_t gfp);
+
+/**
+ * vml_kmalloc_cache() - the size cache vml_kmalloc(@size) uses (Linux's
+ * kmalloc_slab()).
+ * @size: bytes, 1 .. VML_KMALLOC_MAX_CACHE.
+ * Return: the cache, or NULL for sizes beyond the size caches.
+ */
+struct vml_kmem_cache *vml_kmalloc_cache(size_t size);
 
 /**
  * vml_kfree() - free what vml_kmalloc() returned; NULL is ignored.

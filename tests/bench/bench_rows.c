@@ -47,6 +47,10 @@ VML_BENCH_DECLARE(vml_bench_window_roundtrip);
 VML_BENCH_DECLARE(vml_bench_window_reload);
 VML_BENCH_DECLARE(vml_bench_window_read4k);
 VML_BENCH_DECLARE(vml_bench_window_batch4k);
+VML_BENCH_DECLARE(vml_bench_slab64);
+VML_BENCH_DECLARE(vml_bench_slab256);
+VML_BENCH_DECLARE(vml_bench_kmalloc);
+VML_BENCH_DECLARE(vml_bench_kmalloc_mixed);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
@@ -55,6 +59,10 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_window_reload,
 	&vml_bench_window_read4k,
 	&vml_bench_window_batch4k,
+	&vml_bench_slab64,
+	&vml_bench_slab256,
+	&vml_bench_kmalloc,
+	&vml_bench_kmalloc_mixed,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);

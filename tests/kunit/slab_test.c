@@ -23,6 +23,7 @@ static int slab_test_init(struct kunit *test)
 	struct vml_config cfg;
 
 	vml_default_config(&cfg, 64);
+	cfg.top = VML_LAYER_SLAB;
 	return vmlab_core_start(&cfg);
 }
 
@@ -628,17 +629,17 @@ static int consumer(void *arg)
 		if (x->tail != x->head)
 			obj = x->ring[x->tail++ % RING];
 		spin_unlock(&x->lock);
-		if (obj) {
-			if (x->cache)
-				vml_kmem_cache_free(x->cache, obj);
-			else
-				vml_kfree(obj);
-			x->freed++;
-		} else if (READ_ONCE(x->done)) {
-			break;
-		} else {
+		if (!obj) {
+			if (READ_ONCE(x->done))
+				break;
 			cond_resched();
+			continue;
 		}
+		if (x->cache)
+			vml_kmem_cache_free(x->cache, obj);
+		else
+			vml_kfree(obj);
+		x->freed++;
 	}
 	complete(&x->finished);
 	return 0;
@@ -833,4 +834,5 @@ static struct kunit_suite slab_test_suite = {
 	.exit = slab_test_exit,
 	.test_cases = slab_test_cases,
 };
+
 kunit_test_suite(slab_test_suite);
