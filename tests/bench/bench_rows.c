@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include "buddy/buddy.h"
 #include "bench.h"
+#include "bench_mmu.h"
 
 static void page0_vmlab(unsigned int iters)
 {
@@ -41,10 +42,6 @@ static const struct vml_bench vml_bench_page0 = {
 };
 
 /* Rows defined in other files: one extern line each. */
-extern const struct vml_bench vml_bench_window_roundtrip;
-extern const struct vml_bench vml_bench_window_reload;
-extern const struct vml_bench vml_bench_window_read4k;
-extern const struct vml_bench vml_bench_window_batch4k;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
