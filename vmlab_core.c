@@ -20,50 +20,54 @@ void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 	cfg->arena.dma_mb = clamp(arena_mb / 8, 1ul, 16ul);
 	/* A high zone only when there is room for one worth having. */
 	cfg->arena.high_mb = arena_mb >= 512 ? arena_mb / 4 : 0;
+	cfg->top = VML_LAYER_ALL;
 }
+
+static void vml_buddy_exit_void(void)
+{
+	vml_buddy_exit();
+}
+
+/* The layers above the arena, in start order; stop runs them backwards. */
+static const struct {
+	int (*init)(void);
+	void (*exit)(void);
+} layers[] = {
+	[VML_LAYER_BUDDY] = { vml_buddy_init, vml_buddy_exit_void },
+	[VML_LAYER_SLAB] = { vml_slab_init, vml_slab_exit },
+	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit },
+	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit },
+};
+
+static int nr_started;
 
 int vmlab_core_start(const struct vml_config *cfg)
 {
 	struct vml_config def;
-	int ret;
+	int ret, top;
 
 	if (!cfg) {
 		vml_default_config(&def, 64);
 		cfg = &def;
 	}
+	top = min_t(int, cfg->top, ARRAY_SIZE(layers) - 1);
 	ret = vml_arena_create(&cfg->arena);
 	if (ret)
 		return ret;
-	ret = vml_buddy_init();
-	if (ret)
-		goto out_arena;
-	ret = vml_slab_init();
-	if (ret)
-		goto out_buddy;
-	ret = vml_mmu_init();
-	if (ret)
-		goto out_slab;
-	ret = vml_vma_init();
-	if (ret)
-		goto out_mmu;
+	for (nr_started = 0; nr_started <= top; nr_started++) {
+		ret = layers[nr_started].init();
+		if (ret) {
+			vmlab_core_stop();
+			return ret;
+		}
+	}
 	return 0;
-out_mmu:
-	vml_mmu_exit();
-out_slab:
-	vml_slab_exit();
-out_buddy:
-	vml_buddy_exit();
-out_arena:
-	vml_arena_destroy();
-	return ret;
 }
 
 void vmlab_core_stop(void)
 {
-	vml_vma_exit();
-	vml_mmu_exit();
-	vml_slab_exit();
-	vml_buddy_exit();
+	while (nr_started > 0)
+		layers[--nr_started].exit();
 	vml_arena_destroy();
 }
 

@@ -13,12 +13,24 @@
 
 struct dentry;
 
+/* The layers, bottom up; the core starts them in this order. */
+enum vml_layer {
+	VML_LAYER_BUDDY,	/* arena and page allocator */
+	VML_LAYER_SLAB,
+	VML_LAYER_MMU,
+	VML_LAYER_VMA,
+	VML_LAYER_ALL,
+};
+
 /**
  * struct vml_config - everything a vmlab instance is built from.
  * @arena: the arena's size, base, nodes and zones.
+ * @top: the highest layer to start; tests of a low layer start only the
+ *       layers below, so no other layer holds frames they count.
  */
 struct vml_config {
 	struct vml_arena_config arena;
+	enum vml_layer top;
 };
 
 /**

@@ -39,7 +39,16 @@ if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+retry() {	# the archive can hiccup: three tries
+	local i
+	for i in 1 2 3; do
+		"$@" && return 0
+		echo "install-deps: '$*' failed (try $i)" >&2
+		sleep $((i * 10))
+	done
+	return 1
+}
+retry $SUDO apt-get update -q
+retry $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	--no-install-recommends -o Dpkg::Options::=--force-confdef \
 	-o Dpkg::Options::=--force-confold "${missing[@]}"

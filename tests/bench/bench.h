@@ -13,7 +13,8 @@
  *
  * To add a benchmark: write tests/bench/bench_<x>.c defining a
  * "const struct vml_bench vml_bench_<x>" and add it to the table in
- * tests/bench/bench_rows.c (an extern line and a table entry).
+ * tests/bench/bench_rows.c (a VML_BENCH_DECLARE(vml_bench_<x>); line and a
+ * table entry).
  */
 #ifndef VMLAB_BENCH_H
 #define VMLAB_BENCH_H
@@ -44,6 +45,9 @@ struct vml_bench {
 
 #define VML_BENCH_ITERS		1000
 #define VML_BENCH_ROUNDS	11
+
+/* Declares a row defined in another file (keeps "extern" out of .c files). */
+#define VML_BENCH_DECLARE(row)	extern const struct vml_bench row
 
 /* The table, in tests/bench/bench_rows.c. */
 extern const struct vml_bench *const vml_benches[];

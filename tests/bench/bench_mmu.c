@@ -23,7 +23,7 @@
 #include <linux/uaccess.h>
 #include <asm/special_insns.h>
 #include "mmu/mmu.h"
-#include "bench_mmu.h"
+#include "bench.h"
 
 #define BATCH		16
 #define SANDBOX_ADDR	0x10000000ul

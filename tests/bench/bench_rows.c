@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The benchmark table.  Add a row: define "const struct vml_bench
- * vml_bench_<x>" in tests/bench/bench_<x>.c, then add an extern line and a
- * table entry below.  Rows run in table order.
+ * vml_bench_<x>" in tests/bench/bench_<x>.c, then add a
+ * VML_BENCH_DECLARE(vml_bench_<x>); line and a table entry below.  Rows run
+ * in table order.
  *
  * The first row lives here: it proves the runner.
  */
@@ -10,7 +11,6 @@
 #include <linux/kernel.h>
 #include "buddy/buddy.h"
 #include "bench.h"
-#include "bench_mmu.h"
 
 static void page0_vmlab(unsigned int iters)
 {
@@ -41,10 +41,16 @@ static const struct vml_bench vml_bench_page0 = {
 	.all_cpus = true,
 };
 
-/* Rows defined in other files: one extern line each. */
+/* Rows defined in other files: one line each. */
+VML_BENCH_DECLARE(vml_bench_page3);
+VML_BENCH_DECLARE(vml_bench_window_roundtrip);
+VML_BENCH_DECLARE(vml_bench_window_reload);
+VML_BENCH_DECLARE(vml_bench_window_read4k);
+VML_BENCH_DECLARE(vml_bench_window_batch4k);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
+	&vml_bench_page3,
 	&vml_bench_window_roundtrip,
 	&vml_bench_window_reload,
 	&vml_bench_window_read4k,

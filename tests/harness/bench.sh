@@ -12,6 +12,7 @@ set -euo pipefail
 {
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
+B=${VMLAB_BUILD:-build}
 
 kernel=test
 while [ $# -gt 0 ]; do
@@ -37,16 +38,17 @@ stock)
 *) vml_die "unknown kernel '$kernel'" ;;
 esac
 
-out=build/$kernel-bench
-log=build/logs/bench-$kernel.log
-make modules KDIR="$kdir" FLAVOR=bench OUT="$out" > build/logs/build-$kernel-bench.log 2>&1 ||
-	{ tail -n 30 build/logs/build-$kernel-bench.log; vml_die "bench module build failed"; }
-tests/harness/initramfs.sh build/guest/bench.cpio.gz "$out/vmlab_bench.ko"
+out=$B/$kernel-bench
+log=$B/logs/bench-$kernel.log
+mkdir -p "$B/logs"
+make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR=bench OUT="$out" > $B/logs/build-$kernel-bench.log 2>&1 ||
+	{ tail -n 30 $B/logs/build-$kernel-bench.log; vml_die "bench module build failed"; }
+tests/harness/initramfs.sh $B/guest/bench.cpio.gz "$out/vmlab_bench.ko"
 args="vmltest.mode=bench"
 [ -n "$params" ] && args+=" vmltest.params=${params// /,}"
 vml_log "running benchmarks in a $kernel-kernel guest (SMP=${SMP:-2}); log: $log"
 set +e
-SMP=${SMP:-2} tests/harness/qemu.sh -k "$image" -i build/guest/bench.cpio.gz \
+SMP=${SMP:-2} tests/harness/qemu.sh -k "$image" -i $B/guest/bench.cpio.gz \
 	-a "$args" -l "$log" -t "${VMLAB_TIMEOUT:-1800}" --quiet
 rc=$?
 set -e

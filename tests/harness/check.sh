@@ -15,7 +15,10 @@
 #   VMLAB_KERNELS="test stock"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
 #   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
 #   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
-#   VMLAB_TIMEOUT=1800          per-guest timeout (seconds)
+#   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
+#   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
+#   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
+#                               guests are cut short (and fail) to keep to it
 #   VMLAB_CHECKPATCH=0          skip checkpatch
 #   VMLAB_VERBOSE=1             echo guest consoles while they run
 #   VMLAB_BUILD=build           where module trees, initramfs and logs go
@@ -31,7 +34,8 @@ cd "$VMLAB_TOP"
 KERNELS=${VMLAB_KERNELS:-test stock}
 PAGING=${VMLAB_PAGING:-5 4}
 PTIS=${VMLAB_PTI:-on off}
-TIMEOUT=${VMLAB_TIMEOUT:-1800}
+TIMEOUT=${VMLAB_TIMEOUT:-1500}
+BUDGET=${VMLAB_BUDGET:-4500}
 B=${VMLAB_BUILD:-build}
 LOGS=$VMLAB_TOP/$B/logs
 GUESTS=$VMLAB_TOP/$B/guest
@@ -156,13 +160,20 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local extra="vmltest.mode=check"
 	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
+	[ -n "${VMLAB_SCENARIO_TIMEOUT:-}" ] && extra+=" vmltest.timeout=$VMLAB_SCENARIO_TIMEOUT"
 	section "guest $name: $args"
+	local left=$(( t0 + BUDGET - $(date +%s) )) to=$TIMEOUT
+	[ "$left" -lt "$to" ] && to=$left
+	if [ "$to" -lt 60 ]; then
+		fail "guest $name: not run (time budget VMLAB_BUDGET=${BUDGET}s used up)"
+		return
+	fi
 	if [ "${VMLAB_VERBOSE:-0}" = 1 ]; then
 		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
-			-l "$log" -t "$TIMEOUT"
+			-l "$log" -t "$to"
 	else
 		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
-			-l "$log" -t "$TIMEOUT" --quiet
+			-l "$log" -t "$to" --quiet
 	fi
 	rc=$?
 	out=$(tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")

@@ -2,21 +2,22 @@
 # Shared helpers for the vmlab harness scripts (sourced, bash).
 
 VMLAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VMLAB_CACHE=${VMLAB_CACHE:-$HOME/.cache/vmlab}
+VMLAB_CACHE=${VMLAB_CACHE:-${HOME:-/root}/.cache/vmlab}
 VMLAB_JOBS=${VMLAB_JOBS:-$(nproc)}
 export VMLAB_TOP VMLAB_CACHE
 
 vml_log() { printf '[vmlab] %s\n' "$*" >&2; }
 vml_die() { printf '[vmlab] error: %s\n' "$*" >&2; exit 1; }
 
-# Newest installed linux-image-<abi>-amd64 that has a matching
-# linux-headers-<abi>-amd64; prints "<abi>-amd64" (e.g. 6.1.0-56-amd64).
+# Newest installed generic linux-image-<abi>-amd64 (not -cloud-, -rt-) that
+# has a matching linux-headers-<abi>-amd64; prints "<abi>-amd64" (e.g.
+# 6.1.0-56-amd64).  Never hard-code the ABI: CI machines get newer ones.
 vml_stock_release() {
 	local rel best=
 	for rel in $(dpkg-query -W -f='${Package} ${Status}\n' \
 			'linux-image-*-amd64' 2>/dev/null |
 		awk '$NF == "installed" && $1 !~ /-unsigned$|-dbg$/ { print $1 }' |
-		sed -n 's/^linux-image-\(.*-amd64\)$/\1/p' | sort -V); do
+		sed -n 's/^linux-image-\([0-9.]*-[0-9]*-amd64\)$/\1/p' | sort -V); do
 		[ -f "/boot/vmlinuz-$rel" ] || continue
 		[ -f "/usr/src/linux-headers-$rel/Makefile" ] || continue
 		best=$rel

@@ -13,6 +13,8 @@
 # guest's guest-exit <c> gives (c << 1) | 1; 124 means timeout; 0 means the
 # guest died without calling guest-exit (panic=-1 + -no-reboot).
 set -euo pipefail
+# One block: bash reads all of it before running (safe to edit mid-run).
+{
 . "$(dirname "$0")/common.sh"
 
 kernel= initrd= extra= log= timeout=900 interactive= quiet=
@@ -37,7 +39,7 @@ append="console=ttyS0,115200 loglevel=5 log_buf_len=8M panic=-1 $extra"
 qemu=(qemu-system-x86_64
 	-accel "${VMLAB_QEMU_ACCEL:-tcg}" -cpu max
 	-m "${MEM:-2G}" -smp "${SMP:-2}"
-	-no-reboot
+	-no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
@@ -65,3 +67,4 @@ else
 fi
 [ $rc = 124 ] || [ $rc = 137 ] && echo "@@VMLAB-HOST timeout after ${timeout}s" >>"$log"
 exit $rc
+}

@@ -14,6 +14,7 @@ set -euo pipefail
 {
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
+B=${VMLAB_BUILD:-build}
 
 mode=run kernel=stock
 while [ $# -gt 0 ]; do
@@ -40,24 +41,24 @@ test)
 *) vml_die "unknown kernel '$kernel' (stock or test)" ;;
 esac
 
-mkdir -p build/logs
-out=build/$kernel-main
+mkdir -p "$B/logs"
+out=$B/$kernel-main
 vml_log "building vmlab.ko against $kdir"
-make modules KDIR="$kdir" FLAVOR=main OUT="$out" > "build/logs/build-$kernel-main-run.log" 2>&1 ||
-	{ tail -n 30 "build/logs/build-$kernel-main-run.log"; vml_die "module build failed"; }
-tests/harness/initramfs.sh "build/guest/$kernel-run.cpio.gz" "$out/vmlab.ko"
+make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR=main OUT="$out" > "$B/logs/build-$kernel-main-run.log" 2>&1 ||
+	{ tail -n 30 "$B/logs/build-$kernel-main-run.log"; vml_die "module build failed"; }
+tests/harness/initramfs.sh "$B/guest/$kernel-run.cpio.gz" "$out/vmlab.ko"
 args="vmltest.mode=$mode"
 [ -n "$params" ] && args+=" vmltest.params=${params// /,}"
 
 if [ "$mode" = shell ]; then
 	[ -t 0 ] || vml_log "warning: stdin is not a terminal; the shell will not be usable"
 	set +e
-	tests/harness/qemu.sh -k "$image" -i "build/guest/$kernel-run.cpio.gz" -a "$args" --interactive
+	tests/harness/qemu.sh -k "$image" -i "$B/guest/$kernel-run.cpio.gz" -a "$args" --interactive
 	rc=$?
 else
-	log=build/logs/run-$kernel.log
+	log=$B/logs/run-$kernel.log
 	set +e
-	tests/harness/qemu.sh -k "$image" -i "build/guest/$kernel-run.cpio.gz" -a "$args" \
+	tests/harness/qemu.sh -k "$image" -i "$B/guest/$kernel-run.cpio.gz" -a "$args" \
 		-l "$log" -t "${VMLAB_TIMEOUT:-600}"
 	rc=$?
 	vml_log "console log: $log"

@@ -19,6 +19,7 @@ static int start(unsigned long mb, unsigned int nodes, unsigned long dma_mb,
 	cfg.arena.nodes = nodes;
 	cfg.arena.dma_mb = dma_mb;
 	cfg.arena.high_mb = high_mb;
+	cfg.top = VML_LAYER_BUDDY;
 	return vmlab_core_start(&cfg);
 }
 
@@ -71,6 +72,7 @@ static void arena_test_sizes(struct kunit *test)
 	struct vml_config cfg;
 
 	vml_default_config(&cfg, mb);
+	cfg.top = VML_LAYER_BUDDY;
 	KUNIT_ASSERT_EQ(test, vmlab_core_start(&cfg), 0);
 	KUNIT_EXPECT_EQ(test, vml_arena.nr_frames, mb << (20 - PAGE_SHIFT));
 	/* Contiguous ranges are taken on a 4 MiB boundary. */
