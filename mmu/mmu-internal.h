@@ -173,11 +173,14 @@ void vml_window_exit(void);
  * @faults: of those, stopped by a fault (all expected ones).
  * @checks: checks passed.
  * @tables_left: table pages still counted after the teardown (0).
+ * @racer_windows: windows the other CPU ran during the shootdown phase.
+ * @shootdowns: shootdown IPIs sent in that phase.
  * @failed: the check that failed, or NULL.
  */
 struct vml_mmu_selftest {
 	unsigned int iterations;
 	unsigned long windows, faults, checks, tables_left;
+	unsigned long racer_windows, shootdowns;
 	const char *failed;
 };
 

@@ -56,6 +56,8 @@ static int cmd_mmu_selftest(int argc, char **argv, struct vml_reply *r)
 	vml_reply_add(r, " windows=%lu faults=%lu checks=%lu levels=%d",
 		      res.windows, res.faults, res.checks,
 		      pgtable_l5_enabled() ? 5 : 4);
+	vml_reply_add(r, " racer_windows=%lu shootdowns=%lu",
+		      res.racer_windows, res.shootdowns);
 	return 0;
 }
 

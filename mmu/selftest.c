@@ -3,13 +3,18 @@
  * selftest.c - exercise a private tree through the real MMU: reads and
  * writes through the CR3 window, Accessed/Dirty set by the hardware, a
  * write to a read-only page and accesses to unmapped pages coming back as
- * faults, supervisor-only leaves, CR3/CR4 unchanged afterwards, every
- * table freed. The ctl command mmu_selftest runs it, so the window can be
- * load-tested on any kernel, KUnit or not.
+ * faults, supervisor-only leaves, SMAP/SMEP unchanged afterwards, a TLB
+ * shootdown racing another CPU's write windows, every table freed. The
+ * ctl command mmu_selftest runs it, so the window can be load-tested on
+ * any kernel, KUnit or not.
  */
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/special_insns.h>
 #include "mmu/mmu-internal.h"
+#include "buddy/vmstat.h"
 
 enum { ST_RW, ST_RO, ST_SUP, ST_NR };
 
@@ -160,6 +165,92 @@ static int st_load(struct selftest *st)
 			    "smap/smep unchanged");
 }
 
+/* Another CPU writing the read-write page in long batches of windows. */
+struct st_racer {
+	struct vml_pgtable *pt;
+	unsigned long addr;
+	atomic_t stop;
+	unsigned long windows;
+	struct completion done;
+	struct vml_access acc[256];
+	u32 val[256];
+};
+
+static int st_racer_fn(void *arg)
+{
+	struct st_racer *r = arg;
+	unsigned int i;
+
+	while (!atomic_read(&r->stop)) {
+		for (i = 0; i < ARRAY_SIZE(r->acc); i++) {
+			r->val[i] = i + 1;
+			r->acc[i] = (struct vml_access){ .addr = r->addr, .len = 4,
+							 .buf = &r->val[i], .write = true };
+		}
+		vml_window_run(r->pt, r->acc, ARRAY_SIZE(r->acc));
+		r->windows++;
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* Unmap the page under the racer: once that returns, no write may land. */
+static bool st_unmap_quiet(struct selftest *st)
+{
+	unsigned long a = st->addr[ST_RW];
+	u32 *mem = vml_page_address(st->frame[ST_RW]), snap;
+	pte_t *ptep = vml_pte_lookup(&st->pt, a);
+	bool quiet;
+
+	spin_lock(&st->pt.lock);
+	vml_ptep_get_and_clear(&st->pt, a, ptep);
+	spin_unlock(&st->pt.lock);
+	snap = READ_ONCE(*mem);
+	usleep_range(200, 400);
+	quiet = READ_ONCE(*mem) == snap;
+	spin_lock(&st->pt.lock);
+	vml_set_pte(&st->pt, a, ptep, vml_mk_pte(st->frame[ST_RW],
+						 vml_pgprot(true, false, true)));
+	spin_unlock(&st->pt.lock);
+	return quiet;
+}
+
+static int st_shootdown(struct selftest *st)
+{
+	unsigned long ipis = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH);
+	struct task_struct *t;
+	struct st_racer *r;
+	int round, stale = 0;
+
+	if (num_online_cpus() < 2)
+		return 0;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->pt = &st->pt;
+	r->addr = st->addr[ST_RW];
+	init_completion(&r->done);
+	t = kthread_create(st_racer_fn, r, "vmlab_racer");
+	if (IS_ERR(t)) {
+		kfree(r);
+		return PTR_ERR(t);
+	}
+	kthread_bind(t, cpumask_any_but(cpu_online_mask, raw_smp_processor_id()));
+	wake_up_process(t);
+	for (round = 0; round < 20; round++) {
+		usleep_range(1000, 2000);
+		stale += !st_unmap_quiet(st);
+	}
+	atomic_set(&r->stop, 1);
+	wait_for_completion(&r->done);
+	st->res->racer_windows = r->windows;
+	st->res->shootdowns = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH) - ipis;
+	kfree(r);
+	return check(st, !stale, "old frame quiet once the shootdown returned") ?:
+	       check(st, cpumask_empty(&st->pt.cpus), "no cpu left in a window");
+}
+
 static int st_run(void *arg)
 {
 	struct selftest *st = arg;
@@ -175,6 +266,8 @@ static int st_run(void *arg)
 		ret = st_faults(st);
 	if (!ret)
 		ret = st_load(st);
+	if (!ret)
+		ret = st_shootdown(st);
 	st_teardown(st);
 	if (!ret && st->res->tables_left)
 		ret = -EIO;

@@ -33,6 +33,7 @@
  */
 #include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/invpcid.h>
 #include <asm/tlbflush.h>
@@ -154,9 +155,15 @@ unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
 	return i;
 }
 
-/* ---- the kernel thread windows run in ---- */
-
-static struct kthread_worker *window_worker;
+/*
+ * ---- the kernel threads windows run in ----
+ *
+ * One kthread_worker per CPU online at init (not bound to it), chosen by
+ * the calling CPU, so that ctl commands on different CPUs run their
+ * windows concurrently while each stays a cheap queue-and-wait.
+ */
+static struct kthread_worker **window_workers;
+static unsigned int nr_window_workers;
 
 struct run_req {
 	struct kthread_work work;
@@ -175,34 +182,44 @@ static void run_req_fn(struct kthread_work *work)
 int vml_run_in_kthread(int (*fn)(void *arg), void *arg)
 {
 	struct run_req req = { .fn = fn, .arg = arg };
+	struct kthread_worker *worker;
 
 	might_sleep();
-	/* Already a kernel thread without an mm (a KUnit case, the worker). */
+	/* Already a kernel thread without an mm (a KUnit case, a worker). */
 	if (!current->mm && (current->flags & PF_KTHREAD))
 		return fn(arg);
-	if (WARN_ON_ONCE(!window_worker))
+	if (WARN_ON_ONCE(!nr_window_workers))
 		return -ENODEV;
+	worker = window_workers[raw_smp_processor_id() % nr_window_workers];
 	kthread_init_work(&req.work, run_req_fn);
-	kthread_queue_work(window_worker, &req.work);
+	kthread_queue_work(worker, &req.work);
 	kthread_flush_work(&req.work);
 	return req.ret;
 }
 
-int vml_window_init(void)
-{
-	window_worker = kthread_create_worker(0, "vmlab_window");
-	if (IS_ERR(window_worker)) {
-		int ret = PTR_ERR(window_worker);
-
-		window_worker = NULL;
-		return ret;
-	}
-	return 0;
-}
-
 void vml_window_exit(void)
 {
-	if (window_worker)
-		kthread_destroy_worker(window_worker);
-	window_worker = NULL;
+	while (nr_window_workers)
+		kthread_destroy_worker(window_workers[--nr_window_workers]);
+	kfree(window_workers);
+	window_workers = NULL;
+}
+
+int vml_window_init(void)
+{
+	unsigned int i, n = num_online_cpus();
+	struct kthread_worker *w;
+
+	window_workers = kcalloc(n, sizeof(*window_workers), GFP_KERNEL);
+	if (!window_workers)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		w = kthread_create_worker(0, "vmlab_window/%u", i);
+		if (IS_ERR(w)) {
+			vml_window_exit();
+			return PTR_ERR(w);
+		}
+		window_workers[nr_window_workers++] = w;
+	}
+	return 0;
 }

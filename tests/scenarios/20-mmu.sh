@@ -25,6 +25,14 @@ diag "$REPLY"
 check "selftest reports the paging mode" '[ "$(field levels)" = "$lv" ]'
 check "selftest saw exactly the 3 expected faults" '[ "$(field faults)" = 3 ]'
 check "selftest ran the default 1000 load windows" '[ "$(field windows)" -ge 1000 ]'
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+if [ "$ncpu" -ge 2 ]; then
+	check "another CPU ran windows during the shootdown race" '[ "$(field racer_windows)" -gt 0 ]'
+	check "shootdowns are reported" '[ -n "$(field shootdowns)" ]'
+else
+	skip "shootdown race" "one CPU"
+	skip "shootdowns reported" "one CPU"
+fi
 
 expect_ok "mmu_selftest 20000 (load)" mmu_selftest 20000
 check "20000 load windows ran" '[ "$(field windows)" -ge 20000 ]'
