@@ -151,5 +151,6 @@ unsigned long vml_buddy_exit(void)
 	vml_for_each_zone(nid, zone)
 		vml_pcp_exit(zone);
 	vml_vmstat_exit();
+	vml_set_reclaim_hooks(NULL);
 	return c.allocated;
 }

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define DEFAULT_CTL	"/sys/kernel/debug/vmlab/ctl"
-#define REPLY_MAX	(1 << 20)
+#define REPLY_MAX	(1024 * 1024)
 
 static const char *errno_name(int err)
 {
@@ -31,7 +31,7 @@ static const char *errno_name(int err)
 	return name ? name : "EUNKNOWN";
 }
 
-static int usage(void)
+static int print_usage(void)
 {
 	fprintf(stderr, "usage: vmlabctl <command> [args...]\n");
 	return 2;
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	int fd, i;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return usage();
+		return print_usage();
 	if (!path || !*path)
 		path = DEFAULT_CTL;
 

@@ -1,0 +1,203 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every vmlab test.
+#   - dependencies, the KUnit test kernel (cached), tools
+#   - module builds (W=1; any compiler/modpost warning fails the build test):
+#       test-main, test-kunit, test-bench  against the test kernel
+#       stock-main                         against the Debian kernel headers
+#   - checkpatch (one test)
+#   - guests: test kernel  x {5-level, 4-level}: KUnit + scenarios
+#             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+#
+# Environment (for quick development runs):
+#   VMLAB_KERNELS="test stock"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
+#   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
+#   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
+#   VMLAB_TIMEOUT=1800          per-guest timeout (seconds)
+#   VMLAB_CHECKPATCH=0          skip checkpatch
+#   VMLAB_VERBOSE=1             echo guest consoles while they run
+#   MEM=2G SMP=2                guest size
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+cd "$VMLAB_TOP"
+
+KERNELS=${VMLAB_KERNELS:-test stock}
+PAGING=${VMLAB_PAGING:-5 4}
+PTIS=${VMLAB_PTI:-on off}
+TIMEOUT=${VMLAB_TIMEOUT:-1800}
+LOGS=$VMLAB_TOP/build/logs
+GUESTS=$VMLAB_TOP/build/guest
+mkdir -p "$LOGS" "$GUESTS"
+rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log
+
+PASSED=0
+FAILED=0
+SUMMARY=()
+t0=$(date +%s)
+pass() { PASSED=$((PASSED + 1)); echo "ok     $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAILED $*"; SUMMARY+=("FAILED $*"); }
+section() { echo; echo "=== $* ($(( $(date +%s) - t0 ))s)"; }
+finish() {
+	section "summary"
+	for l in "${SUMMARY[@]}"; do echo "$l"; done
+	echo "logs: $LOGS"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+	exit $?
+}
+
+want() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
+
+# ---- dependencies, kernels, tools -------------------------------------------
+section "dependencies"
+if scripts/install-deps.sh > "$LOGS/install-deps.log" 2>&1; then
+	pass "install-deps"
+else
+	tail -n 20 "$LOGS/install-deps.log"
+	fail "install-deps (see $LOGS/install-deps.log)"
+	finish
+fi
+
+STOCK=
+if want "$KERNELS" stock; then
+	if STOCK=$(vml_stock_release); then
+		pass "stock kernel found: $STOCK"
+	else
+		fail "no installed linux-image-*-amd64 with matching linux-headers"
+		KERNELS=${KERNELS//stock/}
+	fi
+fi
+
+KT=
+if want "$KERNELS" test || want "$KERNELS" bench; then
+	section "test kernel"
+	if KT=$(tests/harness/test-kernel.sh --print-dir 2> >(tee "$LOGS/test-kernel.log" >&2)); then
+		pass "test kernel built: $KT"
+		if tests/harness/test-kernel.sh --verify 2>&1 | tee -a "$LOGS/test-kernel.log" |
+			grep -q 'did not survive'; then
+			fail "test kernel .config has every fragment option (see $LOGS/test-kernel.log)"
+		else
+			pass "test kernel .config has every fragment option"
+		fi
+	else
+		fail "test kernel build (see $LOGS/test-kernel.log)"
+		KERNELS=${KERNELS//test/}
+		KT=
+	fi
+fi
+
+section "tools"
+if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/build-tools.log"; then
+	pass "tools build without warnings"
+else
+	cat "$LOGS/build-tools.log"
+	fail "tools build without warnings"
+fi
+
+# ---- module builds -------------------------------------------------------------
+build() {	# build <name> <kdir> <flavor>
+	local name=$1 kdir=$2 flavor=$3 log=$LOGS/build-$1.log nw
+	if make modules KDIR="$kdir" FLAVOR="$flavor" OUT="build/$name" W=1 > "$log" 2>&1; then
+		nw=$(grep -ci 'warning:' "$log")
+		if [ "$nw" = 0 ]; then
+			pass "build $name ($flavor against ${kdir##*/})"
+			return 0
+		fi
+		grep -i -A3 'warning:' "$log" | head -n 40
+		fail "build $name: $nw warning(s) (see $log)"
+		return 0
+	fi
+	grep -E -i -A3 'error|warning:' "$log" | head -n 40
+	fail "build $name ($flavor against ${kdir##*/}) (see $log)"
+	return 1
+}
+section "module builds"
+# Rebuild from scratch so warnings of unchanged files are seen again.
+for n in test-main test-kunit test-bench stock-main; do
+	rm -rf "build/$n"
+done
+HAVE=" "
+if [ -n "$KT" ]; then
+	build test-main "$KT" main && HAVE+="test-main "
+	build test-kunit "$KT" kunit && HAVE+="test-kunit "
+	if ls tests/bench/*.c >/dev/null 2>&1; then
+		build test-bench "$KT" bench
+	fi
+fi
+if [ -n "$STOCK" ]; then
+	build stock-main "/usr/src/linux-headers-$STOCK" main && HAVE+="stock-main "
+fi
+
+if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
+	section "checkpatch"
+	if scripts/checkpatch.sh > "$LOGS/checkpatch.log" 2>&1; then
+		pass "checkpatch --strict clean"
+	else
+		grep -v '^total:' "$LOGS/checkpatch.log" | head -n 40
+		fail "checkpatch --strict: $(grep -cE ':[0-9]+: (ERROR|WARNING|CHECK):' "$LOGS/checkpatch.log") finding(s) (see $LOGS/checkpatch.log)"
+	fi
+fi
+
+# ---- guests ----------------------------------------------------------------------
+guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
+	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
+	local log=$LOGS/check-$name.log start=$(date +%s)
+	local extra="vmltest.mode=check"
+	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
+	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
+	section "guest $name: $args"
+	if [ "${VMLAB_VERBOSE:-0}" = 1 ]; then
+		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
+			-l "$log" -t "$TIMEOUT"
+	else
+		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
+			-l "$log" -t "$TIMEOUT" --quiet
+	fi
+	rc=$?
+	out=$(tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
+	echo "$out" | grep -v '^RESULT '
+	res=$(echo "$out" | grep '^RESULT ' | tail -n1)
+	local p f k s
+	p=$(echo "$res" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
+	f=$(echo "$res" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+	k=$(echo "$res" | sed -n 's/.*kunit=\([0-9/]*\).*/\1/p')
+	s=$(echo "$res" | sed -n 's/.*scenarios=\([0-9/]*\).*/\1/p')
+	PASSED=$((PASSED + ${p:-0}))
+	FAILED=$((FAILED + ${f:-0}))
+	[ -n "$p" ] || fail "guest $name: log could not be parsed"
+	line="guest $name: ${p:-0} passed, ${f:-0} failed (kunit $k, scenarios $s) in $(( $(date +%s) - start ))s"
+	echo "$line"
+	SUMMARY+=("$line")
+}
+
+if want "$KERNELS" test && want "$HAVE" test-main; then
+	mods=(build/test-main/vmlab.ko)
+	want "$HAVE" test-kunit && mods+=(build/test-kunit/vmlab_kunit.ko)
+	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
+		for pg in $PAGING; do
+			a=""; [ "$pg" = 4 ] && a="no5lvl"
+			guest "test-${pg}lvl" "$KT/arch/x86/boot/bzImage" \
+				"$GUESTS/test-check.cpio.gz" "$pg" "" "$a"
+		done
+	else
+		fail "initramfs for the test kernel"
+	fi
+fi
+if want "$KERNELS" stock && want "$HAVE" stock-main; then
+	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" build/stock-main/vmlab.ko; then
+		for pg in $PAGING; do
+			for pti in $PTIS; do
+				a=""; [ "$pg" = 4 ] && a="no5lvl "
+				if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
+				guest "stock-${pg}lvl-pti$pti" "/boot/vmlinuz-$STOCK" \
+					"$GUESTS/stock-check.cpio.gz" "$pg" "$pti" "$a"
+			done
+		done
+	else
+		fail "initramfs for the stock kernel"
+	fi
+fi
+
+finish

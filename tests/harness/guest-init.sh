@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the vmlab test guest (busybox sh).  The kernel command line picks
+# what it does:
+#   vmltest.mode=check|kunit|run|shell|bench   (default check)
+#   vmltest.params=a=1,b=2     vmlab.ko module parameters (comma separated)
+#   vmltest.scenarios=00,10    only scenarios whose name starts with these
+#   vmltest.timeout=SECONDS    per-scenario timeout (default 900)
+# Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
+# one is "@@VMLAB end status=N", then guest-exit ends QEMU.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+[ -e /proc/self/fd/1 ] || exec </dev/console >/dev/console 2>&1
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+cd /
+
+MODE=check
+PARAMS=
+FILTER=
+STIMEOUT=900
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	vmltest.mode=*) MODE=${arg#*=} ;;
+	vmltest.params=*) PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
+	vmltest.scenarios=*) FILTER=$(echo "${arg#*=}" | tr ',' ' ') ;;
+	vmltest.timeout=*) STIMEOUT=${arg#*=} ;;
+	esac
+done
+MODDIR=/lib/vmlab
+DBG=/sys/kernel/debug/vmlab
+PATTERNS=/etc/vmlab/dmesg-patterns
+export VMLAB_KO=$MODDIR/vmlab.ko VMLAB_PARAMS="$PARAMS"
+
+PAGING=4
+grep -qw la57 /proc/cpuinfo && PAGING=5
+PTI=off
+grep -qw pti /proc/cpuinfo && PTI=on
+echo "@@VMLAB boot mode=$MODE kernel=$(uname -r) paging=$PAGING pti=$PTI" \
+	"cpus=$(grep -c ^processor /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+finish() {
+	echo "@@VMLAB end status=$1"
+	sync
+	guest-exit "$1"
+	echo "guest-exit failed; rebooting (QEMU -no-reboot exits)" >&2
+	reboot -f
+	sleep 10
+}
+
+# ---- guest-level TAP (the "guest" pseudo-scenario) ----
+T=0
+FAILED=0
+RESULTS=/tmp/guest-results
+: > $RESULTS
+tap() {
+	T=$((T + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $T - $2" >> $RESULTS
+	else
+		echo "not ok $T - $2" >> $RESULTS
+		FAILED=$((FAILED + 1))
+	fi
+	[ -z "$3" ] || sed 's/^/# /' "$3" | head -n 60 >> $RESULTS
+}
+
+strip_ts() { sed 's/^\[ *[0-9]*\.[0-9]*\] //'; }
+
+# Append the kernel messages since the last call to $1 (and clear them).
+dmesg_take() { dmesg -c | strip_ts >> "$1"; }
+
+dmesg_check() {	# dmesg_check <desc> <file>
+	if grep -F -f $PATTERNS "$2" > /tmp/bad 2>/dev/null; then
+		tap 1 "$1" /tmp/bad
+	else
+		tap 0 "$1"
+	fi
+}
+
+loaded() { grep -q "^$1 " /proc/modules; }
+
+unload() {	# unload <module>: rmmod and check the debugfs dir is gone
+	loaded "$1" || return 0
+	rmmod "$1" || return 1
+	! loaded "$1"
+}
+
+vmlab_load() {
+	# shellcheck disable=SC2086
+	insmod $VMLAB_KO $PARAMS
+}
+
+show_files() {
+	for f in "$DBG"/*; do
+		[ -f "$f" ] && [ -r "$f" ] || continue
+		[ "${f##*/}" = ctl ] && continue
+		echo "==> $f <=="
+		head -c 65536 "$f"
+		echo
+	done
+}
+
+run_kunit() {
+	[ -f $MODDIR/vmlab_kunit.ko ] || return 0
+	dmesg_take /tmp/dmesg-tests
+	echo "@@VMLAB kunit-begin"
+	insmod $MODDIR/vmlab_kunit.ko
+	rc=$?
+	dmesg -c | strip_ts | tee -a /tmp/dmesg-tests
+	echo "@@VMLAB kunit-end insmod=$rc"
+	[ $rc = 0 ] || tap 1 "insmod vmlab_kunit.ko (status $rc)"
+	if [ $rc = 0 ]; then
+		unload vmlab_kunit
+		tap $? "rmmod vmlab_kunit"
+	fi
+}
+
+run_scenarios() {
+	for s in /scenarios/[0-9]*.sh; do
+		[ -f "$s" ] || continue
+		name=${s##*/}
+		name=${name%.sh}
+		if [ -n "$FILTER" ]; then
+			match=
+			for f in $FILTER; do
+				case "$name" in "$f"*) match=1 ;; esac
+			done
+			[ -n "$match" ] || continue
+		fi
+		dmesg_take /tmp/dmesg-tests
+		echo "@@VMLAB scenario-begin $name"
+		unload vmlab
+		if vmlab_load; then
+			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
+			rc=$?
+		else
+			echo "not ok 1 - insmod vmlab.ko $PARAMS"
+			echo "1..1"
+			rc=1
+		fi
+		echo "@@VMLAB scenario-end $name status=$rc"
+		unload vmlab
+		tap $? "$name: vmlab unloads after the scenario"
+		dmesg_take /tmp/dmesg-tests
+	done
+}
+
+guest_report() {
+	dmesg_take /tmp/dmesg-tests
+	dmesg_check "dmesg clean during boot" /tmp/dmesg-boot
+	dmesg_check "dmesg clean during tests" /tmp/dmesg-tests
+	echo "@@VMLAB scenario-begin guest"
+	cat $RESULTS
+	echo "1..$T"
+	echo "@@VMLAB scenario-end guest status=0"
+	echo "@@VMLAB dmesg-begin"
+	cat /tmp/dmesg-boot /tmp/dmesg-tests
+	echo "@@VMLAB dmesg-end"
+}
+
+: > /tmp/dmesg-tests
+dmesg -c | strip_ts > /tmp/dmesg-boot
+
+case "$MODE" in
+check)
+	run_kunit
+	run_scenarios
+	guest_report
+	[ $FAILED = 0 ] && finish 0
+	finish 1
+	;;
+kunit)
+	run_kunit
+	guest_report
+	[ $FAILED = 0 ] && finish 0
+	finish 1
+	;;
+run|shell)
+	echo "@@VMLAB run-begin"
+	echo "# insmod vmlab.ko $PARAMS"
+	if ! vmlab_load; then
+		dmesg | tail -n 20
+		finish 1
+	fi
+	dmesg -c | strip_ts
+	show_files
+	echo "# vmlabctl version"
+	vmlabctl version
+	echo "# vmlabctl help"
+	vmlabctl help
+	if vmlabctl help | grep -q '^alloc_pages'; then
+		echo "# demo: allocate and free a few blocks"
+		pfns=
+		for order in 0 3 5; do
+			echo "# vmlabctl alloc_pages $order"
+			reply=$(vmlabctl alloc_pages $order)
+			echo "$reply"
+			pfn=$(echo "$reply" | sed -n 's/.* pfn=\([^ ]*\).*/\1/p')
+			[ -n "$pfn" ] && pfns="$pfns $pfn:$order"
+		done
+		[ -f $DBG/buddyinfo ] && { echo "==> $DBG/buddyinfo <=="; cat $DBG/buddyinfo; }
+		for p in $pfns; do
+			echo "# vmlabctl free_pages ${p%:*} ${p#*:}"
+			vmlabctl free_pages "${p%:*}" "${p#*:}"
+		done
+		[ -f $DBG/buddyinfo ] && { echo "==> $DBG/buddyinfo <=="; cat $DBG/buddyinfo; }
+	fi
+	if [ "$MODE" = shell ]; then
+		echo "@@VMLAB shell: vmlab is loaded; try 'vmlabctl help', 'ls $DBG'; 'exit' ends the guest"
+		setsid cttyhack sh -l
+	fi
+	echo "# rmmod vmlab"
+	unload vmlab
+	rc=$?
+	dmesg -c | strip_ts
+	echo "@@VMLAB run-end"
+	finish $rc
+	;;
+bench)
+	echo "@@VMLAB bench-begin"
+	insmod $MODDIR/vmlab_bench.ko
+	rc=$?
+	dmesg -c | strip_ts
+	echo "@@VMLAB bench-end insmod=$rc"
+	unload vmlab_bench
+	finish $rc
+	;;
+*)
+	echo "unknown vmltest.mode=$MODE"
+	finish 2
+	;;
+esac

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test guest's initramfs (gzip'd newc cpio):
+#   busybox (static) + applet links, /init (guest-init.sh), the given kernel
+#   modules in /lib/vmlab/, tests/scenarios/*.sh in /scenarios/, and
+#   tools/vmlabctl + tools/guest-exit in /bin/.
+#
+#   initramfs.sh OUT.cpio.gz [module.ko ...]
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+[ $# -ge 1 ] || { echo "usage: $0 OUT.cpio.gz [module.ko ...]" >&2; exit 2; }
+out=$1; shift
+
+busybox=$(command -v busybox || true)
+[ -x /bin/busybox ] && busybox=/bin/busybox
+[ -n "$busybox" ] || vml_die "busybox not found (apt-get install busybox-static)"
+if ldd "$busybox" >/dev/null 2>&1; then
+	vml_die "$busybox is dynamically linked; install busybox-static"
+fi
+for t in vmlabctl guest-exit; do
+	[ -x "$VMLAB_TOP/tools/$t" ] || vml_die "tools/$t not built (make tools)"
+done
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/vmlab-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/vmlab,lib/vmlab,scenarios}
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list-full 2>/dev/null || true); do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+for applet in sh mount insmod rmmod dmesg; do
+	[ -e "$root/bin/$applet" ] || [ -e "$root/sbin/$applet" ] ||
+		vml_die "busybox lacks the '$applet' applet"
+done
+install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
+install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
+install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" "$root/etc/vmlab/"
+for f in "$VMLAB_TOP"/tests/scenarios/*.sh; do
+	[ -f "$f" ] && install -m 0644 "$f" "$root/scenarios/"
+done
+for m in "$@"; do
+	[ -f "$m" ] || vml_die "module $m not found"
+	install -m 0644 "$m" "$root/lib/vmlab/"
+done
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+# The kernel opens /dev/console before running /init; without the node the
+# init script re-opens it after mounting devtmpfs.
+if [ "$(id -u)" = 0 ]; then
+	mknod -m 0600 "$root/dev/console" c 5 1
+	mknod -m 0666 "$root/dev/null" c 1 3
+fi
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet -R 0:0) | gzip -1 > "$out.tmp"
+mv "$out.tmp" "$out"

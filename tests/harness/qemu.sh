@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one test guest under QEMU (TCG; KVM is not assumed).
+#
+#   qemu.sh -k KERNEL -i INITRD [-a "extra kernel args"] [-l LOG]
+#           [-t TIMEOUT_SECONDS] [--interactive] [--quiet]
+#
+# Environment: MEM (default 2G), SMP (default 2), VMLAB_QEMU_ACCEL (default
+# "tcg"; the CPU is always "max", which under TCG has la57, PCID, SMEP, SMAP).
+# Batch runs write the serial console to LOG (and echo it unless --quiet) and
+# are killed after TIMEOUT seconds (default 900).  Exit status is QEMU's: the
+# guest's guest-exit <c> gives (c << 1) | 1; 124 means timeout; 0 means the
+# guest died without calling guest-exit (panic=-1 + -no-reboot).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+kernel= initrd= extra= log= timeout=900 interactive= quiet=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kernel=$2; shift ;;
+	-i) initrd=$2; shift ;;
+	-a) extra=$2; shift ;;
+	-l) log=$2; shift ;;
+	-t) timeout=$2; shift ;;
+	--interactive) interactive=1 ;;
+	--quiet) quiet=1 ;;
+	*) echo "usage: $0 -k KERNEL -i INITRD [-a ARGS] [-l LOG] [-t SECS] [--interactive] [--quiet]" >&2
+	   exit 2 ;;
+	esac
+	shift
+done
+[ -f "$kernel" ] || vml_die "kernel '$kernel' not found"
+[ -f "$initrd" ] || vml_die "initrd '$initrd' not found"
+
+append="console=ttyS0,115200 loglevel=5 log_buf_len=8M panic=-1 $extra"
+qemu=(qemu-system-x86_64
+	-accel "${VMLAB_QEMU_ACCEL:-tcg}" -cpu max
+	-m "${MEM:-2G}" -smp "${SMP:-2}"
+	-no-reboot
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+if [ -n "$interactive" ]; then
+	vml_log "booting (Ctrl-A X quits QEMU): ${qemu[*]}"
+	set +e
+	"${qemu[@]}" -nographic
+	exit $?
+fi
+
+[ -n "$log" ] || log=/dev/null
+mkdir -p "$(dirname "$log")"
+{
+	echo "# $(date -u +%FT%TZ) ${qemu[*]}"
+} > "$log"
+set +e
+if [ -n "$quiet" ]; then
+	timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
+		-serial stdio </dev/null >>"$log" 2>&1
+	rc=$?
+else
+	timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
+		-serial stdio </dev/null 2>&1 | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+fi
+[ $rc = 124 ] || [ $rc = 137 ] && echo "@@VMLAB-HOST timeout after ${timeout}s" >>"$log"
+exit $rc
