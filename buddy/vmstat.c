@@ -17,6 +17,8 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_PCP_REFILL] = "pcp_refill",
 	[VML_PCP_DRAIN] = "pcp_drain",
 	[VML_OOM_HOOK] = "oom_kill_hook",
+	[VML_NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
+	[VML_NR_TLB_REMOTE_FLUSH_RECEIVED] = "nr_tlb_remote_flush_received",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

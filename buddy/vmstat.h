@@ -21,6 +21,8 @@ enum vml_vm_event {
 	VML_PCP_REFILL,
 	VML_PCP_DRAIN,
 	VML_OOM_HOOK,
+	VML_NR_TLB_REMOTE_FLUSH,		/* mmu: shootdown IPIs sent */
+	VML_NR_TLB_REMOTE_FLUSH_RECEIVED,	/* mmu: ... and handled */
 	VML_NR_VM_EVENTS,
 };
 

@@ -56,13 +56,17 @@ static int arg_check(struct vml_reply *r, const char *what, const char *s,
 int vml_parse_arg_u64(struct vml_reply *r, const char *what, const char *s,
 		      u64 max, u64 *v)
 {
-	return arg_check(r, what, s, vml_parse_u64(s, v), max, *v);
+	int ret = vml_parse_u64(s, v);	/* before *v is read below */
+
+	return arg_check(r, what, s, ret, max, *v);
 }
 
 int vml_parse_arg_size(struct vml_reply *r, const char *what, const char *s,
 		       u64 max, u64 *v)
 {
-	return arg_check(r, what, s, vml_parse_size(s, v), max, *v);
+	int ret = vml_parse_size(s, v);	/* before *v is read below */
+
+	return arg_check(r, what, s, ret, max, *v);
 }
 
 #define E(x) [x] = #x

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* mmu.c - placeholder until the page-table code lands: init/exit only. */
-#include "mmu/mmu.h"
+/*
+ * mmu.c - start and stop the mmu layer; its counters.
+ */
+#include "mmu/mmu-internal.h"
+
+struct vml_mmu_stats vml_mmu_stats;
 
 int vml_mmu_init(void)
 {
-	return 0;
+	memset(&vml_mmu_stats, 0, sizeof(vml_mmu_stats));
+	return vml_window_init();
 }
 
 void vml_mmu_exit(void)
 {
-}
+	long left;
 
-int vml_mmu_debugfs_init(struct dentry *root)
-{
-	return 0;
-}
-
-void vml_mmu_debugfs_exit(void)
-{
+	vml_window_exit();
+	vml_quicklist_drain();
+	left = atomic_long_read(&vml_mmu_stats.tables);
+	if (left)
+		pr_err("vmlab: %ld page-table pages still in use at exit\n", left);
 }

@@ -19,6 +19,8 @@
  * leave it clear. No PTE vmlab writes may set a reserved bit.
  *
  * Locking: @pt->lock (page_table_lock) serialises changes to entries.
+ * TLB shootdowns wait for other CPUs with the lock held, so it must never
+ * be taken with interrupts disabled.
  * Table pages are only freed by vml_free_pgtables() and
  * vml_pgtable_destroy(), whose callers exclude every other user of the
  * range (the mm's mmap lock held for writing), so a pointer returned by
@@ -48,12 +50,17 @@ struct dentry;
 struct vml_pgtable {
 	pgd_t *pgd;
 	phys_addr_t pgd_phys;
-	spinlock_t lock;
+	spinlock_t lock;		/* page_table_lock */
 	atomic_long_t nr_tables;
 	cpumask_t cpus;
 };
 
-/** Highest user address + 1 a sandbox may map (lower canonical half). */
+/**
+ * vml_user_va_end() - highest user address + 1 a sandbox may map: the
+ * lower canonical half less its last page, TASK_SIZE_MAX (47 or 56 bits
+ * with 4- or 5-level paging).
+ * Return: the address.
+ */
 unsigned long vml_user_va_end(void);
 
 /**
@@ -88,12 +95,43 @@ pte_t *vml_pte_lookup(struct vml_pgtable *pt, unsigned long addr);
 pte_t *vml_pte_alloc(struct vml_pgtable *pt, unsigned long addr, vml_gfp_t gfp);
 
 /**
+ * vml_pgprot() - protection bits for a leaf entry.
+ * @write: writable.
+ * @exec: executable (NX clear; NX is only set where the CPU has it).
+ * @user: a user page (_PAGE_USER); false gives a supervisor-only leaf,
+ *        as vmalloc-style kernel mappings in the sandbox use.
+ *
+ * Unlike Linux's protection_map, Accessed is not preset: the MMU sets it
+ * (and Dirty) on first use, which is what makes them worth looking at.
+ * Return: the pgprot.
+ */
+pgprot_t vml_pgprot(bool write, bool exec, bool user);
+
+/**
+ * vml_mk_pte() - a present entry for an arena frame (mk_pte()).
+ * @page: the frame.
+ * @prot: from vml_pgprot() (or the kernel's pgprot macros; any global or
+ *        protection-key bit is dropped by vml_set_pte()).
+ * Return: the entry.
+ */
+pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot);
+
+/**
+ * vml_pte_page() - the arena frame a present entry maps (pte_page()).
+ * @pte: the entry.
+ * Return: the frame, or NULL when not present or not an arena frame.
+ */
+struct vml_page *vml_pte_page(pte_t pte);
+
+/**
  * vml_set_pte() - install a leaf entry. Caller holds @pt->lock.
  * @pt: the tree.
  * @addr: user address the slot maps.
  * @ptep: the slot, from vml_pte_lookup()/vml_pte_alloc().
  * @pte: new value. Replacing a present entry flushes the old translation
- *       from every CPU (vml_flush_tlb_page()).
+ *       from every CPU (vml_flush_tlb_page()). A present entry for a frame
+ *       outside the arena is refused (reported, slot unchanged); global
+ *       and protection-key bits and bits the CPU lacks are dropped.
  */
 void vml_set_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep, pte_t pte);
 
@@ -152,8 +190,11 @@ int vml_walk_range(struct vml_pgtable *pt, unsigned long start,
  * @start: start of the unmapped range.
  * @end: its end.
  *
- * Only tables lying entirely inside [start, end) and holding no entry are
- * freed (free_pgtables()); the caller excludes all other users.
+ * Every table whose span meets [start, end) and that holds no entry once
+ * its own empty children are gone is freed (free_pgtables()), after a TLB
+ * shootdown. A table may thus be freed even if it reaches past the range,
+ * so the caller excludes all other users of the tree (the mmap lock held
+ * for writing), not only of the range.
  */
 void vml_free_pgtables(struct vml_pgtable *pt, unsigned long start,
 		       unsigned long end);
@@ -164,7 +205,13 @@ void vml_free_pgtables(struct vml_pgtable *pt, unsigned long start,
  * @old_addr: source, page aligned.
  * @new_addr: destination, page aligned, with no entries.
  * @len: bytes.
- * Return: 0 or -ENOMEM (then nothing was moved).
+ *
+ * Whole PTE tables move when both sides are 2 MiB aligned over a full
+ * 2 MiB; other entries move one by one with their Accessed/Dirty bits.
+ * Emptied source tables stay until vml_free_pgtables(). The caller
+ * excludes all other users of the tree.
+ * Return: 0, -EINVAL for unaligned, out-of-range or overlapping ranges,
+ *         or -ENOMEM (then nothing was moved).
  */
 int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 		       unsigned long new_addr, unsigned long len);
@@ -179,7 +226,11 @@ int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 void vml_flush_tlb_range(struct vml_pgtable *pt, unsigned long start,
 			 unsigned long end);
 
-/** vml_flush_tlb_page() - vml_flush_tlb_range() for one page. */
+/**
+ * vml_flush_tlb_page() - vml_flush_tlb_range() for one page.
+ * @pt: the tree.
+ * @addr: the page.
+ */
 void vml_flush_tlb_page(struct vml_pgtable *pt, unsigned long addr);
 
 /**
@@ -212,8 +263,12 @@ struct vml_access {
  * window, and runs the rest again.
  * Context: a kernel thread with no mm (current->mm == NULL); never from
  * interrupt context. Nothing inside the window sleeps or allocates.
+ * A batch is split into several windows (interrupts briefly on between
+ * them) so that no window copies more than 64 KiB.
  * Return: number of accesses fully completed (== @n on success); the
- *         access at that index faulted after acc->done bytes.
+ *         access at that index faulted after acc->done bytes. 0 with
+ *         nothing done when the call is refused: wrong context (reported),
+ *         or an access reaching past vml_user_va_end().
  */
 unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
 			    unsigned int n);
@@ -236,9 +291,23 @@ int vml_run_in_kthread(int (*fn)(void *arg), void *arg);
  */
 void vml_pgtable_dump(struct seq_file *m, struct vml_pgtable *pt);
 
+/**
+ * vml_mmu_init() - start the window thread.
+ * Return: 0 or -errno.
+ */
 int vml_mmu_init(void);
+
+/** vml_mmu_exit() - stop it and give cached table pages back. */
 void vml_mmu_exit(void);
+
+/**
+ * vml_mmu_debugfs_init() - the "mmu" statistics file and mmu_selftest.
+ * @root: vmlab's debugfs directory.
+ * Return: 0 or -errno.
+ */
 int vml_mmu_debugfs_init(struct dentry *root);
+
+/** vml_mmu_debugfs_exit() - undo vml_mmu_debugfs_init(). */
 void vml_mmu_debugfs_exit(void);
 
 #endif /* VMLAB_MMU_H */

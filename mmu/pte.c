@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pte.c - making and changing leaf entries (Gorman 4.4-4.5;
+ * arch/x86/include/asm/pgtable.h ptep_get_and_clear(),
+ * ptep_test_and_clear_young(), ptep_set_wrprotect()).
+ *
+ * Every present entry vmlab writes goes through pte_sanitize(): it must map
+ * an arena frame, must not be global (the sandbox's translations are
+ * flushed when a window ends; a global one would survive it), must keep
+ * protection key 0 (supervisor accesses to user pages obey PKRU), and may
+ * only carry bits the CPU supports (__supported_pte_mask): a reserved bit
+ * would make the #PF a reserved-bit fault, which the kernel's fault
+ * handler treats as page-table corruption (pgtable_bad()) and oopses.
+ *
+ * Entries change with atomic exchanges where the MMU may be setting
+ * Accessed or Dirty at the same moment, so those bits are never lost.
+ */
+#include "mmu/mmu-internal.h"
+
+pgprot_t vml_pgprot(bool write, bool exec, bool user)
+{
+	pteval_t v = _PAGE_PRESENT;
+
+	if (write)
+		v |= _PAGE_RW;
+	if (user)
+		v |= _PAGE_USER;
+	if (!exec)
+		v |= _PAGE_NX;
+	return __pgprot(v & __supported_pte_mask);
+}
+
+pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot)
+{
+	return pfn_pte(vml_page_to_pfn(page), prot);
+}
+
+struct vml_page *vml_pte_page(pte_t pte)
+{
+	if (!(pte_flags(pte) & _PAGE_PRESENT) || !vml_pfn_valid(pte_pfn(pte)))
+		return NULL;
+	return vml_pfn_to_page(pte_pfn(pte));
+}
+
+/*
+ * Make @pte safe to give the MMU; false when it must be refused (a present
+ * entry for a frame outside the arena would hand the sandbox host memory).
+ */
+static bool pte_sanitize(pte_t *pte)
+{
+	pteval_t v = pte_val(*pte);
+
+	if (!(v & _PAGE_PRESENT))
+		return true;	/* none, swap or PROT_NONE: not walked */
+	if (!vml_pfn_valid(pte_pfn(*pte))) {
+		pr_err("vmlab: refusing a PTE for pfn %#lx outside the arena\n",
+		       pte_pfn(*pte));
+		return false;
+	}
+	v &= ~(_PAGE_GLOBAL | _PAGE_PKEY_MASK);
+	v &= __supported_pte_mask | PTE_PFN_MASK;
+	*pte = __pte(v);
+	return true;
+}
+
+void vml_set_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
+		 pte_t pte)
+{
+	pteval_t old;
+
+	if (!pte_sanitize(&pte))
+		return;
+	old = xchg(&ptep->pte, pte_val(pte));
+	if (old & _PAGE_PRESENT)
+		vml_flush_tlb_page(pt, addr);
+}
+
+pte_t vml_ptep_get_and_clear(struct vml_pgtable *pt, unsigned long addr,
+			     pte_t *ptep)
+{
+	pte_t old = __pte(xchg(&ptep->pte, 0));
+
+	if (pte_flags(old) & _PAGE_PRESENT)
+		vml_flush_tlb_page(pt, addr);
+	return old;
+}
+
+/*
+ * No flush, as on x86 ptep_clear_flush_young(): a stale TLB entry only
+ * delays the next Accessed bit, and every window starts with an empty TLB
+ * for the sandbox anyway.
+ */
+bool vml_ptep_test_and_clear_young(struct vml_pgtable *pt, unsigned long addr,
+				   pte_t *ptep)
+{
+	return test_and_clear_bit(_PAGE_BIT_ACCESSED, (unsigned long *)&ptep->pte);
+}
+
+void vml_ptep_set_wrprotect(struct vml_pgtable *pt, unsigned long addr,
+			    pte_t *ptep)
+{
+	clear_bit(_PAGE_BIT_RW, (unsigned long *)&ptep->pte);
+	vml_flush_tlb_page(pt, addr);
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * window.c - the CR3 window: run accesses on a sandbox tree with the real
+ * MMU, and the kernel thread windows run in.
+ *
+ * Entering: interrupts off (local_irq_save) and page faults disabled;
+ * mark this CPU in @pt->cpus; save CR3 exactly (__read_cr3(): PGD and
+ * PCID); load the sandbox PGD with PCID 0 and without the NOFLUSH bit.
+ * Linux never runs a PCID-0 context once PCIDs are on (kern_pcid() is
+ * asid + 1 precisely so PCID-unaware code like this can borrow PCID 0),
+ * and the CR3 write without NOFLUSH drops whatever an earlier window left
+ * tagged PCID 0; without PCIDs it drops every non-global entry.
+ *
+ * Inside: the kernel's user-access copy routines (AC set with STAC, so
+ * SMAP stays on and sandbox pages need no special treatment) under
+ * pagefault_disable(). A #PF on a user-half address then reaches
+ * do_user_addr_fault(), which sees faulthandler_disabled() (and no mm:
+ * windows run in kernel threads) and goes straight to the exception-table
+ * fixup: the copy returns the bytes it could not do. Without AC the same
+ * fault would oops before any fixup (the SMAP check), and a reserved bit
+ * in a PTE would oops in pgtable_bad(): pte.c never writes one.
+ *
+ * Leaving: restore the saved CR3 value exactly, drop PCID 0 with INVPCID
+ * when the CPU has it, clear the cpumask bit, then faults and interrupts
+ * back on. NMIs inside the window are safe: the PGD is 8 KiB aligned so
+ * the PTI NMI entry finds CR3 bit 12 clear and leaves CR3 alone, and
+ * nmi_uaccess_okay() refuses NMI-time user accesses because a kernel
+ * thread's current->mm (NULL) is not the loaded mm.
+ *
+ * A window copies at most VML_WINDOW_BUDGET bytes before it is left and
+ * re-entered, so interrupts are never off for long; nothing inside a
+ * window sleeps, allocates or takes a lock.
+ */
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <asm/invpcid.h>
+#include <asm/tlbflush.h>
+#include "mmu/mmu-internal.h"
+
+#define VML_WINDOW_BUDGET	(64 * 1024)
+
+struct window {
+	struct vml_pgtable *pt;
+	unsigned long flags;
+	unsigned long saved_cr3;
+	int cpu;
+};
+
+static void window_enter(struct window *w, struct vml_pgtable *pt)
+{
+	w->pt = pt;
+	local_irq_save(w->flags);
+	pagefault_disable();
+	w->cpu = smp_processor_id();
+	cpumask_set_cpu(w->cpu, &pt->cpus);
+	smp_mb__after_atomic();	/* pairs with vml_tlb_shootdown() */
+	w->saved_cr3 = __read_cr3();
+	native_write_cr3(pt->pgd_phys);
+}
+
+static void window_leave(struct window *w)
+{
+	native_write_cr3(w->saved_cr3);
+	if (cpu_feature_enabled(X86_FEATURE_INVPCID_SINGLE))
+		invpcid_flush_single_context(0);
+	cpumask_clear_cpu(w->cpu, &w->pt->cpus);
+	pagefault_enable();
+	local_irq_restore(w->flags);
+	atomic_long_inc(&vml_mmu_stats.windows);
+}
+
+/*
+ * One piece of an access, at most @max bytes, inside a window.
+ * Return: bytes done; fewer than asked means the access faulted.
+ */
+static unsigned long access_piece(struct vml_access *a, unsigned long max)
+{
+	unsigned long n = min(a->len - a->done, max), left;
+	void __user *uaddr = (void __user *)(a->addr + a->done);
+	void *kbuf = a->buf + a->done;
+
+	if (a->write)
+		left = __copy_to_user_inatomic(uaddr, kbuf, n);
+	else
+		left = __copy_from_user_inatomic(kbuf, uaddr, n);
+	a->done += n - left;
+	return n - left;
+}
+
+/* A caller we cannot run for: say so (rate-limited), count, refuse. */
+static bool window_context_ok(void)
+{
+	const char *why = NULL;
+
+	if (current->mm || !(current->flags & PF_KTHREAD))
+		why = "a task with a user mm (use vml_run_in_kthread())";
+	else if (in_interrupt() || irqs_disabled() ||
+		 (IS_ENABLED(CONFIG_PREEMPT_COUNT) && preempt_count()))
+		why = "atomic context";
+	if (!why)
+		return true;
+	atomic_long_inc(&vml_mmu_stats.window_refused);
+	pr_warn_ratelimited("vmlab: CR3 window refused: called from %s\n", why);
+	return false;
+}
+
+/* Reject accesses that do not lie in the user half. */
+static bool access_ok_all(struct vml_access *acc, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (acc[i].addr >= vml_user_va_end() ||
+		    acc[i].len > vml_user_va_end() - acc[i].addr)
+			return false;
+	return true;
+}
+
+unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
+			    unsigned int n)
+{
+	unsigned int i = 0, j;
+	struct window w;
+	bool fault = false;
+	long budget;
+
+	if (!window_context_ok() || !pt->pgd || !access_ok_all(acc, n))
+		return 0;
+	for (j = 0; j < n; j++)
+		acc[j].done = 0;
+	while (i < n && !fault) {
+		budget = VML_WINDOW_BUDGET;
+		window_enter(&w, pt);
+		while (i < n && budget > 0) {
+			unsigned long want = min_t(unsigned long,
+						   acc[i].len - acc[i].done, budget);
+
+			if (access_piece(&acc[i], budget) < want) {
+				fault = true;
+				break;
+			}
+			budget -= want;
+			if (acc[i].done == acc[i].len)
+				i++;
+		}
+		window_leave(&w);
+		atomic_long_add(VML_WINDOW_BUDGET - budget, &vml_mmu_stats.window_bytes);
+		if (i < n && !fault)
+			cond_resched();
+	}
+	if (fault)
+		atomic_long_inc(&vml_mmu_stats.window_faults);
+	return i;
+}
+
+/* ---- the kernel thread windows run in ---- */
+
+static struct kthread_worker *window_worker;
+
+struct run_req {
+	struct kthread_work work;
+	int (*fn)(void *arg);
+	void *arg;
+	int ret;
+};
+
+static void run_req_fn(struct kthread_work *work)
+{
+	struct run_req *req = container_of(work, struct run_req, work);
+
+	req->ret = req->fn(req->arg);
+}
+
+int vml_run_in_kthread(int (*fn)(void *arg), void *arg)
+{
+	struct run_req req = { .fn = fn, .arg = arg };
+
+	might_sleep();
+	/* Already a kernel thread without an mm (a KUnit case, the worker). */
+	if (!current->mm && (current->flags & PF_KTHREAD))
+		return fn(arg);
+	if (WARN_ON_ONCE(!window_worker))
+		return -ENODEV;
+	kthread_init_work(&req.work, run_req_fn);
+	kthread_queue_work(window_worker, &req.work);
+	kthread_flush_work(&req.work);
+	return req.ret;
+}
+
+int vml_window_init(void)
+{
+	window_worker = kthread_create_worker(0, "vmlab_window");
+	if (IS_ERR(window_worker)) {
+		int ret = PTR_ERR(window_worker);
+
+		window_worker = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+void vml_window_exit(void)
+{
+	if (window_worker)
+		kthread_destroy_worker(window_worker);
+	window_worker = NULL;
+}
