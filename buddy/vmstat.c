@@ -19,6 +19,12 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_OOM_HOOK] = "oom_kill_hook",
 	[VML_NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
 	[VML_NR_TLB_REMOTE_FLUSH_RECEIVED] = "nr_tlb_remote_flush_received",
+	[VML_EV_SLAB_GROW] = "slab_grow",
+	[VML_EV_SLAB_DESTROY] = "slab_destroy",
+	[VML_EV_SLAB_BAD_FREE] = "slab_bad_free",
+	[VML_EV_SLAB_POISON] = "slab_poison",
+	[VML_EV_SLAB_REDZONE] = "slab_redzone",
+	[VML_EV_SLAB_CORRUPT] = "slab_corrupt",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

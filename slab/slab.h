@@ -5,7 +5,13 @@
  *
  * CONTRACT (implemented in the files of slab/). Context: vml_kmem_cache_alloc() and
  * vml_kmalloc() may sleep only if @gfp allows (VML___GFP_DIRECT_RECLAIM);
- * the free functions may be called from any context.
+ * the free functions may be called from any context. Creating, shrinking
+ * and destroying caches is for process context only (it interrupts every
+ * CPU to drain its per-CPU array).
+ *
+ * Slab pages are always taken from the Normal zone: zone modifiers in @gfp
+ * are ignored except for vml_kmalloc() requests beyond the size caches,
+ * which go straight to the buddy allocator.
  */
 #ifndef VMLAB_SLAB_H
 #define VMLAB_SLAB_H
@@ -22,6 +28,11 @@ struct vml_kmem_cache;
 #define VML_SLAB_RED_ZONE	0x04ul	/* guard words around each object */
 #define VML_SLAB_STORE_USER	0x08ul	/* remember the last caller */
 #define VML_SLAB_RECLAIM_ACCOUNT 0x10ul	/* objects are reclaimable */
+#define VML_SLAB_NO_REAP	0x20ul	/* never chosen by vml_kmem_cache_reap() */
+
+#define VML_CACHE_NAMELEN	32	/* including the NUL */
+#define VML_KMALLOC_MIN		32
+#define VML_KMALLOC_MAX_CACHE	(128 * 1024)	/* beyond: the buddy allocator */
 
 /**
  * vml_kmem_cache_create() - create an object cache.
@@ -90,11 +101,68 @@ void vml_kfree(const void *obj);
 size_t vml_ksize(const void *obj);
 
 /**
+ * vml_kmem_cache_shrink() - drain the per-CPU arrays and free every free
+ * slab (Gorman 8.1.8).
+ * @cache: the cache.
+ * Return: pages given back to the buddy allocator.
+ */
+unsigned long vml_kmem_cache_shrink(struct vml_kmem_cache *cache);
+
+/**
+ * struct vml_slabinfo - one cache as /proc/slabinfo shows it.
+ * @name: the cache's name.
+ * @active_objs: objects in use, counting those parked in per-CPU arrays.
+ * @num_objs: object slots in all slabs.
+ * @objsize: bytes per slot (object plus debug words, aligned).
+ * @object_size: the size the cache was created with.
+ * @objperslab: objects per slab.
+ * @pagesperslab: pages per slab (1 << order).
+ * @limit: per-CPU array limit.
+ * @batchcount: objects moved per refill or drain.
+ * @active_slabs: slabs with at least one object in use.
+ * @num_slabs: all slabs.
+ * @free_slabs: slabs with no object in use.
+ * @cpu_objs: objects parked in per-CPU arrays, all CPUs.
+ * @user_objs: objects held by callers (active_objs less cpu_objs).
+ */
+struct vml_slabinfo {
+	const char *name;
+	unsigned long active_objs, num_objs;
+	unsigned int objsize, object_size, objperslab, pagesperslab;
+	unsigned int limit, batchcount;
+	unsigned long active_slabs, num_slabs, free_slabs;
+	unsigned long cpu_objs, user_objs;
+};
+
+/**
+ * vml_kmem_cache_info() - fill in a cache's slabinfo figures.
+ * @cache: the cache.
+ * @info: filled in; @info->name points into the cache.
+ */
+void vml_kmem_cache_info(struct vml_kmem_cache *cache, struct vml_slabinfo *info);
+
+/**
+ * vml_kmem_cache_size() - the object size a cache was created with.
+ * @cache: the cache.
+ * Return: bytes.
+ */
+unsigned int vml_kmem_cache_size(const struct vml_kmem_cache *cache);
+
+/**
  * vml_kmem_cache_reap() - shrink caches under memory pressure (Gorman 8.1.7).
- * @gfp: the allocation that is short of memory.
+ * @gfp: the allocation that is short of memory; without
+ *       VML___GFP_DIRECT_RECLAIM the cache chain is only trylocked.
+ *
+ * Scans up to 10 caches from where the last pass stopped, skipping
+ * VML_SLAB_NO_REAP caches and those that grew since the last pass, and
+ * frees half the free slabs of the one that would give back the most
+ * pages (caches with constructors or slabs of order > 0 are penalised),
+ * at most VML_REAP_MAX_PAGES pages per pass.
  * Return: pages freed.
  */
 unsigned long vml_kmem_cache_reap(vml_gfp_t gfp);
+
+#define VML_REAP_MAX_PAGES	256
 
 int vml_slab_init(void);
 void vml_slab_exit(void);
