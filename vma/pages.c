@@ -289,13 +289,21 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 {
 	struct vml_vma *vma = arg;
 	struct vml_page *page;
-	pte_t pte;
+	pte_t pte, old;
 
 	if (!pte_present(*ptep))
 		return 0;
-	pte = vml_ptep_get_and_clear(pt, addr, ptep);
-	page = vml_pfn_to_page(pte_pfn(pte));
-	pte = pte_modify(pte, vma->vm_page_prot);
+	old = vml_ptep_get_and_clear(pt, addr, ptep);
+	page = vml_pfn_to_page(pte_pfn(old));
+	/*
+	 * pte_modify() by hand: its _PAGE_CHG_MASK names cc_mask, which the
+	 * kernel does not export to modules. Keep frame, Accessed and Dirty.
+	 */
+	pte = pfn_pte(pte_pfn(old), vma->vm_page_prot);
+	if (pte_young(old))
+		pte = pte_mkyoung(pte);
+	if (pte_dirty(old))
+		pte = pte_mkdirty(pte);
 	/*
 	 * change_pte_range() with MM_CP_TRY_CHANGE_WRITABLE: a page only
 	 * this PTE maps needs no COW, so it may stay writable.
