@@ -91,7 +91,7 @@ static enum vml_segv_code classify_pte(struct vml_mm *mm, unsigned long addr,
 static int call_hook(struct vml_mm *mm, unsigned long addr, unsigned int flags,
 		     enum vml_segv_code *code)
 {
-	int (*fault)(struct vml_mm *, unsigned long, unsigned int);
+	vml_fault_fn fault;
 	int ret;
 
 	fault = vml_hooks()->handle_fault;

@@ -317,7 +317,7 @@ struct vml_mm *vml_kernel_mm(void)
 	return kernel_mm;
 }
 
-int vml_for_each_mm(int (*fn)(struct vml_mm *mm, void *arg), void *arg)
+int vml_for_each_mm(vml_mm_iter_fn fn, void *arg)
 {
 	struct vml_mm *mm;
 	int id = 0, ret = 0;

@@ -45,8 +45,8 @@ static struct vml_vma *new_vma(struct vml_mm *mm, unsigned long addr,
  * was there, merged with its neighbours when they are compatible.
  */
 static unsigned long map_region(struct vml_mm *mm, struct file *file,
-				 unsigned long addr, unsigned long len,
-				 unsigned long vm_flags, unsigned long pgoff)
+				unsigned long addr, unsigned long len,
+				unsigned long vm_flags, unsigned long pgoff)
 {
 	unsigned long npages = len >> PAGE_SHIFT;
 	struct vml_vma *prev;
@@ -92,9 +92,9 @@ static int check_file(struct file *file, unsigned long flags,
 
 /* do_mmap() with mmap_lock held for writing. */
 static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
-			     unsigned long len, unsigned long prot,
-			     unsigned long flags, struct file *file,
-			     unsigned long pgoff)
+				 unsigned long len, unsigned long prot,
+				 unsigned long flags, struct file *file,
+				 unsigned long pgoff)
 {
 	unsigned long vm_flags;
 	int type = flags & MAP_TYPE;

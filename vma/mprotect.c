@@ -13,8 +13,8 @@
 
 /* mprotect_fixup(): one VMA's part of the range. */
 static int protect_range(struct vml_mm *mm, struct vml_vma *vma,
-			  unsigned long start, unsigned long end,
-			  unsigned long newflags, struct vml_vma **out)
+			 unsigned long start, unsigned long end,
+			 unsigned long newflags, struct vml_vma **out)
 {
 	unsigned long oldflags = vma->vm_flags;
 	long npages = (end - start) >> PAGE_SHIFT;

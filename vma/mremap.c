@@ -40,8 +40,8 @@ static struct vml_vma *vma_to_resize(struct vml_mm *mm, unsigned long addr,
 
 /* copy_vma(): a VMA for [addr, addr+len) like @vma, merged if possible. */
 static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
-				unsigned long addr, unsigned long len,
-				unsigned long pgoff)
+				   unsigned long addr, unsigned long len,
+				   unsigned long pgoff)
 {
 	struct vml_vma *prev, *new;
 

@@ -183,7 +183,7 @@ int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write)
 /* Fault one page in, through the hook when there is one (faultin_page()). */
 static int fault_in(struct vml_vma *vma, unsigned long addr, bool write)
 {
-	int (*fault)(struct vml_mm *, unsigned long, unsigned int);
+	vml_fault_fn fault;
 	struct vml_mm *mm = vma->vm_mm;
 	pte_t *ptep;
 	int ret;

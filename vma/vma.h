@@ -239,6 +239,9 @@ int vml_mm_destroy(struct vml_mm *mm);
 /** vml_kernel_mm() - the kernel mm (id 0) holding the vmalloc area. */
 struct vml_mm *vml_kernel_mm(void);
 
+/** typedef vml_mm_iter_fn - callback of vml_for_each_mm(). */
+typedef int (*vml_mm_iter_fn)(struct vml_mm *mm, void *arg);
+
 /**
  * vml_for_each_mm() - call @fn for every live mm, in id order, with a
  * reference held.
@@ -246,7 +249,7 @@ struct vml_mm *vml_kernel_mm(void);
  * @arg: passed to @fn.
  * Return: 0 or what @fn returned.
  */
-int vml_for_each_mm(int (*fn)(struct vml_mm *mm, void *arg), void *arg);
+int vml_for_each_mm(vml_mm_iter_fn fn, void *arg);
 
 /* ---- VMA lookup (tree.c); caller holds mmap_lock ---- */
 
@@ -432,6 +435,17 @@ int vml_mm_populate(struct vml_mm *mm, unsigned long addr, unsigned long len,
 #define VML_FAULT_ERROR		(VML_FAULT_SIGSEGV | VML_FAULT_SIGBUS | VML_FAULT_OOM)
 
 /**
+ * typedef vml_fault_fn - the fault layer's handle_mm_fault().
+ * @mm: the address space; its mmap_lock is held.
+ * @addr: the faulting address.
+ * @flags: VML_FAULT_FLAG_*.
+ * Return: 0 or VML_FAULT_MAJOR (resolved), else VML_FAULT_SIGSEGV,
+ *         VML_FAULT_SIGBUS or VML_FAULT_OOM.
+ */
+typedef int (*vml_fault_fn)(struct vml_mm *mm, unsigned long addr,
+			    unsigned int flags);
+
+/**
  * struct vml_mm_hooks - how the layers above vma/ take part.
  * @handle_fault: resolve a fault (handle_mm_fault()). Called with
  *	mmap_lock held for reading, after vma/ checked that a VMA covers
@@ -445,7 +459,7 @@ int vml_mm_populate(struct vml_mm *mm, unsigned long addr, unsigned long len,
  * @vma_close: a VMA is being freed.
  */
 struct vml_mm_hooks {
-	int (*handle_fault)(struct vml_mm *mm, unsigned long addr, unsigned int flags);
+	vml_fault_fn handle_fault;
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);

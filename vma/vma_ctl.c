@@ -159,7 +159,8 @@ static int cmd_mmap(int argc, char **argv, struct vml_reply *r)
 	if (!ret) {
 		mm = vml_ctl_get_mm(r, argv[1]);
 		if (mm) {
-			ret = reply_addr(r, "mmap", vml_mmap(mm, addr, len, prot, flags, file, off));
+			ret = reply_addr(r, "mmap",
+					 vml_mmap(mm, addr, len, prot, flags, file, off));
 			vml_mm_put(mm);
 		} else {
 			ret = r->err;
@@ -372,7 +373,8 @@ static const struct vml_ctl_cmd vma_cmds[] = {
 	{ "mlock", "<mm> <addr> <len>", 3, 3, cmd_range },
 	{ "munlock", "<mm> <addr> <len>", 3, 3, cmd_range },
 	{ "brk", "<mm> <addr>", 2, 2, cmd_brk },
-	{ "madvise", "<mm> <addr> <len> <normal|dontneed|willneed|cold|pageout>", 4, 4, cmd_madvise },
+	{ "madvise", "<mm> <addr> <len> <normal|dontneed|willneed|cold|pageout>", 4, 4,
+	  cmd_madvise },
 	{ "mm_setlimit", "<mm> <map_count|as|data|memlock|stack> <value|unlimited>", 3, 3,
 	  cmd_setlimit },
 	{ "vmalloc", "<size>", 1, 1, cmd_vmalloc },
