@@ -317,7 +317,7 @@ struct vml_mm *vml_kernel_mm(void)
 	return kernel_mm;
 }
 
-int vml_for_each_mm(vml_mm_iter_fn fn, void *arg)
+int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
 {
 	struct vml_mm *mm;
 	int id = 0, ret = 0;
@@ -416,7 +416,7 @@ void vml_vma_exit(void)
 	mutex_lock(&mm_ids_lock);
 	idr_remove(&mm_ids, 0);
 	mutex_unlock(&mm_ids_lock);
-	vml_for_each_mm(put_one, NULL);
+	vml_walk_mms(put_one, NULL);
 	kernel_mm = NULL;
 	if (kmm)
 		vml_mm_put(kmm);

@@ -14,7 +14,7 @@
 #define VML_MMAP_MIN_ADDR	SZ_64K		/* vm.mmap_min_addr */
 #define VML_MAX_MAP_COUNT	65530ul		/* DEFAULT_MAX_MAP_COUNT */
 #define VML_STACK_GUARD_GAP	(256ul * PAGE_SIZE)	/* stack_guard_gap */
-#define VML_DEFAULT_MAP_WINDOW	(1ul << 47)	/* x86 DEFAULT_MAP_WINDOW */
+#define VML_DEFAULT_MAP_WINDOW	BIT(47)	/* x86 DEFAULT_MAP_WINDOW */
 #define VML_BRK_START		0x0000555555560000ul
 
 /* ---- objects (mm.c) ---- */

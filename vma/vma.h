@@ -239,17 +239,17 @@ int vml_mm_destroy(struct vml_mm *mm);
 /** vml_kernel_mm() - the kernel mm (id 0) holding the vmalloc area. */
 struct vml_mm *vml_kernel_mm(void);
 
-/** typedef vml_mm_iter_fn - callback of vml_for_each_mm(). */
+/** typedef vml_mm_iter_fn - callback of vml_walk_mms(). */
 typedef int (*vml_mm_iter_fn)(struct vml_mm *mm, void *arg);
 
 /**
- * vml_for_each_mm() - call @fn for every live mm, in id order, with a
+ * vml_walk_mms() - call @fn for every live mm, in id order, with a
  * reference held.
  * @fn: callback; a non-zero return stops the walk.
  * @arg: passed to @fn.
  * Return: 0 or what @fn returned.
  */
-int vml_for_each_mm(vml_mm_iter_fn fn, void *arg);
+int vml_walk_mms(vml_mm_iter_fn fn, void *arg);
 
 /* ---- VMA lookup (tree.c); caller holds mmap_lock ---- */
 

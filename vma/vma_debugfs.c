@@ -217,6 +217,6 @@ void vml_vma_debugfs_exit(void)
 	vml_ctl_unregister(&vml_vma_ctl_group);
 	vml_ctl_unregister(&mm_group);
 	/* The debugfs tree is already gone (vmlab_main.c removes it first). */
-	vml_for_each_mm(forget_dir, NULL);
+	vml_walk_mms(forget_dir, NULL);
 	mm_root = NULL;
 }
