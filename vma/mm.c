@@ -282,6 +282,9 @@ struct vml_mm *vml_mm_find(int id)
 {
 	struct vml_mm *mm;
 
+	if (id == 0)
+		vml_kernel_mm();
+
 	mutex_lock(&mm_ids_lock);
 	mm = idr_find(&mm_ids, id);
 	if (mm)
@@ -312,9 +315,19 @@ int vml_mm_destroy(struct vml_mm *mm)
 	return 0;
 }
 
+static int kernel_mm_create(void);
+static DEFINE_MUTEX(kernel_mm_lock);
+
+/* Made on first use, so starting the core takes no frame from the arena. */
 struct vml_mm *vml_kernel_mm(void)
 {
-	return kernel_mm;
+	if (!READ_ONCE(kernel_mm)) {
+		mutex_lock(&kernel_mm_lock);
+		if (!kernel_mm)
+			kernel_mm_create();
+		mutex_unlock(&kernel_mm_lock);
+	}
+	return READ_ONCE(kernel_mm);
 }
 
 int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
@@ -374,7 +387,7 @@ static int kernel_mm_create(void)
 		mm_free(mm);
 		return ret;
 	}
-	kernel_mm = mm;
+	WRITE_ONCE(kernel_mm, mm);
 	return 0;
 }
 
@@ -389,23 +402,8 @@ static int put_one(struct vml_mm *mm, void *arg)
 
 int vml_vma_init(void)
 {
-	int ret;
-
-	ret = caches_create();
-	if (ret)
-		return ret;
-	ret = vml_zero_page_init();
-	if (ret)
-		goto out_caches;
-	ret = kernel_mm_create();
-	if (ret)
-		goto out_zero;
-	return 0;
-out_zero:
-	vml_zero_page_exit();
-out_caches:
-	caches_destroy();
-	return ret;
+	/* The kernel mm and the zero page come on first use. */
+	return caches_create();
 }
 
 /* Every mm, the kernel mm last, so unloading returns every frame. */

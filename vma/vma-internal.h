@@ -62,7 +62,6 @@ void vml_mlock_pages(struct vml_vma *vma, unsigned long start,
 int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write);
 unsigned long vml_age_range(struct vml_vma *vma, unsigned long start,
 			    unsigned long end);
-int vml_zero_page_init(void);
 void vml_zero_page_exit(void);
 
 /* ---- faults (access.c) ---- */
