@@ -42,7 +42,6 @@ static struct vml_page *get_zero_page(void)
 	return zero_page;
 }
 
-
 void vml_zero_page_exit(void)
 {
 	if (!zero_page)
