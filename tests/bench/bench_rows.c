@@ -42,10 +42,16 @@ static const struct vml_bench vml_bench_page0 = {
 
 /* Rows defined in other files: one extern line each. */
 extern const struct vml_bench vml_bench_page3;
+extern const struct vml_bench vml_bench_find_vma;
+extern const struct vml_bench vml_bench_mmap;
+extern const struct vml_bench vml_bench_mmap_populate;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
 	&vml_bench_page3,
+	&vml_bench_find_vma,
+	&vml_bench_mmap,
+	&vml_bench_mmap_populate,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
