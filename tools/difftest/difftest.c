@@ -32,6 +32,7 @@
 #define VMLAB_BASE	0x100000000ul
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
 #define MAXBUF		(256 * 1024)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char builtin[] =
 	"# merges and splits of anonymous memory\n"
@@ -123,7 +124,6 @@ static size_t out_len;
 static char reply[MAXBUF];
 static char mapsbuf[MAXBUF];
 
-static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
 {
 	va_list ap;
@@ -157,8 +157,7 @@ static const char *errname(int err)
 	return n ? n : "E?";
 }
 
-/* One ctl transaction: the reply in @reply; 0 or the errno. */
-static int ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One ctl transaction: the reply in @reply; 0 or -errno. */
 static int ctl(const char *fmt, ...)
 {
 	char cmd[512];
@@ -171,9 +170,9 @@ static int ctl(const char *fmt, ...)
 	va_end(ap);
 	fd = open(CTL, O_RDWR);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (write(fd, cmd, strlen(cmd)) < 0)
-		err = errno;
+		err = -errno;
 	n = read(fd, reply, sizeof(reply) - 1);
 	reply[n > 0 ? n : 0] = '\0';
 	close(fd);
@@ -222,7 +221,7 @@ static int map_flags(const char *s)
 	while (*s) {
 		len = strcspn(s, ",");
 		snprintf(w, sizeof(w), "%.*s", len, s);
-		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(t); i++)
 			if (!strcmp(w, t[i].n))
 				f |= t[i].f;
 		s += len + (s[len] == ',');
@@ -249,7 +248,7 @@ static int advice(const char *s)
 static void result(const char *op, int err, unsigned long addr, int has_addr)
 {
 	if (err)
-		emit("%s -> %s\n", op, errname(err));
+		emit("%s -> %s\n", op, errname(-err));
 	else if (!has_addr)
 		emit("%s -> ok\n", op);
 	else if (addr >= base && addr < base + WINDOW)
@@ -258,7 +257,7 @@ static void result(const char *op, int err, unsigned long addr, int has_addr)
 		emit("%s -> ok (outside the window)\n", op);
 }
 
-/* The ctl reply's errno, or 0 with *@addr from "addr=" when there is one. */
+/* The ctl reply's -errno, or 0 with *@addr from "addr=" if there is one. */
 static int ctl_result(int err, unsigned long *addr)
 {
 	char name[32];
@@ -266,11 +265,11 @@ static int ctl_result(int err, unsigned long *addr)
 	int e;
 
 	if (!strncmp(reply, "error ", 6)) {
-		sscanf(reply + 6, "%31s", name);
-		for (e = 1; e < 134; e++)
-			if (!strcmp(errname(e), name))
-				return e;
-		return err ? err : EIO;
+		if (sscanf(reply + 6, "%31s", name) == 1)
+			for (e = 1; e < 134; e++)
+				if (!strcmp(errname(e), name))
+					return -e;
+		return err ? err : -EIO;
 	}
 	a = strstr(reply, "addr=");
 	if (a && addr)
@@ -278,45 +277,52 @@ static int ctl_result(int err, unsigned long *addr)
 	return 0;
 }
 
+/* mremap's optional words: maymove, fixed=<offset>. */
+static int mremap_flags(int argc, char **argv, unsigned long *to)
+{
+	int flags = 0, i;
+
+	for (i = 4; i < argc; i++) {
+		if (!strcmp(argv[i], "maymove")) {
+			flags |= MREMAP_MAYMOVE;
+		} else if (!strncmp(argv[i], "fixed=", 6)) {
+			flags |= MREMAP_FIXED;
+			*to = base + num(argv[i] + 6);
+		}
+	}
+	return flags;
+}
+
+/* One call on this process: 0 or -errno. */
 static int do_kernel(int argc, char **argv, unsigned long *addr)
 {
 	const char *op = argv[0];
-	unsigned long a = base + num(argv[1]);
-	void *p;
+	void *a = (void *)(base + num(argv[1]));
+	unsigned long len = num(argv[2]), to = 0;
+	void *p = NULL;
+	int ret = 0;
 
-	errno = 0;
 	if (!strcmp(op, "mmap")) {
-		p = mmap((void *)a, num(argv[2]), prot_bits(argv[3]), map_flags(argv[4]), -1, 0);
-		*addr = (unsigned long)p;
-		return p == MAP_FAILED ? errno : 0;
+		p = mmap(a, len, prot_bits(argv[3]), map_flags(argv[4]), -1, 0);
+	} else if (!strcmp(op, "mremap")) {
+		ret = mremap_flags(argc, argv, &to);
+		p = mremap(a, len, num(argv[3]), ret, (void *)to);
+		ret = 0;
+	} else if (!strcmp(op, "munmap")) {
+		ret = munmap(a, len);
+	} else if (!strcmp(op, "mprotect")) {
+		ret = mprotect(a, len, prot_bits(argv[3]));
+	} else if (!strcmp(op, "mlock")) {
+		ret = mlock(a, len);
+	} else if (!strcmp(op, "munlock")) {
+		ret = munlock(a, len);
+	} else if (!strcmp(op, "madvise")) {
+		ret = madvise(a, len, advice(argv[3]));
+	} else {
+		return -EINVAL;
 	}
-	if (!strcmp(op, "munmap"))
-		return munmap((void *)a, num(argv[2])) ? errno : 0;
-	if (!strcmp(op, "mprotect"))
-		return mprotect((void *)a, num(argv[2]), prot_bits(argv[3])) ? errno : 0;
-	if (!strcmp(op, "mlock"))
-		return mlock((void *)a, num(argv[2])) ? errno : 0;
-	if (!strcmp(op, "munlock"))
-		return munlock((void *)a, num(argv[2])) ? errno : 0;
-	if (!strcmp(op, "madvise"))
-		return madvise((void *)a, num(argv[2]), advice(argv[3])) ? errno : 0;
-	if (!strcmp(op, "mremap")) {
-		int flags = 0, i;
-		unsigned long to = 0;
-
-		for (i = 4; i < argc; i++) {
-			if (!strcmp(argv[i], "maymove"))
-				flags |= MREMAP_MAYMOVE;
-			else if (!strncmp(argv[i], "fixed=", 6)) {
-				flags |= MREMAP_FIXED;
-				to = base + num(argv[i] + 6);
-			}
-		}
-		p = mremap((void *)a, num(argv[2]), num(argv[3]), flags, (void *)to);
-		*addr = (unsigned long)p;
-		return p == MAP_FAILED ? errno : 0;
-	}
-	return EINVAL;
+	*addr = (unsigned long)p;
+	return ret || p == MAP_FAILED ? -errno : 0;
 }
 
 static int do_vmlab(int argc, char **argv, unsigned long *addr)
@@ -328,7 +334,8 @@ static int do_vmlab(int argc, char **argv, unsigned long *addr)
 		size_t l = strlen(rest);
 
 		if (!strncmp(argv[i], "fixed=", 6))
-			snprintf(rest + l, sizeof(rest) - l, " fixed=%#lx", base + num(argv[i] + 6));
+			snprintf(rest + l, sizeof(rest) - l, " fixed=%#lx",
+				 base + num(argv[i] + 6));
 		else
 			snprintf(rest + l, sizeof(rest) - l, " %s", argv[i]);
 	}
@@ -365,11 +372,13 @@ static void print_maps(void)
 		return;
 	}
 	emit("maps:\n");
-	for (line = strtok_r(mapsbuf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(mapsbuf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned long s, e, off;
 		char perms[8], name[256] = "";
 
-		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %255[^\n]", &s, &e, perms, &off, name) < 4)
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %255[^\n]",
+			   &s, &e, perms, &off, name) < 4)
 			continue;
 		if (s < base || e > base + WINDOW)
 			continue;
@@ -394,7 +403,8 @@ static void run(char *script)
 	unsigned long addr;
 	int argc, err;
 
-	for (line = strtok_r(script, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(script, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (!*line || *line == '#')
 			continue;
 		snprintf(copy, sizeof(copy), "%s", line);
