@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include "slab/slab.h"
 #include "vma/vma-internal.h"
 
 static DEFINE_IDR(mm_ids);
@@ -23,20 +24,24 @@ static struct vml_mm *kernel_mm;
 static const struct vml_mm_hooks *mm_hooks;
 
 /*
- * The descriptors come from caches of their own. Every allocation goes
- * through cache_alloc()/cache_free() so that moving them onto vmlab's
- * slab (vml_kmem_cache_*) is a change of these two functions.
+ * The descriptors come from vmlab's own slab (slab/), a cache each, as
+ * Linux's mm_cachep, vm_area_cachep and anon_vma_cachep; they show in
+ * vmlab's slabinfo.
  */
-static struct kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
+static struct vml_kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
 
-static void *cache_alloc(struct kmem_cache *cachep)
+static void *cache_alloc(struct vml_kmem_cache *cachep, size_t size)
 {
-	return kmem_cache_zalloc(cachep, GFP_KERNEL);
+	void *obj = vml_kmem_cache_alloc(cachep, VML_GFP_KERNEL);
+
+	if (obj)
+		memset(obj, 0, size);
+	return obj;
 }
 
-static void cache_free(struct kmem_cache *cachep, void *obj)
+static void cache_free(struct vml_kmem_cache *cachep, void *obj)
 {
-	kmem_cache_free(cachep, obj);
+	vml_kmem_cache_free(cachep, obj);
 }
 
 const struct vml_mm_hooks *vml_hooks(void)
@@ -56,7 +61,7 @@ void vml_set_mm_hooks(const struct vml_mm_hooks *hooks)
 
 struct vml_vma *vml_vma_alloc(struct vml_mm *mm)
 {
-	struct vml_vma *vma = cache_alloc(vma_cachep);
+	struct vml_vma *vma = cache_alloc(vma_cachep, sizeof(struct vml_vma));
 
 	if (vma) {
 		vma->vm_mm = mm;
@@ -104,7 +109,7 @@ struct vml_vma *vml_vma_dup(struct vml_vma *src)
 
 struct vml_anon_vma *vml_anon_vma_alloc(void)
 {
-	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep);
+	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep, sizeof(struct vml_anon_vma));
 
 	if (av)
 		refcount_set(&av->refcount, 1);
@@ -200,7 +205,7 @@ static void mm_init_limits(struct vml_mm_limits *l)
 /* mm_init() + the layout arch_pick_mmap_layout() gives a 64-bit task. */
 static struct vml_mm *new_mm(void)
 {
-	struct vml_mm *mm = cache_alloc(mm_cachep);
+	struct vml_mm *mm = cache_alloc(mm_cachep, sizeof(struct vml_mm));
 	unsigned long window;
 
 	if (!mm)
@@ -354,9 +359,9 @@ int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
 
 static void caches_destroy(void)
 {
-	kmem_cache_destroy(anon_vma_cachep);
-	kmem_cache_destroy(vma_cachep);
-	kmem_cache_destroy(mm_cachep);
+	vml_kmem_cache_destroy(anon_vma_cachep);
+	vml_kmem_cache_destroy(vma_cachep);
+	vml_kmem_cache_destroy(mm_cachep);
 	anon_vma_cachep = NULL;
 	vma_cachep = NULL;
 	mm_cachep = NULL;
@@ -364,9 +369,12 @@ static void caches_destroy(void)
 
 static int caches_create(void)
 {
-	mm_cachep = KMEM_CACHE(vml_mm, 0);
-	vma_cachep = KMEM_CACHE(vml_vma, 0);
-	anon_vma_cachep = KMEM_CACHE(vml_anon_vma, 0);
+	mm_cachep = vml_kmem_cache_create("vml_mm_struct", sizeof(struct vml_mm), 0,
+					  VML_SLAB_HWCACHE_ALIGN, NULL);
+	vma_cachep = vml_kmem_cache_create("vml_vm_area_struct", sizeof(struct vml_vma),
+					   0, 0, NULL);
+	anon_vma_cachep = vml_kmem_cache_create("vml_anon_vma",
+						sizeof(struct vml_anon_vma), 0, 0, NULL);
 	if (mm_cachep && vma_cachep && anon_vma_cachep)
 		return 0;
 	caches_destroy();
