@@ -193,6 +193,26 @@ bool vml_mlock_ok(struct vml_mm *mm, unsigned long flags, unsigned long bytes)
 
 /* ---- address spaces ---- */
 
+static int caches_create(void);
+static DEFINE_MUTEX(caches_lock);
+
+/*
+ * The caches are made with the first mm, not at core start: starting the
+ * core then takes nothing from the arena, and a slab-only restart (the
+ * slab suite stops and starts slab/ under a live core) finds no cache of
+ * vma/ to pull from under it.
+ */
+static int caches_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&caches_lock);
+	if (!mm_cachep)
+		ret = caches_create();	/* all three, or none */
+	mutex_unlock(&caches_lock);
+	return ret;
+}
+
 static void mm_init_limits(struct vml_mm_limits *l)
 {
 	l->max_map_count = VML_MAX_MAP_COUNT;
@@ -205,9 +225,12 @@ static void mm_init_limits(struct vml_mm_limits *l)
 /* mm_init() + the layout arch_pick_mmap_layout() gives a 64-bit task. */
 static struct vml_mm *new_mm(void)
 {
-	struct vml_mm *mm = cache_alloc(mm_cachep, sizeof(struct vml_mm));
+	struct vml_mm *mm;
 	unsigned long window;
 
+	if (caches_get())
+		return NULL;
+	mm = cache_alloc(mm_cachep, sizeof(struct vml_mm));
 	if (!mm)
 		return NULL;
 	if (vml_pgtable_init(&mm->pgt)) {
@@ -410,8 +433,8 @@ static int put_one(struct vml_mm *mm, void *arg)
 
 int vml_vma_init(void)
 {
-	/* The kernel mm and the zero page come on first use. */
-	return caches_create();
+	/* The caches, the kernel mm and the zero page come on first use. */
+	return 0;
 }
 
 /* Every mm, the kernel mm last, so unloading returns every frame. */
