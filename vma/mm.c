@@ -378,6 +378,18 @@ int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
 	return ret;
 }
 
+/* Give the free slabs of vma/'s caches back (for tests). */
+void vml_vma_shrink_caches(void)
+{
+	mutex_lock(&caches_lock);
+	if (mm_cachep) {
+		vml_kmem_cache_shrink(mm_cachep);
+		vml_kmem_cache_shrink(vma_cachep);
+		vml_kmem_cache_shrink(anon_vma_cachep);
+	}
+	mutex_unlock(&caches_lock);
+}
+
 /* ---- init and exit ---- */
 
 static void caches_destroy(void)

@@ -11,6 +11,9 @@
  *   difftest vmlab [SCRIPT]      vmlab (module loaded, debugfs mounted)
  *   difftest pattern SEED ADDR N print N bytes of vmlab's fill pattern
  *
+ * A kernel built without madvise(2) (CONFIG_ADVISE_SYSCALLS=n) skips the
+ * madvise lines in both modes, so the transcripts stay comparable.
+ *
  * SCRIPT lines use the ctl syntax with the mm id left out and addresses as
  * offsets into a 64 MiB window ("mmap 0x10000 16K rw private,anon,fixed");
  * without SCRIPT a built-in sequence runs. In kernel mode nothing may
@@ -117,6 +120,7 @@ static const char builtin[] =
 	"maps\n";
 
 static int vmlab;
+static int no_madvise;	/* the guest kernel lacks madvise(2): skip it on both sides */
 static unsigned long base;
 static int mm_id;
 static char out[MAXBUF];
@@ -413,6 +417,10 @@ static void run(char *script)
 			print_maps();
 			continue;
 		}
+		if (!strcmp(argv[0], "madvise") && no_madvise) {
+			emit("%s -> skipped (no madvise(2) in this kernel)\n", copy);
+			continue;
+		}
 		if (argc < 3) {
 			emit("%s -> bad script line\n", copy);
 			continue;
@@ -458,6 +466,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vmlab = !strcmp(argv[1], "vmlab");
+	no_madvise = madvise(NULL, 0, MADV_NORMAL) != 0;	/* 0 wherever it exists */
 	if (argc > 2) {
 		fd = open(argv[2], O_RDONLY);
 		if (fd < 0 || read(fd, script_buf, sizeof(script_buf) - 1) < 0) {
