@@ -1,15 +1,596 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vma.h - sandbox address spaces: mm descriptors, VMAs, mmap and friends,
- * vmalloc, and the access commands (Gorman ch. 4 and 7; mm/mmap.c).
+ * vmalloc, and the access commands (Gorman ch. 4 and 7; mm/mmap.c,
+ * mm/mprotect.c, mm/mremap.c, mm/mlock.c, mm/madvise.c, mm/vmalloc.c).
  *
- * CONTRACT: the full API is defined by the address-space work; the core
- * only needs init/exit and the debugfs hooks below.
+ * CONTRACT (implemented in the files of vma/).
+ *
+ * A struct vml_mm is a sandbox address space: a real x86-64 page-table tree
+ * (mmu/) plus the VMAs that say what may be mapped where. VMAs live in an
+ * rbtree augmented with the largest free gap below each subtree (Linux
+ * 4.x-6.0's vm_rb/rb_subtree_gap) and in an address-ordered list; the
+ * free-area search is top-down from mm->mmap_base as in today's Linux.
+ *
+ * The operations take the arguments of the system calls they stand for
+ * (PROT_*, MAP_*, MREMAP_*, MADV_* from <linux/mman.h>) and return the
+ * errno Linux 6.1 returns for the same arguments.
+ *
+ * Locking (mmap_lock, as Linux):
+ *  - @mm->mmap_lock held for writing while VMAs are added, removed or
+ *    changed; the vml_mmap()/vml_munmap()/... entry points take it.
+ *  - @mm->mmap_lock held for reading is enough for vml_find_vma() and
+ *    friends, for populating and for faults; the fault hook is called with
+ *    it held for reading and must not drop it.
+ *  - PTEs change under the tree's page_table_lock (mm->pgt.lock, mmu/).
+ *  - Counters are atomics or change under the write lock.
+ *
+ * Layering: vma/ sits above mmu/ and below fault/ and swap/. Those upper
+ * layers register a struct vml_mm_hooks (vml_set_mm_hooks()); vma/ never
+ * calls them by name. Until a fault handler is registered, only populated
+ * pages (MAP_POPULATE, MAP_LOCKED, mlock) can be accessed; any other
+ * access comes back as a SIGSEGV classification.
  */
 #ifndef VMLAB_VMA_H
 #define VMLAB_VMA_H
 
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/rwsem.h>
+#include <linux/refcount.h>
+#include <linux/mman.h>
+#include "mmu/mmu.h"
+
 struct dentry;
+struct file;
+struct seq_file;
+
+/* vm_flags: the same bits as Linux's VM_* so a reader of mm.h feels at home. */
+#define VML_VM_READ		0x00000001ul
+#define VML_VM_WRITE		0x00000002ul
+#define VML_VM_EXEC		0x00000004ul
+#define VML_VM_SHARED		0x00000008ul
+#define VML_VM_MAYREAD		0x00000010ul
+#define VML_VM_MAYWRITE		0x00000020ul
+#define VML_VM_MAYEXEC		0x00000040ul
+#define VML_VM_MAYSHARE		0x00000080ul
+#define VML_VM_GROWSDOWN	0x00000100ul
+#define VML_VM_LOCKED		0x00002000ul
+#define VML_VM_ACCOUNT		0x00100000ul
+#define VML_VM_NORESERVE	0x00200000ul
+
+#define VML_VM_ACCESS_FLAGS	(VML_VM_READ | VML_VM_WRITE | VML_VM_EXEC)
+#define VML_VM_STACK		VML_VM_GROWSDOWN
+
+/* Per-mm page counters, as Linux's rss_stat (MM_FILEPAGES...). */
+enum vml_mm_counter {
+	VML_MM_FILEPAGES,
+	VML_MM_ANONPAGES,
+	VML_MM_SWAPENTS,
+	VML_MM_SHMEMPAGES,
+	VML_MM_NR_COUNTERS,
+};
+
+/**
+ * struct vml_mm_limits - what one address space may grow to (the rlimits
+ * and sysctls Linux checks), in bytes or counts; ULONG_MAX is unlimited.
+ * @max_map_count: vm.max_map_count: most VMAs (65530).
+ * @as: RLIMIT_AS: total mapped bytes.
+ * @data: RLIMIT_DATA: private writable bytes.
+ * @memlock: RLIMIT_MEMLOCK: locked bytes. Unlimited by default, as for
+ *           root with CAP_IPC_LOCK.
+ * @stack: RLIMIT_STACK: how far a GROWSDOWN VMA may grow.
+ */
+struct vml_mm_limits {
+	unsigned long max_map_count;
+	unsigned long as;
+	unsigned long data;
+	unsigned long memlock;
+	unsigned long stack;
+};
+
+/**
+ * struct vml_anon_vma - identity of the anonymous memory of a VMA and of
+ * the VMAs split from it (Linux's anon_vma, without the rmap chains the
+ * fault layer adds). Two VMAs with different anon_vmas never merge.
+ * @refcount: VMAs pointing at it.
+ */
+struct vml_anon_vma {
+	refcount_t refcount;
+};
+
+/**
+ * struct vml_vma - one virtual memory area (Gorman 4.4.1, vm_area_struct).
+ * @vm_start: first address.
+ * @vm_end: first address after the area.
+ * @vm_mm: the address space it belongs to.
+ * @vm_flags: VML_VM_* bits.
+ * @vm_page_prot: PTE protection bits for its pages (vm_get_page_prot()).
+ * @vm_pgoff: offset in the file in pages; for private anonymous memory,
+ *            vm_start >> PAGE_SHIFT at creation, as Linux.
+ * @vm_file: backing file (a reference is held), or NULL for anonymous.
+ * @anon_vma: set once anonymous pages were installed; shared with the
+ *            VMAs split from this one.
+ * @vm_private_data: for the layer that owns the backing (fault/, swap/).
+ * @vm_rb: node in mm->mm_rb.
+ * @rb_subtree_gap: largest free gap below any VMA of this subtree.
+ * @vm_list: entry in mm->mmap (address order).
+ */
+struct vml_vma {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	struct vml_mm *vm_mm;
+	unsigned long vm_flags;
+	pgprot_t vm_page_prot;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
+	struct vml_anon_vma *anon_vma;
+	void *vm_private_data;
+	struct rb_node vm_rb;
+	unsigned long rb_subtree_gap;
+	struct list_head vm_list;
+};
+
+/**
+ * struct vml_mm - a sandbox address space (Gorman 4.3, mm_struct).
+ * @id: small integer naming it in debugfs and ctl (0: the kernel mm).
+ * @users: references; the last vml_mm_put() tears it down (mmput()).
+ * @mmap_lock: the mmap lock; see the locking rules at the top.
+ * @mm_rb: VMAs by address, augmented with rb_subtree_gap.
+ * @mmap: VMAs in address order.
+ * @map_count: number of VMAs.
+ * @highest_vm_end: end of the highest VMA (free above it).
+ * @pgt: the page-table tree.
+ * @mmap_base: where the top-down free-area search starts.
+ * @task_size: highest user address + 1.
+ * @total_vm: mapped pages. @locked_vm: VM_LOCKED pages.
+ * @pinned_vm: pinned pages. @data_vm: private writable pages.
+ * @exec_vm: executable pages. @stack_vm: GROWSDOWN pages.
+ * @hiwater_vm: peak total_vm. @hiwater_rss: peak resident pages.
+ * @start_brk: bottom of the heap. @brk: its current end.
+ * @start_stack: top of the stack, 0 when the mm has none.
+ * @rss_stat: VML_MM_* page counters.
+ * @min_flt: minor faults. @maj_flt: major faults.
+ * @limits: what the mm may grow to.
+ * @kernel: the kernel mm (vmalloc area): user operations refused.
+ * @debugfs_dir: owned by the debugfs code of vma/.
+ */
+struct vml_mm {
+	int id;
+	refcount_t users;
+	struct rw_semaphore mmap_lock;
+	struct rb_root mm_rb;
+	struct list_head mmap;
+	int map_count;
+	unsigned long highest_vm_end;
+	struct vml_pgtable pgt;
+	unsigned long mmap_base;
+	unsigned long task_size;
+	unsigned long total_vm, locked_vm, pinned_vm;
+	unsigned long data_vm, exec_vm, stack_vm;
+	unsigned long hiwater_vm, hiwater_rss;
+	unsigned long start_brk, brk, start_stack;
+	atomic_long_t rss_stat[VML_MM_NR_COUNTERS];
+	atomic_long_t min_flt, maj_flt;
+	struct vml_mm_limits limits;
+	bool kernel;
+	struct dentry *debugfs_dir;
+};
+
+static inline unsigned long vml_vma_pages(const struct vml_vma *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline unsigned long vml_mm_counter(struct vml_mm *mm, int member)
+{
+	long v = atomic_long_read(&mm->rss_stat[member]);
+
+	return v < 0 ? 0 : v;
+}
+
+static inline void vml_mm_add_counter(struct vml_mm *mm, int member, long n)
+{
+	atomic_long_add(n, &mm->rss_stat[member]);
+}
+
+/**
+ * vml_mm_rss() - resident pages (file + anon + shmem).
+ * @mm: the address space.
+ * Return: pages.
+ */
+unsigned long vml_mm_rss(struct vml_mm *mm);
+
+/* ---- address spaces (mm.c) ---- */
+
+/**
+ * vml_mm_create() - a new, empty sandbox address space with an id.
+ * Return: the mm holding one reference, or an ERR_PTR (-ENOMEM, -ENOSPC).
+ */
+struct vml_mm *vml_mm_create(void);
+
+/**
+ * vml_mm_find() - look an address space up by id and take a reference.
+ * @id: its id.
+ * Return: the mm, or NULL if there is none with that id.
+ */
+struct vml_mm *vml_mm_find(int id);
+
+/** vml_mm_get() - take a reference. @mm: the mm. */
+void vml_mm_get(struct vml_mm *mm);
+
+/**
+ * vml_mm_put() - drop a reference; the last one unmaps everything, frees
+ * the page tables and the descriptor (exit_mmap() + mmdrop()).
+ * @mm: the mm.
+ * Context: process context, may sleep.
+ */
+void vml_mm_put(struct vml_mm *mm);
+
+/**
+ * vml_mm_destroy() - take an mm's id away and drop the creator's
+ * reference; it goes away once the last user is done.
+ * @mm: an mm from vml_mm_create(), not the kernel mm.
+ * Return: 0, or -EPERM for the kernel mm.
+ */
+int vml_mm_destroy(struct vml_mm *mm);
+
+/** vml_kernel_mm() - the kernel mm (id 0) holding the vmalloc area. */
+struct vml_mm *vml_kernel_mm(void);
+
+/** typedef vml_mm_iter_fn - callback of vml_walk_mms(). */
+typedef int (*vml_mm_iter_fn)(struct vml_mm *mm, void *arg);
+
+/**
+ * vml_walk_mms() - call @fn for every live mm, in id order, with a
+ * reference held.
+ * @fn: callback; a non-zero return stops the walk.
+ * @arg: passed to @fn.
+ * Return: 0 or what @fn returned.
+ */
+int vml_walk_mms(vml_mm_iter_fn fn, void *arg);
+
+/* ---- VMA lookup (tree.c); caller holds mmap_lock ---- */
+
+/**
+ * vml_find_vma() - the first VMA that ends above @addr (find_vma()).
+ * @mm: the mm.
+ * @addr: the address.
+ * Return: the VMA (which may start above @addr) or NULL.
+ */
+struct vml_vma *vml_find_vma(struct vml_mm *mm, unsigned long addr);
+
+/**
+ * vml_find_vma_prev() - vml_find_vma() and the VMA before it.
+ * @mm: the mm.
+ * @addr: the address.
+ * @pprev: set to the VMA before the result (the last VMA if the result
+ *         is NULL), or NULL.
+ * Return: as vml_find_vma().
+ */
+struct vml_vma *vml_find_vma_prev(struct vml_mm *mm, unsigned long addr,
+				  struct vml_vma **pprev);
+
+/**
+ * vml_vma_lookup() - the VMA containing @addr (vma_lookup()).
+ * @mm: the mm.
+ * @addr: the address.
+ * Return: the VMA or NULL.
+ */
+struct vml_vma *vml_vma_lookup(struct vml_mm *mm, unsigned long addr);
+
+/**
+ * vml_find_vma_intersection() - first VMA overlapping [start, end).
+ * @mm: the mm.
+ * @start: start.
+ * @end: end.
+ * Return: the VMA or NULL.
+ */
+struct vml_vma *vml_find_vma_intersection(struct vml_mm *mm,
+					  unsigned long start, unsigned long end);
+
+/** vml_vma_next() - the VMA after @vma in address order, or NULL. */
+struct vml_vma *vml_vma_next(struct vml_vma *vma);
+
+/** vml_vma_prev() - the VMA before @vma in address order, or NULL. */
+struct vml_vma *vml_vma_prev(struct vml_vma *vma);
+
+#define vml_for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
+
+/**
+ * vml_get_unmapped_area() - choose where a mapping goes (top-down search
+ * of the gap tree, then bottom-up, as arch_get_unmapped_area_topdown()).
+ * @mm: the mm.
+ * @addr: hint, or the address itself with MAP_FIXED.
+ * @len: page aligned length.
+ * @flags: MAP_FIXED honoured.
+ * Return: the address, or -ENOMEM/-EINVAL as an unsigned long.
+ */
+unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
+				    unsigned long len, unsigned long flags);
+
+/* ---- the system calls (mmap.c, mprotect.c, mremap.c, mlock.c, madvise.c) ---- */
+
+/**
+ * vml_mmap() - mmap(2) in a sandbox (do_mmap()).
+ * @mm: the mm.
+ * @addr: hint or fixed address.
+ * @len: length in bytes.
+ * @prot: PROT_* bits.
+ * @flags: MAP_SHARED or MAP_PRIVATE, plus MAP_ANONYMOUS, MAP_FIXED,
+ *         MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_LOCKED, MAP_POPULATE,
+ *         MAP_NORESERVE.
+ * @file: backing file (a reference is taken) or NULL with MAP_ANONYMOUS.
+ * @off: offset in the file, page aligned.
+ * Return: the address, or -errno as an unsigned long (IS_ERR_VALUE()).
+ */
+unsigned long vml_mmap(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		       unsigned long prot, unsigned long flags, struct file *file,
+		       unsigned long off);
+
+/**
+ * vml_munmap() - munmap(2): unmap [addr, addr+len), splitting VMAs at the
+ * edges, freeing pages and empty page tables.
+ * @mm: the mm.
+ * @addr: page aligned start.
+ * @len: length (rounded up to pages).
+ * Return: 0, -EINVAL or -ENOMEM (a split over max_map_count).
+ */
+int vml_munmap(struct vml_mm *mm, unsigned long addr, unsigned long len);
+
+/**
+ * vml_mprotect() - mprotect(2): new protection for a range; splits and
+ * merges VMAs, rewrites present PTEs and flushes the TLB.
+ * @mm: the mm.
+ * @addr: page aligned start.
+ * @len: length.
+ * @prot: PROT_* bits.
+ * Return: 0, -EINVAL, -ENOMEM (range not fully mapped: VMAs before the
+ *         hole are changed, as Linux), -EACCES (no VM_MAY* permission).
+ */
+int vml_mprotect(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		 unsigned long prot);
+
+/**
+ * vml_mremap() - mremap(2): shrink, grow in place, or move (page tables
+ * are moved, not copied).
+ * @mm: the mm.
+ * @addr: old address.
+ * @old_len: old length.
+ * @new_len: new length.
+ * @flags: MREMAP_MAYMOVE, MREMAP_FIXED.
+ * @new_addr: destination with MREMAP_FIXED.
+ * Return: the (new) address, or -errno as an unsigned long.
+ */
+unsigned long vml_mremap(struct vml_mm *mm, unsigned long addr,
+			 unsigned long old_len, unsigned long new_len,
+			 unsigned long flags, unsigned long new_addr);
+
+/**
+ * vml_mlock() - mlock(2): mark VM_LOCKED and populate.
+ * @mm: the mm.
+ * @addr: start (rounded down to a page).
+ * @len: length.
+ * Return: 0, -ENOMEM (hole, or a PROT_NONE range that cannot be populated),
+ *         -EAGAIN (out of memory or over the memlock limit).
+ */
+int vml_mlock(struct vml_mm *mm, unsigned long addr, unsigned long len);
+
+/**
+ * vml_munlock() - munlock(2).
+ * @mm: the mm.
+ * @addr: start.
+ * @len: length.
+ * Return: 0 or -ENOMEM for a hole.
+ */
+int vml_munlock(struct vml_mm *mm, unsigned long addr, unsigned long len);
+
+/**
+ * vml_brk() - brk(2): move the end of the heap.
+ * @mm: the mm.
+ * @brk: the new end, or anything below start_brk to query.
+ * Return: the resulting brk (the old one if the request was refused).
+ */
+unsigned long vml_brk(struct vml_mm *mm, unsigned long brk);
+
+/**
+ * vml_madvise() - madvise(2) for MADV_DONTNEED, MADV_WILLNEED, MADV_COLD,
+ * MADV_PAGEOUT and MADV_NORMAL.
+ * @mm: the mm.
+ * @addr: page aligned start.
+ * @len: length.
+ * @advice: MADV_*.
+ * Return: 0, -EINVAL, or -ENOMEM when part of the range is unmapped (the
+ *         mapped part is still advised).
+ */
+int vml_madvise(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		int advice);
+
+/**
+ * vml_mm_populate() - fault in every page of a range (mm_populate()):
+ * through the fault hook when one is registered, else by installing
+ * zeroed (or file-read) frames directly.
+ * @mm: the mm; caller holds mmap_lock for reading or writing.
+ * @addr: page aligned start.
+ * @len: page aligned length.
+ * @ignore_errors: go on with the next VMA after a failure.
+ * Return: 0, -EFAULT (a PROT_NONE VMA or a hole), -ENOMEM.
+ */
+int vml_mm_populate(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		    bool ignore_errors);
+
+/* ---- faults and the access commands (access.c) ---- */
+
+/* Fault flags passed to the hook (FAULT_FLAG_*). */
+#define VML_FAULT_FLAG_WRITE	0x01u
+#define VML_FAULT_FLAG_USER	0x02u
+#define VML_FAULT_FLAG_REMOTE	0x04u	/* populate / mlock, not an access */
+
+/* Hook results (vm_fault_t): 0 or VML_FAULT_MAJOR = resolved. */
+#define VML_FAULT_MAJOR		0x01
+#define VML_FAULT_SIGSEGV	0x02
+#define VML_FAULT_SIGBUS	0x04
+#define VML_FAULT_OOM		0x08
+#define VML_FAULT_ERROR		(VML_FAULT_SIGSEGV | VML_FAULT_SIGBUS | VML_FAULT_OOM)
+
+/**
+ * typedef vml_fault_fn - the fault layer's handle_mm_fault().
+ * @mm: the address space; its mmap_lock is held.
+ * @addr: the faulting address.
+ * @flags: VML_FAULT_FLAG_*.
+ * Return: 0 or VML_FAULT_MAJOR (resolved), else VML_FAULT_SIGSEGV,
+ *         VML_FAULT_SIGBUS or VML_FAULT_OOM.
+ */
+typedef int (*vml_fault_fn)(struct vml_mm *mm, unsigned long addr,
+			    unsigned int flags);
+
+/**
+ * struct vml_mm_hooks - how the layers above vma/ take part.
+ * @handle_fault: resolve a fault (handle_mm_fault()). Called with
+ *	mmap_lock held for reading, after vma/ checked that a VMA covers
+ *	@addr and allows the access. Returns 0 or VML_FAULT_MAJOR when the
+ *	PTE now allows the access, else VML_FAULT_SIGSEGV/SIGBUS/OOM. vma/
+ *	counts the fault (min_flt/maj_flt); the hook must not.
+ * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
+ *	removed by munmap/exit/DONTNEED; release what it refers to.
+ * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
+ *	the owner's state in @dst->vm_private_data. 0 or -ENOMEM.
+ * @vma_close: a VMA is being freed.
+ */
+struct vml_mm_hooks {
+	vml_fault_fn handle_fault;
+	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
+	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
+	void (*vma_close)(struct vml_vma *vma);
+};
+
+/**
+ * vml_set_mm_hooks() - install the upper layers' hooks.
+ * @hooks: the hooks (NULL members keep the built-in behaviour), or NULL
+ *         to remove them; must stay valid until replaced.
+ */
+void vml_set_mm_hooks(const struct vml_mm_hooks *hooks);
+
+/* What a SIGSEGV/SIGBUS-like failure of an access was (si_code). */
+enum vml_segv_code {
+	VML_SEGV_NONE,
+	VML_SEGV_MAPERR,	/* no VMA (or nothing mapped and no fault handler) */
+	VML_SEGV_ACCERR,	/* a VMA, but it does not allow the access */
+	VML_SIGBUS,		/* the fault handler said SIGBUS */
+};
+
+/**
+ * struct vml_access_result - how a command's accesses went.
+ * @minflt: minor faults this command took.
+ * @majflt: major faults.
+ * @fault_addr: the address of the access that failed.
+ * @code: why it failed, VML_SEGV_NONE if it did not.
+ * @mismatches: bytes that differed (vml_access_verify()).
+ * @done: bytes completed.
+ */
+struct vml_access_result {
+	unsigned long minflt, majflt;
+	unsigned long fault_addr;
+	enum vml_segv_code code;
+	unsigned long mismatches;
+	unsigned long done;
+};
+
+/**
+ * vml_access_rw() - read or write sandbox memory through the CR3 window,
+ * the real MMU translating; faults go to the hook and are retried.
+ * @mm: the mm.
+ * @addr: sandbox address.
+ * @buf: kernel buffer.
+ * @len: bytes.
+ * @write: direction.
+ * @res: filled in.
+ * Context: process context; runs the window in a vmlab kthread.
+ * Return: 0, -EFAULT (see @res->code), -ENOMEM (the handler ran out).
+ */
+int vml_access_rw(struct vml_mm *mm, unsigned long addr, void *buf,
+		  unsigned long len, bool write, struct vml_access_result *res);
+
+/**
+ * vml_access_fill() - write the pattern vml_pattern_byte(@seed, a) at
+ * every address a of the range.
+ * @mm: the mm.
+ * @addr: start.
+ * @len: bytes.
+ * @seed: the pattern's seed.
+ * @res: filled in.
+ * Return: as vml_access_rw().
+ */
+int vml_access_fill(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		    u64 seed, struct vml_access_result *res);
+
+/**
+ * vml_access_verify() - compare the range with the pattern; the count of
+ * differing bytes goes to @res->mismatches.
+ * @mm: the mm.
+ * @addr: start.
+ * @len: bytes.
+ * @seed: the pattern's seed.
+ * @res: filled in.
+ * Return: as vml_access_rw().
+ */
+int vml_access_verify(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		      u64 seed, struct vml_access_result *res);
+
+/**
+ * vml_access_touch() - touch one byte every @stride bytes: a load, or a
+ * store of zero (a first-touch memset).
+ * @mm: the mm.
+ * @addr: start.
+ * @len: bytes.
+ * @write: store rather than load.
+ * @stride: distance between touches (> 0).
+ * @res: filled in.
+ * Return: as vml_access_rw().
+ */
+int vml_access_touch(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		     bool write, unsigned long stride, struct vml_access_result *res);
+
+/**
+ * vml_pattern_byte() - the fill/verify pattern: byte @addr & 7 of
+ * splitmix64(@seed ^ (@addr & ~7)), documented in Documentation/vma.rst
+ * and reproduced by tools/difftest.
+ * @seed: the seed.
+ * @addr: the address.
+ * Return: the byte.
+ */
+u8 vml_pattern_byte(u64 seed, unsigned long addr);
+
+/* ---- vmalloc (vmalloc.c), in the kernel mm ---- */
+
+#define VML_VMALLOC_START	0x0000200000000000ul
+#define VML_VMALLOC_END		0x0000300000000000ul
+
+/**
+ * vml_vmalloc() - virtually contiguous memory from scattered arena frames,
+ * mapped supervisor-only in the kernel mm, a guard page after it
+ * (Gorman 7.2, vmalloc()/__vmalloc_node_range()).
+ * @size: bytes, rounded up to pages.
+ * Return: the address in the kernel mm, or 0 on failure.
+ */
+unsigned long vml_vmalloc(unsigned long size);
+
+/**
+ * vml_vfree() - free a vml_vmalloc() area (Gorman 7.3).
+ * @addr: its start.
+ * Return: 0, or -EINVAL when @addr is not the start of an area (reported
+ *         with a plain message and refused).
+ */
+int vml_vfree(unsigned long addr);
+
+/**
+ * vml_vmallocinfo_show() - the areas in /proc/vmallocinfo format.
+ * @m: the seq_file.
+ */
+void vml_vmallocinfo_show(struct seq_file *m);
+
+/* ---- lifetime and debugfs ---- */
 
 int vml_vma_init(void);
 void vml_vma_exit(void);

@@ -51,6 +51,9 @@ VML_BENCH_DECLARE(vml_bench_slab64);
 VML_BENCH_DECLARE(vml_bench_slab256);
 VML_BENCH_DECLARE(vml_bench_kmalloc);
 VML_BENCH_DECLARE(vml_bench_kmalloc_mixed);
+VML_BENCH_DECLARE(vml_bench_find_vma);
+VML_BENCH_DECLARE(vml_bench_mmap);
+VML_BENCH_DECLARE(vml_bench_mmap_populate);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
@@ -63,6 +66,9 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_slab256,
 	&vml_bench_kmalloc,
 	&vml_bench_kmalloc_mixed,
+	&vml_bench_find_vma,
+	&vml_bench_mmap,
+	&vml_bench_mmap_populate,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);

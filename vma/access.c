@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * access.c - the access commands: reads and writes of sandbox memory made
+ * by the real MMU through the CR3 window (mmu/ vml_window_run()).
+ *
+ * Each command runs in a vmlab kthread (vml_run_in_kthread(): no user mm,
+ * so nothing at NMI time touches the sandbox's user half) holding the
+ * mm's mmap_lock for reading, which keeps VMAs and page tables in place.
+ * The work is cut into batches of accesses; a batch runs in one window
+ * (interrupts off, nothing sleeps). When an access faults, the window
+ * stops and reports how far it got; the fault is then resolved outside
+ * the window, interrupts on, by vml_fault() (which may call the fault
+ * layer and sleep), and the batch resumes at the faulting byte. A fault
+ * that cannot be resolved ends the command with the classification a
+ * user process would get as a signal.
+ */
+#include <linux/slab.h>
+#include "vma/vma-internal.h"
+
+#define CHUNK		(16 * PAGE_SIZE)	/* bytes per window access */
+#define TOUCH_BATCH	32			/* one-byte touches per window */
+#define MAX_REPEAT	3	/* a fault "resolved" this often is not */
+
+u8 vml_pattern_byte(u64 seed, unsigned long addr)
+{
+	u64 z = seed ^ (addr & ~7ul);
+
+	/* splitmix64's finaliser: every bit of seed and address matters. */
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return z >> ((addr & 7) * 8);
+}
+
+static void pattern_fill(u8 *buf, u64 seed, unsigned long addr,
+			 unsigned long len)
+{
+	unsigned long i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = vml_pattern_byte(seed, addr + i);
+}
+
+struct access_cmd {
+	struct vml_mm *mm;
+	struct vml_access_result *res;
+	unsigned long addr, len, stride;
+	void *buf;		/* caller's buffer (rw) */
+	u8 *scratch;		/* CHUNK bytes (fill, verify, touch) */
+	u64 seed;
+	bool write;
+	int (*body)(struct access_cmd *c);
+	unsigned long last_fault;
+	int repeats;
+};
+
+/* Resolve the fault that stopped @a, and move @a past what it did. */
+static int resolve(struct access_cmd *c, struct vml_access *a)
+{
+	unsigned long addr = a->addr + a->done;
+	unsigned int flags = VML_FAULT_FLAG_USER | (a->write ? VML_FAULT_FLAG_WRITE : 0);
+	enum vml_segv_code code;
+	int ret;
+
+	c->repeats = addr == c->last_fault ? c->repeats + 1 : 0;
+	c->last_fault = addr;
+	ret = c->repeats >= MAX_REPEAT ? -EFAULT : vml_fault(c->mm, addr, flags, &code);
+	if (c->repeats >= MAX_REPEAT) {
+		pr_warn_ratelimited("vmlab: mm %d: fault at %#lx not resolved after %d tries\n",
+				    c->mm->id, addr, MAX_REPEAT);
+		code = VML_SEGV_ACCERR;
+	}
+	if (ret < 0) {
+		c->res->fault_addr = addr;
+		c->res->code = ret == -EFAULT ? code : VML_SEGV_NONE;
+		c->res->done = addr > c->addr ? addr - c->addr : 0;
+		return ret;
+	}
+	if (ret & VML_FAULT_MAJOR)
+		c->res->majflt++;
+	else
+		c->res->minflt++;
+	a->addr += a->done;
+	a->buf += a->done;
+	a->len -= a->done;
+	a->done = 0;
+	return 0;
+}
+
+/* Run @n accesses to the end, resolving faults between windows. */
+static int run_accesses(struct access_cmd *c, struct vml_access *acc,
+			unsigned int n)
+{
+	unsigned int k = 0;
+	int ret;
+
+	while (k < n) {
+		k += vml_window_run(&c->mm->pgt, acc + k, n - k);
+		if (k == n)
+			break;
+		ret = resolve(c, &acc[k]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int run_one(struct access_cmd *c, unsigned long addr, void *buf,
+		   unsigned long len, bool write)
+{
+	struct vml_access a = { .addr = addr, .len = len, .buf = buf, .write = write };
+
+	return run_accesses(c, &a, 1);
+}
+
+static int body_rw(struct access_cmd *c)
+{
+	unsigned long off, n;
+	int ret;
+
+	for (off = 0; off < c->len; off += n) {
+		n = min(c->len - off, CHUNK);
+		ret = run_one(c, c->addr + off, c->buf + off, n, c->write);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int body_fill(struct access_cmd *c)
+{
+	unsigned long off, n;
+	int ret;
+
+	for (off = 0; off < c->len; off += n) {
+		n = min(c->len - off, CHUNK);
+		pattern_fill(c->scratch, c->seed, c->addr + off, n);
+		ret = run_one(c, c->addr + off, c->scratch, n, true);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int body_verify(struct access_cmd *c)
+{
+	unsigned long off, n, i;
+	int ret;
+
+	for (off = 0; off < c->len; off += n) {
+		n = min(c->len - off, CHUNK);
+		ret = run_one(c, c->addr + off, c->scratch, n, false);
+		if (ret)
+			return ret;
+		for (i = 0; i < n; i++)
+			if (c->scratch[i] != vml_pattern_byte(c->seed, c->addr + off + i))
+				c->res->mismatches++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int body_touch(struct access_cmd *c)
+{
+	struct vml_access acc[TOUCH_BATCH];
+	unsigned long off = 0;
+	unsigned int n;
+	int ret;
+
+	memset(c->scratch, 0, TOUCH_BATCH);
+	while (off < c->len) {
+		for (n = 0; n < TOUCH_BATCH && off < c->len; n++) {
+			acc[n] = (struct vml_access){ .addr = c->addr + off, .len = 1,
+						      .buf = c->scratch + n, .write = c->write };
+			off = c->stride > c->len - off ? c->len : off + c->stride;
+		}
+		ret = run_accesses(c, acc, n);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* The kthread side: hold the read lock around the whole command. */
+static int access_thread(void *arg)
+{
+	struct access_cmd *c = arg;
+	int ret;
+
+	down_read(&c->mm->mmap_lock);
+	ret = c->body(c);
+	up_read(&c->mm->mmap_lock);
+	if (!ret)
+		c->res->done = c->len;
+	return ret;
+}
+
+static int run_cmd(struct access_cmd *c)
+{
+	int ret;
+
+	memset(c->res, 0, sizeof(*c->res));
+	if (!c->len)
+		return 0;
+	if (c->addr >= c->mm->task_size || c->len > c->mm->task_size - c->addr) {
+		c->res->fault_addr = max(c->addr, c->mm->task_size);
+		c->res->code = VML_SEGV_MAPERR;
+		return -EFAULT;
+	}
+	if (c->body != body_rw) {
+		c->scratch = kmalloc(CHUNK, GFP_KERNEL);
+		if (!c->scratch)
+			return -ENOMEM;
+	}
+	c->last_fault = -1ul;
+	ret = vml_run_in_kthread(access_thread, c);
+	kfree(c->scratch);
+	return ret;
+}
+
+int vml_access_rw(struct vml_mm *mm, unsigned long addr, void *buf,
+		  unsigned long len, bool write, struct vml_access_result *res)
+{
+	struct access_cmd c = { .mm = mm, .res = res, .addr = addr, .len = len,
+				.buf = buf, .write = write, .body = body_rw };
+
+	return run_cmd(&c);
+}
+
+int vml_access_fill(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		    u64 seed, struct vml_access_result *res)
+{
+	struct access_cmd c = { .mm = mm, .res = res, .addr = addr, .len = len,
+				.seed = seed, .body = body_fill };
+
+	return run_cmd(&c);
+}
+
+int vml_access_verify(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		      u64 seed, struct vml_access_result *res)
+{
+	struct access_cmd c = { .mm = mm, .res = res, .addr = addr, .len = len,
+				.seed = seed, .body = body_verify };
+
+	return run_cmd(&c);
+}
+
+int vml_access_touch(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		     bool write, unsigned long stride, struct vml_access_result *res)
+{
+	struct access_cmd c = { .mm = mm, .res = res, .addr = addr, .len = len,
+				.write = write, .stride = stride ?: PAGE_SIZE,
+				.body = body_touch };
+
+	return run_cmd(&c);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * merge.c - merging a range with compatible neighbours, splitting VMAs,
+ * and unmapping (mm/mmap.c: vma_merge(), __split_vma(), do_munmap();
+ * Gorman 4.5.2 and 4.6).
+ *
+ * Two VMAs merge when they touch and nothing a later operation looks at
+ * tells them apart: same flags, same backing file with contiguous offsets,
+ * and anon_vmas that are equal or not yet set (is_mergeable_vma(),
+ * is_mergeable_anon_vma()). Merging only rewrites VMAs; the pages and
+ * page tables underneath stay where they are.
+ */
+#include <linux/err.h>
+#include <linux/fs.h>
+#include "vma/vma-internal.h"
+
+unsigned long vml_calc_vm_prot_bits(unsigned long prot)
+{
+	return (prot & PROT_READ ? VML_VM_READ : 0) |
+	       (prot & PROT_WRITE ? VML_VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VML_VM_EXEC : 0);
+}
+
+static bool same_file(struct file *a, struct file *b)
+{
+	/*
+	 * Linux compares the struct file; ctl opens the path anew for every
+	 * mmap, so vmlab compares what an fd would share: inode and mode.
+	 */
+	if (!a || !b)
+		return a == b;
+	return file_inode(a) == file_inode(b) && a->f_mode == b->f_mode;
+}
+
+static bool anon_compatible(struct vml_anon_vma *a, struct vml_anon_vma *b)
+{
+	return !a || !b || a == b;
+}
+
+/* Can [.., vm_end of @prev) be followed by a range with these attributes? */
+static bool can_merge_after(struct vml_vma *prev, unsigned long flags,
+			    struct file *file, unsigned long pgoff,
+			    struct vml_anon_vma *anon)
+{
+	return prev->vm_flags == flags && same_file(prev->vm_file, file) &&
+	       anon_compatible(prev->anon_vma, anon) &&
+	       prev->vm_pgoff + vml_vma_pages(prev) == pgoff;
+}
+
+/* Can a range of @pages pages at @pgoff be followed by @next? */
+static bool can_merge_before(struct vml_vma *next, unsigned long flags,
+			     struct file *file, unsigned long pgoff,
+			     unsigned long pages, struct vml_anon_vma *anon)
+{
+	return next->vm_flags == flags && same_file(next->vm_file, file) &&
+	       anon_compatible(next->anon_vma, anon) &&
+	       pgoff + pages == next->vm_pgoff;
+}
+
+/* @to takes over part of @from's pages: it needs @from's anon_vma too. */
+static void share_anon(struct vml_vma *to, struct vml_vma *from)
+{
+	if (!to->anon_vma && from->anon_vma) {
+		refcount_inc(&from->anon_vma->refcount);
+		to->anon_vma = from->anon_vma;
+	}
+}
+
+/* @keep absorbs @gone (adjacent): take its anon_vma, unlink and free it. */
+static void absorb(struct vml_mm *mm, struct vml_vma *keep, struct vml_vma *gone)
+{
+	if (!keep->anon_vma && gone->anon_vma) {
+		keep->anon_vma = gone->anon_vma;
+		gone->anon_vma = NULL;
+	}
+	vml_vma_unlink(mm, gone);
+	vml_vma_free(gone);
+}
+
+/*
+ * vml_vma_merge() - extend a neighbour over [addr, end) instead of making
+ * a new VMA (vma_merge() cases 1-8). @prev is the VMA before @addr or NULL.
+ * The range is either free, or lies inside one VMA whose attributes are
+ * being changed (mprotect, mlock): then the part of that VMA the range
+ * covers moves to the neighbour, and the VMA shrinks or goes away.
+ * Return: the VMA that now covers the range, or NULL (nothing merged).
+ */
+struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
+			      unsigned long addr, unsigned long end,
+			      unsigned long vm_flags, struct file *file,
+			      unsigned long pgoff, struct vml_anon_vma *anon)
+{
+	unsigned long pages = (end - addr) >> PAGE_SHIFT;
+	struct vml_vma *mid, *next;
+	bool merge_prev, merge_next;
+
+	mid = prev ? vml_vma_next(prev) : vml_find_vma(mm, 0);
+	if (mid && mid->vm_start >= end)
+		mid = NULL;		/* the range is free */
+	if (mid && (mid->vm_start != addr && mid->vm_end != end))
+		return NULL;		/* a hole punched in the middle: split */
+	next = mid ? (mid->vm_end == end ? vml_vma_next(mid) : NULL) :
+		     (prev ? vml_vma_next(prev) : vml_find_vma(mm, 0));
+	merge_prev = prev && prev->vm_end == addr &&
+		     (!mid || mid->vm_start == addr) &&
+		     can_merge_after(prev, vm_flags, file, pgoff, anon);
+	merge_next = next && next->vm_start == end &&
+		     can_merge_before(next, vm_flags, file, pgoff, pages, anon);
+	if (merge_prev && merge_next && !anon_compatible(prev->anon_vma, next->anon_vma))
+		merge_next = false;
+	if (merge_prev) {
+		unsigned long new_end = merge_next ? next->vm_end : end;
+
+		if (mid)
+			share_anon(prev, mid);
+		if (mid && mid->vm_end == end)
+			absorb(mm, prev, mid);
+		else if (mid)
+			vml_vma_set_range(mid, end, mid->vm_end, mid->vm_pgoff + pages);
+		if (merge_next)
+			absorb(mm, prev, next);
+		vml_vma_set_range(prev, prev->vm_start, new_end, prev->vm_pgoff);
+		return prev;
+	}
+	if (merge_next) {
+		if (mid)
+			share_anon(next, mid);
+		if (mid && mid->vm_start == addr)
+			absorb(mm, next, mid);
+		else if (mid)
+			vml_vma_set_range(mid, mid->vm_start, addr, mid->vm_pgoff);
+		vml_vma_set_range(next, addr, next->vm_end, pgoff);
+		return next;
+	}
+	return NULL;
+}
+
+/*
+ * vml_split_vma() - cut @vma at @addr into two VMAs (__split_vma()). The
+ * new VMA is the lower part if @new_below, else the upper part.
+ * Return: 0 or -ENOMEM.
+ */
+int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
+		  bool new_below)
+{
+	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
+	struct vml_vma *new = vml_vma_dup(vma);
+
+	if (!new)
+		return -ENOMEM;
+	if (new_below) {
+		new->vm_end = addr;
+		vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff + delta);
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += delta;
+		vml_vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
+	}
+	vml_vma_link(mm, new);
+	return 0;
+}
+
+/* Take one whole VMA away: unlock, account, zap, unlink, free. */
+static void remove_vma(struct vml_mm *mm, struct vml_vma *vma)
+{
+	long npages = vml_vma_pages(vma);
+
+	if (vma->vm_flags & VML_VM_LOCKED) {
+		vml_mlock_pages(vma, vma->vm_start, vma->vm_end, false);
+		mm->locked_vm -= npages;
+	}
+	vml_vm_stat_account(mm, vma->vm_flags, -npages);
+	vml_zap_range(vma, vma->vm_start, vma->vm_end);
+	vml_vma_unlink(mm, vma);
+	vml_vma_free(vma);
+}
+
+/*
+ * vml_do_munmap() - munmap() with mmap_lock held for writing
+ * (do_mas_munmap()): split at both ends, remove what is inside, free
+ * the page tables of the hole left between the neighbours.
+ * Return: 0, -EINVAL, -ENOMEM.
+ */
+int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len)
+{
+	struct vml_vma *vma, *next, *prev;
+	unsigned long end;
+	int ret;
+
+	if (offset_in_page(start) || start > mm->task_size ||
+	    len > mm->task_size - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (!len)
+		return -EINVAL;
+	vma = vml_find_vma(mm, start);
+	if (!vma || vma->vm_start >= end)
+		return 0;
+	if (start > vma->vm_start) {
+		/* map_count may go one over its limit here, as in Linux. */
+		if (end < vma->vm_end && mm->map_count >= mm->limits.max_map_count)
+			return -ENOMEM;
+		ret = vml_split_vma(mm, vma, start, false);
+		if (ret)
+			return ret;
+	}
+	vma = vml_find_vma(mm, end);
+	if (vma && vma->vm_start < end) {
+		ret = vml_split_vma(mm, vma, end, true);
+		if (ret)
+			return ret;
+	}
+	vma = vml_find_vma_prev(mm, start, &prev);
+	while (vma && vma->vm_start < end) {
+		next = vml_vma_next(vma);
+		remove_vma(mm, vma);
+		vma = next;
+	}
+	/* free_pgtables() between the neighbours' ends (floor/ceiling). */
+	vml_free_pgd_range(mm, prev ? prev->vm_end : 0,
+			   vma ? vma->vm_start : mm->task_size);
+	return 0;
+}
+
+int vml_munmap(struct vml_mm *mm, unsigned long addr, unsigned long len)
+{
+	int ret;
+
+	if (mm->kernel)
+		return -EPERM;
+	down_write(&mm->mmap_lock);
+	ret = vml_do_munmap(mm, addr, len);
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+/*
+ * vml_vma_modify() - give [start, end) of @vma the flags @newflags
+ * (the common part of mprotect_fixup() and mlock_fixup()): merge it into
+ * a neighbour when they are then compatible, else split @vma so the range
+ * is a VMA of its own. @vma must contain the range.
+ * Return: the VMA now covering exactly the range, or an ERR_PTR(-ENOMEM).
+ */
+struct vml_vma *vml_vma_modify(struct vml_mm *mm, struct vml_vma *vma,
+			       unsigned long start, unsigned long end,
+			       unsigned long newflags)
+{
+	unsigned long pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	struct vml_vma *merged;
+	int ret;
+
+	merged = vml_vma_merge(mm, vml_vma_prev(vma), start, end, newflags,
+			       vma->vm_file, pgoff, vma->anon_vma);
+	if (merged)
+		return merged;
+	if (start != vma->vm_start) {
+		if (mm->map_count >= mm->limits.max_map_count)
+			return ERR_PTR(-ENOMEM);
+		ret = vml_split_vma(mm, vma, start, true);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	if (end != vma->vm_end) {
+		if (mm->map_count >= mm->limits.max_map_count)
+			return ERR_PTR(-ENOMEM);
+		ret = vml_split_vma(mm, vma, end, false);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	vma->vm_flags = newflags;
+	vma->vm_page_prot = vm_get_page_prot(newflags);
+	return vma;
+}

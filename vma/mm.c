@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm.c - sandbox address-space descriptors: creation, ids, references,
+ * teardown (mm_init()/mmput()/exit_mmap(), Gorman 4.3), the object caches
+ * for mms, VMAs and anon_vmas, the hooks of the upper layers, and the
+ * vm accounting (vm_stat_account(), may_expand_vm()).
+ *
+ * Ids come from an idr under mm_ids_lock; an mm found by id is returned
+ * with a reference, so a command running on it keeps it alive while
+ * mm_destroy takes its id away.
+ */
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include "slab/slab.h"
+#include "vma/vma-internal.h"
+
+static DEFINE_IDR(mm_ids);
+static DEFINE_MUTEX(mm_ids_lock);
+static struct vml_mm *kernel_mm;
+static const struct vml_mm_hooks *mm_hooks;
+
+/*
+ * The descriptors come from vmlab's own slab (slab/), a cache each, as
+ * Linux's mm_cachep, vm_area_cachep and anon_vma_cachep; they show in
+ * vmlab's slabinfo.
+ */
+static struct vml_kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
+
+static void *cache_alloc(struct vml_kmem_cache *cachep, size_t size)
+{
+	void *obj = vml_kmem_cache_alloc(cachep, VML_GFP_KERNEL);
+
+	if (obj)
+		memset(obj, 0, size);
+	return obj;
+}
+
+static void cache_free(struct vml_kmem_cache *cachep, void *obj)
+{
+	vml_kmem_cache_free(cachep, obj);
+}
+
+const struct vml_mm_hooks *vml_hooks(void)
+{
+	static const struct vml_mm_hooks none;
+	const struct vml_mm_hooks *h = READ_ONCE(mm_hooks);
+
+	return h ?: &none;
+}
+
+void vml_set_mm_hooks(const struct vml_mm_hooks *hooks)
+{
+	WRITE_ONCE(mm_hooks, hooks);
+}
+
+/* ---- VMAs and anon_vmas ---- */
+
+struct vml_vma *vml_vma_alloc(struct vml_mm *mm)
+{
+	struct vml_vma *vma = cache_alloc(vma_cachep, sizeof(struct vml_vma));
+
+	if (vma) {
+		vma->vm_mm = mm;
+		RB_CLEAR_NODE(&vma->vm_rb);
+		INIT_LIST_HEAD(&vma->vm_list);
+	}
+	return vma;
+}
+
+/* Free a VMA that is not linked: drop what it refers to (remove_vma()). */
+void vml_vma_free(struct vml_vma *vma)
+{
+	const struct vml_mm_hooks *h = vml_hooks();
+
+	if (h->vma_close)
+		h->vma_close(vma);
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	if (vma->anon_vma)
+		vml_anon_vma_put(vma->anon_vma);
+	cache_free(vma_cachep, vma);
+}
+
+/* A copy of @src sharing its file and anon_vma (vm_area_dup()). */
+struct vml_vma *vml_vma_dup(struct vml_vma *src)
+{
+	const struct vml_mm_hooks *h = vml_hooks();
+	struct vml_vma *vma = vml_vma_alloc(src->vm_mm);
+
+	if (!vma)
+		return NULL;
+	*vma = *src;
+	RB_CLEAR_NODE(&vma->vm_rb);
+	INIT_LIST_HEAD(&vma->vm_list);
+	if (h->vma_dup && h->vma_dup(vma, src)) {
+		cache_free(vma_cachep, vma);
+		return NULL;
+	}
+	if (vma->vm_file)
+		get_file(vma->vm_file);
+	if (vma->anon_vma)
+		refcount_inc(&vma->anon_vma->refcount);
+	return vma;
+}
+
+struct vml_anon_vma *vml_anon_vma_alloc(void)
+{
+	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep, sizeof(struct vml_anon_vma));
+
+	if (av)
+		refcount_set(&av->refcount, 1);
+	return av;
+}
+
+void vml_anon_vma_put(struct vml_anon_vma *av)
+{
+	if (refcount_dec_and_test(&av->refcount))
+		cache_free(anon_vma_cachep, av);
+}
+
+/*
+ * Give @vma an anon_vma before its first anonymous page (anon_vma_prepare()).
+ * Like find_mergeable_anon_vma(), reuse an adjacent VMA's when the two
+ * could merge, so that later merges are not blocked.
+ */
+int vml_anon_vma_prepare(struct vml_vma *vma)
+{
+	struct vml_vma *near[2] = { vml_vma_prev(vma), vml_vma_next(vma) };
+	int i;
+
+	if (vma->anon_vma)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		struct vml_vma *n = near[i];
+
+		if (n && n->anon_vma && n->vm_flags == vma->vm_flags &&
+		    n->vm_file == vma->vm_file &&
+		    (n->vm_end == vma->vm_start || n->vm_start == vma->vm_end)) {
+			refcount_inc(&n->anon_vma->refcount);
+			vma->anon_vma = n->anon_vma;
+			return 0;
+		}
+	}
+	vma->anon_vma = vml_anon_vma_alloc();
+	return vma->anon_vma ? 0 : -ENOMEM;
+}
+
+/* ---- accounting ---- */
+
+unsigned long vml_mm_rss(struct vml_mm *mm)
+{
+	return vml_mm_counter(mm, VML_MM_FILEPAGES) +
+	       vml_mm_counter(mm, VML_MM_ANONPAGES) +
+	       vml_mm_counter(mm, VML_MM_SHMEMPAGES);
+}
+
+/* vm_stat_account(): the Vm* counters of /proc/PID/status. */
+void vml_vm_stat_account(struct vml_mm *mm, unsigned long flags, long npages)
+{
+	mm->total_vm += npages;
+	if ((flags & (VML_VM_EXEC | VML_VM_WRITE | VML_VM_STACK)) == VML_VM_EXEC)
+		mm->exec_vm += npages;
+	else if (flags & VML_VM_STACK)
+		mm->stack_vm += npages;
+	else if ((flags & (VML_VM_WRITE | VML_VM_SHARED | VML_VM_STACK)) == VML_VM_WRITE)
+		mm->data_vm += npages;
+	mm->hiwater_vm = max(mm->hiwater_vm, mm->total_vm);
+}
+
+/* may_expand_vm(): RLIMIT_AS, then RLIMIT_DATA for private writable memory. */
+bool vml_may_expand_vm(struct vml_mm *mm, unsigned long flags,
+		       unsigned long npages)
+{
+	if (mm->total_vm + npages > mm->limits.as >> PAGE_SHIFT)
+		return false;
+	if ((flags & (VML_VM_WRITE | VML_VM_SHARED | VML_VM_STACK)) == VML_VM_WRITE &&
+	    mm->data_vm + npages > mm->limits.data >> PAGE_SHIFT)
+		return false;
+	return true;
+}
+
+/* mlock_future_check(): would locking @bytes more stay under the limit? */
+bool vml_mlock_ok(struct vml_mm *mm, unsigned long flags, unsigned long bytes)
+{
+	if (!(flags & VML_VM_LOCKED) || mm->limits.memlock == ULONG_MAX)
+		return true;
+	return (mm->locked_vm << PAGE_SHIFT) + bytes <= mm->limits.memlock;
+}
+
+/* ---- address spaces ---- */
+
+static int caches_create(void);
+static DEFINE_MUTEX(caches_lock);
+
+/*
+ * The caches are made with the first mm, not at core start: starting the
+ * core then takes nothing from the arena, and a slab-only restart (the
+ * slab suite stops and starts slab/ under a live core) finds no cache of
+ * vma/ to pull from under it.
+ */
+static int caches_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&caches_lock);
+	if (!mm_cachep)
+		ret = caches_create();	/* all three, or none */
+	mutex_unlock(&caches_lock);
+	return ret;
+}
+
+static void mm_init_limits(struct vml_mm_limits *l)
+{
+	l->max_map_count = VML_MAX_MAP_COUNT;
+	l->as = ULONG_MAX;
+	l->data = ULONG_MAX;
+	l->memlock = ULONG_MAX;
+	l->stack = SZ_8M;
+}
+
+/* mm_init() + the layout arch_pick_mmap_layout() gives a 64-bit task. */
+static struct vml_mm *new_mm(void)
+{
+	struct vml_mm *mm;
+	unsigned long window;
+
+	if (caches_get())
+		return NULL;
+	mm = cache_alloc(mm_cachep, sizeof(struct vml_mm));
+	if (!mm)
+		return NULL;
+	if (vml_pgtable_init(&mm->pgt)) {
+		cache_free(mm_cachep, mm);
+		return NULL;
+	}
+	refcount_set(&mm->users, 1);
+	init_rwsem(&mm->mmap_lock);
+	mm->mm_rb = RB_ROOT;
+	INIT_LIST_HEAD(&mm->mmap);
+	mm->task_size = vml_user_va_end();
+	window = min(mm->task_size, VML_DEFAULT_MAP_WINDOW);
+	/* mmap_base(): below the stack gap, MIN_GAP = 128 MiB. */
+	mm->mmap_base = PAGE_ALIGN(window - SZ_128M);
+	mm->start_brk = VML_BRK_START;
+	mm->brk = VML_BRK_START;
+	mm_init_limits(&mm->limits);
+	return mm;
+}
+
+/* exit_mmap(): unmap everything, free every VMA, then the tables. */
+static void unmap_all(struct vml_mm *mm)
+{
+	struct vml_vma *vma, *tmp;
+
+	down_write(&mm->mmap_lock);
+	list_for_each_entry_safe(vma, tmp, &mm->mmap, vm_list) {
+		if (vma->vm_flags & VML_VM_LOCKED)
+			vml_mlock_pages(vma, vma->vm_start, vma->vm_end, false);
+		vml_zap_range(vma, vma->vm_start, vma->vm_end);
+		vml_vma_unlink(mm, vma);
+		vml_vma_free(vma);
+	}
+	vml_free_pgd_range(mm, 0, mm->task_size);
+	up_write(&mm->mmap_lock);
+}
+
+static void mm_free(struct vml_mm *mm)
+{
+	if (!mm->kernel)
+		unmap_all(mm);
+	else
+		vml_vmalloc_exit(mm);
+	vml_pgtable_destroy(&mm->pgt);
+	cache_free(mm_cachep, mm);
+}
+
+static int mm_assign_id(struct vml_mm *mm, int start, int end)
+{
+	int id;
+
+	mutex_lock(&mm_ids_lock);
+	id = idr_alloc(&mm_ids, mm, start, end, GFP_KERNEL);
+	mutex_unlock(&mm_ids_lock);
+	if (id < 0)
+		return id;
+	mm->id = id;
+	return 0;
+}
+
+struct vml_mm *vml_mm_create(void)
+{
+	struct vml_mm *mm = new_mm();
+	int ret;
+
+	if (!mm)
+		return ERR_PTR(-ENOMEM);
+	ret = mm_assign_id(mm, 1, 0);
+	if (ret) {
+		mm_free(mm);
+		return ERR_PTR(ret);
+	}
+	return mm;
+}
+
+struct vml_mm *vml_mm_find(int id)
+{
+	struct vml_mm *mm;
+
+	if (id == 0)
+		vml_kernel_mm();
+
+	mutex_lock(&mm_ids_lock);
+	mm = idr_find(&mm_ids, id);
+	if (mm)
+		refcount_inc(&mm->users);
+	mutex_unlock(&mm_ids_lock);
+	return mm;
+}
+
+void vml_mm_get(struct vml_mm *mm)
+{
+	refcount_inc(&mm->users);
+}
+
+void vml_mm_put(struct vml_mm *mm)
+{
+	if (refcount_dec_and_test(&mm->users))
+		mm_free(mm);
+}
+
+int vml_mm_destroy(struct vml_mm *mm)
+{
+	if (mm->kernel)
+		return -EPERM;
+	mutex_lock(&mm_ids_lock);
+	idr_remove(&mm_ids, mm->id);
+	mutex_unlock(&mm_ids_lock);
+	vml_mm_put(mm);
+	return 0;
+}
+
+static int kernel_mm_create(void);
+static DEFINE_MUTEX(kernel_mm_lock);
+
+/* Made on first use, so starting the core takes no frame from the arena. */
+struct vml_mm *vml_kernel_mm(void)
+{
+	if (!READ_ONCE(kernel_mm)) {
+		mutex_lock(&kernel_mm_lock);
+		if (!kernel_mm)
+			kernel_mm_create();
+		mutex_unlock(&kernel_mm_lock);
+	}
+	return READ_ONCE(kernel_mm);
+}
+
+int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
+{
+	struct vml_mm *mm;
+	int id = 0, ret = 0;
+
+	while (!ret) {
+		mutex_lock(&mm_ids_lock);
+		mm = idr_get_next(&mm_ids, &id);
+		if (mm)
+			refcount_inc(&mm->users);
+		mutex_unlock(&mm_ids_lock);
+		if (!mm)
+			break;
+		ret = fn(mm, arg);
+		vml_mm_put(mm);
+		id++;
+	}
+	return ret;
+}
+
+/* Give the free slabs of vma/'s caches back (for tests). */
+void vml_vma_shrink_caches(void)
+{
+	mutex_lock(&caches_lock);
+	if (mm_cachep) {
+		vml_kmem_cache_shrink(mm_cachep);
+		vml_kmem_cache_shrink(vma_cachep);
+		vml_kmem_cache_shrink(anon_vma_cachep);
+	}
+	mutex_unlock(&caches_lock);
+}
+
+/* ---- init and exit ---- */
+
+static void caches_destroy(void)
+{
+	vml_kmem_cache_destroy(anon_vma_cachep);
+	vml_kmem_cache_destroy(vma_cachep);
+	vml_kmem_cache_destroy(mm_cachep);
+	anon_vma_cachep = NULL;
+	vma_cachep = NULL;
+	mm_cachep = NULL;
+}
+
+static int caches_create(void)
+{
+	mm_cachep = vml_kmem_cache_create("vml_mm_struct", sizeof(struct vml_mm), 0,
+					  VML_SLAB_HWCACHE_ALIGN, NULL);
+	vma_cachep = vml_kmem_cache_create("vml_vm_area_struct", sizeof(struct vml_vma),
+					   0, 0, NULL);
+	anon_vma_cachep = vml_kmem_cache_create("vml_anon_vma",
+						sizeof(struct vml_anon_vma), 0, 0, NULL);
+	if (mm_cachep && vma_cachep && anon_vma_cachep)
+		return 0;
+	caches_destroy();
+	return -ENOMEM;
+}
+
+/* The kernel mm: id 0, no VMAs, only the vmalloc area. */
+static int kernel_mm_create(void)
+{
+	struct vml_mm *mm = new_mm();
+	int ret;
+
+	if (!mm)
+		return -ENOMEM;
+	mm->kernel = true;
+	ret = mm_assign_id(mm, 0, 1);
+	if (ret) {
+		mm_free(mm);
+		return ret;
+	}
+	WRITE_ONCE(kernel_mm, mm);
+	return 0;
+}
+
+static int put_one(struct vml_mm *mm, void *arg)
+{
+	mutex_lock(&mm_ids_lock);
+	idr_remove(&mm_ids, mm->id);
+	mutex_unlock(&mm_ids_lock);
+	vml_mm_put(mm);		/* the id's reference; the walk holds another */
+	return 0;
+}
+
+int vml_vma_init(void)
+{
+	/* The caches, the kernel mm and the zero page come on first use. */
+	return 0;
+}
+
+/* Every mm, the kernel mm last, so unloading returns every frame. */
+void vml_vma_exit(void)
+{
+	struct vml_mm *kmm = kernel_mm;
+
+	mutex_lock(&mm_ids_lock);
+	idr_remove(&mm_ids, 0);
+	mutex_unlock(&mm_ids_lock);
+	vml_walk_mms(put_one, NULL);
+	kernel_mm = NULL;
+	if (kmm)
+		vml_mm_put(kmm);
+	idr_destroy(&mm_ids);
+	vml_zero_page_exit();
+	caches_destroy();
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vma-internal.h - what the files of vma/ share and nobody else sees.
+ *
+ * Unless said otherwise every function here expects mm->mmap_lock held
+ * for writing (it changes VMAs) or for reading (it only looks).
+ */
+#ifndef VMLAB_VMA_INTERNAL_H
+#define VMLAB_VMA_INTERNAL_H
+
+#include <linux/sizes.h>
+#include "vma/vma.h"
+
+#define VML_MMAP_MIN_ADDR	SZ_64K		/* vm.mmap_min_addr */
+#define VML_MAX_MAP_COUNT	65530ul		/* DEFAULT_MAX_MAP_COUNT */
+#define VML_STACK_GUARD_GAP	(256ul * PAGE_SIZE)	/* stack_guard_gap */
+#define VML_DEFAULT_MAP_WINDOW	BIT(47)	/* x86 DEFAULT_MAP_WINDOW */
+#define VML_BRK_START		0x0000555555560000ul
+
+/* ---- objects (mm.c) ---- */
+struct vml_vma *vml_vma_alloc(struct vml_mm *mm);
+void vml_vma_free(struct vml_vma *vma);
+struct vml_vma *vml_vma_dup(struct vml_vma *src);
+struct vml_anon_vma *vml_anon_vma_alloc(void);
+void vml_anon_vma_put(struct vml_anon_vma *av);
+int vml_anon_vma_prepare(struct vml_vma *vma);
+const struct vml_mm_hooks *vml_hooks(void);
+void vml_vma_shrink_caches(void);
+void vml_vm_stat_account(struct vml_mm *mm, unsigned long flags, long npages);
+bool vml_may_expand_vm(struct vml_mm *mm, unsigned long flags,
+		       unsigned long npages);
+bool vml_mlock_ok(struct vml_mm *mm, unsigned long flags, unsigned long bytes);
+
+/* ---- the tree (tree.c) ---- */
+unsigned long vml_vm_start_gap(struct vml_vma *vma);
+unsigned long vml_vm_end_gap(struct vml_vma *vma);
+void vml_vma_link(struct vml_mm *mm, struct vml_vma *vma);
+void vml_vma_unlink(struct vml_mm *mm, struct vml_vma *vma);
+void vml_vma_set_range(struct vml_vma *vma, unsigned long start,
+		       unsigned long end, unsigned long pgoff);
+
+/* ---- merge and split (merge.c) ---- */
+struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
+			      unsigned long addr, unsigned long end,
+			      unsigned long vm_flags, struct file *file,
+			      unsigned long pgoff, struct vml_anon_vma *anon);
+int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
+		  bool new_below);
+int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len);
+unsigned long vml_calc_vm_prot_bits(unsigned long prot);
+struct vml_vma *vml_vma_modify(struct vml_mm *mm, struct vml_vma *vma,
+			       unsigned long start, unsigned long end,
+			       unsigned long newflags);
+
+/* ---- pages (pages.c) ---- */
+void vml_zap_range(struct vml_vma *vma, unsigned long start, unsigned long end);
+void vml_free_pgd_range(struct vml_mm *mm, unsigned long start,
+			unsigned long end);
+void vml_change_protection(struct vml_vma *vma, unsigned long start,
+			   unsigned long end);
+void vml_mlock_pages(struct vml_vma *vma, unsigned long start,
+		     unsigned long end, bool lock);
+int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write);
+unsigned long vml_age_range(struct vml_vma *vma, unsigned long start,
+			    unsigned long end);
+void vml_zero_page_exit(void);
+
+/* ---- faults (access.c) ---- */
+int vml_expand_stack(struct vml_vma *vma, unsigned long addr);
+int vml_fault(struct vml_mm *mm, unsigned long addr, unsigned int flags,
+	      enum vml_segv_code *code);
+
+/* ---- vmalloc (vmalloc.c) ---- */
+void vml_vmalloc_exit(struct vml_mm *kmm);
+
+/* ---- ctl helpers (vma_ctl.c), for the debugfs files of vma/ ---- */
+struct vml_reply;
+struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg);
+int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,
+		       unsigned long *v);
+int vml_ctl_parse_len(struct vml_reply *r, const char *s, unsigned long *v);
+extern struct vml_ctl_group vml_access_ctl_group;
+extern struct vml_ctl_group vml_vma_ctl_group;
+
+#endif /* VMLAB_VMA_INTERNAL_H */

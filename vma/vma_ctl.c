@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vma_ctl.c - ctl commands for the address-space system calls: mmap,
+ * munmap, mprotect, mremap, mlock, munlock, brk, madvise, mm_setlimit,
+ * vmalloc and vfree. Parsing and printing only; the errno of a failed call
+ * is the one the vma/ API returned (Linux's).
+ */
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/string.h>
+#include "ctl/ctl.h"
+#include "vma/vma-internal.h"
+
+/* "<id>" -> the mm with a reference held, or NULL with the reply set. */
+struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg)
+{
+	struct vml_mm *mm;
+	u64 id;
+
+	if (vml_parse_arg_u64(r, "mm", arg, INT_MAX, &id))
+		return NULL;
+	mm = vml_mm_find(id);
+	if (!mm)
+		vml_reply_err(r, -ESRCH, "no mm %llu", id);
+	return mm;
+}
+
+int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,
+		       unsigned long *v)
+{
+	u64 x;
+	int ret = vml_parse_arg_u64(r, what, s, ULONG_MAX, &x);
+
+	*v = x;
+	return ret;
+}
+
+int vml_ctl_parse_len(struct vml_reply *r, const char *s, unsigned long *v)
+{
+	u64 x;
+	int ret = vml_parse_arg_size(r, "len", s, ULONG_MAX, &x);
+
+	*v = x;
+	return ret;
+}
+
+/* "r", "rw", "rwx", "x", ... or "none". */
+static int parse_prot(struct vml_reply *r, const char *s, unsigned long *prot)
+{
+	*prot = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (; *s; s++) {
+		unsigned long bit = *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE :
+				    *s == 'x' ? PROT_EXEC : 0;
+
+		if (!bit || (*prot & bit))
+			return vml_reply_err(r, -EINVAL, "bad prot: use r, w, x or none");
+		*prot |= bit;
+	}
+	return *prot ? 0 : vml_reply_err(r, -EINVAL, "bad prot: use r, w, x or none");
+}
+
+static const struct {
+	const char *name;
+	unsigned long flag;
+} map_flags[] = {
+	{ "private", MAP_PRIVATE }, { "shared", MAP_SHARED },
+	{ "anon", MAP_ANONYMOUS }, { "fixed", MAP_FIXED },
+	{ "fixed_noreplace", MAP_FIXED_NOREPLACE }, { "growsdown", MAP_GROWSDOWN },
+	{ "locked", MAP_LOCKED }, { "populate", MAP_POPULATE },
+	{ "noreserve", MAP_NORESERVE },
+};
+
+static int parse_map_flags(struct vml_reply *r, char *s, unsigned long *flags)
+{
+	char *w;
+	int i;
+
+	*flags = 0;
+	while ((w = strsep(&s, ",")) != NULL) {
+		for (i = 0; i < ARRAY_SIZE(map_flags); i++)
+			if (!strcmp(w, map_flags[i].name))
+				break;
+		if (i == ARRAY_SIZE(map_flags))
+			return vml_reply_err(r, -EINVAL, "unknown map flag '%s'", w);
+		*flags |= map_flags[i].flag;
+	}
+	return 0;
+}
+
+/* Open file=<path> as a process would for mmap: read-write if allowed. */
+static struct file *open_backing(struct vml_reply *r, const char *path)
+{
+	struct file *f = filp_open(path, O_RDWR | O_LARGEFILE, 0);
+
+	if (IS_ERR(f))
+		f = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+	if (IS_ERR(f))
+		vml_reply_err(r, PTR_ERR(f), "cannot open %s", path);
+	return f;
+}
+
+/* The optional file=<path> and offset=<n> words of mmap. */
+static int parse_mmap_opts(struct vml_reply *r, int argc, char **argv,
+			   struct file **file, u64 *off)
+{
+	int i;
+
+	for (i = 6; i < argc; i++) {
+		if (!strncmp(argv[i], "offset=", 7)) {
+			if (vml_parse_arg_size(r, "offset", argv[i] + 7, ULONG_MAX, off))
+				return -EINVAL;
+		} else if (!strncmp(argv[i], "file=", 5) && !*file) {
+			*file = open_backing(r, argv[i] + 5);
+			if (IS_ERR(*file)) {
+				int err = PTR_ERR(*file);
+
+				*file = NULL;
+				return err;
+			}
+		} else {
+			return vml_reply_err(r, -EINVAL, "unknown option '%s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static int reply_addr(struct vml_reply *r, const char *what, unsigned long ret)
+{
+	if (IS_ERR_VALUE(ret))
+		return vml_reply_err(r, (long)ret, "%s failed", what);
+	vml_reply_add(r, " addr=%#lx", ret);
+	return 0;
+}
+
+static int reply_ret(struct vml_reply *r, const char *what, int ret)
+{
+	return ret ? vml_reply_err(r, ret, "%s failed", what) : 0;
+}
+
+/* mmap <mm> <addr> <len> <prot> <flags> [file=<path>] [offset=N] */
+static int cmd_mmap(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr, len, prot, flags;
+	struct file *file = NULL;
+	struct vml_mm *mm;
+	u64 off = 0;
+	int ret;
+
+	ret = vml_ctl_parse_addr(r, "addr", argv[2], &addr) ?:
+	      vml_ctl_parse_len(r, argv[3], &len) ?:
+	      parse_prot(r, argv[4], &prot) ?:
+	      parse_map_flags(r, argv[5], &flags) ?:
+	      parse_mmap_opts(r, argc, argv, &file, &off);
+	if (!ret && file && (flags & MAP_ANONYMOUS))
+		ret = vml_reply_err(r, -EINVAL, "anon and file= exclude each other");
+	if (!ret) {
+		mm = vml_ctl_get_mm(r, argv[1]);
+		if (mm) {
+			ret = reply_addr(r, "mmap",
+					 vml_mmap(mm, addr, len, prot, flags, file, off));
+			vml_mm_put(mm);
+		} else {
+			ret = r->err;
+		}
+	}
+	if (file)
+		fput(file);
+	return ret;
+}
+
+/* Commands of the form "<cmd> <mm> <addr> <len>". */
+static int cmd_range(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr, len;
+	struct vml_mm *mm;
+	int ret;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[2], &addr) ||
+	    vml_ctl_parse_len(r, argv[3], &len))
+		return r->err;
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	if (!strcmp(argv[0], "munmap"))
+		ret = vml_munmap(mm, addr, len);
+	else if (!strcmp(argv[0], "mlock"))
+		ret = vml_mlock(mm, addr, len);
+	else
+		ret = vml_munlock(mm, addr, len);
+	vml_mm_put(mm);
+	return reply_ret(r, argv[0], ret);
+}
+
+/* mprotect <mm> <addr> <len> <prot> */
+static int cmd_mprotect(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr, len, prot;
+	struct vml_mm *mm;
+	int ret;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[2], &addr) ||
+	    vml_ctl_parse_len(r, argv[3], &len) || parse_prot(r, argv[4], &prot))
+		return r->err;
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	ret = vml_mprotect(mm, addr, len, prot);
+	vml_mm_put(mm);
+	return reply_ret(r, "mprotect", ret);
+}
+
+/* mremap <mm> <addr> <oldlen> <newlen> [maymove] [fixed=<addr>] */
+static int cmd_mremap(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr, old_len, new_len, flags = 0, new_addr = 0;
+	struct vml_mm *mm;
+	u64 x;
+	int i;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[2], &addr) ||
+	    vml_parse_arg_size(r, "oldlen", argv[3], ULONG_MAX, &x))
+		return r->err;
+	old_len = x;
+	if (vml_parse_arg_size(r, "newlen", argv[4], ULONG_MAX, &x))
+		return r->err;
+	new_len = x;
+	for (i = 5; i < argc; i++) {
+		if (!strcmp(argv[i], "maymove")) {
+			flags |= MREMAP_MAYMOVE;
+		} else if (!strncmp(argv[i], "fixed=", 6)) {
+			if (vml_ctl_parse_addr(r, "fixed", argv[i] + 6, &new_addr))
+				return r->err;
+			flags |= MREMAP_FIXED;
+		} else {
+			return vml_reply_err(r, -EINVAL, "unknown option '%s'", argv[i]);
+		}
+	}
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	x = vml_mremap(mm, addr, old_len, new_len, flags, new_addr);
+	vml_mm_put(mm);
+	return reply_addr(r, "mremap", x);
+}
+
+/* brk <mm> <addr> */
+static int cmd_brk(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long brk;
+	struct vml_mm *mm;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[2], &brk))
+		return r->err;
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	if (mm->kernel) {
+		vml_mm_put(mm);
+		return vml_reply_err(r, -EPERM, "mm 0 is the kernel mm");
+	}
+	vml_reply_add(r, " brk=%#lx", vml_brk(mm, brk));
+	vml_mm_put(mm);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int advice;
+} advices[] = {
+	{ "normal", MADV_NORMAL }, { "dontneed", MADV_DONTNEED },
+	{ "willneed", MADV_WILLNEED }, { "cold", MADV_COLD },
+	{ "pageout", MADV_PAGEOUT },
+};
+
+/* madvise <mm> <addr> <len> <advice> */
+static int cmd_madvise(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr, len;
+	struct vml_mm *mm;
+	int i, ret;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[2], &addr) ||
+	    vml_ctl_parse_len(r, argv[3], &len))
+		return r->err;
+	for (i = 0; i < ARRAY_SIZE(advices); i++)
+		if (!strcmp(argv[4], advices[i].name))
+			break;
+	if (i == ARRAY_SIZE(advices))
+		return vml_reply_err(r, -EINVAL, "unknown advice '%s'", argv[4]);
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	ret = vml_madvise(mm, addr, len, advices[i].advice);
+	vml_mm_put(mm);
+	return reply_ret(r, "madvise", ret);
+}
+
+/* mm_setlimit <mm> <map_count|as|data|memlock|stack> <value|unlimited> */
+static int cmd_setlimit(int argc, char **argv, struct vml_reply *r)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} names[] = {
+		{ "map_count", offsetof(struct vml_mm_limits, max_map_count) },
+		{ "as", offsetof(struct vml_mm_limits, as) },
+		{ "data", offsetof(struct vml_mm_limits, data) },
+		{ "memlock", offsetof(struct vml_mm_limits, memlock) },
+		{ "stack", offsetof(struct vml_mm_limits, stack) },
+	};
+	unsigned long *field;
+	struct vml_mm *mm;
+	u64 v = ULONG_MAX;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(argv[2], names[i].name))
+			break;
+	if (i == ARRAY_SIZE(names))
+		return vml_reply_err(r, -EINVAL, "unknown limit '%s'", argv[2]);
+	if (strcmp(argv[3], "unlimited") &&
+	    vml_parse_arg_size(r, "value", argv[3], ULONG_MAX, &v))
+		return r->err;
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	field = (void *)&mm->limits + names[i].off;
+	down_write(&mm->mmap_lock);
+	WRITE_ONCE(*field, v);
+	up_write(&mm->mmap_lock);
+	vml_mm_put(mm);
+	return 0;
+}
+
+/* vmalloc <size> */
+static int cmd_vmalloc(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr;
+	u64 size;
+
+	if (vml_parse_arg_size(r, "size", argv[1], VML_VMALLOC_END - VML_VMALLOC_START,
+			       &size))
+		return r->err;
+	if (!size)
+		return vml_reply_err(r, -EINVAL, "size must not be 0");
+	addr = vml_vmalloc(size);
+	if (!addr)
+		return vml_reply_err(r, -ENOMEM, "no room for %llu bytes", size);
+	vml_reply_add(r, " addr=%#lx", addr);
+	return 0;
+}
+
+/* vfree <addr> */
+static int cmd_vfree(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long addr;
+
+	if (vml_ctl_parse_addr(r, "addr", argv[1], &addr))
+		return r->err;
+	if (vml_vfree(addr))
+		return vml_reply_err(r, -EINVAL, "%#lx is not a vmalloc area", addr);
+	return 0;
+}
+
+static const struct vml_ctl_cmd vma_cmds[] = {
+	{ "mmap", "<mm> <addr> <len> <prot> <flags> [file=<path>] [offset=N]", 5, 7, cmd_mmap },
+	{ "munmap", "<mm> <addr> <len>", 3, 3, cmd_range },
+	{ "mprotect", "<mm> <addr> <len> <prot>", 4, 4, cmd_mprotect },
+	{ "mremap", "<mm> <addr> <oldlen> <newlen> [maymove] [fixed=<addr>]", 4, 6, cmd_mremap },
+	{ "mlock", "<mm> <addr> <len>", 3, 3, cmd_range },
+	{ "munlock", "<mm> <addr> <len>", 3, 3, cmd_range },
+	{ "brk", "<mm> <addr>", 2, 2, cmd_brk },
+	{ "madvise", "<mm> <addr> <len> <normal|dontneed|willneed|cold|pageout>", 4, 4,
+	  cmd_madvise },
+	{ "mm_setlimit", "<mm> <map_count|as|data|memlock|stack> <value|unlimited>", 3, 3,
+	  cmd_setlimit },
+	{ "vmalloc", "<size>", 1, 1, cmd_vmalloc },
+	{ "vfree", "<addr>", 1, 1, cmd_vfree },
+};
+
+struct vml_ctl_group vml_vma_ctl_group = {
+	.cmds = vma_cmds,
+	.nr = ARRAY_SIZE(vma_cmds),
+};
