@@ -7,7 +7,7 @@
 #       test-main, test-kunit, test-bench  against the test kernel
 #       stock-main                         against the Debian kernel headers
 #   - checkpatch (one test)
-#   - guests: test kernel  x {5-level, 4-level}: KUnit + scenarios
+#   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
@@ -197,9 +197,11 @@ if want "$KERNELS" test && want "$HAVE" test-main; then
 	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko")
 	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
 		for pg in $PAGING; do
-			a=""; [ "$pg" = 4 ] && a="no5lvl"
-			guest "test-${pg}lvl" "$KT/arch/x86/boot/bzImage" \
-				"$GUESTS/test-check.cpio.gz" "$pg" "" "$a"
+			# The KUnit suites run once with PTI forced on (5-level)
+			# and once with it off (4-level).
+			if [ "$pg" = 4 ]; then a="no5lvl nopti"; p=off; else a="pti=on"; p=on; fi
+			guest "test-${pg}lvl-pti$p" "$KT/arch/x86/boot/bzImage" \
+				"$GUESTS/test-check.cpio.gz" "$pg" "$p" "$a"
 		done
 	else
 		fail "initramfs for the test kernel"
