@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmlab_core.c - start and stop the layers in the order data flows:
+ * Start and stop the layers in the order data flows:
  * arena -> buddy -> slab -> mmu/vma -> fault -> swap, and back.
  */
 #include <linux/module.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmlab_core.h - bring the whole VM up and down in layer order.
+ * Bring the whole VM up and down in layer order.
  *
  * The module (vmlab_main.c), the KUnit suites and the benchmarks all start
  * the same core; the suites start and stop it many times with different

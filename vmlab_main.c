@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmlab_main.c - module load and unload, parameters, the debugfs root.
+ * Module load and unload, parameters, the debugfs root.
  *
  * Parameters are validated before anything is reserved, so a bad value
  * fails insmod with a message and leaves nothing behind.

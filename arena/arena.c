@@ -201,6 +201,18 @@ fail:
 	return ret;
 }
 
+struct vml_zone *vml_next_zone(struct vml_zone *zone)
+{
+	unsigned int nid = zone ? zone->node->id : 0;
+	int type = zone ? zone->type + 1 : 0;
+
+	for (; nid < vml_arena.nr_nodes; nid++, type = 0)
+		for (; type < VML_NR_ZONES; type++)
+			if (vml_arena.nodes[nid]->zones[type].spanned)
+				return &vml_arena.nodes[nid]->zones[type];
+	return NULL;
+}
+
 unsigned long vml_arena_retire_bootmem(void (*release)(u32 idx, unsigned int order))
 {
 	unsigned long n = vml_bootmem_retire(release);

@@ -121,7 +121,7 @@ struct vml_node;
  * @name: "DMA", "Normal" or "HighMem".
  */
 struct vml_zone {
-	spinlock_t lock;
+	spinlock_t lock;	/* free_area, free_pages */
 	struct vml_free_area free_area[VML_MAX_ORDER];
 	unsigned long free_pages;
 	unsigned long pages_min, pages_low, pages_high;
@@ -252,7 +252,7 @@ void vml_arena_debugfs_init(struct dentry *root);
 
 static inline bool vml_arena_live(void)
 {
-	return vml_arena.mem_map != NULL;
+	return !!vml_arena.mem_map;
 }
 
 static inline u32 vml_page_idx(const struct vml_page *page)
@@ -425,20 +425,14 @@ void vml_plist_del(struct vml_plist *list, struct vml_page *page);
  */
 struct vml_page *vml_plist_pop(struct vml_plist *list);
 
-#define vml_plist_for_each(page, list)					\
-	for (page = (list)->first == VML_IDX_NONE ? NULL :		\
-		    vml_idx_to_page((list)->first);			\
-	     page;							\
-	     page = page->lru_next == VML_IDX_NONE ? NULL :		\
-		    vml_idx_to_page(page->lru_next))
-
-/* Iterate over populated zones. */
-#define vml_for_each_zone(nid, zone)					\
-	for (nid = 0; nid < vml_arena.nr_nodes; nid++)			\
-		for (zone = vml_arena.nodes[nid]->zones;		\
-		     zone < vml_arena.nodes[nid]->zones + VML_NR_ZONES;	\
-		     zone++)						\
-			if (!zone->spanned) {} else
+/**
+ * vml_next_zone() - walk the populated zones, node by node, low type first.
+ * @zone: the previous zone, or NULL to start.
+ * Return: the next populated zone, or NULL after the last.
+ *
+ * Use: for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)).
+ */
+struct vml_zone *vml_next_zone(struct vml_zone *zone);
 
 extern const char * const vml_zone_names[VML_NR_ZONES];
 

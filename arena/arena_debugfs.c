@@ -90,9 +90,8 @@ static void zoneinfo_zone(struct seq_file *m, struct vml_zone *zone)
 static int zoneinfo_show(struct seq_file *m, void *v)
 {
 	struct vml_zone *zone;
-	int nid;
 
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		zoneinfo_zone(m, zone);
 	return 0;
 }

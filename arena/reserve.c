@@ -25,44 +25,55 @@
 #define VML_RESERVE_ALIGN	(1ul << (VML_MAX_ORDER - 1))	/* 4 MiB */
 #define VML_RESERVE_TRIES	64
 
-/* Every page present, in @zone, and not pinned as reserved or huge. */
-static unsigned long first_unusable(struct zone *zone, unsigned long pfn,
-				    unsigned long nr)
+/*
+ * Would alloc_contig_range() stand a chance? Every page must be present, in
+ * @zone, and either free or on an LRU list (movable); one kernel page
+ * (slab, page table, reserved) makes the whole range fail. Pages are
+ * checked from the top, so the value returned is the highest bad PFN.
+ */
+static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
+				   unsigned long nr)
 {
 	unsigned long i;
 	struct page *page;
 
-	for (i = pfn; i < pfn + nr; i++) {
+	for (i = pfn + nr; i-- > pfn; ) {
 		if (!pfn_valid(i))
 			return i;
 		page = pfn_to_page(i);
 		if (page_zone(page) != zone || PageReserved(page) ||
-		    PageHuge(page))
+		    PageHuge(page) || (page_count(page) && !PageLRU(page)))
 			return i;
 	}
-	return 0;
+	return ULONG_MAX;
 }
 
+/* Top down: early boot allocations sit low, the top is usually free. */
 static int reserve_in_zone(struct zone *zone, unsigned long nr,
 			   unsigned long *base, int *tries)
 {
-	unsigned long end = zone_end_pfn(zone), pfn, bad;
+	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
+	unsigned long pfn, bad;
 
-	pfn = ALIGN(zone->zone_start_pfn, VML_RESERVE_ALIGN);
-	while (pfn + nr <= end && *tries < VML_RESERVE_TRIES) {
-		bad = first_unusable(zone, pfn, nr);
-		if (bad) {
-			pfn = ALIGN(bad + 1, VML_RESERVE_ALIGN);
-			continue;
+	if (end - start < nr)
+		return -ENOMEM;
+	pfn = ALIGN_DOWN(end - nr, VML_RESERVE_ALIGN);
+	while (pfn >= start && *tries < VML_RESERVE_TRIES) {
+		bad = last_unusable(zone, pfn, nr);
+		if (bad == ULONG_MAX) {
+			(*tries)++;
+			if (!alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+						GFP_KERNEL | __GFP_NOWARN)) {
+				*base = pfn;
+				return 0;
+			}
+			bad = pfn + nr - 1;	/* busy after all: step down */
+			cond_resched();
 		}
-		(*tries)++;
-		if (!alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-					GFP_KERNEL | __GFP_NOWARN)) {
-			*base = pfn;
-			return 0;
-		}
-		pfn += VML_RESERVE_ALIGN;
-		cond_resched();
+		/* The next range must end at or below the bad page. */
+		if (bad < start + nr)
+			break;
+		pfn = ALIGN_DOWN(bad - nr, VML_RESERVE_ALIGN);
 	}
 	return -ENOMEM;
 }

@@ -130,7 +130,7 @@ static struct vml_page *get_page_from_freelist(vml_gfp_t gfp,
 			continue;
 		page = rmqueue(zone, order);
 		if (page) {
-			vml_prep_new_page(page, order, gfp);
+			vml_prep_new_page(page, order, (__force unsigned int)gfp);
 			vml_count_events(VML_PGALLOC_DMA + zone->type, 1l << order);
 			return page;
 		}
@@ -201,7 +201,7 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 		vml_count_event(VML_PGALLOC_FAIL);
 		if (!(gfp & VML___GFP_NOWARN))
 			pr_warn_ratelimited("vmlab: page allocation failure: order:%u, mode:%#x\n",
-					    order, gfp);
+					    order, (__force unsigned int)gfp);
 	}
 	return page;
 }
@@ -252,8 +252,12 @@ void vml_report_bad_free(const struct vml_page *page, unsigned int order,
 {
 	vml_count_event(VML_BAD_FREE);
 	/* A plain message, not WARN: a bad free is refused and harmless. */
-	pr_err_ratelimited("vmlab: bad free of frame %px order %u refused: %s\n",
-			   page, order, why);
+	if (vml_page_in_arena(page))
+		pr_err_ratelimited("vmlab: bad free of pfn %#lx order %u refused: %s\n",
+				   vml_page_to_pfn(page), order, why);
+	else
+		pr_err_ratelimited("vmlab: bad free of %p order %u refused: %s\n",
+				   page, order, why);
 }
 
 static void free_pages_ok(struct vml_page *page, unsigned int order)

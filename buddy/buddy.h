@@ -18,23 +18,27 @@
 #include <linux/types.h>
 #include "arena/arena.h"
 
-typedef unsigned int vml_gfp_t;
+/* Checked by sparse like gfp_t: flags only mix with flags. */
+typedef unsigned int __bitwise vml_gfp_t;
 
 /* Zone modifiers. */
-#define VML___GFP_DMA			0x001u
-#define VML___GFP_HIGHMEM		0x002u
-/* Action modifiers. */
-#define VML___GFP_HIGH			0x004u	/* may use half of the min reserve */
-#define VML___GFP_ATOMIC		0x008u	/* cannot sleep: may dip a further quarter */
-#define VML___GFP_DIRECT_RECLAIM	0x010u	/* may sleep and reclaim ("wait") */
-#define VML___GFP_KSWAPD_RECLAIM	0x020u	/* may wake kswapd */
-#define VML___GFP_IO			0x040u	/* may start I/O */
-#define VML___GFP_FS			0x080u	/* may call into file systems */
-#define VML___GFP_ZERO			0x100u
-#define VML___GFP_NOWARN		0x200u
-#define VML___GFP_NORETRY		0x400u
-#define VML___GFP_MEMALLOC		0x800u	/* ignore watermarks (reclaim itself) */
-#define VML___GFP_BITS			0xfffu
+#define VML___GFP_DMA		((__force vml_gfp_t)0x001u)
+#define VML___GFP_HIGHMEM	((__force vml_gfp_t)0x002u)
+/*
+ * Action modifiers. HIGH may use half of the min reserve and ATOMIC (for
+ * callers that cannot sleep) a further quarter; DIRECT_RECLAIM may sleep
+ * and reclaim ("wait" in 2.4); MEMALLOC ignores watermarks (reclaim itself).
+ */
+#define VML___GFP_HIGH		((__force vml_gfp_t)0x004u)
+#define VML___GFP_ATOMIC	((__force vml_gfp_t)0x008u)
+#define VML___GFP_DIRECT_RECLAIM ((__force vml_gfp_t)0x010u)
+#define VML___GFP_KSWAPD_RECLAIM ((__force vml_gfp_t)0x020u)
+#define VML___GFP_IO		((__force vml_gfp_t)0x040u)
+#define VML___GFP_FS		((__force vml_gfp_t)0x080u)
+#define VML___GFP_ZERO		((__force vml_gfp_t)0x100u)
+#define VML___GFP_NOWARN	((__force vml_gfp_t)0x200u)
+#define VML___GFP_NORETRY	((__force vml_gfp_t)0x400u)
+#define VML___GFP_MEMALLOC	((__force vml_gfp_t)0x800u)
 
 #define VML___GFP_RECLAIM	(VML___GFP_DIRECT_RECLAIM | VML___GFP_KSWAPD_RECLAIM)
 #define VML_GFP_ATOMIC		(VML___GFP_HIGH | VML___GFP_ATOMIC | VML___GFP_KSWAPD_RECLAIM)

@@ -27,11 +27,11 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	unsigned long nr[VML_MAX_ORDER];
 	struct vml_zone *zone;
-	int nid, order;
+	int order;
 
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		vml_zone_free_counts(zone, nr);
-		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
+		seq_printf(m, "Node %d, zone %8s ", zone->node->id, zone->name);
 		for (order = 0; order < VML_MAX_ORDER; order++)
 			seq_printf(m, "%6lu ", nr[order]);
 		seq_putc(m, '\n');
@@ -44,9 +44,9 @@ static int vmstat_show(struct seq_file *m, void *v)
 {
 	unsigned long free = 0;
 	struct vml_zone *zone;
-	int nid, i;
+	int i;
 
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		free += READ_ONCE(zone->free_pages);
 	seq_printf(m, "nr_free_pages %lu\n", free);
 	for (i = 0; i < VML_NR_VM_EVENTS; i++)
@@ -59,10 +59,10 @@ DEFINE_SHOW_ATTRIBUTE(vmstat);
 static void show_index(struct seq_file *m, int (*fn)(struct vml_zone *, unsigned int))
 {
 	struct vml_zone *zone;
-	int nid, order, idx;
+	int order, idx;
 
-	vml_for_each_zone(nid, zone) {
-		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
+		seq_printf(m, "Node %d, zone %8s ", zone->node->id, zone->name);
 		for (order = 0; order < VML_MAX_ORDER; order++) {
 			idx = fn(zone, order);
 			seq_printf(m, "%s%d.%03d ", idx < 0 ? "-" : "",
@@ -204,7 +204,8 @@ static int cmd_free_pages(int argc, char **argv, struct vml_reply *r)
 		ret = refuse_untracked(r, pfn, order);
 	} else if (b->order != order) {
 		vml_free_pages(vml_pfn_to_page(pfn), order);	/* refused, counted */
-		ret = vml_reply_err(r, -EINVAL, "order %llu does not match the allocation (order %u)",
+		ret = vml_reply_err(r, -EINVAL,
+				    "order %llu does not match the allocation (order %u)",
 				    order, b->order);
 	} else {
 		list_del(&b->node);
@@ -216,7 +217,8 @@ static int cmd_free_pages(int argc, char **argv, struct vml_reply *r)
 }
 
 static const struct vml_ctl_cmd buddy_cmds[] = {
-	{ "alloc_pages", "<order> [kernel|atomic|nowait|noio|nofs,dma|highmem,high,zero,nowarn,noretry]",
+	{ "alloc_pages",
+	  "<order> [kernel|atomic|nowait|noio|nofs,dma|highmem,high,zero,nowarn,noretry]",
 	  1, 2, cmd_alloc_pages },
 	{ "free_pages", "<pfn> <order>", 2, 2, cmd_free_pages },
 };

@@ -41,14 +41,13 @@ static void setup_watermarks(void)
 {
 	unsigned long lowmem = 0, min_free, min;
 	struct vml_zone *zone;
-	int nid;
 
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		if (zone->type != VML_ZONE_HIGH)
 			lowmem += zone->managed;
 	min_free = int_sqrt((lowmem << (PAGE_SHIFT - 10)) * 16) >> (PAGE_SHIFT - 10);
 
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		if (zone->type == VML_ZONE_HIGH) {
 			min = clamp(zone->managed / 1024, 32ul, 128ul);
 		} else {
@@ -67,21 +66,21 @@ static void setup_watermarks(void)
 int vml_buddy_init(void)
 {
 	struct vml_zone *zone;
-	int nid, ret;
+	int ret;
 
 	ret = vml_vmstat_init();
 	if (ret)
 		return ret;
 	vml_arena_retire_bootmem(release_boot_block);
 	setup_watermarks();
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		ret = vml_pcp_init(zone);
 		if (ret)
 			goto fail;
 	}
 	return 0;
 fail:
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		vml_pcp_exit(zone);
 	vml_vmstat_exit();
 	return ret;
@@ -118,11 +117,11 @@ static void census_zone(struct vml_zone *zone, struct vml_frame_census *c,
 int vml_frame_census(struct vml_frame_census *c)
 {
 	struct vml_zone *zone;
-	int nid, ret = 0;
+	int ret = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->total = vml_arena.nr_frames;
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		unsigned long buddy = 0;
 
 		census_zone(zone, c, &buddy);
@@ -139,7 +138,6 @@ unsigned long vml_buddy_exit(void)
 {
 	struct vml_frame_census c;
 	struct vml_zone *zone;
-	int nid;
 
 	if (!vml_vm_events)
 		return 0;
@@ -148,7 +146,7 @@ unsigned long vml_buddy_exit(void)
 		pr_err("vmlab: frame census inconsistent at exit\n");
 	if (c.allocated)
 		pr_err("vmlab: %lu frames still allocated at exit\n", c.allocated);
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		vml_pcp_exit(zone);
 	vml_vmstat_exit();
 	vml_set_reclaim_hooks(NULL);

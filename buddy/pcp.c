@@ -76,9 +76,8 @@ void vml_free_pcp(struct vml_page *page)
 static void drain_local(void *unused)
 {
 	struct vml_zone *zone;
-	int nid;
 
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		struct vml_pcp *pcp = this_cpu_ptr(zone->pcp);
 
 		if (pcp->list.nr)

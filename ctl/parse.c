@@ -56,7 +56,7 @@ static int arg_check(struct vml_reply *r, const char *what, const char *s,
 int vml_parse_arg_u64(struct vml_reply *r, const char *what, const char *s,
 		      u64 max, u64 *v)
 {
-	int ret = vml_parse_u64(s, v);	/* before *v is read below */
+	int ret = vml_parse_u64(s, v);
 
 	return arg_check(r, what, s, ret, max, *v);
 }
@@ -64,22 +64,50 @@ int vml_parse_arg_u64(struct vml_reply *r, const char *what, const char *s,
 int vml_parse_arg_size(struct vml_reply *r, const char *what, const char *s,
 		       u64 max, u64 *v)
 {
-	int ret = vml_parse_size(s, v);	/* before *v is read below */
+	int ret = vml_parse_size(s, v);
 
 	return arg_check(r, what, s, ret, max, *v);
 }
 
-#define E(x) [x] = #x
 static const char * const errnames[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
-	E(ENOEXEC), E(EBADF), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT),
-	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR),
-	E(EINVAL), E(ENFILE), E(EMFILE), E(EFBIG), E(ENOSPC), E(ESPIPE),
-	E(EROFS), E(EMLINK), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
-	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENODATA), E(EOVERFLOW),
-	E(EUCLEAN), E(EOPNOTSUPP), E(ETIMEDOUT),
+	[EPERM] = "EPERM",
+	[ENOENT] = "ENOENT",
+	[ESRCH] = "ESRCH",
+	[EINTR] = "EINTR",
+	[EIO] = "EIO",
+	[ENXIO] = "ENXIO",
+	[E2BIG] = "E2BIG",
+	[ENOEXEC] = "ENOEXEC",
+	[EBADF] = "EBADF",
+	[EAGAIN] = "EAGAIN",
+	[ENOMEM] = "ENOMEM",
+	[EACCES] = "EACCES",
+	[EFAULT] = "EFAULT",
+	[EBUSY] = "EBUSY",
+	[EEXIST] = "EEXIST",
+	[EXDEV] = "EXDEV",
+	[ENODEV] = "ENODEV",
+	[ENOTDIR] = "ENOTDIR",
+	[EISDIR] = "EISDIR",
+	[EINVAL] = "EINVAL",
+	[ENFILE] = "ENFILE",
+	[EMFILE] = "EMFILE",
+	[EFBIG] = "EFBIG",
+	[ENOSPC] = "ENOSPC",
+	[ESPIPE] = "ESPIPE",
+	[EROFS] = "EROFS",
+	[EMLINK] = "EMLINK",
+	[ERANGE] = "ERANGE",
+	[EDEADLK] = "EDEADLK",
+	[ENAMETOOLONG] = "ENAMETOOLONG",
+	[ENOTEMPTY] = "ENOTEMPTY",
+	[ELOOP] = "ELOOP",
+	[ENODATA] = "ENODATA",
+	[EOVERFLOW] = "EOVERFLOW",
+	[EUCLEAN] = "EUCLEAN",
+	[EOPNOTSUPP] = "EOPNOTSUPP",
+	[ETIMEDOUT] = "ETIMEDOUT",
 };
-#undef E
 
 const char *vml_errname(int err)
 {

@@ -37,7 +37,13 @@ if [ -n "${FILES:-}" ]; then
 	# shellcheck disable=SC2206
 	files=($FILES)
 else
-	mapfile -t files < <(git ls-files -- '*.c' '*.h')
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		mapfile -t files < <(git ls-files -- '*.c' '*.h')
+	else
+		mapfile -t files < <(find . -path ./build -prune -o -path ./.git -prune -o \
+			\( -name '*.c' -o -name '*.h' \) ! -name '*.mod.c' -type f -print |
+			sed 's|^\./||' | sort)
+	fi
 fi
 [ ${#files[@]} -gt 0 ] || { echo "checkpatch: no files"; exit 0; }
 

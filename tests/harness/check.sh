@@ -18,8 +18,13 @@
 #   VMLAB_TIMEOUT=1800          per-guest timeout (seconds)
 #   VMLAB_CHECKPATCH=0          skip checkpatch
 #   VMLAB_VERBOSE=1             echo guest consoles while they run
+#   VMLAB_BUILD=build           where module trees, initramfs and logs go
+#                               (a private one avoids races with other builds)
 #   MEM=2G SMP=2                guest size
 set -uo pipefail
+# The whole script is one block, so bash has read all of it before running:
+# editing this file while it runs cannot change what the run does.
+{
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
@@ -27,8 +32,9 @@ KERNELS=${VMLAB_KERNELS:-test stock}
 PAGING=${VMLAB_PAGING:-5 4}
 PTIS=${VMLAB_PTI:-on off}
 TIMEOUT=${VMLAB_TIMEOUT:-1800}
-LOGS=$VMLAB_TOP/build/logs
-GUESTS=$VMLAB_TOP/build/guest
+B=${VMLAB_BUILD:-build}
+LOGS=$VMLAB_TOP/$B/logs
+GUESTS=$VMLAB_TOP/$B/guest
 mkdir -p "$LOGS" "$GUESTS"
 rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log
 
@@ -99,7 +105,10 @@ fi
 # ---- module builds -------------------------------------------------------------
 build() {	# build <name> <kdir> <flavor>
 	local name=$1 kdir=$2 flavor=$3 log=$LOGS/build-$1.log nw
-	if make modules KDIR="$kdir" FLAVOR="$flavor" OUT="build/$name" W=1 > "$log" 2>&1; then
+	local ko=$B/$name/vmlab.ko
+	case $flavor in kunit|bench) ko=$B/$name/vmlab_$flavor.ko ;; esac
+	if make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR="$flavor" OUT="$B/$name" W=1 > "$log" 2>&1 &&
+	   [ -f "$ko" ]; then
 		nw=$(grep -ci 'warning:' "$log")
 		if [ "$nw" = 0 ]; then
 			pass "build $name ($flavor against ${kdir##*/})"
@@ -116,7 +125,7 @@ build() {	# build <name> <kdir> <flavor>
 section "module builds"
 # Rebuild from scratch so warnings of unchanged files are seen again.
 for n in test-main test-kunit test-bench stock-main; do
-	rm -rf "build/$n"
+	rm -rf "${B:?}/$n"
 done
 HAVE=" "
 if [ -n "$KT" ]; then
@@ -173,8 +182,8 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 }
 
 if want "$KERNELS" test && want "$HAVE" test-main; then
-	mods=(build/test-main/vmlab.ko)
-	want "$HAVE" test-kunit && mods+=(build/test-kunit/vmlab_kunit.ko)
+	mods=("$B/test-main/vmlab.ko")
+	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko")
 	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
 		for pg in $PAGING; do
 			a=""; [ "$pg" = 4 ] && a="no5lvl"
@@ -186,7 +195,7 @@ if want "$KERNELS" test && want "$HAVE" test-main; then
 	fi
 fi
 if want "$KERNELS" stock && want "$HAVE" stock-main; then
-	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" build/stock-main/vmlab.ko; then
+	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" "$B/stock-main/vmlab.ko"; then
 		for pg in $PAGING; do
 			for pti in $PTIS; do
 				a=""; [ "$pg" = 4 ] && a="no5lvl "
@@ -201,3 +210,5 @@ if want "$KERNELS" stock && want "$HAVE" stock-main; then
 fi
 
 finish
+exit
+}

@@ -37,7 +37,8 @@ for applet in sh mount insmod rmmod dmesg; do
 done
 install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
-install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" "$root/etc/vmlab/"
+install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
+	"$VMLAB_TOP/tests/harness/dmesg-ignore" "$root/etc/vmlab/"
 for f in "$VMLAB_TOP"/tests/scenarios/*.sh; do
 	[ -f "$f" ] && install -m 0644 "$f" "$root/scenarios/"
 done

@@ -72,7 +72,7 @@ if [ "$kunit_started" -gt 0 ]; then
 	kinsmod=$(sed -n 's/^@@VMLAB kunit-end insmod=//p' "$work/log" | head -n1)
 	# Module-loaded suites have no top-level KTAP header: add one.
 	ntop=$(grep -cE '^(not )?ok [0-9]+ ' "$work/kunit")
-	nsub=$(grep -cE '^[[:space:]]+(KTAP|TAP) version' "$work/kunit")
+	nsub=$(grep -cE '^ {4}K?TAP version' "$work/kunit")
 	[ "$nsub" -gt "$ntop" ] && ntop=$nsub
 	if [ "$nsub" = 0 ] && [ "$ntop" = 0 ]; then
 		echo "  kunit: no KTAP output (module has no suites): 0 results"
@@ -89,7 +89,11 @@ if [ "$kunit_started" -gt 0 ]; then
 			sum=$(grep -o 'Testing complete\. Ran [0-9]* tests:.*' "$work/kunit.txt" | tail -n1)
 			if [ -n "$sum" ]; then
 				get() { echo "$sum" | grep -o "$1: [0-9]*" | grep -o '[0-9]*$' || echo 0; }
-				counts="$(get passed) $(( $(get failed) + $(get crashed) + $(get errors) )) $(get skipped)"
+				# Parse errors (a crash, missing results) count
+				# once unless a failure already accounts for them.
+				kf=$(( $(get failed) + $(get crashed) ))
+				[ "$kf" = 0 ] && [ "$(get errors)" != 0 ] && kf=1
+				counts="$(get passed) $kf $(get skipped)"
 				grep -E '\[(FAILED|CRASHED|ERROR)\]' "$work/kunit.txt" |
 					sed 's/^\[[0-9:]*\] //; s/^/  kunit: /' | head -n 40
 			fi

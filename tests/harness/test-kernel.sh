@@ -12,6 +12,8 @@
 #   test-kernel.sh --print-dir  same, but stdout is only the KDIR path
 #   test-kernel.sh --verify     re-check the fragment against the .config
 set -euo pipefail
+# One block: bash reads all of it before running (safe to edit mid-run).
+{
 . "$(dirname "$0")/common.sh"
 
 mode=build
@@ -70,7 +72,20 @@ verify_config() {
 	vml_log "all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$FRAG") fragment options present in .config"
 }
 
+# Keep the VMLAB_KEEP_KERNELS (default 2) most recently used kernels.
+prune_cache() {
+	local old
+	ls -1dt "$VMLAB_CACHE"/kernel-*/.vmlab-complete 2>/dev/null |
+		tail -n +$(( ${VMLAB_KEEP_KERNELS:-2} + 1 )) | while read -r old; do
+		old=${old%/.vmlab-complete}
+		[ "$old" = "$kdir" ] && continue
+		vml_log "removing old test kernel $old"
+		rm -rf "$old"
+	done
+}
+
 if [ -f "$kdir/.vmlab-complete" ]; then
+	touch "$kdir/.vmlab-complete"
 	if [ "$mode" = verify ]; then
 		verify_config "$kdir/.config" || true
 	else
@@ -120,6 +135,8 @@ verify_config "$kdir/.config" || true
 [ -f "$kdir/Module.symvers" ] && [ -f "$kdir/arch/x86/boot/bzImage" ] ||
 	vml_die "build finished without Module.symvers/bzImage"
 touch "$kdir/.vmlab-complete"
+prune_cache
 vml_log "test kernel built in $(( $(date +%s) - start ))s: $kdir"
 [ "$mode" = print ] && echo "$kdir" >&3
 exit 0
+}

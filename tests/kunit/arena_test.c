@@ -33,7 +33,6 @@ static void check_accounting(struct kunit *test)
 	struct vml_frame_census c;
 	unsigned long managed = 0, spanned = 0, free = 0;
 	struct vml_zone *zone;
-	int nid;
 
 	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.total, vml_arena.nr_frames);
@@ -42,7 +41,7 @@ static void check_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.buddy, vml_arena.boot_freed);
 	KUNIT_EXPECT_EQ(test, vml_arena.meta_frames + vml_arena.boot_freed,
 			vml_arena.nr_frames);
-	vml_for_each_zone(nid, zone) {
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone)) {
 		managed += zone->managed;
 		spanned += zone->spanned;
 		free += zone->free_pages;

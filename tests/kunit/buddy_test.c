@@ -25,12 +25,11 @@ struct snapshot {
 static void take_snapshot(struct snapshot *s)
 {
 	struct vml_zone *zone;
-	int nid;
 
 	memset(s, 0, sizeof(*s));
 	vml_drain_all_pages();
-	vml_for_each_zone(nid, zone)
-		vml_zone_free_counts(zone, s->nr[nid][zone->type]);
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
+		vml_zone_free_counts(zone, s->nr[zone->node->id][zone->type]);
 }
 
 static int start_core(struct kunit *test, unsigned long mb, unsigned int nodes,
@@ -71,9 +70,8 @@ static unsigned long total_free(void)
 {
 	struct vml_zone *zone;
 	unsigned long n = 0;
-	int nid;
 
-	vml_for_each_zone(nid, zone)
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		n += READ_ONCE(zone->free_pages);
 	return n;
 }
@@ -468,7 +466,7 @@ static void buddy_test_fragmentation_index(struct kunit *test)
 #define STRESS_ROUNDS	4000
 
 struct stress_ctx {
-	spinlock_t lock;
+	spinlock_t lock;	/* slot[], order[] */
 	struct vml_page *slot[STRESS_SLOTS];
 	u8 order[STRESS_SLOTS];
 	atomic_t running;

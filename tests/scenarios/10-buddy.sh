@@ -66,13 +66,21 @@ check "unload with outstanding ctl allocations is clean" \
 check "arena_mb=2 is refused" "! vmlab_load arena_mb=2 2>/dev/null"
 check "nothing left after a refused load" "[ ! -e $D ] && ! vmlab_loaded"
 check "nodes=9 is refused" "! vmlab_load nodes=9 2>/dev/null"
-check "zone_dma_mb larger than the arena is refused" "! vmlab_load arena_mb=16 zone_dma_mb=16 2>/dev/null"
+check "zone_dma_mb larger than the arena is refused" "! vmlab_load \"arena_mb=16 zone_dma_mb=16\" 2>/dev/null"
 check "bad parameter named in dmesg" "dmesg | tail -n 5 | grep -q 'vmlab: bad parameters'"
-check "four nodes load" "vmlab_load arena_mb=64 nodes=4 zone_high_mb=8"
+check "four nodes load" "vmlab_load 'arena_mb=64 nodes=4 zone_high_mb=8'"
 check "four nodes in buddyinfo" "[ \$(grep -c '^Node 3,' $D/buddyinfo) -ge 1 ]"
 check "HighMem zone present" "grep -q 'zone  HighMem' $D/buddyinfo"
+# Node order: a CPU's own node comes first, so with no HighMem on the
+# local node a highmem request is served from the local Normal zone.
+expect_ok "highmem allocation on 4 nodes" alloc_pages 0 highmem
+check "served by a local node" "[ '$(field node)' -lt 2 ]"
+vmlab_unload
+check "one node with HighMem loads" "vmlab_load 'arena_mb=64 zone_high_mb=16'"
 expect_ok "highmem allocation" alloc_pages 0 highmem
 check "highmem allocation from HighMem" "[ '$(field zone)' = HighMem ]"
+expect_ok "normal allocation" alloc_pages 0
+check "normal allocation never from HighMem" "[ '$(field zone)' = Normal ]"
 vmlab_unload
 check "256 MiB arena loads" "vmlab_load arena_mb=256"
 check "256 MiB arena census" "grep -q 'total=65536 consistent' $D/arena"

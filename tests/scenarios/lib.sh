@@ -27,6 +27,7 @@ VMLAB_CTL=$VMLAB_DBG/ctl
 VMLAB_KO=${VMLAB_KO:-/lib/vmlab/vmlab.ko}
 VMLAB_PARAMS=${VMLAB_PARAMS:-}
 VMLAB_PATTERNS=${VMLAB_PATTERNS:-/etc/vmlab/dmesg-patterns}
+VMLAB_IGNORE=${VMLAB_IGNORE:-/etc/vmlab/dmesg-ignore}
 TAP_N=0
 TAP_FAILED=0
 REPLY=
@@ -146,7 +147,7 @@ dmesg_new() {
 
 # ok when no kernel message since dmesg_mark matches a failure pattern.
 dmesg_clean() {
-	_bad=$(dmesg_new | grep -F -f "$VMLAB_PATTERNS")
+	_bad=$(dmesg_new | grep -F -f "$VMLAB_PATTERNS" | grep -v -F -f "$VMLAB_IGNORE")
 	if [ -z "$_bad" ]; then
 		ok "$1"
 		return 0

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Benchmark runner interface (vmlab_bench.ko = the vmlab core plus
+ * the files in tests/bench/).
+ *
+ * A benchmark is a pair of functions doing the same work: one through vmlab,
+ * one through the host kernel.  The runner (bench_main.c) runs both on the
+ * same CPU, interleaved A B A B over several rounds; each round times a batch
+ * of @iters calls' worth of work with ktime_get_ns().  It reports the per-op
+ * median of each side and ratio = vmlab / host.  With @all_cpus the same pair
+ * also runs on every online CPU at once (one kthread per CPU) and the median
+ * over the CPUs is reported as a second row.
+ *
+ * To add a benchmark: write tests/bench/bench_<x>.c defining a
+ * "const struct vml_bench vml_bench_<x>" and add it to the table in
+ * tests/bench/bench_rows.c (an extern line and a table entry).
+ */
+#ifndef VMLAB_BENCH_H
+#define VMLAB_BENCH_H
+
+#include <linux/types.h>
+
+/**
+ * struct vml_bench - one benchmark row.
+ * @name: what is measured, e.g. "page order-0 alloc+free".
+ * @setup: optional; called once after the core is up, before any timing.
+ *	Return 0 or -errno (the row is then reported as failed and skipped).
+ * @vmlab: do @iters operations through vmlab.  May sleep.
+ * @host: do the same @iters operations through the host kernel.
+ * @teardown: optional; called once after the row, if @setup succeeded.
+ * @iters: operations per timed batch; 0 means VML_BENCH_ITERS.
+ * @all_cpus: also run on all online CPUs at once (functions must be safe
+ *	to run concurrently on different CPUs).
+ */
+struct vml_bench {
+	const char *name;
+	int (*setup)(void);
+	void (*vmlab)(unsigned int iters);
+	void (*host)(unsigned int iters);
+	void (*teardown)(void);
+	unsigned int iters;
+	bool all_cpus;
+};
+
+#define VML_BENCH_ITERS		1000
+#define VML_BENCH_ROUNDS	11
+
+/* The table, in tests/bench/bench_rows.c. */
+extern const struct vml_bench *const vml_benches[];
+extern const unsigned int vml_nr_benches;
+
+#endif /* VMLAB_BENCH_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark runner: module init starts the vmlab core with the default
+ * configuration, runs every row of vml_benches[] and prints one result line
+ * per row (and per all-CPUs variant) to the kernel log, then stops the core.
+ * The module stays loaded until rmmod.
+ *
+ * Result lines, '|' separated so names may contain spaces:
+ *   vmlab_bench: result|<name>|<cpus>|<vmlab ns/op>|<host ns/op>|<ratio>
+ *   vmlab_bench: failed|<name>|<errno>
+ * ns/op have one decimal; ratio = vmlab / host with two decimals.
+ *
+ * Parameters: only=<substring> runs matching rows, iters=<n> overrides the
+ * batch size, rounds=<n> the number of rounds (odd; default 11).
+ */
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include "vmlab_core.h"
+#include "bench.h"
+
+#define MAX_ROUNDS	51
+
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only, "Run only benchmarks whose name contains this string");
+
+static unsigned int iters;
+module_param(iters, uint, 0444);
+MODULE_PARM_DESC(iters, "Operations per timed batch (default: per benchmark)");
+
+static unsigned int rounds = VML_BENCH_ROUNDS;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "Timed rounds per side (default 11)");
+
+/* One measurement on one CPU. */
+struct bench_run {
+	const struct vml_bench *b;
+	unsigned int iters;
+	unsigned int rounds;
+	atomic_t *ready;	/* all-CPUs start line, or NULL */
+	unsigned int nr_threads;
+	u64 vmlab_ps;		/* median per-op time, picoseconds */
+	u64 host_ps;
+	struct completion done;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return v[n / 2];
+}
+
+static int bench_thread(void *data)
+{
+	struct bench_run *run = data;
+	const struct vml_bench *b = run->b;
+	u64 a[MAX_ROUNDS], h[MAX_ROUNDS];
+	unsigned int r;
+	u64 t0, t1, t2;
+
+	if (run->ready) {
+		atomic_inc(run->ready);
+		while (atomic_read(run->ready) < run->nr_threads)
+			cpu_relax();
+	}
+	/* Warm up both sides once, untimed. */
+	b->vmlab(run->iters);
+	b->host(run->iters);
+	for (r = 0; r < run->rounds; r++) {
+		t0 = ktime_get_ns();
+		b->vmlab(run->iters);
+		t1 = ktime_get_ns();
+		b->host(run->iters);
+		t2 = ktime_get_ns();
+		a[r] = (t1 - t0) * 1000 / run->iters;
+		h[r] = (t2 - t1) * 1000 / run->iters;
+		cond_resched();
+	}
+	run->vmlab_ps = median(a, run->rounds);
+	run->host_ps = median(h, run->rounds);
+	complete(&run->done);
+	return 0;
+}
+
+/* Run @b on each CPU of @cpus at once; medians over CPUs into @out. */
+static int bench_on(const struct vml_bench *b, const struct cpumask *cpus,
+		    struct bench_run *out)
+{
+	unsigned int n = cpumask_weight(cpus), i = 0, cpu;
+	struct bench_run *runs;
+	struct task_struct *t;
+	atomic_t ready = ATOMIC_INIT(0);
+	u64 *a, *h;
+	int ret = 0;
+
+	runs = kcalloc(n, sizeof(*runs), GFP_KERNEL);
+	a = kcalloc(n, sizeof(*a), GFP_KERNEL);
+	h = kcalloc(n, sizeof(*h), GFP_KERNEL);
+	if (!runs || !a || !h) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for_each_cpu(cpu, cpus) {
+		struct bench_run *run = &runs[i];
+
+		run->b = b;
+		run->iters = iters ?: (b->iters ?: VML_BENCH_ITERS);
+		run->rounds = rounds;
+		run->ready = n > 1 ? &ready : NULL;
+		run->nr_threads = n;
+		init_completion(&run->done);
+		t = kthread_create_on_cpu(bench_thread, run, cpu, "vml_bench/%u");
+		if (IS_ERR(t)) {
+			/* Threads already created wait at the start line. */
+			ret = PTR_ERR(t);
+			atomic_set(&ready, n);
+			break;
+		}
+		wake_up_process(t);
+		i++;
+	}
+	n = i;
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&runs[i].done);
+		a[i] = runs[i].vmlab_ps;
+		h[i] = runs[i].host_ps;
+	}
+	if (!ret) {
+		out->vmlab_ps = median(a, n);
+		out->host_ps = median(h, n);
+	}
+out:
+	kfree(h);
+	kfree(a);
+	kfree(runs);
+	return ret;
+}
+
+static void report(const struct vml_bench *b, unsigned int cpus,
+		   const struct bench_run *r)
+{
+	u64 ratio = r->host_ps ? div64_u64(r->vmlab_ps * 100, r->host_ps) : 0;
+
+	pr_info("vmlab_bench: result|%s|%u|%llu.%llu|%llu.%llu|%llu.%02llu\n",
+		b->name, cpus, r->vmlab_ps / 1000, r->vmlab_ps % 1000 / 100,
+		r->host_ps / 1000, r->host_ps % 1000 / 100,
+		ratio / 100, ratio % 100);
+}
+
+static void run_one(const struct vml_bench *b)
+{
+	struct bench_run r = { };
+	int ret;
+
+	if (b->setup) {
+		ret = b->setup();
+		if (ret) {
+			pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
+			return;
+		}
+	}
+	cpus_read_lock();
+	ret = bench_on(b, cpumask_of(cpumask_first(cpu_online_mask)), &r);
+	if (!ret)
+		report(b, 1, &r);
+	if (!ret && b->all_cpus && num_online_cpus() > 1) {
+		ret = bench_on(b, cpu_online_mask, &r);
+		if (!ret)
+			report(b, num_online_cpus(), &r);
+	}
+	cpus_read_unlock();
+	if (ret)
+		pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
+	if (b->teardown)
+		b->teardown();
+}
+
+static int __init vmlab_bench_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (!rounds || rounds > MAX_ROUNDS || !(rounds & 1)) {
+		pr_err("vmlab_bench: rounds must be odd and 1..%d\n", MAX_ROUNDS);
+		return -EINVAL;
+	}
+	ret = vmlab_core_start(NULL);
+	if (ret) {
+		pr_err("vmlab_bench: vmlab_core_start failed: %d\n", ret);
+		return ret;
+	}
+	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
+		vml_nr_benches, rounds, num_online_cpus());
+	for (i = 0; i < vml_nr_benches; i++) {
+		const struct vml_bench *b = vml_benches[i];
+
+		if (only && *only && !strstr(b->name, only))
+			continue;
+		run_one(b);
+	}
+	vmlab_core_stop();
+	pr_info("vmlab_bench: done\n");
+	return 0;
+}
+
+static void __exit vmlab_bench_exit(void)
+{
+}
+
+module_init(vmlab_bench_init);
+module_exit(vmlab_bench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vmlab benchmarks: vmlab operations against the host kernel's");

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make run / make shell: boot a guest with vmlab.ko loaded and show it
+# working (the debugfs files, vmlabctl help/version, a small alloc/free
+# demo).  --shell then gives an interactive shell on the console ("exit"
+# ends the guest; Ctrl-A X kills QEMU).
+#
+#   run.sh [--shell] [--kernel stock|test] [-- vmlab.ko params, e.g. arena_mb=256]
+# The default kernel is the installed Debian kernel (the one users run).
+set -euo pipefail
+# The whole script is one block, so bash has read all of it before running:
+# editing this file while it runs cannot change what the run does.
+{
+. "$(dirname "$0")/common.sh"
+cd "$VMLAB_TOP"
+
+mode=run kernel=stock
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--shell) mode=shell ;;
+	--kernel) kernel=$2; shift ;;
+	--) shift; break ;;
+	*) echo "usage: $0 [--shell] [--kernel stock|test] [-- module params]" >&2; exit 2 ;;
+	esac
+	shift
+done
+params="$*"
+
+scripts/install-deps.sh >&2
+make -s tools
+case "$kernel" in
+stock)
+	rel=$(vml_stock_release) || vml_die "no installed linux-image-*-amd64 with matching headers"
+	kdir=/usr/src/linux-headers-$rel
+	image=/boot/vmlinuz-$rel ;;
+test)
+	kdir=$(tests/harness/test-kernel.sh --print-dir)
+	image=$kdir/arch/x86/boot/bzImage ;;
+*) vml_die "unknown kernel '$kernel' (stock or test)" ;;
+esac
+
+mkdir -p build/logs
+out=build/$kernel-main
+vml_log "building vmlab.ko against $kdir"
+make modules KDIR="$kdir" FLAVOR=main OUT="$out" > "build/logs/build-$kernel-main-run.log" 2>&1 ||
+	{ tail -n 30 "build/logs/build-$kernel-main-run.log"; vml_die "module build failed"; }
+tests/harness/initramfs.sh "build/guest/$kernel-run.cpio.gz" "$out/vmlab.ko"
+args="vmltest.mode=$mode"
+[ -n "$params" ] && args+=" vmltest.params=${params// /,}"
+
+if [ "$mode" = shell ]; then
+	[ -t 0 ] || vml_log "warning: stdin is not a terminal; the shell will not be usable"
+	set +e
+	tests/harness/qemu.sh -k "$image" -i "build/guest/$kernel-run.cpio.gz" -a "$args" --interactive
+	rc=$?
+else
+	log=build/logs/run-$kernel.log
+	set +e
+	tests/harness/qemu.sh -k "$image" -i "build/guest/$kernel-run.cpio.gz" -a "$args" \
+		-l "$log" -t "${VMLAB_TIMEOUT:-600}"
+	rc=$?
+	vml_log "console log: $log"
+fi
+# guest-exit 0 makes QEMU exit with 1.
+case $rc in
+1) vml_log "guest finished OK"; exit 0 ;;
+124|137) vml_log "guest timed out"; exit 1 ;;
+*) vml_log "guest failed (QEMU status $rc)"; exit 1 ;;
+esac
+exit
+}
