@@ -10,6 +10,7 @@
 #include "slab/slab.h"
 #include "mmu/mmu.h"
 #include "vma/vma.h"
+#include "fault/fault.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -46,7 +47,12 @@ int vmlab_core_start(const struct vml_config *cfg)
 	ret = vml_vma_init();
 	if (ret)
 		goto out_mmu;
+	ret = vml_fault_init();
+	if (ret)
+		goto out_vma;
 	return 0;
+out_vma:
+	vml_vma_exit();
 out_mmu:
 	vml_mmu_exit();
 out_slab:
@@ -60,6 +66,7 @@ out_arena:
 
 void vmlab_core_stop(void)
 {
+	vml_fault_exit();
 	vml_vma_exit();
 	vml_mmu_exit();
 	vml_slab_exit();
@@ -87,7 +94,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_vma_debugfs_init(root);
 	if (ret)
 		goto out_mmu;
+	ret = vml_fault_debugfs_init(root);
+	if (ret)
+		goto out_vma;
 	return 0;
+out_vma:
+	vml_vma_debugfs_exit();
 out_mmu:
 	vml_mmu_debugfs_exit();
 out_slab:
@@ -101,6 +113,7 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();
