@@ -54,7 +54,7 @@ int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 
 /**
  * vml_zero_page() - the shared zero page (ZERO_PAGE(0)).
- * Return: the frame, or NULL while the fault layer is not running.
+ * Return: the frame, or NULL until the first fault that needed it.
  */
 struct vml_page *vml_zero_page(void);
 
@@ -208,8 +208,9 @@ void vml_set_fault_hooks(const struct vml_fault_hooks *hooks);
 /* ---- lifetime and debugfs ---- */
 
 /**
- * vml_fault_init() - allocate the zero page and register with vma/.
- * Return: 0 or -ENOMEM.
+ * vml_fault_init() - register the fault hooks with vma/. No arena frame
+ * is taken (the zero page comes with the first read fault).
+ * Return: 0.
  */
 int vml_fault_init(void);
 

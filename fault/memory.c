@@ -12,15 +12,38 @@
  * race gives its frame back and reports success, and the access retries.
  */
 #include <linux/highmem.h>
+#include <linux/mutex.h>
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
 
+/*
+ * The zero page is made on first use, so that starting the core takes no
+ * frame from the arena, and freed at fault exit once no mm maps it.
+ */
 static struct vml_page *zero_page;
+static DEFINE_MUTEX(zero_page_lock);
 static const struct vml_fault_hooks *fault_hooks;
 
 struct vml_page *vml_zero_page(void)
 {
 	return READ_ONCE(zero_page);
+}
+
+static struct vml_page *get_zero_page(void)
+{
+	struct vml_page *page = READ_ONCE(zero_page);
+
+	if (page)
+		return page;
+	mutex_lock(&zero_page_lock);
+	if (!zero_page) {
+		page = vml_alloc_pages(VML_GFP_KERNEL | VML___GFP_ZERO | VML___GFP_NOWARN, 0);
+		if (page)
+			vml_page_set(page, VML_PG_zero);
+		WRITE_ONCE(zero_page, page);
+	}
+	mutex_unlock(&zero_page_lock);
+	return zero_page;
 }
 
 void vml_set_fault_hooks(const struct vml_fault_hooks *hooks)
@@ -80,7 +103,11 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 	pte_t pte;
 
 	if (!write) {
-		pte = pte_wrprotect(vml_mk_pte(zero_page, vma->vm_page_prot));
+		page = get_zero_page();
+		if (!page)
+			return VML_FAULT_OOM;
+		pte = pte_wrprotect(vml_mk_pte(page, vma->vm_page_prot));
+		page = NULL;
 	} else {
 		if (vml_anon_vma_prepare(vma))
 			return VML_FAULT_OOM;
@@ -283,8 +310,6 @@ int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 	vma = vml_vma_lookup(mm, addr);
 	if (!vma || bad_access(vma, write))
 		return VML_FAULT_SIGSEGV;
-	if (unlikely(!zero_page))
-		return VML_FAULT_SIGBUS;
 	ptep = vml_pte_alloc(&mm->pgt, addr, VML_GFP_KERNEL);
 	if (!ptep)
 		return VML_FAULT_OOM;
@@ -326,13 +351,6 @@ static int unmap_mm(struct vml_mm *mm, void *arg)
 
 int vml_fault_init(void)
 {
-	struct vml_page *page;
-
-	page = vml_alloc_pages(VML_GFP_KERNEL | VML___GFP_ZERO, 0);
-	if (!page)
-		return -ENOMEM;
-	vml_page_set(page, VML_PG_zero);
-	WRITE_ONCE(zero_page, page);
 	vml_set_mm_hooks(&mm_hooks);
 	return 0;
 }

@@ -42,10 +42,16 @@ static const struct vml_bench vml_bench_page0 = {
 
 /* Rows defined in other files: one extern line each. */
 extern const struct vml_bench vml_bench_page3;
+extern const struct vml_bench vml_bench_fault_zero;
+extern const struct vml_bench vml_bench_fault_cow;
+extern const struct vml_bench vml_bench_fault_file;
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
 	&vml_bench_page3,
+	&vml_bench_fault_zero,
+	&vml_bench_fault_cow,
+	&vml_bench_fault_file,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);
