@@ -3,7 +3,7 @@
  * dump.c - print a sandbox tree the way the kernel's ptdump prints its own
  * (/sys/kernel/debug/page_tables, arch/x86/mm/dump_pagetables.c):
  *
- *   0x0000000000400000-0x0000000000402000           8K USR RW                     NX  pte
+ *   0x0000000000400000-0x0000000000402000           8K USR RW                     NX pte
  *
  * A line is a run of consecutive entries at one level that print the same
  * (note_page()); holes are shown at the level where the walk found them.

@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include "slab/slab.h"
 #include "vma/vma-internal.h"
 
 static DEFINE_IDR(mm_ids);
@@ -23,20 +24,24 @@ static struct vml_mm *kernel_mm;
 static const struct vml_mm_hooks *mm_hooks;
 
 /*
- * The descriptors come from caches of their own. Every allocation goes
- * through cache_alloc()/cache_free() so that moving them onto vmlab's
- * slab (vml_kmem_cache_*) is a change of these two functions.
+ * The descriptors come from vmlab's own slab (slab/), a cache each, as
+ * Linux's mm_cachep, vm_area_cachep and anon_vma_cachep; they show in
+ * vmlab's slabinfo.
  */
-static struct kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
+static struct vml_kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
 
-static void *cache_alloc(struct kmem_cache *cachep)
+static void *cache_alloc(struct vml_kmem_cache *cachep, size_t size)
 {
-	return kmem_cache_zalloc(cachep, GFP_KERNEL);
+	void *obj = vml_kmem_cache_alloc(cachep, VML_GFP_KERNEL);
+
+	if (obj)
+		memset(obj, 0, size);
+	return obj;
 }
 
-static void cache_free(struct kmem_cache *cachep, void *obj)
+static void cache_free(struct vml_kmem_cache *cachep, void *obj)
 {
-	kmem_cache_free(cachep, obj);
+	vml_kmem_cache_free(cachep, obj);
 }
 
 const struct vml_mm_hooks *vml_hooks(void)
@@ -56,7 +61,7 @@ void vml_set_mm_hooks(const struct vml_mm_hooks *hooks)
 
 struct vml_vma *vml_vma_alloc(struct vml_mm *mm)
 {
-	struct vml_vma *vma = cache_alloc(vma_cachep);
+	struct vml_vma *vma = cache_alloc(vma_cachep, sizeof(struct vml_vma));
 
 	if (vma) {
 		vma->vm_mm = mm;
@@ -104,7 +109,7 @@ struct vml_vma *vml_vma_dup(struct vml_vma *src)
 
 struct vml_anon_vma *vml_anon_vma_alloc(void)
 {
-	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep);
+	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep, sizeof(struct vml_anon_vma));
 
 	if (av)
 		refcount_set(&av->refcount, 1);
@@ -188,6 +193,26 @@ bool vml_mlock_ok(struct vml_mm *mm, unsigned long flags, unsigned long bytes)
 
 /* ---- address spaces ---- */
 
+static int caches_create(void);
+static DEFINE_MUTEX(caches_lock);
+
+/*
+ * The caches are made with the first mm, not at core start: starting the
+ * core then takes nothing from the arena, and a slab-only restart (the
+ * slab suite stops and starts slab/ under a live core) finds no cache of
+ * vma/ to pull from under it.
+ */
+static int caches_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&caches_lock);
+	if (!mm_cachep)
+		ret = caches_create();	/* all three, or none */
+	mutex_unlock(&caches_lock);
+	return ret;
+}
+
 static void mm_init_limits(struct vml_mm_limits *l)
 {
 	l->max_map_count = VML_MAX_MAP_COUNT;
@@ -200,9 +225,12 @@ static void mm_init_limits(struct vml_mm_limits *l)
 /* mm_init() + the layout arch_pick_mmap_layout() gives a 64-bit task. */
 static struct vml_mm *new_mm(void)
 {
-	struct vml_mm *mm = cache_alloc(mm_cachep);
+	struct vml_mm *mm;
 	unsigned long window;
 
+	if (caches_get())
+		return NULL;
+	mm = cache_alloc(mm_cachep, sizeof(struct vml_mm));
 	if (!mm)
 		return NULL;
 	if (vml_pgtable_init(&mm->pgt)) {
@@ -282,6 +310,9 @@ struct vml_mm *vml_mm_find(int id)
 {
 	struct vml_mm *mm;
 
+	if (id == 0)
+		vml_kernel_mm();
+
 	mutex_lock(&mm_ids_lock);
 	mm = idr_find(&mm_ids, id);
 	if (mm)
@@ -312,9 +343,19 @@ int vml_mm_destroy(struct vml_mm *mm)
 	return 0;
 }
 
+static int kernel_mm_create(void);
+static DEFINE_MUTEX(kernel_mm_lock);
+
+/* Made on first use, so starting the core takes no frame from the arena. */
 struct vml_mm *vml_kernel_mm(void)
 {
-	return kernel_mm;
+	if (!READ_ONCE(kernel_mm)) {
+		mutex_lock(&kernel_mm_lock);
+		if (!kernel_mm)
+			kernel_mm_create();
+		mutex_unlock(&kernel_mm_lock);
+	}
+	return READ_ONCE(kernel_mm);
 }
 
 int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
@@ -337,13 +378,25 @@ int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
 	return ret;
 }
 
+/* Give the free slabs of vma/'s caches back (for tests). */
+void vml_vma_shrink_caches(void)
+{
+	mutex_lock(&caches_lock);
+	if (mm_cachep) {
+		vml_kmem_cache_shrink(mm_cachep);
+		vml_kmem_cache_shrink(vma_cachep);
+		vml_kmem_cache_shrink(anon_vma_cachep);
+	}
+	mutex_unlock(&caches_lock);
+}
+
 /* ---- init and exit ---- */
 
 static void caches_destroy(void)
 {
-	kmem_cache_destroy(anon_vma_cachep);
-	kmem_cache_destroy(vma_cachep);
-	kmem_cache_destroy(mm_cachep);
+	vml_kmem_cache_destroy(anon_vma_cachep);
+	vml_kmem_cache_destroy(vma_cachep);
+	vml_kmem_cache_destroy(mm_cachep);
 	anon_vma_cachep = NULL;
 	vma_cachep = NULL;
 	mm_cachep = NULL;
@@ -351,9 +404,12 @@ static void caches_destroy(void)
 
 static int caches_create(void)
 {
-	mm_cachep = KMEM_CACHE(vml_mm, 0);
-	vma_cachep = KMEM_CACHE(vml_vma, 0);
-	anon_vma_cachep = KMEM_CACHE(vml_anon_vma, 0);
+	mm_cachep = vml_kmem_cache_create("vml_mm_struct", sizeof(struct vml_mm), 0,
+					  VML_SLAB_HWCACHE_ALIGN, NULL);
+	vma_cachep = vml_kmem_cache_create("vml_vm_area_struct", sizeof(struct vml_vma),
+					   0, 0, NULL);
+	anon_vma_cachep = vml_kmem_cache_create("vml_anon_vma",
+						sizeof(struct vml_anon_vma), 0, 0, NULL);
 	if (mm_cachep && vma_cachep && anon_vma_cachep)
 		return 0;
 	caches_destroy();
@@ -374,7 +430,7 @@ static int kernel_mm_create(void)
 		mm_free(mm);
 		return ret;
 	}
-	kernel_mm = mm;
+	WRITE_ONCE(kernel_mm, mm);
 	return 0;
 }
 
@@ -389,23 +445,8 @@ static int put_one(struct vml_mm *mm, void *arg)
 
 int vml_vma_init(void)
 {
-	int ret;
-
-	ret = caches_create();
-	if (ret)
-		return ret;
-	ret = vml_zero_page_init();
-	if (ret)
-		goto out_caches;
-	ret = kernel_mm_create();
-	if (ret)
-		goto out_zero;
+	/* The caches, the kernel mm and the zero page come on first use. */
 	return 0;
-out_zero:
-	vml_zero_page_exit();
-out_caches:
-	caches_destroy();
-	return ret;
 }
 
 /* Every mm, the kernel mm last, so unloading returns every frame. */

@@ -15,17 +15,31 @@
  * _mapcount for the one PTE that maps them.
  */
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include "vma/vma-internal.h"
 
+/*
+ * The shared zero page (ZERO_PAGE()), made on first use so that starting
+ * the core takes no frame from the arena.
+ */
 static struct vml_page *zero_page;
+static DEFINE_MUTEX(zero_page_lock);
 
-int vml_zero_page_init(void)
+static struct vml_page *get_zero_page(void)
 {
-	zero_page = vml_alloc_pages(VML_GFP_KERNEL | VML___GFP_ZERO, 0);
-	if (!zero_page)
-		return -ENOMEM;
-	vml_page_set(zero_page, VML_PG_zero);
-	return 0;
+	struct vml_page *page = READ_ONCE(zero_page);
+
+	if (page)
+		return page;
+	mutex_lock(&zero_page_lock);
+	if (!zero_page) {
+		page = vml_alloc_pages(VML_GFP_KERNEL | VML___GFP_ZERO | VML___GFP_NOWARN, 0);
+		if (page)
+			vml_page_set(page, VML_PG_zero);
+		WRITE_ONCE(zero_page, page);
+	}
+	mutex_unlock(&zero_page_lock);
+	return zero_page;
 }
 
 void vml_zero_page_exit(void)
@@ -82,8 +96,12 @@ static struct vml_page *new_page(struct vml_vma *vma, unsigned long addr,
 	struct vml_page *page;
 
 	*err = 0;
-	if (!vma->vm_file && private && !write)
-		return zero_page;
+	if (!vma->vm_file && private && !write) {
+		page = get_zero_page();
+		if (!page)
+			*err = -ENOMEM;
+		return page;
+	}
 	if (private && (write || !vma->vm_file)) {
 		*err = vml_anon_vma_prepare(vma);
 		if (*err)
@@ -135,7 +153,7 @@ static int install_page(struct vml_vma *vma, unsigned long addr,
 
 	spin_lock(&mm->pgt.lock);
 	old = *ptep;
-	if (pte_present(old) && !(write && !pte_write(old) &&
+	if (pte_present(old) && !(write && !pte_write(old) && zero_page &&
 				  pte_pfn(old) == vml_page_to_pfn(zero_page))) {
 		spin_unlock(&mm->pgt.lock);
 		if (page != zero_page)

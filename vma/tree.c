@@ -98,8 +98,10 @@ static struct rb_node **find_link(struct vml_mm *mm, unsigned long addr,
 
 /*
  * Insert @vma (which overlaps nothing) in the tree and the list
- * (vma_link()). Its gap is only known once it is on the list, so it goes
- * in with a zero gap that is then propagated, as __vma_link_rb() does.
+ * (vma_link()). As __vma_link_rb() does: first the list, and the gap of
+ * the VMA after it (which shrinks) fixed up while the tree is still
+ * consistent, since the rebalancing rotations copy subtree gaps around;
+ * then the new node goes in with a zero gap that is then propagated.
  */
 void vml_vma_link(struct vml_mm *mm, struct vml_vma *vma)
 {
@@ -111,11 +113,11 @@ void vml_vma_link(struct vml_mm *mm, struct vml_vma *vma)
 		list_add(&vma->vm_list, &prev->vm_list);
 	else
 		list_add(&vma->vm_list, &mm->mmap);
+	update_after(mm, vma);
 	rb_link_node(&vma->vm_rb, parent, link);
 	vma->rb_subtree_gap = 0;
 	vma_gap_update(vma);
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_cb);
-	update_after(mm, vma);
 	mm->map_count++;
 }
 

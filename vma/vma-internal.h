@@ -25,6 +25,7 @@ struct vml_anon_vma *vml_anon_vma_alloc(void);
 void vml_anon_vma_put(struct vml_anon_vma *av);
 int vml_anon_vma_prepare(struct vml_vma *vma);
 const struct vml_mm_hooks *vml_hooks(void);
+void vml_vma_shrink_caches(void);
 void vml_vm_stat_account(struct vml_mm *mm, unsigned long flags, long npages);
 bool vml_may_expand_vm(struct vml_mm *mm, unsigned long flags,
 		       unsigned long npages);
@@ -62,7 +63,6 @@ void vml_mlock_pages(struct vml_vma *vma, unsigned long start,
 int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write);
 unsigned long vml_age_range(struct vml_vma *vma, unsigned long start,
 			    unsigned long end);
-int vml_zero_page_init(void);
 void vml_zero_page_exit(void);
 
 /* ---- faults (access.c) ---- */

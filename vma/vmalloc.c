@@ -18,6 +18,7 @@
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include "slab/slab.h"
 #include "vma/vma-internal.h"
 
 /**
@@ -80,7 +81,7 @@ static void free_area(struct vml_mm *kmm, struct vml_vm_struct *v)
 	for (i = 0; i < v->nr_pages; i++)
 		vml_put_page(v->pages[i]);
 	list_del(&v->list);
-	kfree(v);
+	vml_kfree(v);
 }
 
 /* Allocate one frame per page and map them (__vmalloc_area_node()). */
@@ -119,7 +120,7 @@ unsigned long vml_vmalloc(unsigned long size)
 
 	if (!size || !kmm || nr > (VML_VMALLOC_END - VML_VMALLOC_START) >> PAGE_SHIFT)
 		return 0;
-	v = kzalloc(struct_size(v, pages, nr), GFP_KERNEL);
+	v = vml_kzalloc(struct_size(v, pages, nr), VML_GFP_KERNEL);
 	if (!v)
 		return 0;
 	v->size = (nr + 1) << PAGE_SHIFT;
@@ -133,7 +134,7 @@ unsigned long vml_vmalloc(unsigned long size)
 		else
 			addr = v->addr;
 	} else {
-		kfree(v);
+		vml_kfree(v);
 	}
 	up_write(&kmm->mmap_lock);
 	return addr;

@@ -42,6 +42,9 @@ static const struct vml_bench vml_bench_page0 = {
 
 /* Rows defined in other files: one extern line each. */
 extern const struct vml_bench vml_bench_page3;
+extern const struct vml_bench vml_bench_find_vma;
+extern const struct vml_bench vml_bench_mmap;
+extern const struct vml_bench vml_bench_mmap_populate;
 extern const struct vml_bench vml_bench_fault_zero;
 extern const struct vml_bench vml_bench_fault_cow;
 extern const struct vml_bench vml_bench_fault_file;
@@ -49,6 +52,9 @@ extern const struct vml_bench vml_bench_fault_file;
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
 	&vml_bench_page3,
+	&vml_bench_find_vma,
+	&vml_bench_mmap,
+	&vml_bench_mmap_populate,
 	&vml_bench_fault_zero,
 	&vml_bench_fault_cow,
 	&vml_bench_fault_file,

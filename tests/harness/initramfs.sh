@@ -36,6 +36,9 @@ for applet in sh mount insmod rmmod dmesg; do
 		vml_die "busybox lacks the '$applet' applet"
 done
 install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
+# Optional tools (only when built): the VMA differential test.
+[ -x "$VMLAB_TOP/tools/difftest/difftest" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/difftest/difftest" "$root/bin/"
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 	"$VMLAB_TOP/tests/harness/dmesg-ignore" "$root/etc/vmlab/"

@@ -266,6 +266,36 @@ expect_err "vmalloc too big" ERANGE vmalloc 0x200000000000
 expect_ok "first fit reuses the hole" vmalloc 4096
 check "reused the first hole" "[ '$(field addr)' = $(printf %#x $V) ]"
 
+# ---- concurrency: accesses racing with mprotect/munmap/mmap ----
+expect_ok "mm for the race" mm_create
+C=$(field mm)
+expect_ok "populated 1M" mmap $C 0x10000000 1M rw private,anon,populate,fixed
+(
+	i=0
+	while [ $i -lt 20 ]; do
+		vmlabctl fill $C 0x10000000 1M $i > /dev/null 2>&1
+		vmlabctl touch $C 0x10000000 1M w > /dev/null 2>&1
+		i=$((i + 1))
+	done
+) &
+RACER=$!
+i=0
+while [ $i -lt 20 ]; do
+	vmlabctl mprotect $C 0x10040000 64K r > /dev/null
+	vmlabctl mprotect $C 0x10040000 64K rw > /dev/null
+	vmlabctl munmap $C 0x10080000 8K > /dev/null
+	vmlabctl mmap $C 0x10080000 8K rw private,anon,fixed,populate > /dev/null
+	vmlabctl mremap $C 0x100c0000 8K 8K maymove fixed=0x20000000 > /dev/null
+	vmlabctl mremap $C 0x20000000 8K 8K maymove fixed=0x100c0000 > /dev/null
+	i=$((i + 1))
+done
+wait $RACER
+expect_ok "fill after the race" fill $C 0x10000000 1M 9
+expect_ok "verify after the race" verify $C 0x10000000 1M 9
+check "no mismatches after the race" "[ '$(field mismatches)' = 0 ]"
+check "one VMA again" "[ $(wc -l < $D/mm/$C/maps) = 1 ]"
+expect_ok "destroy the raced mm" mm_destroy $C
+
 # ---- mm lifecycle ----
 expect_err "mm_destroy the kernel mm" EPERM mm_destroy 0
 expect_err "mm_destroy bad id" EINVAL mm_destroy abc
