@@ -120,6 +120,11 @@ if [ "$kunit_started" -gt 0 ]; then
 			[ -f "$work/kunit.bad" ] && head -n 40 "$work/kunit.bad"
 		fi
 		read -r kp kf ks <<< "$counts"
+		if [ "$kf" != 0 ]; then
+			grep -v '^\[' "$work/kunit" |
+				grep -E -A3 '# .*(EXPECTATION|ASSERTION) FAILED at' |
+				grep -v '^--$' | sed 's/^ */  kunit:   /' | head -n 40
+		fi
 		P=$((P + kp)); F=$((F + kf)); S=$((S + ks))
 		KP=$kp; KT=$((kp + kf))
 		echo "  kunit: $kp passed, $kf failed, $ks skipped"
