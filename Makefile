@@ -4,9 +4,10 @@
 # make FLAVOR=kunit OUT=build/kunit   build a flavour in a shadow tree
 # make tools           build tools/vmlabctl (static)
 # make run             boot a guest with vmlab loaded and show it working
+#                      (RUN="--kernel test -- arena_mb=256")
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
-# make bench           the benchmark table
+# make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -36,16 +37,16 @@ tools:
 	$(MAKE) -C tools
 
 run:
-	tests/harness/run.sh
+	tests/harness/run.sh $(RUN)
 
 shell:
-	tests/harness/run.sh --shell
+	tests/harness/run.sh --shell $(RUN)
 
 check:
 	tests/harness/check.sh
 
 bench:
-	tests/harness/bench.sh
+	tests/harness/bench.sh $(BENCH)
 
 checkpatch:
 	scripts/checkpatch.sh

@@ -44,7 +44,9 @@ mkdir -p "$B/logs"
 make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR=bench OUT="$out" > $B/logs/build-$kernel-bench.log 2>&1 ||
 	{ tail -n 30 $B/logs/build-$kernel-bench.log; vml_die "bench module build failed"; }
 tests/harness/initramfs.sh $B/guest/bench.cpio.gz "$out/vmlab_bench.ko"
-args="vmltest.mode=bench"
+# Debian kernels zero every page on allocation (init_on_alloc=1 by default);
+# vmlab does not, so turn it off to compare the allocators themselves.
+args="vmltest.mode=bench init_on_alloc=0"
 [ -n "$params" ] && args+=" vmltest.params=${params// /,}"
 vml_log "running benchmarks in a $kernel-kernel guest (SMP=${SMP:-2}); log: $log"
 set +e
