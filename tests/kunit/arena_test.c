@@ -7,21 +7,9 @@
 #include <kunit/test.h>
 #include <linux/kthread.h>
 #include "vmlab_core.h"
+#include "vml_test.h"
 #include "arena/bootmem.h"
 #include "buddy/buddy.h"
-
-static int start(unsigned long mb, unsigned int nodes, unsigned long dma_mb,
-		 unsigned long high_mb)
-{
-	struct vml_config cfg;
-
-	vml_default_config(&cfg, mb);
-	cfg.arena.nodes = nodes;
-	cfg.arena.dma_mb = dma_mb;
-	cfg.arena.high_mb = high_mb;
-	cfg.top = VML_LAYER_BUDDY;
-	return vmlab_core_start(&cfg);
-}
 
 static void arena_test_descriptor_size(struct kunit *test)
 {
@@ -93,7 +81,7 @@ static void arena_test_four_nodes(struct kunit *test)
 	int n;
 
 	/* 16 MiB nodes: DMA is half of node 0, HighMem half of node 3. */
-	KUNIT_ASSERT_EQ(test, start(64, 4, 8, 8), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(64, 4, 8, 8), 0);
 	KUNIT_EXPECT_EQ(test, vml_arena.nr_nodes, 4u);
 	for (n = 0; n < 4; n++) {
 		struct vml_node *node = vml_arena.nodes[n];
@@ -143,7 +131,7 @@ static void arena_test_local_node(struct kunit *test)
 	struct local_arg a;
 	int cpu;
 
-	KUNIT_ASSERT_EQ(test, start(64, 4, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(64, 4, 0, 0), 0);
 	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
@@ -164,7 +152,7 @@ static void arena_test_bootmem_retired_once(struct kunit *test)
 {
 	unsigned long freed;
 
-	KUNIT_ASSERT_EQ(test, start(16, 1, 2, 0), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(16, 1, 2, 0), 0);
 	freed = vml_arena.boot_freed;
 	KUNIT_EXPECT_EQ(test, vml_arena_retire_bootmem(NULL), 0ul);
 	KUNIT_EXPECT_EQ(test, vml_arena.boot_freed, freed);

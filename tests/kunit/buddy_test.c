@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "vmlab_core.h"
+#include "vml_test.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
 
@@ -32,19 +33,6 @@ static void take_snapshot(struct snapshot *s)
 		vml_zone_free_counts(zone, s->nr[zone->node->id][zone->type]);
 }
 
-static int start_core(struct kunit *test, unsigned long mb, unsigned int nodes,
-		      unsigned long dma_mb, unsigned long high_mb)
-{
-	struct vml_config cfg;
-
-	vml_default_config(&cfg, mb);
-	cfg.arena.nodes = nodes;
-	cfg.arena.dma_mb = dma_mb;
-	cfg.arena.high_mb = high_mb;
-	cfg.top = VML_LAYER_BUDDY;
-	return vmlab_core_start(&cfg);
-}
-
 static void expect_census_clean(struct kunit *test)
 {
 	struct vml_frame_census c;
@@ -59,7 +47,7 @@ static void expect_census_clean(struct kunit *test)
 static int buddy_test_init(struct kunit *test)
 {
 	/* 64 MiB, one node, DMA 8 MiB, no HighMem. */
-	return start_core(test, 64, 1, 8, 0);
+	return vml_test_start_buddy(64, 1, 8, 0);
 }
 
 static void buddy_test_exit(struct kunit *test)
@@ -265,7 +253,7 @@ static void buddy_test_watermarks(struct kunit *test)
 	unsigned long na, nb, nc, min, atomic_min, stalls, wakeups;
 
 	vmlab_core_stop();
-	KUNIT_ASSERT_EQ(test, start_core(test, 64, 1, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(64, 1, 0, 0), 0);
 	zone = &vml_arena.nodes[0]->zones[VML_ZONE_NORMAL];
 	min = zone->pages_min;
 	KUNIT_EXPECT_EQ(test, zone->pages_low, 2 * min);
@@ -334,7 +322,7 @@ static void buddy_test_direct_reclaim(struct kunit *test)
 	unsigned long stalls;
 
 	vmlab_core_stop();
-	KUNIT_ASSERT_EQ(test, start_core(test, 64, 1, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(64, 1, 0, 0), 0);
 	zone = &vml_arena.nodes[0]->zones[VML_ZONE_NORMAL];
 	hook_stash = drain_zone(test, VML_GFP_NOWAIT, &hook_stash_n, zone->managed);
 	hook_calls = 0;
@@ -443,7 +431,7 @@ static void buddy_test_fragmentation_index(struct kunit *test)
 	unsigned long n, i;
 
 	vmlab_core_stop();
-	KUNIT_ASSERT_EQ(test, start_core(test, 16, 1, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, vml_test_start_buddy(16, 1, 0, 0), 0);
 	zone = &vml_arena.nodes[0]->zones[VML_ZONE_NORMAL];
 	KUNIT_EXPECT_EQ(test, vml_unusable_index(zone, 0), 0);
 	KUNIT_EXPECT_EQ(test, vml_fragmentation_index(zone, 3), -1000);
