@@ -10,6 +10,7 @@
 #include "slab/slab.h"
 #include "mmu/mmu.h"
 #include "vma/vma.h"
+#include "fault/fault.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -37,6 +38,7 @@ static const struct {
 	[VML_LAYER_SLAB] = { vml_slab_init, vml_slab_exit },
 	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit },
 	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit },
+	[VML_LAYER_FAULT] = { vml_fault_init, vml_fault_exit },
 };
 
 static int nr_started;
@@ -91,7 +93,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_vma_debugfs_init(root);
 	if (ret)
 		goto out_mmu;
+	ret = vml_fault_debugfs_init(root);
+	if (ret)
+		goto out_vma;
 	return 0;
+out_vma:
+	vml_vma_debugfs_exit();
 out_mmu:
 	vml_mmu_debugfs_exit();
 out_slab:
@@ -105,6 +112,7 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();

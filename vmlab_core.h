@@ -19,6 +19,7 @@ enum vml_layer {
 	VML_LAYER_SLAB,
 	VML_LAYER_MMU,
 	VML_LAYER_VMA,
+	VML_LAYER_FAULT,
 	VML_LAYER_ALL,
 };
 

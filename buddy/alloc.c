@@ -288,8 +288,27 @@ void vml_free_pages(struct vml_page *page, unsigned int order)
 		free_pages_ok(page, order);
 }
 
+/* Drop a reference that is not the last; false if it would be. */
+static bool put_not_last(struct vml_page *page)
+{
+	int c = atomic_read(&page->_refcount);
+
+	do {
+		if (c <= 1)
+			return false;
+	} while (!atomic_try_cmpxchg(&page->_refcount, &c, c - 1));
+	return true;
+}
+
 void vml_put_page(struct vml_page *page)
 {
+	/*
+	 * As put_page(): only the last reference frees, so only it is
+	 * checked. A page shared by several PTEs (fork, the page cache)
+	 * loses one reference per unmapping while still mapped elsewhere.
+	 */
+	if (vml_page_in_arena(page) && put_not_last(page))
+		return;
 	vml_free_pages(page, vml_page_order(page));
 }
 

@@ -111,7 +111,9 @@ static inline void vml_get_page(struct vml_page *page)
 
 /**
  * vml_put_page() - drop a reference; free the block (of the order recorded
- * at allocation) when it was the last.
+ * at allocation) when it was the last. Only the last reference goes
+ * through vml_free_pages()'s checks (a mapped page may lose a reference
+ * while other PTEs still map it).
  * @page: first frame of an allocated block.
  */
 void vml_put_page(struct vml_page *page);

@@ -25,6 +25,14 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_EV_SLAB_CORRUPT] = "slab_corrupt",
 	[VML_NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
 	[VML_NR_TLB_REMOTE_FLUSH_RECEIVED] = "nr_tlb_remote_flush_received",
+	[VML_PGFAULT] = "pgfault",
+	[VML_PGMAJFAULT] = "pgmajfault",
+	[VML_COW_FAULT] = "cow_fault",
+	[VML_PGREUSE] = "pgreuse",
+	[VML_ZERO_PAGE_FAULT] = "zero_page_fault",
+	[VML_PGREADAHEAD] = "pgreadahead",
+	[VML_PGPGIN] = "pgpgin",
+	[VML_PGPGOUT] = "pgpgout",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

@@ -29,6 +29,14 @@ enum vml_vm_event {
 	VML_EV_SLAB_CORRUPT,
 	VML_NR_TLB_REMOTE_FLUSH,		/* mmu: shootdown IPIs sent */
 	VML_NR_TLB_REMOTE_FLUSH_RECEIVED,	/* mmu: ... and handled */
+	VML_PGFAULT,			/* fault: every resolved fault */
+	VML_PGMAJFAULT,			/* fault: ... that read from a file */
+	VML_COW_FAULT,			/* fault: write faults that copied */
+	VML_PGREUSE,			/* fault: write faults that reused */
+	VML_ZERO_PAGE_FAULT,		/* fault: read faults given the zero page */
+	VML_PGREADAHEAD,		/* fault: pages read ahead */
+	VML_PGPGIN,			/* fault: pages read from files */
+	VML_PGPGOUT,			/* fault: pages written back to files */
 	VML_NR_VM_EVENTS,
 };
 

@@ -132,11 +132,11 @@ static void unmap_page(struct vml_vma *vma, pte_t pte)
 	if (WARN_ON_ONCE(!vml_pfn_valid(pfn)))
 		return;
 	page = vml_pfn_to_page(pfn);
-	if (page == zero_page)
+	if (vml_page_test(page, VML_PG_zero))
 		return;
 	vml_mm_add_counter(vma->vm_mm, rss_member(vma, page), -1);
-	if (pte_dirty(pte) && vma->vm_file)
-		vml_page_set(page, VML_PG_dirty);
+	if (pte_dirty(pte) && !vml_page_test(page, VML_PG_anon))
+		vml_page_set(page, VML_PG_dirty);	/* set_page_dirty() */
 	if (atomic_add_negative(-1, &page->_mapcount)) {
 		vml_page_clear(page, VML_PG_anon);
 		vml_page_clear(page, VML_PG_mlocked);
@@ -326,7 +326,7 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	 * change_pte_range() with MM_CP_TRY_CHANGE_WRITABLE: a page only
 	 * this PTE maps needs no COW, so it may stay writable.
 	 */
-	if ((vma->vm_flags & VML_VM_WRITE) && page != zero_page &&
+	if ((vma->vm_flags & VML_VM_WRITE) && !vml_page_test(page, VML_PG_zero) &&
 	    ((vma->vm_flags & VML_VM_SHARED) ||
 	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1)))
 		pte = pte_mkwrite(pte);
@@ -350,7 +350,7 @@ static int mlock_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if (!pte_present(*ptep))
 		return 0;
 	page = vml_pfn_to_page(pte_pfn(*ptep));
-	if (page == zero_page)
+	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	if (arg)
 		vml_page_set(page, VML_PG_mlocked);
@@ -376,7 +376,7 @@ static int age_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if (!pte_present(*ptep))
 		return 0;
 	page = vml_pfn_to_page(pte_pfn(*ptep));
-	if (page == zero_page)
+	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	vml_ptep_test_and_clear_young(pt, addr, ptep);
 	vml_page_clear(page, VML_PG_active);

@@ -420,6 +420,41 @@ int vml_madvise(struct vml_mm *mm, unsigned long addr, unsigned long len,
 int vml_mm_populate(struct vml_mm *mm, unsigned long addr, unsigned long len,
 		    bool ignore_errors);
 
+/**
+ * vml_anon_vma_prepare() - give @vma an anon_vma before its first
+ * anonymous page is mapped (anon_vma_prepare()).
+ * @vma: the VMA; caller holds mmap_lock for reading or writing.
+ * Return: 0 or -ENOMEM.
+ */
+int vml_anon_vma_prepare(struct vml_vma *vma);
+
+/* ---- fork (dup.c) ---- */
+
+/**
+ * typedef vml_dup_fn - copies the pages of one VMA at fork
+ * (copy_page_range()), supplied by the fault layer.
+ * @dst: the child's new VMA, already linked.
+ * @src: the parent's VMA.
+ * Both mms' mmap_locks are held for writing.
+ * Return: 0 or -ENOMEM.
+ */
+typedef int (*vml_dup_fn)(struct vml_vma *dst, struct vml_vma *src);
+
+/**
+ * vml_dup_mmap() - copy every VMA of @src into the empty @dst
+ * (dup_mmap()): files and anon_vmas are shared, the vma_dup hook runs,
+ * VM_LOCKED is cleared in the copies, the Vm* counters are accounted,
+ * and @copy is called for each new VMA.
+ * @dst: a new mm without VMAs.
+ * @src: the parent.
+ * @copy: page copier, or NULL to copy VMAs only.
+ * Context: takes both mmap_locks for writing; may sleep.
+ * Return: 0, -EINVAL (kernel mm, same mm, @dst not empty), -ENOMEM or
+ *         what @copy returned; on failure @dst holds what was copied so
+ *         far and the caller destroys it.
+ */
+int vml_dup_mmap(struct vml_mm *dst, struct vml_mm *src, vml_dup_fn copy);
+
 /* ---- faults and the access commands (access.c) ---- */
 
 /* Fault flags passed to the hook (FAULT_FLAG_*). */
@@ -591,6 +626,14 @@ int vml_vfree(unsigned long addr);
 void vml_vmallocinfo_show(struct seq_file *m);
 
 /* ---- lifetime and debugfs ---- */
+
+/**
+ * vml_mm_debugfs_create() - give an mm made outside vma/'s ctl commands
+ * (a fork child) its mm/<id>/ debugfs directory; nothing if it has one or
+ * debugfs is not up.
+ * @mm: the mm.
+ */
+void vml_mm_debugfs_create(struct vml_mm *mm);
 
 int vml_vma_init(void);
 void vml_vma_exit(void);

@@ -220,3 +220,12 @@ void vml_vma_debugfs_exit(void)
 	vml_walk_mms(forget_dir, NULL);
 	mm_root = NULL;
 }
+
+/* For mms made elsewhere (fork): give @mm its debugfs directory. */
+void vml_mm_debugfs_create(struct vml_mm *mm)
+{
+	mutex_lock(&mm_dirs_lock);
+	if (mm_root && !mm->debugfs_dir)
+		mm_dir_create(mm);
+	mutex_unlock(&mm_dirs_lock);
+}

@@ -54,6 +54,9 @@ VML_BENCH_DECLARE(vml_bench_kmalloc_mixed);
 VML_BENCH_DECLARE(vml_bench_find_vma);
 VML_BENCH_DECLARE(vml_bench_mmap);
 VML_BENCH_DECLARE(vml_bench_mmap_populate);
+VML_BENCH_DECLARE(vml_bench_fault_zero);
+VML_BENCH_DECLARE(vml_bench_fault_cow);
+VML_BENCH_DECLARE(vml_bench_fault_file);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_page0,
@@ -69,6 +72,9 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_find_vma,
 	&vml_bench_mmap,
 	&vml_bench_mmap_populate,
+	&vml_bench_fault_zero,
+	&vml_bench_fault_cow,
+	&vml_bench_fault_file,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);

@@ -34,9 +34,14 @@ check "top-down: second address lower" "[ \$(( $B < $A )) = 1 ]"
 expect_ok "munmap second" munmap $M $B 16K
 
 # ---- access without a fault handler ----
-expect_err "read of an unpopulated page is a segv maperr" EFAULT read $M $A 8
-check "segv reply names addr and maperr" \
-	"echo '$REPLY' | grep -q 'segv addr=$(printf %#x $A) code=maperr'"
+if [ -f $D/pagecache ]; then	# the fault layer (50-fault.sh) resolves it
+	expect_ok "read of an unpopulated page maps the zero page" read $M $A 8
+	check "zeros, one minor fault" "[ '$(field data)' = 0000000000000000 ] && [ '$(field minflt)' = 1 ]"
+else
+	expect_err "read of an unpopulated page is a segv maperr" EFAULT read $M $A 8
+	check "segv reply names addr and maperr" \
+		"echo '$REPLY' | grep -q 'segv addr=$(printf %#x $A) code=maperr'"
+fi
 
 # ---- populate and access ----
 expect_ok "mmap populate" mmap $M 0x100000000 32K rw private,anon,populate,fixed
@@ -121,7 +126,11 @@ expect_ok "mmap shared anon" mmap $M 0x30000000 8K rw shared,anon,fixed
 check "shared anon shows as /dev/zero (deleted)" "maps | grep -q '^30000000-30002000 rw-s 00000000 00:01 0 .*/dev/zero (deleted)'"
 expect_ok "mmap noreserve" mmap $M 0x31000000 8K rw private,anon,noreserve,fixed
 expect_ok "mmap growsdown" mmap $M 0x40000000 8K rw private,anon,growsdown,fixed
-expect_err "access below the stack grows it (no fault handler yet: segv)" EFAULT write $M 0x3ffff000 aa
+if [ -f $D/pagecache ]; then
+	expect_ok "access below the stack grows it" write $M 0x3ffff000 aa
+else
+	expect_err "access below the stack grows it (no fault handler yet: segv)" EFAULT write $M 0x3ffff000 aa
+fi
 check "stack VMA grew" "maps | grep -q '^3ffff000-40002000 rw-p'"
 expect_err "shared growsdown refused" EINVAL mmap $M 0 8K rw shared,anon,growsdown
 expect_ok "mmap locked" mmap $M 0x50000000 16K rw private,anon,locked,fixed
@@ -188,7 +197,12 @@ expect_err "mlock of PROT_NONE cannot populate" ENOMEM mlock $M 0x81000000 4K
 expect_ok "madvise dontneed" madvise $M 0x70000000 4K dontneed
 expect_ok "dontneed leaves the next page alone" read $M 0x70001000 64
 check "next page keeps its data" "[ '$(field data)' = '$D1' ]"
-expect_err "dontneed page is gone (no fault handler)" EFAULT read $M 0x70000000 1
+if [ -f $D/pagecache ]; then
+	expect_ok "dontneed page is gone: reads zero again" read $M 0x70000000 1
+	check "zero" "[ '$(field data)' = 00 ]"
+else
+	expect_err "dontneed page is gone (no fault handler)" EFAULT read $M 0x70000000 1
+fi
 expect_ok "madvise cold" madvise $M 0x70001000 4K cold
 expect_ok "madvise willneed" madvise $M 0x70001000 4K willneed
 expect_ok "madvise pageout" madvise $M 0x70001000 4K pageout

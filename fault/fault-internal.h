@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fault-internal.h - what the files of fault/ share and nobody else sees.
+ */
+#ifndef VMLAB_FAULT_INTERNAL_H
+#define VMLAB_FAULT_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+#include "buddy/vmstat.h"
+#include "fault/fault.h"
+
+/*
+ * struct vml_mapping - vmlab's address_space: the cached pages of one
+ * file (by inode), or of one shared anonymous object (@host NULL).
+ * @host: the inode, the registry's key; NULL for shared anonymous memory.
+ * @file: the open file used for I/O (a reference is held); the first
+ *	writable one seen replaces a read-only one.
+ * @pages: page offset -> struct vml_page (xarray, as Linux's i_pages).
+ * @lock: serialises filling the cache and writing it back.
+ * @users: VMAs pointing at it through vm_private_data.
+ * @nrpages: pages in @pages.
+ * @ra_next: where a sequential reader is expected next (readahead).
+ * @ra_size: the current readahead window in pages.
+ * @node: entry in the registry.
+ */
+struct vml_mapping {
+	struct inode *host;
+	struct file *file;
+	struct xarray pages;
+	struct mutex lock;	/* fills and writeback */
+	atomic_t users;
+	atomic_long_t nrpages;
+	unsigned long ra_next, ra_size;
+	struct list_head node;
+};
+
+/* ---- memory.c ---- */
+pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write);
+int vml_rss_member(struct vml_vma *vma, struct vml_page *page);
+
+/* ---- rmap.c ---- */
+unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr);
+void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+				unsigned long addr);
+void vml_page_dup_rmap(struct vml_page *page);
+void vml_page_remove_rmap(struct vml_page *page);
+
+/* ---- filemap.c ---- */
+struct vml_mapping *vml_vma_mapping(struct vml_vma *vma);
+struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
+				   bool *major, int *err);
+int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
+void vml_filemap_vma_close(struct vml_vma *vma);
+void vml_filemap_exit(void);
+
+/* ---- fork.c ---- */
+int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src);
+
+/* ---- hooks (memory.c) ---- */
+const struct vml_fault_hooks *vml_fault_hooks(void);
+
+#endif /* VMLAB_FAULT_INTERNAL_H */

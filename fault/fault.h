@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fault.h - page faults, copy-on-write, fork, reverse mapping and the page
+ * cache (Gorman 4.6, 9.4-9.5 and ch. 11's rmap remarks; mm/memory.c,
+ * mm/filemap.c, mm/rmap.c, kernel/fork.c).
+ *
+ * CONTRACT (implemented in the files of fault/).
+ *
+ * vma/ finds the VMA, grows stacks, checks the access against the VMA and
+ * counts min_flt/maj_flt; then it calls vml_handle_mm_fault() through its
+ * handle_fault hook, with the mm's mmap_lock held for reading. The fault
+ * layer dispatches on the PTE as Gorman's Table 9.4 and do_fault() do:
+ *
+ *  - none, anonymous private: a read maps the shared zero page read-only,
+ *    a write maps a zeroed frame (do_anonymous_page());
+ *  - none, file or shared anonymous: the page comes from the page cache,
+ *    read in from the file on a miss (a major fault); a write to a
+ *    private mapping copies it at once (do_cow_fault());
+ *  - a swap entry: the swap layer's hook, else SIGBUS;
+ *  - present, write to a read-only PTE in a writable VMA: copy-on-write,
+ *    reusing the page when this PTE is its only user (do_wp_page()).
+ *
+ * Every PTE is re-checked under the page-table lock before it is set, so
+ * two CPUs faulting on one page end with one page.
+ *
+ * Page ownership (struct vml_page fields for a mapped page):
+ *  - anonymous: VML_PG_anon, @private = the vml_anon_vma, @index = the
+ *    low 32 bits of the linear page offset (vm_pgoff + page in the VMA);
+ *  - page cache: @private = the vml_mapping, @index = the file page
+ *    offset; the cache holds one reference, each PTE one more;
+ *  - the zero page: VML_PG_zero, never counted in rss or _mapcount.
+ *
+ * Locking: mmap_lock (read) for faults, pgt.lock around PTE changes,
+ * a per-mapping mutex around page-cache fills and writeback.
+ */
+#ifndef VMLAB_FAULT_H
+#define VMLAB_FAULT_H
+
+#include <linux/types.h>
+#include "vma/vma.h"
+
+struct dentry;
+
+/**
+ * vml_handle_mm_fault() - resolve a fault (handle_mm_fault()).
+ * @mm: the address space; caller holds its mmap_lock for reading.
+ * @addr: faulting address.
+ * @flags: VML_FAULT_FLAG_*.
+ * Return: 0 (minor) or VML_FAULT_MAJOR when the access may be retried,
+ *         else VML_FAULT_SIGSEGV, VML_FAULT_SIGBUS or VML_FAULT_OOM.
+ */
+int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
+			unsigned int flags);
+
+/**
+ * vml_zero_page() - the shared zero page (ZERO_PAGE(0)).
+ * Return: the frame, or NULL until the first fault that needed it.
+ */
+struct vml_page *vml_zero_page(void);
+
+/**
+ * vml_fork() - fork(): a new mm with a copy of @parent's VMAs; private
+ * writable pages become copy-on-write in both, shared mappings stay
+ * shared, locked VMAs are not inherited as locked.
+ * @parent: the mm to copy.
+ * Context: process context, may sleep; takes @parent's mmap_lock.
+ * Return: the child holding one reference (destroy it with
+ *         vml_mm_destroy()), or an ERR_PTR.
+ */
+struct vml_mm *vml_fork(struct vml_mm *parent);
+
+/* ---- reverse mapping (rmap.c) ---- */
+
+/**
+ * typedef vml_rmap_fn - called by vml_rmap_walk() for one mapping.
+ * @vma: the VMA that maps the page.
+ * @addr: the address it is mapped at.
+ * @ptep: the PTE; the mm's pgt.lock is held.
+ * @arg: the walker's argument.
+ * Return: 0 to go on, non-zero to stop the walk.
+ */
+typedef int (*vml_rmap_fn)(struct vml_vma *vma, unsigned long addr,
+			   pte_t *ptep, void *arg);
+
+/**
+ * vml_rmap_walk() - visit every PTE that maps @page (rmap_walk()).
+ * @page: an anonymous or page-cache page.
+ * @fn: callback.
+ * @arg: passed to @fn.
+ *
+ * The page names its object (anon_vma or mapping) and offset; the walk
+ * looks only at the VMAs of that object and computes the one address
+ * the page can have in each, so no page table is scanned.
+ * Context: may sleep; takes each mm's mmap_lock for reading with a
+ * trylock (a busy mm is skipped and counted in the return value).
+ * Return: the number of mms skipped because they were busy, or the
+ *         first non-zero value @fn returned, negated.
+ */
+int vml_rmap_walk(struct vml_page *page, vml_rmap_fn fn, void *arg);
+
+/**
+ * vml_page_referenced() - harvest and clear the Accessed bit of every
+ * PTE mapping @page (page_referenced()).
+ * @page: the page.
+ * Return: the number of PTEs that had it set.
+ */
+int vml_page_referenced(struct vml_page *page);
+
+/**
+ * vml_try_to_unmap() - remove every PTE that maps @page (try_to_unmap()),
+ * moving hardware Dirty bits into VML_PG_dirty.
+ * @page: the page.
+ * @entry: what replaces each PTE: __pte(0) for a page-cache page, the
+ *         swap entry for an anonymous page (counted as a swap entry).
+ * Return: the number of PTEs removed; the page is unmapped when its
+ *         _mapcount is -1 afterwards.
+ */
+int vml_try_to_unmap(struct vml_page *page, pte_t entry);
+
+/* ---- the page cache (filemap.c) ---- */
+
+/**
+ * vml_msync() - msync(MS_SYNC): write back the dirty pages of the shared
+ * file mappings in a range, harvesting the hardware Dirty bits first.
+ * @mm: the mm.
+ * @addr: page aligned start.
+ * @len: length.
+ * Return: pages written, -EINVAL, -ENOMEM (part of the range unmapped;
+ *         the rest is still synced), or a write error.
+ */
+long vml_msync(struct vml_mm *mm, unsigned long addr, unsigned long len);
+
+/**
+ * vml_drop_caches() - free every clean, unmapped page-cache page
+ * (drop_pagecache_sb()). Shared anonymous memory is not a cache and
+ * stays.
+ * Return: pages freed.
+ */
+unsigned long vml_drop_caches(void);
+
+/**
+ * struct vml_cache_stats - what the page cache holds.
+ * @mappings: files (and shared anonymous objects) with a mapping.
+ * @pages: pages in the cache.
+ * @dirty: ... of which dirty.
+ * @mapped: ... of which mapped by a PTE.
+ * @shmem: ... of which shared anonymous memory.
+ */
+struct vml_cache_stats {
+	unsigned long mappings, pages, dirty, mapped, shmem;
+};
+
+/**
+ * vml_cache_stats() - count the page cache.
+ * @s: filled in.
+ */
+void vml_cache_stats(struct vml_cache_stats *s);
+
+/* ---- accounting (smaps.c) ---- */
+
+/**
+ * struct vml_smaps - smaps_rollup totals, in pages.
+ * @rss: resident pages (the zero page not counted).
+ * @pss: proportional set size (each page divided by its mappings).
+ * @anon: anonymous pages.
+ * @shared_clean: @shared_dirty: pages mapped more than once.
+ * @private_clean: @private_dirty: pages mapped once.
+ * @referenced: PTEs with the Accessed bit set.
+ * @zero: PTEs mapping the zero page.
+ * @swap: swap entries.
+ */
+struct vml_smaps {
+	unsigned long rss, pss, anon;
+	unsigned long shared_clean, shared_dirty;
+	unsigned long private_clean, private_dirty;
+	unsigned long referenced, zero, swap;
+};
+
+/**
+ * vml_smaps_rollup() - sum the present PTEs of an mm (smaps_rollup).
+ * @mm: the mm; takes its mmap_lock for reading.
+ * @s: filled in.
+ * Return: 0, or -EINVAL for the kernel mm.
+ */
+int vml_smaps_rollup(struct vml_mm *mm, struct vml_smaps *s);
+
+/* ---- hooks for the swap layer above ---- */
+
+/**
+ * struct vml_fault_hooks - what the swap layer adds to the fault path.
+ * @swapin: resolve a fault on a swap entry (do_swap_page()); returns as
+ *	vml_handle_mm_fault().
+ * @swap_dup: a swap entry is copied into a child at fork
+ *	(swap_duplicate()); 0 or -ENOMEM.
+ */
+struct vml_fault_hooks {
+	int (*swapin)(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+		      pte_t entry, unsigned int flags);
+	int (*swap_dup)(pte_t entry);
+};
+
+/**
+ * vml_set_fault_hooks() - install or (NULL) remove the swap layer's hooks.
+ * @hooks: must stay valid until replaced.
+ */
+void vml_set_fault_hooks(const struct vml_fault_hooks *hooks);
+
+/* ---- lifetime and debugfs ---- */
+
+/**
+ * vml_fault_init() - register the fault hooks with vma/. No arena frame
+ * is taken (the zero page comes with the first read fault).
+ * Return: 0.
+ */
+int vml_fault_init(void);
+
+/**
+ * vml_fault_exit() - unmap every user address space, write back and free
+ * the page cache, free the zero page, unregister.
+ */
+void vml_fault_exit(void);
+
+/**
+ * vml_fault_debugfs_init() - the fork, msync, drop_caches, rmap and
+ * page_unmap commands and the "pagecache" file.
+ * @root: vmlab's debugfs directory.
+ * Return: 0 or -errno.
+ */
+int vml_fault_debugfs_init(struct dentry *root);
+
+/** vml_fault_debugfs_exit() - undo vml_fault_debugfs_init(). */
+void vml_fault_debugfs_exit(void);
+
+#endif /* VMLAB_FAULT_H */

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filemap.c - the page cache (Gorman 4.6.1 and ch. 10's page cache notes;
+ * mm/filemap.c, mm/readahead.c, mm/shmem.c in miniature).
+ *
+ * A vml_mapping holds the pages of one file, found by its inode in a
+ * registry, or of one shared anonymous object (MAP_SHARED|MAP_ANONYMOUS,
+ * which Linux backs with a shmem file). Pages sit in an xarray by page
+ * offset, as i_pages; the cache holds one reference on each, and each
+ * PTE one more. The files are real files of the guest: pages are read
+ * with kernel_read() and written back with kernel_write().
+ *
+ * Page states: VML_PG_uptodate once read, VML_PG_dirty once a PTE's
+ * hardware Dirty bit was harvested (msync, munmap, rmap unmap) until
+ * written back, VML_PG_locked while being read in.
+ *
+ * Locking: xa_lock covers lookup + reference and removal, so a page found
+ * is never one being freed; @mapping->lock (a mutex) serialises filling
+ * and writing back; the registry mutex covers the list of mappings and
+ * the vm_private_data pointers of VMAs.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include "buddy/vmstat.h"
+#include "fault/fault-internal.h"
+
+#define RA_MIN		4	/* first readahead window, pages */
+#define RA_MAX		32	/* largest window (VM_READAHEAD_PAGES) */
+
+static LIST_HEAD(mappings);
+static DEFINE_MUTEX(registry_lock);
+
+/* ---- mappings ---- */
+
+static struct vml_mapping *mapping_alloc(struct file *file)
+{
+	struct vml_mapping *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return NULL;
+	if (file) {
+		m->host = file_inode(file);
+		m->file = get_file(file);
+	}
+	xa_init(&m->pages);
+	mutex_init(&m->lock);
+	list_add(&m->node, &mappings);
+	return m;
+}
+
+static void mapping_free(struct vml_mapping *m)
+{
+	list_del(&m->node);
+	if (m->file)
+		fput(m->file);
+	xa_destroy(&m->pages);
+	kfree(m);
+}
+
+static struct vml_mapping *find_host(struct inode *host)
+{
+	struct vml_mapping *m;
+
+	list_for_each_entry(m, &mappings, node)
+		if (m->host == host)
+			return m;
+	return NULL;
+}
+
+/*
+ * The mapping of @vma, made on its first fault; a file's is shared by
+ * every VMA of every mm that maps the file.
+ */
+struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
+{
+	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	struct file *f = vma->vm_file;
+
+	if (m)
+		return m;
+	mutex_lock(&registry_lock);
+	m = vma->vm_private_data;
+	if (!m) {
+		m = f ? find_host(file_inode(f)) : NULL;
+		if (!m)
+			m = mapping_alloc(f);
+		if (m) {
+			atomic_inc(&m->users);
+			WRITE_ONCE(vma->vm_private_data, m);
+		}
+	}
+	/* Write back through a file opened for writing when there is one. */
+	if (m && f && m->file != f && (f->f_mode & FMODE_WRITE) &&
+	    !(m->file->f_mode & FMODE_WRITE)) {
+		fput(m->file);
+		m->file = get_file(f);
+	}
+	mutex_unlock(&registry_lock);
+	return m;
+}
+
+/* ---- pages in the cache ---- */
+
+static struct vml_page *find_get_page(struct vml_mapping *m, unsigned long pgoff)
+{
+	struct vml_page *page;
+
+	xa_lock(&m->pages);
+	page = xa_load(&m->pages, pgoff);
+	if (page)
+		vml_get_page(page);
+	xa_unlock(&m->pages);
+	return page;
+}
+
+/* Read one page of the file; the tail past EOF stays zero. */
+static int read_page(struct vml_mapping *m, struct vml_page *page,
+		     unsigned long pgoff)
+{
+	loff_t pos = (loff_t)pgoff << PAGE_SHIFT;
+	ssize_t n;
+
+	vml_page_set(page, VML_PG_locked);
+	n = kernel_read(m->file, vml_page_address(page), PAGE_SIZE, &pos);
+	vml_page_clear(page, VML_PG_locked);
+	if (n < 0)
+		return n;
+	vml_count_event(VML_PGPGIN);
+	vml_page_set(page, VML_PG_uptodate);
+	return 0;
+}
+
+static unsigned long size_pages(struct vml_mapping *m)
+{
+	return DIV_ROUND_UP(i_size_read(m->host), PAGE_SIZE);
+}
+
+/*
+ * A new cache page at @pgoff, read in (add_to_page_cache_lru() +
+ * filemap_read_folio()); the cache's reference only. Caller holds
+ * @m->lock and checked that the slot is empty.
+ */
+static struct vml_page *add_page(struct vml_mapping *m, unsigned long pgoff,
+				 int *err)
+{
+	struct vml_page *page;
+
+	page = vml_alloc_pages(VML_GFP_HIGHUSER | VML___GFP_ZERO | VML___GFP_NOWARN, 0);
+	if (!page) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = m->host ? read_page(m, page, pgoff) : 0;
+	if (!m->host)
+		vml_page_set(page, VML_PG_uptodate);
+	if (!*err)
+		*err = xa_err(xa_store(&m->pages, pgoff, page, GFP_KERNEL));
+	if (*err) {
+		vml_page_clear(page, VML_PG_uptodate);
+		vml_put_page(page);
+		return NULL;
+	}
+	page->private = (unsigned long)m;
+	page->index = pgoff;
+	atomic_long_inc(&m->nrpages);
+	return page;
+}
+
+/*
+ * Readahead (page_cache_sync_ra(), much simplified): a miss right after
+ * the previous one starts or doubles a window read past it.
+ */
+static void readahead(struct vml_mapping *m, unsigned long pgoff)
+{
+	unsigned long end, i;
+	int err;
+
+	if (pgoff != m->ra_next) {
+		m->ra_size = 0;
+		return;
+	}
+	m->ra_size = clamp(m->ra_size * 2, (unsigned long)RA_MIN, (unsigned long)RA_MAX);
+	end = min(pgoff + 1 + m->ra_size, size_pages(m));
+	for (i = pgoff + 1; i < end && i <= U32_MAX; i++) {
+		if (xa_load(&m->pages, i))
+			continue;
+		if (!add_page(m, i, &err))
+			break;
+		vml_count_event(VML_PGREADAHEAD);
+	}
+}
+
+/*
+ * filemap_fault() / shmem_fault(): the page at @pgoff of @vma's object
+ * with a reference for the caller. *@major when it had to be read.
+ * NULL with *@err: -EFAULT past EOF (SIGBUS), -ENOMEM, or an I/O error.
+ */
+struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
+				   bool *major, int *err)
+{
+	struct vml_mapping *m = vml_vma_mapping(vma);
+	struct vml_page *page;
+
+	*err = -ENOMEM;
+	if (!m)
+		return NULL;
+	*err = -EFAULT;
+	if (pgoff > U32_MAX || (m->host && pgoff >= size_pages(m)))
+		return NULL;
+	page = find_get_page(m, pgoff);
+	if (page)
+		return page;
+	mutex_lock(&m->lock);
+	page = find_get_page(m, pgoff);
+	if (!page) {
+		page = add_page(m, pgoff, err);
+		if (page) {
+			vml_get_page(page);
+			*major = !!m->host;
+			if (m->host)
+				readahead(m, pgoff);
+			m->ra_next = pgoff + 1;
+		}
+	}
+	mutex_unlock(&m->lock);
+	return page;
+}
+
+/* ---- writeback ---- */
+
+/* Write one dirty page back (writepage()), not past EOF. */
+static int write_page(struct vml_mapping *m, struct file *file,
+		      struct vml_page *page)
+{
+	loff_t pos = (loff_t)page->index << PAGE_SHIFT;
+	loff_t size = i_size_read(m->host);
+	ssize_t n;
+
+	if (!vml_page_test_and_clear(page, VML_PG_dirty))
+		return 0;
+	if (pos >= size)
+		return 0;
+	vml_page_set(page, VML_PG_writeback);
+	n = kernel_write(file, vml_page_address(page), min_t(loff_t, PAGE_SIZE, size - pos),
+			 &pos);
+	vml_page_clear(page, VML_PG_writeback);
+	if (n < 0) {
+		vml_page_set(page, VML_PG_dirty);
+		return n;
+	}
+	vml_count_event(VML_PGPGOUT);
+	return 1;
+}
+
+/*
+ * Write back the dirty pages of [first, last] (filemap_write_and_wait_range()).
+ * Return: pages written or the first error.
+ */
+static long writeback_range(struct vml_mapping *m, struct file *file,
+			    unsigned long first, unsigned long last)
+{
+	struct vml_page *page;
+	unsigned long i;
+	long nr = 0;
+	int ret = 0;
+
+	if (!m->host || !file || !(file->f_mode & FMODE_WRITE))
+		return 0;
+	mutex_lock(&m->lock);
+	xa_for_each_range(&m->pages, i, page, first, last) {
+		ret = write_page(m, file, page);
+		if (ret < 0)
+			break;
+		nr += ret;
+	}
+	mutex_unlock(&m->lock);
+	return ret < 0 ? ret : nr;
+}
+
+/* Move a PTE's Dirty bit into the page (page_mkclean_one()). */
+static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
+		       void *arg)
+{
+	pte_t old = *ptep;
+
+	if (!pte_present(old) || !pte_dirty(old))
+		return 0;
+	old = vml_ptep_get_and_clear(pt, addr, ptep);
+	vml_page_set(vml_pte_page(old), VML_PG_dirty);
+	vml_set_pte(pt, addr, ptep, pte_mkclean(old));
+	return 0;
+}
+
+static long sync_vma(struct vml_vma *vma, unsigned long start, unsigned long end)
+{
+	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+
+	if (!m || !vma->vm_file || !(vma->vm_flags & VML_VM_SHARED))
+		return 0;
+	vml_walk_range(&vma->vm_mm->pgt, start, end, harvest_one, NULL);
+	return writeback_range(m, vma->vm_file, vml_linear_index(vma, start),
+			       vml_linear_index(vma, end - 1));
+}
+
+long vml_msync(struct vml_mm *mm, unsigned long addr, unsigned long len)
+{
+	unsigned long end = addr + PAGE_ALIGN(len), start = addr;
+	struct vml_vma *vma;
+	long nr = 0, ret = 0;
+	bool hole = false;
+
+	if (offset_in_page(addr) || end < addr || mm->kernel)
+		return -EINVAL;
+	down_read(&mm->mmap_lock);
+	while (start < end && ret >= 0) {
+		vma = vml_find_vma(mm, start);
+		if (!vma || vma->vm_start >= end) {
+			hole = true;
+			break;
+		}
+		hole |= vma->vm_start > start;
+		start = max(start, vma->vm_start);
+		ret = sync_vma(vma, start, min(end, vma->vm_end));
+		nr += max(ret, 0l);
+		start = vma->vm_end;
+	}
+	up_read(&mm->mmap_lock);
+	if (ret < 0)
+		return ret;
+	return hole ? -ENOMEM : nr;
+}
+
+/* ---- VMA hooks ---- */
+
+int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src)
+{
+	struct vml_mapping *m = src->vm_private_data;
+
+	if (m)
+		atomic_inc(&m->users);
+	return 0;
+}
+
+/* Drop the cache's reference on @page, which is out of the xarray. */
+static void release_page(struct vml_page *page)
+{
+	vml_page_clear(page, VML_PG_uptodate);
+	vml_page_clear(page, VML_PG_dirty);
+	page->private = 0;
+	vml_put_page(page);
+}
+
+/* Empty a mapping and free it (truncate_inode_pages() + evict). */
+static void mapping_destroy(struct vml_mapping *m)
+{
+	struct vml_page *page;
+	unsigned long i;
+
+	xa_for_each(&m->pages, i, page) {
+		xa_erase(&m->pages, i);
+		release_page(page);
+	}
+	mapping_free(m);
+}
+
+/*
+ * A VMA goes (after its pages were zapped): a shared file mapping writes
+ * its dirty pages back (munmap/exit writeback); the last VMA of a shared
+ * anonymous object frees it, a file's stays as cache.
+ */
+void vml_filemap_vma_close(struct vml_vma *vma)
+{
+	struct vml_mapping *m = vma->vm_private_data;
+
+	if (!m)
+		return;
+	if (vma->vm_file && (vma->vm_flags & VML_VM_SHARED))
+		writeback_range(m, vma->vm_file, vma->vm_pgoff,
+				vma->vm_pgoff + vml_vma_pages(vma) - 1);
+	mutex_lock(&registry_lock);
+	if (atomic_dec_and_test(&m->users) && !m->host)
+		mapping_destroy(m);
+	vma->vm_private_data = NULL;
+	mutex_unlock(&registry_lock);
+}
+
+/* ---- drop_caches and statistics ---- */
+
+/* Take @page out of the cache if nobody but the cache uses it. */
+static bool try_remove(struct vml_mapping *m, struct vml_page *page,
+		       unsigned long i)
+{
+	bool gone = false;
+
+	xa_lock(&m->pages);
+	if (vml_page_count(page) == 1 && vml_page_mapcount(page) == 0 &&
+	    !vml_page_test(page, VML_PG_dirty)) {
+		__xa_erase(&m->pages, i);
+		gone = true;
+	}
+	xa_unlock(&m->pages);
+	if (gone) {
+		atomic_long_dec(&m->nrpages);
+		release_page(page);
+	}
+	return gone;
+}
+
+unsigned long vml_drop_caches(void)
+{
+	struct vml_mapping *m, *tmp;
+	struct vml_page *page;
+	unsigned long i, nr = 0;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry_safe(m, tmp, &mappings, node) {
+		if (!m->host)
+			continue;
+		mutex_lock(&m->lock);
+		xa_for_each(&m->pages, i, page)
+			nr += try_remove(m, page, i);
+		mutex_unlock(&m->lock);
+		if (!atomic_read(&m->users) && !atomic_long_read(&m->nrpages))
+			mapping_free(m);
+	}
+	mutex_unlock(&registry_lock);
+	return nr;
+}
+
+void vml_cache_stats(struct vml_cache_stats *s)
+{
+	struct vml_mapping *m;
+	struct vml_page *page;
+	unsigned long i;
+
+	memset(s, 0, sizeof(*s));
+	mutex_lock(&registry_lock);
+	list_for_each_entry(m, &mappings, node) {
+		s->mappings++;
+		xa_lock(&m->pages);
+		xa_for_each(&m->pages, i, page) {
+			s->pages++;
+			s->shmem += !m->host;
+			s->dirty += vml_page_test(page, VML_PG_dirty);
+			s->mapped += vml_page_mapcount(page) > 0;
+		}
+		xa_unlock(&m->pages);
+	}
+	mutex_unlock(&registry_lock);
+}
+
+/* Unload: every mm is unmapped already; write back, then free all. */
+void vml_filemap_exit(void)
+{
+	struct vml_mapping *m, *tmp;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry_safe(m, tmp, &mappings, node) {
+		writeback_range(m, m->file, 0, ULONG_MAX);
+		mapping_destroy(m);
+	}
+	mutex_unlock(&registry_lock);
+}

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_test.c - KUnit suite for fault/: the zero page, demand-zero writes,
+ * copy-on-write after fork with frame counts and the reuse rule, fork of
+ * an mm with 1,000 VMAs, SEGV classification, file mappings through the
+ * page cache (private, shared + msync, SIGBUS past EOF), reverse mapping,
+ * concurrent faults on one page from two CPUs, and that destroying every
+ * mm and dropping the caches gives back every frame.
+ *
+ * Every case runs on a fresh core (a 64 MiB arena).
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/sizes.h>
+#include "vmlab_core.h"
+#include "buddy/vmstat.h"
+#include "fault/fault.h"
+#include "mmu/mmu-internal.h"
+
+#define BASE	0x10000000ul
+
+static int fault_test_init(struct kunit *test)
+{
+	struct vml_config cfg;
+
+	vml_default_config(&cfg, 64);
+	return vmlab_core_start(&cfg);
+}
+
+static void fault_test_exit(struct kunit *test)
+{
+	vmlab_core_stop();
+}
+
+static unsigned long frames(struct kunit *test)
+{
+	struct vml_frame_census c;
+
+	vml_quicklist_drain();		/* cached table pages are not in use */
+	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	return c.allocated;
+}
+
+static struct vml_mm *new_mm(struct kunit *test)
+{
+	struct vml_mm *mm = vml_mm_create();
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	return mm;
+}
+
+static void map(struct kunit *test, struct vml_mm *mm, unsigned long addr,
+		unsigned long len, unsigned long prot, unsigned long flags,
+		struct file *file)
+{
+	unsigned long ret = vml_mmap(mm, addr, len, prot, flags | MAP_FIXED, file, 0);
+
+	KUNIT_ASSERT_EQ(test, ret, addr);
+}
+
+/* The frame a PTE maps, or NULL. */
+static struct vml_page *page_of(struct vml_mm *mm, unsigned long addr)
+{
+	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
+
+	return ptep && pte_present(*ptep) ? vml_pte_page(*ptep) : NULL;
+}
+
+static bool pte_is_writable(struct vml_mm *mm, unsigned long addr)
+{
+	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
+
+	return ptep && pte_present(*ptep) && pte_write(*ptep);
+}
+
+static void touch(struct kunit *test, struct vml_mm *mm, unsigned long addr,
+		  unsigned long len, bool write, unsigned long want_minflt)
+{
+	struct vml_access_result res;
+
+	KUNIT_ASSERT_EQ(test, vml_access_touch(mm, addr, len, write, PAGE_SIZE, &res), 0);
+	KUNIT_EXPECT_EQ(test, res.minflt, want_minflt);
+}
+
+static void fill(struct kunit *test, struct vml_mm *mm, unsigned long addr,
+		 unsigned long len, u64 seed)
+{
+	struct vml_access_result res;
+
+	KUNIT_ASSERT_EQ(test, vml_access_fill(mm, addr, len, seed, &res), 0);
+}
+
+static unsigned long mismatches(struct kunit *test, struct vml_mm *mm,
+				unsigned long addr, unsigned long len, u64 seed)
+{
+	struct vml_access_result res;
+
+	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, addr, len, seed, &res), 0);
+	return res.mismatches;
+}
+
+/* ---- anonymous memory ---- */
+
+static void fault_test_zero_page(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	unsigned long before, i;
+
+	map(test, mm, BASE, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	touch(test, mm, BASE, PAGE_SIZE, false, 1);	/* tables + the zero page */
+	KUNIT_ASSERT_NOT_NULL(test, vml_zero_page());
+	before = frames(test);
+	touch(test, mm, BASE + PAGE_SIZE, 63 * PAGE_SIZE, false, 63);
+	for (i = 0; i < 64; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + i * PAGE_SIZE), vml_zero_page());
+		KUNIT_EXPECT_FALSE(test, pte_is_writable(mm, BASE + i * PAGE_SIZE));
+	}
+	/* One zero frame for all of them: nothing more was allocated. */
+	KUNIT_EXPECT_EQ(test, frames(test), before);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_page_mapcount(vml_zero_page()), 0);
+	vml_mm_destroy(mm);
+}
+
+static void fault_test_demand_zero_write(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct vml_page *page;
+	unsigned long before, i;
+
+	map(test, mm, BASE, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	touch(test, mm, BASE, PAGE_SIZE, false, 1);	/* tables + zero page */
+	before = frames(test);
+	touch(test, mm, BASE, 64 * PAGE_SIZE, true, 64);
+	KUNIT_EXPECT_EQ(test, frames(test) - before, 64ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 64ul);
+	for (i = 0; i < 64; i++) {
+		page = page_of(mm, BASE + i * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_TRUE(test, vml_page_test(page, VML_PG_anon));
+		KUNIT_EXPECT_EQ(test, vml_page_mapcount(page), 1);
+		KUNIT_EXPECT_EQ(test, vml_page_count(page), 1);
+	}
+	touch(test, mm, BASE, 64 * PAGE_SIZE, true, 0);	/* no second fault */
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_LE(test, frames(test), before);
+}
+
+static void fault_test_segv(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct vml_access_result res;
+	u8 b = 1;
+
+	map(test, mm, BASE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	map(test, mm, BASE + 16 * PAGE_SIZE, PAGE_SIZE, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 8 * PAGE_SIZE, &b, 1, false, &res), -EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SEGV_MAPERR);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, &b, 1, true, &res), -EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SEGV_ACCERR);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 16 * PAGE_SIZE, &b, 1, false, &res),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SEGV_ACCERR);
+	/* The handler itself says SIGSEGV when asked directly (populate path). */
+	down_read(&mm->mmap_lock);
+	KUNIT_EXPECT_EQ(test, vml_handle_mm_fault(mm, BASE, VML_FAULT_FLAG_WRITE),
+			VML_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, vml_handle_mm_fault(mm, BASE + 8 * PAGE_SIZE, 0),
+			VML_FAULT_SIGSEGV);
+	up_read(&mm->mmap_lock);
+	vml_mm_destroy(mm);
+}
+
+/* ---- fork and copy-on-write ---- */
+
+static void fault_test_fork_cow(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	struct vml_page *p0, *c0;
+	unsigned long before;
+
+	map(test, mm, BASE, 32 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, 32 * PAGE_SIZE, 1);
+	p0 = page_of(mm, BASE);
+	before = frames(test);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	/* Only the child's page tables are new; pages are shared, read-only. */
+	KUNIT_EXPECT_LE(test, frames(test) - before, 6ul);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(child, BASE), p0);
+	KUNIT_EXPECT_EQ(test, vml_page_mapcount(p0), 2);
+	KUNIT_EXPECT_FALSE(test, pte_is_writable(mm, BASE));
+	KUNIT_EXPECT_FALSE(test, pte_is_writable(child, BASE));
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(child, VML_MM_ANONPAGES), 32ul);
+
+	before = frames(test);
+	fill(test, child, BASE, PAGE_SIZE, 2);		/* child copies */
+	c0 = page_of(child, BASE);
+	KUNIT_EXPECT_PTR_NE(test, c0, p0);
+	KUNIT_EXPECT_EQ(test, frames(test) - before, 1ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, 32 * PAGE_SIZE, 1), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, PAGE_SIZE, 2), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE + PAGE_SIZE, 31 * PAGE_SIZE, 1), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_page_mapcount(p0), 1);
+
+	/* The parent is now the last user: reuse, no copy, same frame. */
+	before = frames(test);
+	fill(test, mm, BASE, PAGE_SIZE, 3);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE), p0);
+	KUNIT_EXPECT_EQ(test, frames(test), before);
+	KUNIT_EXPECT_TRUE(test, pte_is_writable(mm, BASE));
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, PAGE_SIZE, 2), 0ul);
+
+	/* Untouched pages are still one frame for two mms. */
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + 5 * PAGE_SIZE),
+			    page_of(child, BASE + 5 * PAGE_SIZE));
+	vml_mm_destroy(child);
+	KUNIT_EXPECT_EQ(test, vml_page_mapcount(page_of(mm, BASE + 5 * PAGE_SIZE)), 1);
+	vml_mm_destroy(mm);
+}
+
+static void fault_test_fork_1000_vmas(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	unsigned long addr;
+	int i;
+
+	/* Alternating protections so that no two neighbours merge. */
+	for (i = 0; i < 1000; i++) {
+		addr = BASE + i * PAGE_SIZE;
+		map(test, mm, addr, PAGE_SIZE, i & 1 ? PROT_READ : PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+		if (!(i & 1))
+			fill(test, mm, addr, PAGE_SIZE, i);
+	}
+	KUNIT_ASSERT_EQ(test, mm->map_count, 1000);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	KUNIT_EXPECT_EQ(test, child->map_count, 1000);
+	KUNIT_EXPECT_EQ(test, child->total_vm, mm->total_vm);
+	for (i = 0; i < 1000; i += 2)
+		KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE + i * PAGE_SIZE,
+						 PAGE_SIZE, i), 0ul);
+	fill(test, child, BASE, PAGE_SIZE, 7);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, PAGE_SIZE, 0), 0ul);
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+}
+
+static void fault_test_fork_shared_and_locked(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+
+	map(test, mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, NULL);
+	map(test, mm, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, NULL);
+	fill(test, mm, BASE, PAGE_SIZE, 1);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	KUNIT_EXPECT_EQ(test, child->locked_vm, 0ul);
+	KUNIT_EXPECT_EQ(test, mm->locked_vm, 4ul);
+	/* Shared stays writable and shared, also for pages not yet touched. */
+	KUNIT_EXPECT_TRUE(test, pte_is_writable(mm, BASE));
+	fill(test, child, BASE, 4 * PAGE_SIZE, 5);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, 4 * PAGE_SIZE, 5), 0ul);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + 3 * PAGE_SIZE),
+			    page_of(child, BASE + 3 * PAGE_SIZE));
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+}
+
+/* ---- reverse mapping ---- */
+
+static int count_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void fault_test_rmap(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *c1, *c2;
+	struct vml_page *page;
+	int n = 0;
+
+	map(test, mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, 4 * PAGE_SIZE, 1);
+	c1 = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
+	c2 = vml_fork(c1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	page = page_of(mm, BASE + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, vml_rmap_walk(page, count_one, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 3);
+	/* Moving the VMA keeps the page findable: the offset moves with it. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(c2, BASE, 4 * PAGE_SIZE, 4 * PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, BASE + SZ_1G),
+			BASE + SZ_1G);
+	n = 0;
+	vml_rmap_walk(page, count_one, &n);
+	KUNIT_EXPECT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, vml_page_referenced(page), 1);	/* only the parent touched */
+	KUNIT_EXPECT_EQ(test, vml_page_referenced(page), 0);	/* and it was cleared */
+	vml_mm_destroy(c2);
+	vml_mm_destroy(c1);
+	n = 0;
+	vml_rmap_walk(page, count_one, &n);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	vml_mm_destroy(mm);
+}
+
+/* ---- concurrent faults ---- */
+
+struct racer {
+	struct vml_mm *mm;
+	struct completion start, done;
+	int errors;
+};
+
+static int race_fn(void *arg)
+{
+	struct racer *r = arg;
+	unsigned long i;
+
+	wait_for_completion(&r->start);
+	down_read(&r->mm->mmap_lock);
+	for (i = 0; i < 256; i++)
+		if (vml_handle_mm_fault(r->mm, BASE + i * PAGE_SIZE, VML_FAULT_FLAG_WRITE))
+			r->errors++;
+	up_read(&r->mm->mmap_lock);
+	complete(&r->done);
+	return 0;
+}
+
+static void fault_test_concurrent(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct racer r[2];
+	struct task_struct *t;
+	unsigned long before, i;
+	int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	map(test, mm, BASE, 256 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	touch(test, mm, BASE, PAGE_SIZE, false, 1);	/* tables first */
+	before = frames(test);
+	for (cpu = 0; cpu < 2; cpu++) {
+		r[cpu] = (struct racer){ .mm = mm };
+		init_completion(&r[cpu].start);
+		init_completion(&r[cpu].done);
+		t = kthread_create(race_fn, &r[cpu], "vml-fault-race/%d", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+	}
+	complete(&r[0].start);
+	complete(&r[1].start);
+	wait_for_completion(&r[0].done);
+	wait_for_completion(&r[1].done);
+	KUNIT_EXPECT_EQ(test, r[0].errors + r[1].errors, 0);
+	/* One page per address, whoever won; losers gave theirs back. */
+	KUNIT_EXPECT_EQ(test, frames(test) - before, 256ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 256ul);
+	for (i = 0; i < 256; i++)
+		KUNIT_EXPECT_EQ(test, vml_page_mapcount(page_of(mm, BASE + i * PAGE_SIZE)), 1);
+	vml_mm_destroy(mm);
+}
+
+/* ---- file mappings ---- */
+
+#define TFILE	"/vmlab-fault-test"
+
+static struct file *make_file(struct kunit *test, size_t len, char c)
+{
+	struct file *f = filp_open(TFILE, O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE, 0600);
+	char *buf;
+	loff_t pos = 0;
+
+	if (IS_ERR(f))
+		kunit_skip(test, "no writable root file system");
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, c, len);
+	KUNIT_ASSERT_EQ(test, kernel_write(f, buf, len, &pos), (ssize_t)len);
+	return f;
+}
+
+static char file_byte(struct file *f, loff_t pos)
+{
+	char c = 0;
+
+	kernel_read(f, &c, 1, &pos);
+	return c;
+}
+
+static void fault_test_file(struct kunit *test)
+{
+	struct file *f = make_file(test, 3 * PAGE_SIZE + 10, 'a');
+	struct vml_mm *mm = new_mm(test), *m2 = new_mm(test);
+	struct vml_access_result res;
+	u8 buf[4] = "ZZZZ";
+
+	map(test, mm, BASE, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, f);
+	map(test, mm, BASE + SZ_1M, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f);
+	map(test, m2, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f);
+
+	/* Private: a read is the cache page, a write a private copy. */
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 1, false, &res), 0);
+	KUNIT_EXPECT_EQ(test, buf[0], 'a');
+	KUNIT_EXPECT_FALSE(test, vml_page_test(page_of(mm, BASE), VML_PG_anon));
+	memcpy(buf, "ZZZZ", 4);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 4, true, &res), 0);
+	KUNIT_EXPECT_TRUE(test, vml_page_test(page_of(mm, BASE), VML_PG_anon));
+	KUNIT_EXPECT_EQ(test, vml_msync(mm, BASE, 8 * PAGE_SIZE), 0l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'a');
+
+	/* Past EOF: SIGBUS (page 3 holds the last 10 bytes, page 4 nothing). */
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 3 * PAGE_SIZE + 10, buf, 1, false, &res),
+			0);
+	KUNIT_EXPECT_EQ(test, buf[0], 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 4 * PAGE_SIZE, buf, 1, false, &res),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
+
+	/* Shared: both mms see one page; msync writes it to the file. */
+	memcpy(buf, "YYYY", 4);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M + PAGE_SIZE, buf, 4, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(m2, BASE + PAGE_SIZE, buf, 4, false, &res), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "YYYY", 4), 0);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + SZ_1M + PAGE_SIZE),
+			    page_of(m2, BASE + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, file_byte(f, PAGE_SIZE), 'a');
+	KUNIT_EXPECT_EQ(test, vml_msync(mm, BASE + SZ_1M, 4 * PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, PAGE_SIZE), 'Y');
+	KUNIT_EXPECT_EQ(test, vml_msync(mm, BASE + SZ_1M, 4 * PAGE_SIZE), 0l);
+
+	/* munmap writes back. */
+	memcpy(buf, "XXXX", 4);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(m2, BASE + 2 * PAGE_SIZE, buf, 4, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_munmap(m2, BASE, 4 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 2 * PAGE_SIZE), 'X');
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(f)), (loff_t)(3 * PAGE_SIZE + 10));
+	vml_mm_destroy(m2);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_GT(test, vml_drop_caches(), 0ul);
+	fput(f);
+}
+
+/* ---- leaks ---- */
+
+static void fault_test_returns_every_frame(struct kunit *test)
+{
+	struct file *f = make_file(test, 8 * PAGE_SIZE, 'b');
+	struct vml_mm *mm, *child;
+	unsigned long before;
+
+	vml_mm_destroy(new_mm(test));		/* the kernel mm etc. exist now */
+	before = frames(test);
+	mm = new_mm(test);
+	map(test, mm, BASE, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	map(test, mm, BASE + SZ_1M, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f);
+	map(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, f);
+	fill(test, mm, BASE, 16 * PAGE_SIZE, 1);
+	fill(test, mm, BASE + SZ_1M, 8 * PAGE_SIZE, 2);
+	touch(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, false, 8);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	fill(test, child, BASE, 16 * PAGE_SIZE, 3);
+	fill(test, child, BASE + SZ_2M, 8 * PAGE_SIZE, 4);
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+	vml_drop_caches();
+	KUNIT_EXPECT_EQ(test, frames(test), before);
+	fput(f);
+}
+
+static struct kunit_case fault_test_cases[] = {
+	KUNIT_CASE(fault_test_zero_page),
+	KUNIT_CASE(fault_test_demand_zero_write),
+	KUNIT_CASE(fault_test_segv),
+	KUNIT_CASE(fault_test_fork_cow),
+	KUNIT_CASE(fault_test_fork_1000_vmas),
+	KUNIT_CASE(fault_test_fork_shared_and_locked),
+	KUNIT_CASE(fault_test_rmap),
+	KUNIT_CASE(fault_test_concurrent),
+	KUNIT_CASE(fault_test_file),
+	KUNIT_CASE(fault_test_returns_every_frame),
+	{}
+};
+
+static struct kunit_suite fault_test_suite = {
+	.name = "vmlab_fault",
+	.init = fault_test_init,
+	.exit = fault_test_exit,
+	.test_cases = fault_test_cases,
+};
+
+kunit_test_suite(fault_test_suite);
