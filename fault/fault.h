@@ -53,6 +53,25 @@ int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 			unsigned int flags);
 
 /**
+ * vml_handle_fault_atomic() - the fault path without sleeping, for a fault
+ * taken inside the CR3 window (vma/'s handle_fault_atomic hook): demand
+ * zero, a page-cache hit (with fault-around), copy-on-write and reuse,
+ * when every table, anon_vma and cache page is already there, a frame
+ * comes without reclaim and pgt.lock is free.
+ * @mm: the address space; caller holds its mmap_lock for reading.
+ * @addr: faulting address.
+ * @flags: VML_FAULT_FLAG_*.
+ * @deferred: out, with VML_FIXUP_FLUSH: the replaced page, to be put once
+ *	every other CPU has left its window on @mm.
+ * Context: inside a CR3 window on @mm: interrupts off.
+ * Return: VML_FIXUP_DONE, VML_FIXUP_FLUSH, or VML_FIXUP_NONE (use
+ *         vml_handle_mm_fault() after the window).
+ */
+enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
+				       unsigned int flags,
+				       struct vml_page **deferred);
+
+/**
  * vml_zero_page() - the shared zero page (ZERO_PAGE(0)).
  * Return: the frame, or NULL until the first fault that needed it.
  */

@@ -227,6 +227,31 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 	return page;
 }
 
+/*
+ * find_get_page() for a fault that must not wait (the CR3 window) or for
+ * fault-around: the cached page at @pgoff of @vma's object, with a
+ * reference, or NULL when it is not cached, lies past EOF, or the lock
+ * is busy (@atomic). Nothing is read in.
+ */
+struct vml_page *vml_filemap_find(struct vml_vma *vma, unsigned long pgoff,
+				  bool atomic)
+{
+	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	struct vml_page *page;
+
+	if (!m || pgoff > U32_MAX || (m->host && pgoff >= size_pages(m)))
+		return NULL;
+	if (!atomic)
+		return find_get_page(m, pgoff);
+	if (!xa_trylock(&m->pages))
+		return NULL;
+	page = xa_load(&m->pages, pgoff);
+	if (page)
+		vml_get_page(page);
+	xa_unlock(&m->pages);
+	return page;
+}
+
 /* ---- writeback ---- */
 
 /* Write one dirty page back (writepage()), not past EOF. */

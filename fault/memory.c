@@ -92,32 +92,75 @@ static void account_new(struct vml_vma *vma, struct vml_page *page)
 }
 
 /*
+ * Faults resolved inside the CR3 window (VML_FAULT_ATOMIC) run these same
+ * handlers with interrupts off: tables must already exist, the VMA must
+ * already have its anon_vma, frames come from the per-CPU lists or the
+ * free lists without reclaim, page-cache pages must be cached, and
+ * pgt.lock is only tried, since a CPU holding it may be waiting,
+ * interrupts on, for this one to leave its window (mmu/tlb.c). What
+ * cannot be done so returns VML_FAULT_NOWAIT and takes the full path once
+ * the window has ended.
+ */
+#define VML_FAULT_NOWAIT	0x100
+
+static bool fault_lock(struct vml_pgtable *pt, bool atomic)
+{
+	if (atomic)
+		return spin_trylock(&pt->lock);
+	spin_lock(&pt->lock);
+	return true;
+}
+
+static struct vml_page *fault_alloc(bool atomic, vml_gfp_t extra)
+{
+	vml_gfp_t gfp = atomic ? VML_GFP_NOWAIT | VML___GFP_HIGHMEM : VML_GFP_HIGHUSER;
+
+	return vml_alloc_pages(gfp | extra | VML___GFP_NOWARN, 0);
+}
+
+/* What a handler returns when it lacked memory: sleep-less, or OOM. */
+static int no_memory(bool atomic)
+{
+	return atomic ? VML_FAULT_NOWAIT : VML_FAULT_OOM;
+}
+
+static int anon_vma_ready(struct vml_vma *vma, bool atomic)
+{
+	if (atomic)
+		return vma->anon_vma ? 0 : -EAGAIN;
+	return vml_anon_vma_prepare(vma);
+}
+
+/*
  * do_anonymous_page(): a read maps the zero page read-only (one frame for
  * any number of pages); a write maps a new zeroed frame.
  */
 static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
-			     pte_t *ptep, bool write)
+			     pte_t *ptep, bool write, bool atomic)
 {
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 	struct vml_page *page = NULL;
 	pte_t pte;
 
 	if (!write) {
-		page = get_zero_page();
+		page = atomic ? vml_zero_page() : get_zero_page();
 		if (!page)
-			return VML_FAULT_OOM;
+			return no_memory(atomic);
 		pte = pte_wrprotect(vml_mk_pte(page, vma->vm_page_prot));
 		page = NULL;
 	} else {
-		if (vml_anon_vma_prepare(vma))
-			return VML_FAULT_OOM;
-		page = vml_alloc_pages(VML_GFP_HIGHUSER | VML___GFP_ZERO |
-				       VML___GFP_NOWARN, 0);
+		if (anon_vma_ready(vma, atomic))
+			return no_memory(atomic);
+		page = fault_alloc(atomic, VML___GFP_ZERO);
 		if (!page)
-			return VML_FAULT_OOM;
+			return no_memory(atomic);
 		pte = vml_fault_mk_pte(vma, page, true);
 	}
-	spin_lock(&pt->lock);
+	if (!fault_lock(pt, atomic)) {
+		if (page)
+			vml_put_page(page);
+		return VML_FAULT_NOWAIT;
+	}
 	if (!pte_none(*ptep)) {			/* lost the race */
 		spin_unlock(&pt->lock);
 		if (page)
@@ -134,29 +177,87 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 	return 0;
 }
 
+/* Map one page-cache @page at @addr (do_set_pte()); under pgt.lock. */
+static void map_cache_page(struct vml_vma *vma, unsigned long addr,
+			   pte_t *ptep, struct vml_page *page, bool write)
+{
+	vml_page_dup_rmap(page);
+	account_new(vma, page);
+	vml_set_pte(&vma->vm_mm->pgt, addr, ptep, vml_fault_mk_pte(vma, page, write));
+}
+
 /*
  * Map @page, whose reference the caller passes on, at @addr unless the
  * PTE changed from none meanwhile (finish_fault()). @anon: a new private
  * copy, else a page-cache page.
  */
-static void map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
-			 struct vml_page *page, bool write, bool anon)
+static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+			struct vml_page *page, bool write, bool anon, bool atomic)
 {
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 
-	spin_lock(&pt->lock);
+	if (!fault_lock(pt, atomic)) {
+		vml_put_page(page);
+		return VML_FAULT_NOWAIT;
+	}
 	if (!pte_none(*ptep)) {
 		spin_unlock(&pt->lock);
 		vml_put_page(page);
-		return;
+		return 0;
 	}
-	if (anon)
+	if (anon) {
 		vml_page_add_new_anon_rmap(page, vma, addr);
-	else
-		vml_page_dup_rmap(page);
-	account_new(vma, page);
-	vml_set_pte(pt, addr, ptep, vml_fault_mk_pte(vma, page, write));
+		account_new(vma, page);
+		vml_set_pte(pt, addr, ptep, vml_fault_mk_pte(vma, page, write));
+	} else {
+		map_cache_page(vma, addr, ptep, page, write);
+	}
 	spin_unlock(&pt->lock);
+	return 0;
+}
+
+#define FAULT_AROUND_PAGES	16	/* fault_around_bytes: 64 KiB */
+
+/*
+ * do_fault_around() / filemap_map_pages(): a read fault on the page cache
+ * also maps the neighbours that are already cached, in the 64 KiB-aligned
+ * block around @addr that lies in the VMA and in the same PTE table, so a
+ * sequential reader takes one fault per 16 pages. Nothing is read in; a
+ * page another fault mapped meanwhile is left alone.
+ */
+static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+			 bool atomic)
+{
+	const unsigned long block = FAULT_AROUND_PAGES * PAGE_SIZE;
+	struct vml_page *pages[FAULT_AROUND_PAGES];
+	struct vml_pgtable *pt = &vma->vm_mm->pgt;
+	unsigned long start, end, a;
+	unsigned int n = 0, i;
+	pte_t *p;
+
+	start = max3(ALIGN_DOWN(addr, block), vma->vm_start, addr & PMD_MASK);
+	end = min3(ALIGN_DOWN(addr, block) + block, vma->vm_end,
+		   (addr & PMD_MASK) + PMD_SIZE);
+	for (a = start; a < end; a += PAGE_SIZE) {
+		p = ptep + ((long)(a - addr) >> PAGE_SHIFT);
+		pages[n] = NULL;
+		if (a != addr && pte_none(READ_ONCE(*p)))
+			pages[n] = vml_filemap_find(vma, vml_linear_index(vma, a), atomic);
+		n++;
+	}
+	if (fault_lock(pt, atomic)) {
+		for (i = 0, a = start; i < n; i++, a += PAGE_SIZE) {
+			p = ptep + ((long)(a - addr) >> PAGE_SHIFT);
+			if (pages[i] && pte_none(*p)) {
+				map_cache_page(vma, a, p, pages[i], false);
+				pages[i] = NULL;
+			}
+		}
+		spin_unlock(&pt->lock);
+	}
+	for (i = 0; i < n; i++)
+		if (pages[i])
+			vml_put_page(pages[i]);
 }
 
 /*
@@ -164,16 +265,16 @@ static void map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
  * wp_page_copy()). Not yet anonymous: vml_page_add_new_anon_rmap() makes
  * it so once it is mapped.
  */
-static struct vml_page *cow_copy(struct vml_vma *vma, struct vml_page *src)
+static struct vml_page *cow_copy(struct vml_vma *vma, struct vml_page *src,
+				 bool atomic)
 {
 	struct vml_page *page;
 
-	if (vml_anon_vma_prepare(vma))
+	if (anon_vma_ready(vma, atomic))
 		return NULL;
 	if (vml_page_test(src, VML_PG_zero))
-		return vml_alloc_pages(VML_GFP_HIGHUSER | VML___GFP_ZERO |
-				       VML___GFP_NOWARN, 0);
-	page = vml_alloc_pages(VML_GFP_HIGHUSER | VML___GFP_NOWARN, 0);
+		return fault_alloc(atomic, VML___GFP_ZERO);
+	page = fault_alloc(atomic, 0);
 	if (page)
 		copy_page(vml_page_address(page), vml_page_address(src));
 	return page;
@@ -182,28 +283,39 @@ static struct vml_page *cow_copy(struct vml_vma *vma, struct vml_page *src)
 /*
  * do_fault(): file-backed or shared anonymous memory comes from the page
  * cache; a write to a private mapping gets a private copy at once
- * (do_cow_fault()), anything else maps the cache page (do_read_fault()/
- * do_shared_fault()).
+ * (do_cow_fault()), anything else maps the cache page (do_read_fault()
+ * with fault-around, do_shared_fault()).
  */
 static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
-		    bool write)
+		    bool write, bool atomic)
 {
 	bool major = false, private = !(vma->vm_flags & VML_VM_SHARED);
 	struct vml_page *page, *copy;
-	int err;
+	int err, ret;
 
-	page = vml_filemap_fault(vma, vml_linear_index(vma, addr), &major, &err);
-	if (!page)
-		return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
+	if (atomic) {
+		page = vml_filemap_find(vma, vml_linear_index(vma, addr), true);
+		if (!page)
+			return VML_FAULT_NOWAIT;
+	} else {
+		page = vml_filemap_fault(vma, vml_linear_index(vma, addr), &major, &err);
+		if (!page)
+			return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
+	}
 	if (write && private) {
-		copy = cow_copy(vma, page);
+		copy = cow_copy(vma, page, atomic);
 		vml_put_page(page);
 		if (!copy)
-			return VML_FAULT_OOM;
+			return no_memory(atomic);
 		page = copy;
-		vml_count_event(VML_COW_FAULT);
 	}
-	map_new_page(vma, addr, ptep, page, write, write && private);
+	ret = map_new_page(vma, addr, ptep, page, write, write && private, atomic);
+	if (ret)
+		return ret;
+	if (!write)
+		fault_around(vma, addr, ptep, atomic);
+	if (write && private)
+		vml_count_event(VML_COW_FAULT);
 	vml_count_event(VML_PGFAULT);
 	if (major)
 		vml_count_event(VML_PGMAJFAULT);
@@ -212,45 +324,71 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 
 /* wp_page_reuse(): this PTE is the page's only user; just allow writes. */
 static int wp_reuse(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
-		    pte_t orig)
+		    pte_t orig, bool atomic)
 {
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 
-	spin_lock(&pt->lock);
+	if (!fault_lock(pt, atomic))
+		return VML_FAULT_NOWAIT;
+	/* A permission upgrade: a stale read-only TLB entry only refaults. */
 	if (pte_same(*ptep, orig))
-		vml_set_pte(pt, addr, ptep, pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
+		vml_ptep_set_access_flags(pt, addr, ptep,
+					  pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
 	spin_unlock(&pt->lock);
 	return 0;
 }
 
-/* wp_page_copy(): replace the shared page with a private copy. */
+/*
+ * wp_page_copy(): replace the shared page with a private copy. Inside a
+ * window the old entry is swapped out with a local invalidation; when
+ * another CPU is in a window on this tree too, the old frame is handed
+ * back in *@deferred, to be put after the shootdown (VML_FAULT_FLUSH).
+ */
+#define VML_FAULT_FLUSH		0x200
+
 static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
-		   pte_t orig, struct vml_page *old)
+		   pte_t orig, struct vml_page *old, bool atomic,
+		   struct vml_page **deferred)
 {
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 	struct vml_mm *mm = vma->vm_mm;
-	struct vml_page *page = cow_copy(vma, old);
+	struct vml_page *page = cow_copy(vma, old, atomic);
+	bool zero = vml_page_test(old, VML_PG_zero);
+	int ret = 0;
+	pte_t pte;
 
 	if (!page)
-		return VML_FAULT_OOM;
-	spin_lock(&pt->lock);
+		return no_memory(atomic);
+	if (!fault_lock(pt, atomic)) {
+		vml_put_page(page);
+		return VML_FAULT_NOWAIT;
+	}
 	if (!pte_same(*ptep, orig)) {
 		spin_unlock(&pt->lock);
 		vml_put_page(page);
 		return 0;
 	}
-	vml_ptep_get_and_clear(pt, addr, ptep);
-	if (!vml_page_test(old, VML_PG_zero)) {
+	if (!zero)
 		vml_mm_add_counter(mm, vml_rss_member(vma, old), -1);
-		vml_page_remove_rmap(old);
-		vml_put_page(old);
-	}
 	vml_page_add_new_anon_rmap(page, vma, addr);
 	account_new(vma, page);
-	vml_set_pte(pt, addr, ptep, vml_fault_mk_pte(vma, page, true));
+	pte = vml_fault_mk_pte(vma, page, true);
+	if (!atomic) {
+		vml_ptep_get_and_clear(pt, addr, ptep);	/* flushes every CPU */
+		vml_set_pte(pt, addr, ptep, pte);
+	} else if (!vml_window_replace_pte(pt, addr, ptep, pte)) {
+		ret = VML_FAULT_FLUSH;
+	}
+	if (!zero) {
+		vml_page_remove_rmap(old);
+		if (ret == VML_FAULT_FLUSH)
+			*deferred = old;	/* the old PTE's reference */
+		else
+			vml_put_page(old);
+	}
 	spin_unlock(&pt->lock);
 	vml_count_event(VML_COW_FAULT);
-	return 0;
+	return ret;
 }
 
 /*
@@ -262,23 +400,25 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
  * page-cache pages of a private mapping are always copied.
  */
 static int do_wp_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
-		      pte_t orig)
+		      pte_t orig, bool atomic, struct vml_page **deferred)
 {
 	struct vml_page *page = vml_pte_page(orig);
 	int ret;
 
 	if (!page)
-		return VML_FAULT_SIGBUS;
+		return atomic ? VML_FAULT_NOWAIT : VML_FAULT_SIGBUS;
 	if (vma->vm_flags & VML_VM_SHARED)
-		return wp_reuse(vma, addr, ptep, orig);
+		return wp_reuse(vma, addr, ptep, orig, atomic);
 	if (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
 	    vml_page_count(page) == 1) {
-		vml_count_event(VML_PGREUSE);
-		return wp_reuse(vma, addr, ptep, orig);
+		ret = wp_reuse(vma, addr, ptep, orig, atomic);
+		if (!ret)
+			vml_count_event(VML_PGREUSE);
+		return ret;
 	}
 	/* Hold the old page while copying; a racing unmap may drop its PTE. */
 	vml_get_page(page);
-	ret = wp_copy(vma, addr, ptep, orig, page);
+	ret = wp_copy(vma, addr, ptep, orig, page, atomic, deferred);
 	vml_put_page(page);
 	return ret;
 }
@@ -298,13 +438,39 @@ static bool bad_access(struct vml_vma *vma, bool write)
 	return !(vma->vm_flags & VML_VM_ACCESS_FLAGS);
 }
 
+/* handle_pte_fault(): dispatch on the PTE (Gorman's Table 9.4). */
+static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
+			    pte_t *ptep, unsigned int flags, bool atomic,
+			    struct vml_page **deferred)
+{
+	bool write = flags & VML_FAULT_FLAG_WRITE;
+	const struct vml_fault_hooks *h;
+	pte_t pte = READ_ONCE(*ptep);
+
+	if (pte_none(pte)) {
+		if (!vma->vm_file && !(vma->vm_flags & VML_VM_SHARED))
+			return do_anonymous_page(vma, addr, ptep, write, atomic);
+		return do_fault(vma, addr, ptep, write, atomic);
+	}
+	if (!pte_present(pte)) {
+		if (atomic)
+			return VML_FAULT_NOWAIT;
+		h = vml_fault_hooks();
+		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) :
+				   VML_FAULT_SIGBUS;
+	}
+	if (write && !pte_write(pte))
+		return do_wp_page(vma, addr, ptep, pte, atomic, deferred);
+	/* In a window the #PF already dropped the stale entry; outside, flush. */
+	return atomic ? VML_FAULT_NOWAIT : do_spurious(vma, addr, ptep);
+}
+
 int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 			unsigned int flags)
 {
 	bool write = flags & VML_FAULT_FLAG_WRITE;
-	const struct vml_fault_hooks *h;
 	struct vml_vma *vma;
-	pte_t *ptep, pte;
+	pte_t *ptep;
 
 	addr &= PAGE_MASK;
 	vma = vml_vma_lookup(mm, addr);
@@ -313,20 +479,29 @@ int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 	ptep = vml_pte_alloc(&mm->pgt, addr, VML_GFP_KERNEL);
 	if (!ptep)
 		return VML_FAULT_OOM;
-	pte = READ_ONCE(*ptep);
-	if (pte_none(pte)) {
-		if (!vma->vm_file && !(vma->vm_flags & VML_VM_SHARED))
-			return do_anonymous_page(vma, addr, ptep, write);
-		return do_fault(vma, addr, ptep, write);
-	}
-	if (!pte_present(pte)) {
-		h = vml_fault_hooks();
-		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) :
-				   VML_FAULT_SIGBUS;
-	}
-	if (write && !pte_write(pte))
-		return do_wp_page(vma, addr, ptep, pte);
-	return do_spurious(vma, addr, ptep);
+	return handle_pte_fault(vma, addr, ptep, flags, false, NULL);
+}
+
+enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
+				       unsigned int flags,
+				       struct vml_page **deferred)
+{
+	bool write = flags & VML_FAULT_FLAG_WRITE;
+	struct vml_vma *vma;
+	pte_t *ptep;
+	int ret;
+
+	addr &= PAGE_MASK;
+	vma = vml_vma_lookup(mm, addr);
+	if (!vma || bad_access(vma, write))
+		return VML_FIXUP_NONE;	/* SEGV and stack growth: the full path */
+	ptep = vml_pte_lookup(&mm->pgt, addr);
+	if (!ptep)
+		return VML_FIXUP_NONE;
+	ret = handle_pte_fault(vma, addr, ptep, flags, true, deferred);
+	if (ret == VML_FAULT_FLUSH)
+		return VML_FIXUP_FLUSH;
+	return ret ? VML_FIXUP_NONE : VML_FIXUP_DONE;
 }
 
 /* The hooks vma/ calls: faults, splits/copies and closes of VMAs. */
@@ -337,6 +512,7 @@ static int fault_hook(struct vml_mm *mm, unsigned long addr, unsigned int flags)
 
 static const struct vml_mm_hooks mm_hooks = {
 	.handle_fault = fault_hook,
+	.handle_fault_atomic = vml_handle_fault_atomic,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
 };

@@ -162,6 +162,19 @@ bool vml_ptep_test_and_clear_young(struct vml_pgtable *pt, unsigned long addr, p
 void vml_ptep_set_wrprotect(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep);
 
 /**
+ * vml_ptep_set_access_flags() - make a present PTE more permissive for the
+ * same frame (ptep_set_access_flags(): write, young, dirty) with no TLB
+ * flush: a stale stricter entry can only cause a spurious fault, and the
+ * #PF drops it. Safe inside a window.
+ * @pt: the tree; caller holds @pt->lock.
+ * @addr: the address.
+ * @ptep: the slot.
+ * @pte: the new entry; same frame, a superset of the old permissions.
+ */
+void vml_ptep_set_access_flags(struct vml_pgtable *pt, unsigned long addr,
+			       pte_t *ptep, pte_t pte);
+
+/**
  * typedef vml_pte_fn - callback for vml_walk_range().
  * @pt: the tree; @pt->lock is held.
  * @addr: address mapped by @ptep.
@@ -275,6 +288,67 @@ struct vml_access {
  */
 unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
 			    unsigned int n);
+
+/**
+ * enum vml_fixup - what an in-window fix-up made of a fault.
+ * @VML_FIXUP_NONE: nothing: the window ends and the fault is returned.
+ * @VML_FIXUP_DONE: the PTE now allows the access; retry it in place.
+ * @VML_FIXUP_FLUSH: the PTE now allows the access, but it replaced a
+ *	present entry another CPU may still cache: the window ends, every
+ *	CPU in pt->cpus is waited out (vml_tlb_shootdown()), then
+ *	&vml_window_fixup.flushed runs and the access is retried.
+ */
+enum vml_fixup {
+	VML_FIXUP_NONE,
+	VML_FIXUP_DONE,
+	VML_FIXUP_FLUSH,
+};
+
+/**
+ * struct vml_window_fixup - resolve faults without leaving the window.
+ * @fn: called inside the window (interrupts off, page faults disabled,
+ *	the sandbox tree loaded) with the address and kind of the access
+ *	that faulted. It may only do what needs neither sleeping nor another
+ *	CPU: trylocks, spinlocks never held across a TLB shootdown, no IPI.
+ * @flushed: after a VML_FIXUP_FLUSH shootdown (interrupts on), or NULL.
+ * @arg: passed to both.
+ */
+struct vml_window_fixup {
+	enum vml_fixup (*fn)(void *arg, unsigned long addr, bool write);
+	void (*flushed)(void *arg);
+	void *arg;
+};
+
+/**
+ * vml_window_run_fixup() - vml_window_run(), trying @fx on each fault
+ * before ending the window, as the hardware fault path would: the access
+ * resumes where it faulted without two CR3 loads. A fix-up is tried once
+ * per faulting address; a fault it did not cure stops the batch as in
+ * vml_window_run(). Each fix-up counts a page against the window's
+ * budget, so interrupts stay off for a bounded time.
+ * @pt: the tree.
+ * @acc: the accesses.
+ * @n: how many.
+ * @fx: the fix-up, or NULL (then this is vml_window_run()).
+ * Return: as vml_window_run().
+ */
+unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc,
+				  unsigned int n, const struct vml_window_fixup *fx);
+
+/**
+ * vml_window_replace_pte() - change a present PTE from inside a window on
+ * @pt (a fix-up's copy-on-write): exchange it, invalidate the address on
+ * this CPU, and tell whether that was enough.
+ * @pt: the tree; the caller holds @pt->lock.
+ * @addr: the address.
+ * @ptep: the slot.
+ * @pte: the new entry (sanitised as vml_set_pte() does).
+ * Return: true when no other CPU is in a window on @pt (none can cache
+ * the old entry: one entering later walks the new one); false when the
+ * fix-up must return VML_FIXUP_FLUSH and keep the old frame until then.
+ */
+bool vml_window_replace_pte(struct vml_pgtable *pt, unsigned long addr,
+			    pte_t *ptep, pte_t pte);
 
 /**
  * vml_run_in_kthread() - run @fn(@arg) in a vmlab kernel thread (no mm)

@@ -75,6 +75,29 @@ void vml_set_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		vml_flush_tlb_page(pt, addr);
 }
 
+void vml_ptep_set_access_flags(struct vml_pgtable *pt, unsigned long addr,
+			       pte_t *ptep, pte_t pte)
+{
+	if (WARN_ON_ONCE(pte_pfn(*ptep) != pte_pfn(pte)) || !pte_sanitize(&pte))
+		return;
+	xchg(&ptep->pte, pte_val(pte));
+}
+
+/*
+ * Inside a window: the xchg is a full barrier, so the read of pt->cpus
+ * comes after the new entry is visible; a CPU whose bit is not set yet
+ * loads CR3 after that and can only walk the new entry (window_enter()).
+ */
+bool vml_window_replace_pte(struct vml_pgtable *pt, unsigned long addr,
+			    pte_t *ptep, pte_t pte)
+{
+	if (WARN_ON_ONCE(!pte_sanitize(&pte)))
+		pte = __pte(0);
+	xchg(&ptep->pte, pte_val(pte));
+	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
+	return cpumask_weight(&pt->cpus) == 1;
+}
+
 pte_t vml_ptep_get_and_clear(struct vml_pgtable *pt, unsigned long addr,
 			     pte_t *ptep)
 {

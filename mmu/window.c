@@ -118,9 +118,14 @@ static bool access_ok_all(struct vml_access *acc, unsigned int n)
 	return true;
 }
 
-unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
-			    unsigned int n)
+/* Each fix-up is charged as a page copied against the window's budget. */
+#define VML_FIXUP_COST	PAGE_SIZE
+
+unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc,
+				  unsigned int n, const struct vml_window_fixup *fx)
 {
+	unsigned long fixed_at = -1ul, want, addr;
+	enum vml_fixup fix = VML_FIXUP_NONE;
 	unsigned int i = 0, j;
 	struct window w;
 	bool fault = false;
@@ -134,25 +139,47 @@ unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
 		budget = VML_WINDOW_BUDGET;
 		window_enter(&w, pt);
 		while (i < n && budget > 0) {
-			unsigned long want = min_t(unsigned long,
-						   acc[i].len - acc[i].done, budget);
-
-			if (access_piece(&acc[i], budget) < want) {
+			want = min_t(unsigned long, acc[i].len - acc[i].done, budget);
+			if (access_piece(&acc[i], budget) == want) {
+				budget -= want;
+				if (acc[i].done == acc[i].len)
+					i++;
+				continue;
+			}
+			/* One try per address: a fix-up that did not cure it ends here. */
+			addr = acc[i].addr + acc[i].done;
+			fix = fx && addr != fixed_at ?
+			      fx->fn(fx->arg, addr, acc[i].write) : VML_FIXUP_NONE;
+			if (fix == VML_FIXUP_NONE) {
 				fault = true;
 				break;
 			}
-			budget -= want;
-			if (acc[i].done == acc[i].len)
-				i++;
+			fixed_at = addr;
+			atomic_long_inc(&vml_mmu_stats.window_fixups);
+			budget -= VML_FIXUP_COST;
+			if (fix == VML_FIXUP_FLUSH)
+				break;
 		}
 		window_leave(&w);
-		atomic_long_add(VML_WINDOW_BUDGET - budget, &vml_mmu_stats.window_bytes);
+		atomic_long_add(VML_WINDOW_BUDGET - max(budget, 0l), &vml_mmu_stats.window_bytes);
+		if (fix == VML_FIXUP_FLUSH) {
+			vml_tlb_shootdown(pt);
+			if (fx->flushed)
+				fx->flushed(fx->arg);
+			fix = VML_FIXUP_NONE;
+		}
 		if (i < n && !fault)
 			cond_resched();
 	}
 	if (fault)
 		atomic_long_inc(&vml_mmu_stats.window_faults);
 	return i;
+}
+
+unsigned int vml_window_run(struct vml_pgtable *pt, struct vml_access *acc,
+			    unsigned int n)
+{
+	return vml_window_run_fixup(pt, acc, n, NULL);
 }
 
 /*

@@ -7,15 +7,24 @@
  * so nothing at NMI time touches the sandbox's user half) holding the
  * mm's mmap_lock for reading, which keeps VMAs and page tables in place.
  * The work is cut into batches of accesses; a batch runs in one window
- * (interrupts off, nothing sleeps). When an access faults, the window
- * stops and reports how far it got; the fault is then resolved outside
- * the window, interrupts on, by vml_fault() (which may call the fault
- * layer and sleep), and the batch resumes at the faulting byte. A fault
- * that cannot be resolved ends the command with the classification a
- * user process would get as a signal.
+ * (interrupts off, nothing sleeps). When an access faults, the fault
+ * layer's atomic fast path gets the first try inside the window, as the
+ * hardware fault path would resolve it in the faulting context (demand
+ * zero, a cached file page, copy-on-write); what it cannot do without
+ * sleeping stops the window, which reports how far it got; the fault is
+ * then resolved outside the window, interrupts on, by vml_fault() (which
+ * may call the fault layer and sleep), and the batch resumes at the
+ * faulting byte. A fault that cannot be resolved ends the command with
+ * the classification a user process would get as a signal.
  */
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include "vma/vma-internal.h"
+
+static bool window_fixup = true;
+module_param(window_fixup, bool, 0644);
+MODULE_PARM_DESC(window_fixup,
+		 "resolve simple faults inside the CR3 window (default: on)");
 
 #define CHUNK		(16 * PAGE_SIZE)	/* bytes per window access */
 #define TOUCH_BATCH	32			/* one-byte touches per window */
@@ -53,6 +62,7 @@ struct access_cmd {
 	int (*body)(struct access_cmd *c);
 	unsigned long last_fault;
 	int repeats;
+	struct vml_page *deferred;	/* held until a fix-up's shootdown */
 };
 
 /* Resolve the fault that stopped @a, and move @a past what it did. */
@@ -88,15 +98,44 @@ static int resolve(struct access_cmd *c, struct vml_access *a)
 	return 0;
 }
 
-/* Run @n accesses to the end, resolving faults between windows. */
+/* Inside the window: the fault layer's fast path, counted as a minor fault. */
+static enum vml_fixup fixup_fn(void *arg, unsigned long addr, bool write)
+{
+	unsigned int flags = VML_FAULT_FLAG_USER | (write ? VML_FAULT_FLAG_WRITE : 0);
+	vml_fault_atomic_fn fn = vml_hooks()->handle_fault_atomic;
+	struct access_cmd *c = arg;
+	enum vml_fixup fix;
+
+	if (!fn || c->deferred)
+		return VML_FIXUP_NONE;
+	fix = fn(c->mm, addr, flags, &c->deferred);
+	if (fix != VML_FIXUP_NONE) {
+		c->res->minflt++;
+		atomic_long_inc(&c->mm->min_flt);
+	}
+	return fix;
+}
+
+static void fixup_flushed(void *arg)
+{
+	struct access_cmd *c = arg;
+
+	if (c->deferred)
+		vml_put_page(c->deferred);
+	c->deferred = NULL;
+}
+
+/* Run @n accesses to the end, resolving faults in or between windows. */
 static int run_accesses(struct access_cmd *c, struct vml_access *acc,
 			unsigned int n)
 {
+	struct vml_window_fixup fx = { fixup_fn, fixup_flushed, c };
 	unsigned int k = 0;
 	int ret;
 
 	while (k < n) {
-		k += vml_window_run(&c->mm->pgt, acc + k, n - k);
+		k += vml_window_run_fixup(&c->mm->pgt, acc + k, n - k,
+					  READ_ONCE(window_fixup) ? &fx : NULL);
 		if (k == n)
 			break;
 		ret = resolve(c, &acc[k]);

@@ -481,12 +481,28 @@ typedef int (*vml_fault_fn)(struct vml_mm *mm, unsigned long addr,
 			    unsigned int flags);
 
 /**
+ * typedef vml_fault_atomic_fn - the fault layer's in-window fast path.
+ * @mm: the address space; its mmap_lock is held for reading.
+ * @addr: the faulting address.
+ * @flags: VML_FAULT_FLAG_*.
+ * @deferred: out, for VML_FIXUP_FLUSH: a page to put after the shootdown.
+ * Return: a &enum vml_fixup; VML_FIXUP_NONE for anything that needs the
+ *         full path (sleeping, I/O, a missing table, a busy lock, errors).
+ */
+typedef enum vml_fixup (*vml_fault_atomic_fn)(struct vml_mm *mm, unsigned long addr,
+					      unsigned int flags,
+					      struct vml_page **deferred);
+
+/**
  * struct vml_mm_hooks - how the layers above vma/ take part.
  * @handle_fault: resolve a fault (handle_mm_fault()). Called with
  *	mmap_lock held for reading, after vma/ checked that a VMA covers
  *	@addr and allows the access. Returns 0 or VML_FAULT_MAJOR when the
  *	PTE now allows the access, else VML_FAULT_SIGSEGV/SIGBUS/OOM. vma/
  *	counts the fault (min_flt/maj_flt); the hook must not.
+ * @handle_fault_atomic: resolve a fault from inside the CR3 window
+ *	(&struct vml_window_fixup), or say it cannot; vma/ counts a minor
+ *	fault for every fix-up. Optional.
  * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
  *	removed by munmap/exit/DONTNEED; release what it refers to.
  * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
@@ -495,6 +511,7 @@ typedef int (*vml_fault_fn)(struct vml_mm *mm, unsigned long addr,
  */
 struct vml_mm_hooks {
 	vml_fault_fn handle_fault;
+	vml_fault_atomic_fn handle_fault_atomic;
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);

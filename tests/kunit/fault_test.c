@@ -461,6 +461,91 @@ static void fault_test_file(struct kunit *test)
 	fput(f);
 }
 
+/* ---- faults resolved inside the CR3 window ---- */
+
+static long fixups(void)
+{
+	return atomic_long_read(&vml_mmu_stats.window_fixups);
+}
+
+/*
+ * Once the tables and the anon_vma exist, demand-zero and COW faults are
+ * resolved without leaving the window: every fault is a fix-up, no window
+ * stops on a fault, and the counts are those of the full path.
+ */
+static void fault_test_in_window(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	long fix0, stops0, cow0;
+	unsigned long before;
+
+	map(test, mm, BASE, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	touch(test, mm, BASE, PAGE_SIZE, true, 1);	/* the full path: tables, anon_vma */
+	before = frames(test);
+	fix0 = fixups();
+	stops0 = atomic_long_read(&vml_mmu_stats.window_faults);
+	touch(test, mm, BASE, 64 * PAGE_SIZE, true, 63);
+	KUNIT_EXPECT_EQ(test, fixups() - fix0, 63l);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vml_mmu_stats.window_faults) - stops0, 0l);
+	KUNIT_EXPECT_EQ(test, frames(test) - before, 63ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 64ul);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mm->min_flt), 64l);
+
+	/* COW in the window: the parent copies, the data stays its own. */
+	fill(test, mm, BASE, 64 * PAGE_SIZE, 5);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	fix0 = fixups();
+	cow0 = vml_vm_event_sum(VML_COW_FAULT);
+	fill(test, mm, BASE, 8 * PAGE_SIZE, 6);
+	KUNIT_EXPECT_EQ(test, fixups() - fix0, 8l);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_COW_FAULT) - cow0, 8ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, 64 * PAGE_SIZE, 5), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, 8 * PAGE_SIZE, 6), 0ul);
+	KUNIT_EXPECT_PTR_NE(test, page_of(mm, BASE), page_of(child, BASE));
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + 8 * PAGE_SIZE),
+			    page_of(child, BASE + 8 * PAGE_SIZE));
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_LE(test, frames(test), before);
+}
+
+/*
+ * A read of a cached file maps the cached neighbours in the 64 KiB block
+ * around it, within the VMA (fault-around): one fault per 16 pages.
+ */
+static void fault_test_fault_around(struct kunit *test)
+{
+	struct file *f = make_file(test, 40 * PAGE_SIZE, 'c');
+	struct vml_mm *mm = new_mm(test);
+	const unsigned long priv = BASE + SZ_1M, small = BASE + SZ_2M;
+	struct vml_access_result res;
+	unsigned long i;
+
+	map(test, mm, BASE, 40 * PAGE_SIZE, PROT_READ, MAP_SHARED, f);
+	map(test, mm, priv, 40 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
+	map(test, mm, small + 2 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, f);
+	KUNIT_ASSERT_EQ(test, vml_access_touch(mm, BASE, 40 * PAGE_SIZE, false, PAGE_SIZE,
+					       &res), 0);
+	KUNIT_EXPECT_GT(test, res.majflt, 0ul);
+	/* Everything is cached now: blocks [0,16), [16,32), [32,40). */
+	touch(test, mm, priv, 40 * PAGE_SIZE, false, 3);
+	for (i = 0; i < 40; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, page_of(mm, priv + i * PAGE_SIZE),
+				    page_of(mm, BASE + i * PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, vml_page_mapcount(page_of(mm, priv + i * PAGE_SIZE)), 2);
+	}
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_FILEPAGES), 80ul);
+	/* A 4-page VMA in the middle of a block: only its own pages are mapped. */
+	touch(test, mm, small + 2 * PAGE_SIZE, 4 * PAGE_SIZE, false, 1);
+	KUNIT_EXPECT_NULL(test, page_of(mm, small + PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, page_of(mm, small + 6 * PAGE_SIZE));
+	vml_mm_destroy(mm);
+	fput(f);
+	KUNIT_EXPECT_GT(test, vml_drop_caches(), 0ul);
+}
+
 /* ---- leaks ---- */
 
 static void fault_test_returns_every_frame(struct kunit *test)
@@ -478,7 +563,8 @@ static void fault_test_returns_every_frame(struct kunit *test)
 	map(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, f);
 	fill(test, mm, BASE, 16 * PAGE_SIZE, 1);
 	fill(test, mm, BASE + SZ_1M, 8 * PAGE_SIZE, 2);
-	touch(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, false, 8);
+	/* All 8 are cached (the shared fill): fault-around maps them at once. */
+	touch(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, false, 1);
 	child = vml_fork(mm);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
 	fill(test, child, BASE, 16 * PAGE_SIZE, 3);
@@ -500,6 +586,8 @@ static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_rmap),
 	KUNIT_CASE(fault_test_concurrent),
 	KUNIT_CASE(fault_test_file),
+	KUNIT_CASE(fault_test_in_window),
+	KUNIT_CASE(fault_test_fault_around),
 	KUNIT_CASE(fault_test_returns_every_frame),
 	{}
 };
