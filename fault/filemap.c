@@ -252,6 +252,42 @@ struct vml_page *vml_filemap_find(struct vml_vma *vma, unsigned long pgoff,
 	return page;
 }
 
+/*
+ * The cached pages of @vma's object at [@pgoff, @pgoff + @n), each with a
+ * reference, into @pages (NULL where there is none), under one hold of
+ * the xarray lock: fault-around's batch lookup (filemap_map_pages() walks
+ * the range the same way). Nothing when the lock is busy and @atomic.
+ */
+void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
+			    unsigned int n, struct vml_page **pages, bool atomic)
+{
+	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	XA_STATE(xas, m ? &m->pages : NULL, pgoff);
+	struct vml_page *page;
+	unsigned long last;
+
+	memset(pages, 0, n * sizeof(*pages));
+	if (!m || !n || pgoff > U32_MAX)
+		return;
+	last = min(pgoff + n - 1, (unsigned long)U32_MAX);
+	if (m->host) {
+		if (pgoff >= size_pages(m))
+			return;
+		last = min(last, size_pages(m) - 1);
+	}
+	if (atomic) {
+		if (!xa_trylock(&m->pages))
+			return;
+	} else {
+		xa_lock(&m->pages);
+	}
+	xas_for_each(&xas, page, last) {
+		vml_get_page(page);
+		pages[xas.xa_index - pgoff] = page;
+	}
+	xa_unlock(&m->pages);
+}
+
 /* ---- writeback ---- */
 
 /* Write one dirty page back (writepage()), not past EOF. */

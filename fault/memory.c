@@ -232,19 +232,16 @@ static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	struct vml_page *pages[FAULT_AROUND_PAGES];
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 	unsigned long start, end, a;
-	unsigned int n = 0, i;
+	unsigned int n, i;
 	pte_t *p;
 
 	start = max3(ALIGN_DOWN(addr, block), vma->vm_start, addr & PMD_MASK);
 	end = min3(ALIGN_DOWN(addr, block) + block, vma->vm_end,
 		   (addr & PMD_MASK) + PMD_SIZE);
-	for (a = start; a < end; a += PAGE_SIZE) {
-		p = ptep + ((long)(a - addr) >> PAGE_SHIFT);
-		pages[n] = NULL;
-		if (a != addr && pte_none(READ_ONCE(*p)))
-			pages[n] = vml_filemap_find(vma, vml_linear_index(vma, a), atomic);
-		n++;
-	}
+	n = (end - start) >> PAGE_SHIFT;
+	if (n <= 1)
+		return;
+	vml_filemap_find_range(vma, vml_linear_index(vma, start), n, pages, atomic);
 	if (fault_lock(pt, atomic)) {
 		for (i = 0, a = start; i < n; i++, a += PAGE_SIZE) {
 			p = ptep + ((long)(a - addr) >> PAGE_SHIFT);

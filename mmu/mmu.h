@@ -277,7 +277,7 @@ struct vml_access {
  * Context: a kernel thread with no mm (current->mm == NULL); never from
  * interrupt context. Nothing inside the window sleeps or allocates.
  * A batch is split into several windows (interrupts briefly on between
- * them) so that no window copies more than 64 KiB. Every acc->done is
+ * them) so that no window copies more than 256 KiB. Every acc->done is
  * reset to 0 on entry; the faulting byte is acc[i].addr + acc[i].done.
  * To resume after handling the fault, advance that access's addr and buf
  * by done, reduce its len, and call again with &acc[i], n - i.

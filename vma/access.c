@@ -27,7 +27,7 @@ MODULE_PARM_DESC(window_fixup,
 		 "resolve simple faults inside the CR3 window (default: on)");
 
 #define CHUNK		(16 * PAGE_SIZE)	/* bytes per window access */
-#define TOUCH_BATCH	32			/* one-byte touches per window */
+#define TOUCH_BATCH	128			/* one-byte touches per window run */
 #define MAX_REPEAT	3	/* a fault "resolved" this often is not */
 
 u8 vml_pattern_byte(u64 seed, unsigned long addr)
@@ -57,6 +57,7 @@ struct access_cmd {
 	unsigned long addr, len, stride;
 	void *buf;		/* caller's buffer (rw) */
 	u8 *scratch;		/* CHUNK bytes (fill, verify, touch) */
+	struct vml_access *touches;	/* TOUCH_BATCH (touch) */
 	u64 seed;
 	bool write;
 	int (*body)(struct access_cmd *c);
@@ -204,7 +205,7 @@ static int body_verify(struct access_cmd *c)
 
 static int body_touch(struct access_cmd *c)
 {
-	struct vml_access acc[TOUCH_BATCH];
+	struct vml_access *acc = c->touches;
 	unsigned long off = 0;
 	unsigned int n;
 	int ret;
@@ -255,8 +256,16 @@ static int run_cmd(struct access_cmd *c)
 		if (!c->scratch)
 			return -ENOMEM;
 	}
+	if (c->body == body_touch) {
+		c->touches = kmalloc_array(TOUCH_BATCH, sizeof(*c->touches), GFP_KERNEL);
+		if (!c->touches) {
+			kfree(c->scratch);
+			return -ENOMEM;
+		}
+	}
 	c->last_fault = -1ul;
 	ret = vml_run_in_kthread(access_thread, c);
+	kfree(c->touches);
 	kfree(c->scratch);
 	return ret;
 }
