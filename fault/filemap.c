@@ -398,6 +398,17 @@ int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src)
 {
 	struct vml_mapping *m = src->vm_private_data;
 
+	/*
+	 * The pieces of a shared anonymous VMA are one object (Linux: one
+	 * shmem file): make it now, or each piece would get its own at
+	 * its first fault.
+	 */
+	if (!m && !src->vm_file && (src->vm_flags & VML_VM_SHARED)) {
+		m = vml_vma_mapping(src);
+		if (!m)
+			return -ENOMEM;
+		dst->vm_private_data = m;
+	}
 	if (m)
 		atomic_inc(&m->users);
 	return 0;

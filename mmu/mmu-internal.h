@@ -196,6 +196,7 @@ int vml_mmu_selftest(struct vml_mmu_selftest *res);
  * @windows: CR3 windows entered.
  * @window_faults: windows that stopped on a fault.
  * @window_fixups: faults resolved inside a window (vml_window_run_fixup()).
+ * @window_fixup_flushes: of those, ones that needed a shootdown first.
  * @window_refused: vml_window_run() calls refused for their context.
  * @window_bytes: bytes copied through windows.
  */
@@ -206,6 +207,7 @@ struct vml_mmu_stats {
 	atomic_long_t windows;
 	atomic_long_t window_faults;
 	atomic_long_t window_fixups;
+	atomic_long_t window_fixup_flushes;
 	atomic_long_t window_refused;
 	atomic_long_t window_bytes;
 };

@@ -29,6 +29,8 @@ static int mmu_show(struct seq_file *m, void *v)
 	seq_printf(m, "windows %ld\n", atomic_long_read(&vml_mmu_stats.windows));
 	seq_printf(m, "window_faults %ld\n", atomic_long_read(&vml_mmu_stats.window_faults));
 	seq_printf(m, "window_fixups %ld\n", atomic_long_read(&vml_mmu_stats.window_fixups));
+	seq_printf(m, "window_fixup_flushes %ld\n",
+		   atomic_long_read(&vml_mmu_stats.window_fixup_flushes));
 	seq_printf(m, "window_refused %ld\n", atomic_long_read(&vml_mmu_stats.window_refused));
 	seq_printf(m, "window_bytes %ld\n", atomic_long_read(&vml_mmu_stats.window_bytes));
 	return 0;

@@ -165,6 +165,7 @@ unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc
 		window_leave(&w);
 		atomic_long_add(VML_WINDOW_BUDGET - max(budget, 0l), &vml_mmu_stats.window_bytes);
 		if (fix == VML_FIXUP_FLUSH) {
+			atomic_long_inc(&vml_mmu_stats.window_fixup_flushes);
 			vml_tlb_shootdown(pt);
 			if (fx->flushed)
 				fx->flushed(fx->arg);

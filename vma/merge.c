@@ -37,23 +37,38 @@ static bool anon_compatible(struct vml_anon_vma *a, struct vml_anon_vma *b)
 	return !a || !b || a == b;
 }
 
+/*
+ * Shared anonymous memory: Linux gives each such mmap a shmem file of its
+ * own, so it only merges with pieces of the same object. vmlab's object
+ * is vm_private_data, made at the first fault (or before a fork): VMAs
+ * merge when they name the same one, or when neither has one yet.
+ */
+static bool object_compatible(struct vml_vma *v, unsigned long flags,
+			      struct file *file, void *obj)
+{
+	return !(flags & VML_VM_SHARED) || file || v->vm_private_data == obj;
+}
+
 /* Can [.., vm_end of @prev) be followed by a range with these attributes? */
 static bool can_merge_after(struct vml_vma *prev, unsigned long flags,
 			    struct file *file, unsigned long pgoff,
-			    struct vml_anon_vma *anon)
+			    struct vml_anon_vma *anon, void *obj)
 {
 	return prev->vm_flags == flags && same_file(prev->vm_file, file) &&
 	       anon_compatible(prev->anon_vma, anon) &&
+	       object_compatible(prev, flags, file, obj) &&
 	       prev->vm_pgoff + vml_vma_pages(prev) == pgoff;
 }
 
 /* Can a range of @pages pages at @pgoff be followed by @next? */
 static bool can_merge_before(struct vml_vma *next, unsigned long flags,
 			     struct file *file, unsigned long pgoff,
-			     unsigned long pages, struct vml_anon_vma *anon)
+			     unsigned long pages, struct vml_anon_vma *anon,
+			     void *obj)
 {
 	return next->vm_flags == flags && same_file(next->vm_file, file) &&
 	       anon_compatible(next->anon_vma, anon) &&
+	       object_compatible(next, flags, file, obj) &&
 	       pgoff + pages == next->vm_pgoff;
 }
 
@@ -83,12 +98,14 @@ static void absorb(struct vml_mm *mm, struct vml_vma *keep, struct vml_vma *gone
  * The range is either free, or lies inside one VMA whose attributes are
  * being changed (mprotect, mlock): then the part of that VMA the range
  * covers moves to the neighbour, and the VMA shrinks or goes away.
+ * @obj is the range's vm_private_data (its shared anonymous object).
  * Return: the VMA that now covers the range, or NULL (nothing merged).
  */
 struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 			      unsigned long addr, unsigned long end,
 			      unsigned long vm_flags, struct file *file,
-			      unsigned long pgoff, struct vml_anon_vma *anon)
+			      unsigned long pgoff, struct vml_anon_vma *anon,
+			      void *obj)
 {
 	unsigned long pages = (end - addr) >> PAGE_SHIFT;
 	struct vml_vma *mid, *next;
@@ -103,9 +120,9 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 		     (prev ? vml_vma_next(prev) : vml_find_vma(mm, 0));
 	merge_prev = prev && prev->vm_end == addr &&
 		     (!mid || mid->vm_start == addr) &&
-		     can_merge_after(prev, vm_flags, file, pgoff, anon);
+		     can_merge_after(prev, vm_flags, file, pgoff, anon, obj);
 	merge_next = next && next->vm_start == end &&
-		     can_merge_before(next, vm_flags, file, pgoff, pages, anon);
+		     can_merge_before(next, vm_flags, file, pgoff, pages, anon, obj);
 	if (merge_prev && merge_next && !anon_compatible(prev->anon_vma, next->anon_vma))
 		merge_next = false;
 	if (merge_prev) {
@@ -251,7 +268,7 @@ struct vml_vma *vml_vma_modify(struct vml_mm *mm, struct vml_vma *vma,
 	int ret;
 
 	merged = vml_vma_merge(mm, vml_vma_prev(vma), start, end, newflags,
-			       vma->vm_file, pgoff, vma->anon_vma);
+			       vma->vm_file, pgoff, vma->anon_vma, vma->vm_private_data);
 	if (merged)
 		return merged;
 	if (start != vma->vm_start) {

@@ -61,7 +61,7 @@ static unsigned long map_region(struct vml_mm *mm, struct file *file,
 	if ((vm_flags & (VML_VM_NORESERVE | VML_VM_SHARED | VML_VM_WRITE)) == VML_VM_WRITE)
 		vm_flags |= VML_VM_ACCOUNT;
 	vml_find_vma_prev(mm, addr, &prev);
-	if (!vml_vma_merge(mm, prev, addr, addr + len, vm_flags, file, pgoff, NULL) &&
+	if (!vml_vma_merge(mm, prev, addr, addr + len, vm_flags, file, pgoff, NULL, NULL) &&
 	    !new_vma(mm, addr, addr + len, vm_flags, file, pgoff))
 		return -ENOMEM;
 	vml_vm_stat_account(mm, vm_flags, npages);
@@ -186,7 +186,7 @@ static int do_brk_flags(struct vml_mm *mm, unsigned long addr, unsigned long len
 		return -ENOMEM;
 	vml_find_vma_prev(mm, addr, &prev);
 	if (!vml_vma_merge(mm, prev, addr, addr + len, flags, NULL,
-			   addr >> PAGE_SHIFT, NULL) &&
+			   addr >> PAGE_SHIFT, NULL, NULL) &&
 	    !new_vma(mm, addr, addr + len, flags, NULL, addr >> PAGE_SHIFT))
 		return -ENOMEM;
 	vml_vm_stat_account(mm, flags, len >> PAGE_SHIFT);

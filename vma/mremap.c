@@ -50,7 +50,7 @@ static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
 		pgoff = addr >> PAGE_SHIFT;
 	vml_find_vma_prev(mm, addr, &prev);
 	new = vml_vma_merge(mm, prev, addr, addr + len, vma->vm_flags,
-			    vma->vm_file, pgoff, vma->anon_vma);
+			    vma->vm_file, pgoff, vma->anon_vma, vma->vm_private_data);
 	if (new)
 		return new;
 	new = vml_vma_dup(vma);
@@ -154,7 +154,7 @@ static unsigned long mremap_grow(struct vml_mm *mm, unsigned long addr,
 
 		if (!vml_vma_merge(mm, vma, ext, addr + new_len, vm_flags, vma->vm_file,
 				   vma->vm_pgoff + ((ext - vma->vm_start) >> PAGE_SHIFT),
-				   vma->anon_vma))
+				   vma->anon_vma, vma->vm_private_data))
 			return -ENOMEM;
 		vml_vm_stat_account(mm, vm_flags, pages);
 		if (vm_flags & VML_VM_LOCKED)

@@ -43,7 +43,8 @@ void vml_vma_set_range(struct vml_vma *vma, unsigned long start,
 struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 			      unsigned long addr, unsigned long end,
 			      unsigned long vm_flags, struct file *file,
-			      unsigned long pgoff, struct vml_anon_vma *anon);
+			      unsigned long pgoff, struct vml_anon_vma *anon,
+			      void *obj);
 int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
 		  bool new_below);
 int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len);

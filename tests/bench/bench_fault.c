@@ -3,8 +3,10 @@
  * Fault rows: demand-zero write faults, copy-on-write faults, and read
  * faults on a file already in the page cache; one op = one page touched.
  *
- * vmlab side: vml_access_touch() through the CR3 window, every fault
- * going window exit -> vma/ -> fault/ -> window again.
+ * vmlab side: vml_access_touch() through the CR3 window; a fault whose
+ * tables and anon_vma exist is fixed inside the window (fault/'s atomic
+ * path), the first of a region goes window exit -> vma/ -> fault/.
+ * Loading vmlab_bench.ko with window_fixup=0 measures the exit path.
  * Host side: the same touches on a mapping in the address space of the
  * process that loaded the module (the bench kthread borrows it with
  * kthread_use_mm()), made with fault_in_writeable()/fault_in_readable(),
@@ -19,8 +21,8 @@
  * COW on the host is wp_page_copy() of a read-mapped MAP_PRIVATE page of
  * a tmpfs file (a kernel module cannot fork a process); in vmlab it is
  * the child's write to a page shared with its parent after vml_fork().
- * Host file read faults map up to 16 pages at once (fault-around);
- * vmlab maps one per fault.
+ * File read faults on both sides map up to 16 cached pages at once
+ * (fault-around).
  */
 #include <linux/err.h>
 #include <linux/file.h>

@@ -461,6 +461,34 @@ static void fault_test_file(struct kunit *test)
 	fput(f);
 }
 
+/*
+ * Shared anonymous VMAs are separate objects (Linux: a shmem file each):
+ * mprotect making a faulted one like its never-faulted neighbour must not
+ * merge it into the neighbour and lose its pages.
+ */
+static void fault_test_shared_anon_merge(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	const unsigned long hi = BASE + 4 * PAGE_SIZE;
+	const unsigned long rw = PROT_READ | PROT_WRITE;
+
+	/* Split before any fault; the upper piece gets data while apart. */
+	map(test, mm, BASE, 8 * PAGE_SIZE, rw, MAP_SHARED | MAP_ANONYMOUS, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE, 4 * PAGE_SIZE, PROT_READ), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	fill(test, mm, hi, 4 * PAGE_SIZE, 7);
+	/* Made alike, it merges into the never-faulted lower piece: one object. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, hi, 4 * PAGE_SIZE, PROT_READ), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, hi, 4 * PAGE_SIZE, 7), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SHMEMPAGES), 4ul);
+	/* Another shared mapping right after is another object: no merge. */
+	map(test, mm, BASE + 8 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ,
+	    MAP_SHARED | MAP_ANONYMOUS, NULL);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	vml_mm_destroy(mm);
+}
+
 /* ---- faults resolved inside the CR3 window ---- */
 
 static long fixups(void)
@@ -509,6 +537,78 @@ static void fault_test_in_window(struct kunit *test)
 	vml_mm_destroy(child);
 	vml_mm_destroy(mm);
 	KUNIT_EXPECT_LE(test, frames(test), before);
+}
+
+struct cow_racer {
+	struct vml_mm *mm;
+	unsigned long addr;
+	u64 seed;
+	struct completion start, done;
+	int ret;
+};
+
+static int cow_race_fn(void *arg)
+{
+	struct cow_racer *r = arg;
+	struct vml_access_result res;
+
+	wait_for_completion(&r->start);
+	r->ret = vml_access_fill(r->mm, r->addr, 128 * PAGE_SIZE, r->seed, &res);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Two CPUs copy-on-write the two halves of one mm at once, each through
+ * its own windows: a copy made while the other CPU is inside a window on
+ * the tree must end its window for a shootdown before the old frame goes.
+ */
+static void fault_test_in_window_two_cpus(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	long flush0 = atomic_long_read(&vml_mmu_stats.window_fixup_flushes);
+	struct cow_racer r[2];
+	struct task_struct *t;
+	unsigned long before;
+	int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	map(test, mm, BASE, 256 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, 256 * PAGE_SIZE, 10);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	before = frames(test);
+	for (cpu = 0; cpu < 2; cpu++) {
+		r[cpu] = (struct cow_racer){ .mm = mm, .seed = 11 + cpu,
+					     .addr = BASE + cpu * 128 * PAGE_SIZE };
+		init_completion(&r[cpu].start);
+		init_completion(&r[cpu].done);
+		t = kthread_create(cow_race_fn, &r[cpu], "vml-cow-race/%d", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+	}
+	complete(&r[0].start);
+	complete(&r[1].start);
+	wait_for_completion(&r[0].done);
+	wait_for_completion(&r[1].done);
+	KUNIT_EXPECT_EQ(test, r[0].ret, 0);
+	KUNIT_EXPECT_EQ(test, r[1].ret, 0);
+	kunit_info(test, "copies that needed a shootdown: %ld\n",
+		   atomic_long_read(&vml_mmu_stats.window_fixup_flushes) - flush0);
+	/* 256 copies, and every old frame still mapped by the child. */
+	KUNIT_EXPECT_EQ(test, frames(test) - before, 256ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, 128 * PAGE_SIZE, 11), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE + 128 * PAGE_SIZE, 128 * PAGE_SIZE, 12),
+			0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, 256 * PAGE_SIZE, 10), 0ul);
+	/* The child held the only mappings of the old frames: they go with it. */
+	vml_mm_destroy(child);
+	KUNIT_EXPECT_LE(test, frames(test), before);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 256ul);
+	vml_mm_destroy(mm);
 }
 
 /*
@@ -586,7 +686,9 @@ static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_rmap),
 	KUNIT_CASE(fault_test_concurrent),
 	KUNIT_CASE(fault_test_file),
+	KUNIT_CASE(fault_test_shared_anon_merge),
 	KUNIT_CASE(fault_test_in_window),
+	KUNIT_CASE(fault_test_in_window_two_cpus),
 	KUNIT_CASE(fault_test_fault_around),
 	KUNIT_CASE(fault_test_returns_every_frame),
 	{}
