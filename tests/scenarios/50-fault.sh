@@ -43,6 +43,29 @@ check "255 frames more" "[ $(( $(frames) - f0 )) = 255 ]"
 check "RssAnon is 1024 kB" "[ $(status $M RssAnon) = 1024 ]"
 expect_ok "write again: no fault" touch $M 0x10000000 1M w
 check "no more faults" "[ $(field minflt) = 0 ]"
+
+# ---- faults fixed inside the CR3 window, and the switch for it ----
+mmu() { sed -n "s/^$1 //p" $D/mmu; }
+P=/sys/module/vmlab/parameters/window_fixup
+expect_ok "mmap 256K anon" mmap $M 0x11000000 256K rw private,anon,fixed
+expect_ok "first write: tables and anon_vma, outside the window" touch $M 0x11000000 4K w
+x0=$(mmu window_fixups); s0=$(mmu window_faults)
+expect_ok "63 more writes" touch $M 0x11001000 252K w
+check "63 minor faults" "[ $(field minflt) = 63 ]"
+check "all 63 fixed inside the window" "[ $(( $(mmu window_fixups) - x0 )) = 63 ]"
+check "no window stopped on a fault" "[ $(mmu window_faults) = $s0 ]"
+check "window_fixup defaults to on" "[ \"\$(cat $P)\" = Y ]"
+check "window_fixup=banana is refused" "! echo banana > $P 2>/dev/null && [ \"\$(cat $P)\" = Y ]"
+echo 0 > $P
+expect_ok "munmap and map again" mmap $M 0x11000000 256K rw private,anon,fixed
+expect_ok "first write" touch $M 0x11000000 4K w
+x0=$(mmu window_fixups); s0=$(mmu window_faults)
+expect_ok "63 writes with window_fixup=0" touch $M 0x11001000 252K w
+check "still 63 minor faults" "[ $(field minflt) = 63 ]"
+check "none fixed in the window" "[ $(mmu window_fixups) = $x0 ]"
+check "each stopped its window" "[ $(( $(mmu window_faults) - s0 )) = 63 ]"
+echo 1 > $P
+expect_ok "munmap the 256K" munmap $M 0x11000000 256K
 expect_ok "fill with a pattern" fill $M 0x10000000 1M 11
 expect_ok "verify it" verify $M 0x10000000 1M 11
 check "no mismatch" "[ $(field mismatches) = 0 ]"
