@@ -173,7 +173,8 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 	}
 	vml_set_pte(pt, addr, ptep, pte);
 	spin_unlock(&pt->lock);
-	vml_count_event(page ? VML_PGFAULT : VML_ZERO_PAGE_FAULT);
+	if (!page)
+		vml_count_event(VML_ZERO_PAGE_FAULT);
 	return 0;
 }
 
@@ -313,7 +314,6 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		fault_around(vma, addr, ptep, atomic);
 	if (write && private)
 		vml_count_event(VML_COW_FAULT);
-	vml_count_event(VML_PGFAULT);
 	if (major)
 		vml_count_event(VML_PGMAJFAULT);
 	return major ? VML_FAULT_MAJOR : 0;
@@ -473,6 +473,7 @@ int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
 	vma = vml_vma_lookup(mm, addr);
 	if (!vma || bad_access(vma, write))
 		return VML_FAULT_SIGSEGV;
+	vml_count_event(VML_PGFAULT);	/* as handle_mm_fault(): past the VMA checks */
 	ptep = vml_pte_alloc(&mm->pgt, addr, VML_GFP_KERNEL);
 	if (!ptep)
 		return VML_FAULT_OOM;
@@ -496,9 +497,10 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
 	if (!ptep)
 		return VML_FIXUP_NONE;
 	ret = handle_pte_fault(vma, addr, ptep, flags, true, deferred);
-	if (ret == VML_FAULT_FLUSH)
-		return VML_FIXUP_FLUSH;
-	return ret ? VML_FIXUP_NONE : VML_FIXUP_DONE;
+	if (ret && ret != VML_FAULT_FLUSH)
+		return VML_FIXUP_NONE;	/* counted when the full path takes it */
+	vml_count_event(VML_PGFAULT);
+	return ret ? VML_FIXUP_FLUSH : VML_FIXUP_DONE;
 }
 
 /* The hooks vma/ calls: faults, splits/copies and closes of VMAs. */

@@ -33,7 +33,7 @@ static int smaps_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	dirty = pte_dirty(pte) || vml_page_test(page, VML_PG_dirty);
 	s->rss++;
 	s->pss += (1ul << PSS_SHIFT) / n;
-	s->referenced += pte_young(pte);
+	s->referenced += !!pte_young(pte);
 	if (vml_page_test(page, VML_PG_anon))
 		s->anon++;
 	if (n > 1) {

@@ -216,6 +216,31 @@ run|shell)
 		done
 		[ -f $DBG/buddyinfo ] && { echo "==> $DBG/buddyinfo <=="; cat $DBG/buddyinfo; }
 	fi
+	if vmlabctl help | grep -q '^fork'; then
+		echo "# demo: an address space, demand-zero faults, fork and copy-on-write"
+		echo "# vmlabctl mm_create"
+		reply=$(vmlabctl mm_create); echo "$reply"
+		m=$(echo "$reply" | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
+		for cmd in "mmap $m 0x10000000 1M rw private,anon,fixed" \
+			   "touch $m 0x10000000 1M r" "fill $m 0x10000000 1M 1"; do
+			echo "# vmlabctl $cmd"
+			vmlabctl $cmd
+		done
+		echo "# vmlabctl fork $m"
+		reply=$(vmlabctl fork $m); echo "$reply"
+		c=$(echo "$reply" | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
+		for cmd in "fill $c 0x10000000 64K 2" "verify $m 0x10000000 1M 1" \
+			   "smaps_rollup $m" "smaps_rollup $c"; do
+			echo "# vmlabctl $cmd"
+			vmlabctl $cmd
+		done
+		echo "==> $DBG/vmstat (faults) <=="
+		grep -E '^(pgfault|pgmajfault|cow_fault|pgreuse|zero_page_fault) ' $DBG/vmstat
+		echo "==> $DBG/mmu (windows) <=="
+		grep '^window' $DBG/mmu
+		vmlabctl mm_destroy $c >/dev/null
+		vmlabctl mm_destroy $m >/dev/null
+	fi
 	if [ "$MODE" = shell ]; then
 		echo "@@VMLAB shell: vmlab is loaded; try 'vmlabctl help', 'ls $DBG'; 'exit' ends the guest"
 		setsid cttyhack sh -l
