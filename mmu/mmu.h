@@ -250,15 +250,19 @@ void vml_flush_tlb_page(struct vml_pgtable *pt, unsigned long addr);
  * struct vml_access - one access to run inside the CR3 window.
  * @addr: sandbox address.
  * @len: bytes.
- * @buf: kernel buffer to read into or write from.
+ * @buf: kernel buffer to read into or write from (unused when strided).
  * @write: true for a write.
- * @done: out: bytes completed (== @len when the access succeeded).
+ * @stride: 0 for a copy of @len bytes; else touch one byte every @stride
+ *	bytes of [@addr, @addr + @len): load it, or store a zero.
+ * @done: out: bytes completed (== @len when the access succeeded); for a
+ *	strided access, the offset of the next touch.
  */
 struct vml_access {
 	unsigned long addr;
 	unsigned long len;
 	void *buf;
 	bool write;
+	unsigned long stride;
 	unsigned long done;
 };
 

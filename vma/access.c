@@ -27,7 +27,6 @@ MODULE_PARM_DESC(window_fixup,
 		 "resolve simple faults inside the CR3 window (default: on)");
 
 #define CHUNK		(16 * PAGE_SIZE)	/* bytes per window access */
-#define TOUCH_BATCH	128			/* one-byte touches per window run */
 #define MAX_REPEAT	3	/* a fault "resolved" this often is not */
 
 u8 vml_pattern_byte(u64 seed, unsigned long addr)
@@ -56,8 +55,7 @@ struct access_cmd {
 	struct vml_access_result *res;
 	unsigned long addr, len, stride;
 	void *buf;		/* caller's buffer (rw) */
-	u8 *scratch;		/* CHUNK bytes (fill, verify, touch) */
-	struct vml_access *touches;	/* TOUCH_BATCH (touch) */
+	u8 *scratch;		/* CHUNK bytes (fill, verify) */
 	u64 seed;
 	bool write;
 	int (*body)(struct access_cmd *c);
@@ -203,26 +201,13 @@ static int body_verify(struct access_cmd *c)
 	return 0;
 }
 
+/* One strided access: the window touches a byte per stride itself. */
 static int body_touch(struct access_cmd *c)
 {
-	struct vml_access *acc = c->touches;
-	unsigned long off = 0;
-	unsigned int n;
-	int ret;
+	struct vml_access a = { .addr = c->addr, .len = c->len, .write = c->write,
+				.stride = c->stride };
 
-	memset(c->scratch, 0, TOUCH_BATCH);
-	while (off < c->len) {
-		for (n = 0; n < TOUCH_BATCH && off < c->len; n++) {
-			acc[n] = (struct vml_access){ .addr = c->addr + off, .len = 1,
-						      .buf = c->scratch + n, .write = c->write };
-			off = c->stride > c->len - off ? c->len : off + c->stride;
-		}
-		ret = run_accesses(c, acc, n);
-		if (ret)
-			return ret;
-		cond_resched();
-	}
-	return 0;
+	return run_accesses(c, &a, 1);
 }
 
 /* The kthread side: hold the read lock around the whole command. */
@@ -251,21 +236,13 @@ static int run_cmd(struct access_cmd *c)
 		c->res->code = VML_SEGV_MAPERR;
 		return -EFAULT;
 	}
-	if (c->body != body_rw) {
+	if (c->body == body_fill || c->body == body_verify) {
 		c->scratch = kmalloc(CHUNK, GFP_KERNEL);
 		if (!c->scratch)
 			return -ENOMEM;
 	}
-	if (c->body == body_touch) {
-		c->touches = kmalloc_array(TOUCH_BATCH, sizeof(*c->touches), GFP_KERNEL);
-		if (!c->touches) {
-			kfree(c->scratch);
-			return -ENOMEM;
-		}
-	}
 	c->last_fault = -1ul;
 	ret = vml_run_in_kthread(access_thread, c);
-	kfree(c->touches);
 	kfree(c->scratch);
 	return ret;
 }

@@ -8,7 +8,11 @@
  * Result lines, '|' separated so names may contain spaces:
  *   vmlab_bench: result|<name>|<cpus>|<vmlab ns/op>|<host ns/op>|<ratio>
  *   vmlab_bench: failed|<name>|<errno>
- * ns/op have one decimal; ratio = vmlab / host with two decimals.
+ * ns/op (medians over the rounds) have one decimal; ratio = vmlab / host
+ * with two decimals, the median of the rounds' own ratios: each round
+ * times both sides back to back, the first side alternating from round to
+ * round, so a machine whose speed drifts (TCG on a shared host) and the
+ * order within a round bias neither side.
  *
  * Parameters: only=<substring> runs matching rows, iters=<n> overrides the
  * batch size, rounds=<n> the number of rounds (odd; default 11).
@@ -49,6 +53,7 @@ struct bench_run {
 	unsigned int nr_threads;
 	u64 vmlab_ps;		/* median per-op time, picoseconds */
 	u64 host_ps;
+	u64 ratio;		/* median of per-round vmlab/host, x10000 */
 	struct completion done;
 };
 
@@ -69,7 +74,7 @@ static int bench_thread(void *data)
 {
 	struct bench_run *run = data;
 	const struct vml_bench *b = run->b;
-	u64 a[MAX_ROUNDS], h[MAX_ROUNDS];
+	u64 a[MAX_ROUNDS], h[MAX_ROUNDS], q[MAX_ROUNDS];
 	unsigned int r;
 	u64 t0, t1, t2;
 
@@ -83,16 +88,24 @@ static int bench_thread(void *data)
 	b->host(run->iters);
 	for (r = 0; r < run->rounds; r++) {
 		t0 = ktime_get_ns();
-		b->vmlab(run->iters);
+		if (r & 1)
+			b->host(run->iters);
+		else
+			b->vmlab(run->iters);
 		t1 = ktime_get_ns();
-		b->host(run->iters);
+		if (r & 1)
+			b->vmlab(run->iters);
+		else
+			b->host(run->iters);
 		t2 = ktime_get_ns();
-		a[r] = (t1 - t0) * 1000 / run->iters;
-		h[r] = (t2 - t1) * 1000 / run->iters;
+		a[r] = ((r & 1) ? t2 - t1 : t1 - t0) * 1000 / run->iters;
+		h[r] = ((r & 1) ? t1 - t0 : t2 - t1) * 1000 / run->iters;
+		q[r] = h[r] ? div64_u64(a[r] * 10000, h[r]) : 0;
 		cond_resched();
 	}
 	run->vmlab_ps = median(a, run->rounds);
 	run->host_ps = median(h, run->rounds);
+	run->ratio = median(q, run->rounds);
 	complete(&run->done);
 	return 0;
 }
@@ -105,13 +118,14 @@ static int bench_on(const struct vml_bench *b, const struct cpumask *cpus,
 	struct bench_run *runs;
 	struct task_struct *t;
 	atomic_t ready = ATOMIC_INIT(0);
-	u64 *a, *h;
+	u64 *a, *h, *q;
 	int ret = 0;
 
 	runs = kcalloc(n, sizeof(*runs), GFP_KERNEL);
 	a = kcalloc(n, sizeof(*a), GFP_KERNEL);
 	h = kcalloc(n, sizeof(*h), GFP_KERNEL);
-	if (!runs || !a || !h) {
+	q = kcalloc(n, sizeof(*q), GFP_KERNEL);
+	if (!runs || !a || !h || !q) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -139,12 +153,15 @@ static int bench_on(const struct vml_bench *b, const struct cpumask *cpus,
 		wait_for_completion(&runs[i].done);
 		a[i] = runs[i].vmlab_ps;
 		h[i] = runs[i].host_ps;
+		q[i] = runs[i].ratio;
 	}
 	if (!ret) {
 		out->vmlab_ps = median(a, n);
 		out->host_ps = median(h, n);
+		out->ratio = median(q, n);
 	}
 out:
+	kfree(q);
 	kfree(h);
 	kfree(a);
 	kfree(runs);
@@ -154,7 +171,7 @@ out:
 static void report(const struct vml_bench *b, unsigned int cpus,
 		   const struct bench_run *r)
 {
-	u64 ratio = r->host_ps ? div64_u64(r->vmlab_ps * 100, r->host_ps) : 0;
+	u64 ratio = DIV_ROUND_CLOSEST_ULL(r->ratio, 100);
 
 	pr_info("vmlab_bench: result|%s|%u|%llu.%llu|%llu.%llu|%llu.%02llu\n",
 		b->name, cpus, r->vmlab_ps / 1000, r->vmlab_ps % 1000 / 100,

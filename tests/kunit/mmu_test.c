@@ -261,6 +261,39 @@ static void mmu_test_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_window_run(&f->pt, acc, 1), 0u);
 }
 
+/*
+ * A strided access touches one byte per stride: a store writes zeros there
+ * and nowhere else, a fault stops it with done at the faulting touch.
+ */
+static void mmu_test_strided(struct kunit *test)
+{
+	struct fixture *f = test->priv;
+	unsigned long a = 0x600000;
+	u8 *p0 = vml_page_address(f->frame[2]), *p1 = vml_page_address(f->frame[3]);
+	struct vml_access acc = { .addr = a + 16, .len = 2 * PAGE_SIZE, .write = true,
+				  .stride = 1024 };
+
+	map(test, a, 2, user_rw());
+	map(test, a + PAGE_SIZE, 3, vml_pgprot(false, false, true));
+	/* Writes: four touches in the first page, then the read-only one. */
+	KUNIT_EXPECT_EQ(test, vml_window_run(&f->pt, &acc, 1), 0u);
+	KUNIT_EXPECT_EQ(test, acc.done, 4 * 1024ul);
+	KUNIT_EXPECT_EQ(test, p0[16], 0);
+	KUNIT_EXPECT_EQ(test, p0[16 + 3 * 1024], 0);
+	KUNIT_EXPECT_EQ(test, p0[17], 0x12);
+	KUNIT_EXPECT_EQ(test, p0[15], 0x12);
+	KUNIT_EXPECT_EQ(test, p1[16], 0x13);
+	/* Reads go through both pages, and change nothing. */
+	acc = (struct vml_access){ .addr = a + 16, .len = 2 * PAGE_SIZE - 16, .stride = 1024 };
+	KUNIT_EXPECT_EQ(test, vml_window_run(&f->pt, &acc, 1), 1u);
+	KUNIT_EXPECT_EQ(test, acc.done, 2 * PAGE_SIZE - 16);
+	KUNIT_EXPECT_EQ(test, p1[16], 0x13);
+	/* A read past the mapping faults at the first unmapped touch. */
+	acc = (struct vml_access){ .addr = a, .len = 3 * PAGE_SIZE, .stride = PAGE_SIZE };
+	KUNIT_EXPECT_EQ(test, vml_window_run(&f->pt, &acc, 1), 0u);
+	KUNIT_EXPECT_EQ(test, acc.done, 2 * PAGE_SIZE);
+}
+
 /* Supervisor-only leaves (vmalloc-style) work for reads and writes. */
 static void mmu_test_supervisor_leaf(struct kunit *test)
 {
@@ -546,6 +579,7 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_test_free_exact),
 	KUNIT_CASE(mmu_test_accessed_dirty),
 	KUNIT_CASE(mmu_test_faults),
+	KUNIT_CASE(mmu_test_strided),
 	KUNIT_CASE(mmu_test_supervisor_leaf),
 	KUNIT_CASE(mmu_test_pte_sanitize),
 	KUNIT_CASE(mmu_test_move),
