@@ -16,8 +16,9 @@
  *
  * Each side maps a region once in setup and every batch consumes fresh
  * pages of it; when it runs out the region is remapped inside a batch,
- * an outlier the median drops. The default 64 MiB arena limits the
- * regions to 32 MiB (demand zero) and 13 MiB (COW: parent + copies).
+ * an outlier the median drops. The regions are 64 MiB (demand zero),
+ * 32 MiB (COW: parent + copies take 64) and 16 MiB (file), in the bench's
+ * 256 MiB arena.
  * COW on the host is wp_page_copy() of a read-mapped MAP_PRIVATE page of
  * a tmpfs file (a kernel module cannot fork a process); in vmlab it is
  * the child's write to a page shared with its parent after vml_fork().
@@ -35,8 +36,8 @@
 #include "fault/fault.h"
 #include "bench.h"
 
-#define DZ_PAGES	8192	/* 32 MiB */
-#define COW_PAGES	3328	/* 13 MiB */
+#define DZ_PAGES	16384	/* 64 MiB */
+#define COW_PAGES	8192	/* 32 MiB */
 #define FILE_PAGES	4096	/* 16 MiB */
 #define VBASE		0x10000000ul
 #define BFILE		"/tmp/vmlab-bench-fault"

@@ -15,7 +15,8 @@
  * order within a round bias neither side.
  *
  * Parameters: only=<substring> runs matching rows, iters=<n> overrides the
- * batch size, rounds=<n> the number of rounds (odd; default 11).
+ * batch size, rounds=<n> the number of rounds (odd; default 11),
+ * arena_mb=<n> the arena (default 256 MiB, room for the 64 MiB fault rows).
  */
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -39,6 +40,10 @@ MODULE_PARM_DESC(only, "Run only benchmarks whose name contains this string");
 static unsigned int iters;
 module_param(iters, uint, 0444);
 MODULE_PARM_DESC(iters, "Operations per timed batch (default: per benchmark)");
+
+static unsigned int arena_mb = 256;
+module_param(arena_mb, uint, 0444);
+MODULE_PARM_DESC(arena_mb, "Arena size in MiB (default 256)");
 
 static unsigned int rounds = VML_BENCH_ROUNDS;
 module_param(rounds, uint, 0444);
@@ -209,6 +214,7 @@ static void run_one(const struct vml_bench *b)
 
 static int __init vmlab_bench_init(void)
 {
+	struct vml_config cfg;
 	unsigned int i;
 	int ret;
 
@@ -216,7 +222,8 @@ static int __init vmlab_bench_init(void)
 		pr_err("vmlab_bench: rounds must be odd and 1..%d\n", MAX_ROUNDS);
 		return -EINVAL;
 	}
-	ret = vmlab_core_start(NULL);
+	vml_default_config(&cfg, arena_mb);
+	ret = vmlab_core_start(&cfg);
 	if (ret) {
 		pr_err("vmlab_bench: vmlab_core_start failed: %d\n", ret);
 		return ret;

@@ -37,8 +37,9 @@ PTIS=${VMLAB_PTI:-on off}
 TIMEOUT=${VMLAB_TIMEOUT:-1500}
 BUDGET=${VMLAB_BUDGET:-4500}
 B=${VMLAB_BUILD:-build}
-LOGS=$VMLAB_TOP/$B/logs
-GUESTS=$VMLAB_TOP/$B/guest
+case $B in /*) ;; *) B=$VMLAB_TOP/$B ;; esac
+LOGS=$B/logs
+GUESTS=$B/guest
 mkdir -p "$LOGS" "$GUESTS"
 rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log
 
