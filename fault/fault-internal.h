@@ -51,8 +51,6 @@ void vml_page_remove_rmap(struct vml_page *page);
 struct vml_mapping *vml_vma_mapping(struct vml_vma *vma);
 struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 				   bool *major, int *err);
-struct vml_page *vml_filemap_find(struct vml_vma *vma, unsigned long pgoff,
-				  bool atomic);
 void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 			    unsigned int n, struct vml_page **pages, bool atomic);
 int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);

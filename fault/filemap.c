@@ -228,35 +228,11 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 }
 
 /*
- * find_get_page() for a fault that must not wait (the CR3 window) or for
- * fault-around: the cached page at @pgoff of @vma's object, with a
- * reference, or NULL when it is not cached, lies past EOF, or the lock
- * is busy (@atomic). Nothing is read in.
- */
-struct vml_page *vml_filemap_find(struct vml_vma *vma, unsigned long pgoff,
-				  bool atomic)
-{
-	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
-	struct vml_page *page;
-
-	if (!m || pgoff > U32_MAX || (m->host && pgoff >= size_pages(m)))
-		return NULL;
-	if (!atomic)
-		return find_get_page(m, pgoff);
-	if (!xa_trylock(&m->pages))
-		return NULL;
-	page = xa_load(&m->pages, pgoff);
-	if (page)
-		vml_get_page(page);
-	xa_unlock(&m->pages);
-	return page;
-}
-
-/*
  * The cached pages of @vma's object at [@pgoff, @pgoff + @n), each with a
  * reference, into @pages (NULL where there is none), under one hold of
  * the xarray lock: fault-around's batch lookup (filemap_map_pages() walks
- * the range the same way). Nothing when the lock is busy and @atomic.
+ * the range the same way) and the in-window fault's. Nothing is read in;
+ * nothing is found past EOF, or when the lock is busy and @atomic.
  */
 void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 			    unsigned int n, struct vml_page **pages, bool atomic)

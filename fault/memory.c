@@ -92,16 +92,18 @@ static void account_new(struct vml_vma *vma, struct vml_page *page)
 }
 
 /*
- * Faults resolved inside the CR3 window (VML_FAULT_ATOMIC) run these same
- * handlers with interrupts off: tables must already exist, the VMA must
+ * Faults resolved inside the CR3 window run these same handlers with
+ * @atomic set, interrupts off: tables must already exist, the VMA must
  * already have its anon_vma, frames come from the per-CPU lists or the
  * free lists without reclaim, page-cache pages must be cached, and
  * pgt.lock is only tried, since a CPU holding it may be waiting,
  * interrupts on, for this one to leave its window (mmu/tlb.c). What
  * cannot be done so returns VML_FAULT_NOWAIT and takes the full path once
- * the window has ended.
+ * the window has ended. VML_FAULT_FLUSH: done, but a shootdown must come
+ * before the access goes on (wp_copy()).
  */
 #define VML_FAULT_NOWAIT	0x100
+#define VML_FAULT_FLUSH		0x200
 
 static bool fault_lock(struct vml_pgtable *pt, bool atomic)
 {
@@ -292,7 +294,7 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	int err, ret;
 
 	if (atomic) {
-		page = vml_filemap_find(vma, vml_linear_index(vma, addr), true);
+		vml_filemap_find_range(vma, vml_linear_index(vma, addr), 1, &page, true);
 		if (!page)
 			return VML_FAULT_NOWAIT;
 	} else {
@@ -341,8 +343,6 @@ static int wp_reuse(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
  * another CPU is in a window on this tree too, the old frame is handed
  * back in *@deferred, to be put after the shootdown (VML_FAULT_FLUSH).
  */
-#define VML_FAULT_FLUSH		0x200
-
 static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		   pte_t orig, struct vml_page *old, bool atomic,
 		   struct vml_page **deferred)

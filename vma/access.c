@@ -91,7 +91,8 @@ static int resolve(struct access_cmd *c, struct vml_access *a)
 	else
 		c->res->minflt++;
 	a->addr += a->done;
-	a->buf += a->done;
+	if (!a->stride)
+		a->buf += a->done;
 	a->len -= a->done;
 	a->done = 0;
 	return 0;
