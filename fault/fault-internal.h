@@ -38,7 +38,6 @@ struct vml_mapping {
 
 /* ---- memory.c ---- */
 pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write);
-int vml_rss_member(struct vml_vma *vma, struct vml_page *page);
 
 /* ---- rmap.c ---- */
 unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr);

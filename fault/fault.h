@@ -72,12 +72,6 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
 				       struct vml_page **deferred);
 
 /**
- * vml_zero_page() - the shared zero page (ZERO_PAGE(0)).
- * Return: the frame, or NULL until the first fault that needed it.
- */
-struct vml_page *vml_zero_page(void);
-
-/**
  * vml_fork() - fork(): a new mm with a copy of @parent's VMAs; private
  * writable pages become copy-on-write in both, shared mappings stay
  * shared, locked VMAs are not inherited as locked.
@@ -235,7 +229,7 @@ int vml_fault_init(void);
 
 /**
  * vml_fault_exit() - unmap every user address space, write back and free
- * the page cache, free the zero page, unregister.
+ * the page cache, unregister.
  */
 void vml_fault_exit(void);
 

@@ -38,7 +38,7 @@ static pte_t copy_present(struct copy_arg *c, struct vml_pgtable *pt,
 	if (page && !vml_page_test(page, VML_PG_zero)) {
 		vml_get_page(page);
 		vml_page_dup_rmap(page);
-		vml_mm_add_counter(c->dst->vm_mm, vml_rss_member(c->src, page), 1);
+		vml_mm_add_counter(c->dst->vm_mm, vml_mm_counter_of(c->src, page), 1);
 	}
 	if (c->cow && pte_write(pte)) {
 		vml_ptep_set_wrprotect(pt, addr, ptep);

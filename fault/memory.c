@@ -16,35 +16,7 @@
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
 
-/*
- * The zero page is made on first use, so that starting the core takes no
- * frame from the arena, and freed at fault exit once no mm maps it.
- */
-static struct vml_page *zero_page;
-static DEFINE_MUTEX(zero_page_lock);
 static const struct vml_fault_hooks *fault_hooks;
-
-struct vml_page *vml_zero_page(void)
-{
-	return READ_ONCE(zero_page);
-}
-
-static struct vml_page *get_zero_page(void)
-{
-	struct vml_page *page = READ_ONCE(zero_page);
-
-	if (page)
-		return page;
-	mutex_lock(&zero_page_lock);
-	if (!zero_page) {
-		page = vml_alloc_pages(VML_GFP_KERNEL | VML___GFP_ZERO | VML___GFP_NOWARN, 0);
-		if (page)
-			vml_page_set(page, VML_PG_zero);
-		WRITE_ONCE(zero_page, page);
-	}
-	mutex_unlock(&zero_page_lock);
-	return zero_page;
-}
 
 void vml_set_fault_hooks(const struct vml_fault_hooks *hooks)
 {
@@ -56,14 +28,6 @@ const struct vml_fault_hooks *vml_fault_hooks(void)
 	static const struct vml_fault_hooks none;
 
 	return READ_ONCE(fault_hooks) ?: &none;
-}
-
-/* Which rss counter a page of @vma goes to (mm_counter()), as vma/ does. */
-int vml_rss_member(struct vml_vma *vma, struct vml_page *page)
-{
-	if (vml_page_test(page, VML_PG_anon))
-		return VML_MM_ANONPAGES;
-	return vma->vm_file ? VML_MM_FILEPAGES : VML_MM_SHMEMPAGES;
 }
 
 /*
@@ -87,7 +51,7 @@ static void account_new(struct vml_vma *vma, struct vml_page *page)
 
 	if (vma->vm_flags & VML_VM_LOCKED)
 		vml_page_set(page, VML_PG_mlocked);
-	vml_mm_add_counter(mm, vml_rss_member(vma, page), 1);
+	vml_mm_add_counter(mm, vml_mm_counter_of(vma, page), 1);
 	mm->hiwater_rss = max(mm->hiwater_rss, vml_mm_rss(mm));
 }
 
@@ -145,7 +109,7 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 	pte_t pte;
 
 	if (!write) {
-		page = atomic ? vml_zero_page() : get_zero_page();
+		page = atomic ? vml_zero_page() : vml_get_zero_page();
 		if (!page)
 			return no_memory(atomic);
 		pte = pte_wrprotect(vml_mk_pte(page, vma->vm_page_prot));
@@ -366,7 +330,7 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		return 0;
 	}
 	if (!zero)
-		vml_mm_add_counter(mm, vml_rss_member(vma, old), -1);
+		vml_mm_add_counter(mm, vml_mm_counter_of(vma, old), -1);
 	vml_page_add_new_anon_rmap(page, vma, addr);
 	account_new(vma, page);
 	pte = vml_fault_mk_pte(vma, page, true);
@@ -535,9 +499,4 @@ void vml_fault_exit(void)
 	vml_walk_mms(unmap_mm, NULL);
 	vml_set_mm_hooks(NULL);
 	vml_filemap_exit();
-	if (zero_page) {
-		vml_page_clear(zero_page, VML_PG_zero);
-		vml_put_page(zero_page);
-		WRITE_ONCE(zero_page, NULL);
-	}
 }

@@ -173,7 +173,7 @@ static int unmap_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	page = vml_pte_page(old);
 	if (pte_dirty(old))
 		vml_page_set(page, VML_PG_dirty);
-	vml_mm_add_counter(vma->vm_mm, vml_rss_member(vma, page), -1);
+	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
 	if (!pte_none(u->entry)) {
 		vml_set_pte(pt, addr, ptep, u->entry);
 		vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, 1);

@@ -25,7 +25,12 @@
 static struct vml_page *zero_page;
 static DEFINE_MUTEX(zero_page_lock);
 
-static struct vml_page *get_zero_page(void)
+struct vml_page *vml_zero_page(void)
+{
+	return READ_ONCE(zero_page);
+}
+
+struct vml_page *vml_get_zero_page(void)
 {
 	struct vml_page *page = READ_ONCE(zero_page);
 
@@ -49,14 +54,6 @@ void vml_zero_page_exit(void)
 	vml_page_clear(zero_page, VML_PG_zero);
 	vml_put_page(zero_page);
 	zero_page = NULL;
-}
-
-/* Which rss counter a page mapped by @vma belongs to. */
-static int rss_member(struct vml_vma *vma, struct vml_page *page)
-{
-	if (vml_page_test(page, VML_PG_anon))
-		return VML_MM_ANONPAGES;
-	return vma->vm_file ? VML_MM_FILEPAGES : VML_MM_SHMEMPAGES;
 }
 
 /* The PTE for @page in @vma (mk_pte() + maybe_mkwrite()). */
@@ -97,7 +94,7 @@ static struct vml_page *new_page(struct vml_vma *vma, unsigned long addr,
 
 	*err = 0;
 	if (!vma->vm_file && private && !write) {
-		page = get_zero_page();
+		page = vml_get_zero_page();
 		if (!page)
 			*err = -ENOMEM;
 		return page;
@@ -134,7 +131,7 @@ static void unmap_page(struct vml_vma *vma, pte_t pte)
 	page = vml_pfn_to_page(pfn);
 	if (vml_page_test(page, VML_PG_zero))
 		return;
-	vml_mm_add_counter(vma->vm_mm, rss_member(vma, page), -1);
+	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
 	if (pte_dirty(pte) && !vml_page_test(page, VML_PG_anon))
 		vml_page_set(page, VML_PG_dirty);	/* set_page_dirty() */
 	if (atomic_add_negative(-1, &page->_mapcount)) {
@@ -166,7 +163,7 @@ static int install_page(struct vml_vma *vma, unsigned long addr,
 		atomic_inc(&page->_mapcount);
 		if (vma->vm_flags & VML_VM_LOCKED)
 			vml_page_set(page, VML_PG_mlocked);
-		vml_mm_add_counter(mm, rss_member(vma, page), 1);
+		vml_mm_add_counter(mm, vml_mm_counter_of(vma, page), 1);
 		mm->hiwater_rss = max(mm->hiwater_rss, vml_mm_rss(mm));
 	}
 	vml_set_pte(&mm->pgt, addr, ptep, make_pte(vma, page, write));

@@ -196,6 +196,34 @@ static inline void vml_mm_add_counter(struct vml_mm *mm, int member, long n)
 }
 
 /**
+ * vml_mm_counter_of() - the rss counter a page mapped by @vma belongs to
+ * (mm_counter()): anonymous, file, or shared anonymous memory.
+ * @vma: the mapping VMA.
+ * @page: the page (not the zero page, which is never counted).
+ * Return: a VML_MM_* counter index.
+ */
+static inline int vml_mm_counter_of(struct vml_vma *vma, struct vml_page *page)
+{
+	if (vml_page_test(page, VML_PG_anon))
+		return VML_MM_ANONPAGES;
+	return vma->vm_file ? VML_MM_FILEPAGES : VML_MM_SHMEMPAGES;
+}
+
+/**
+ * vml_get_zero_page() - the shared zero page (ZERO_PAGE(0)), made on first
+ * use so that starting the core takes no frame; freed when vma/ stops.
+ * Context: may sleep.
+ * Return: the frame (VML_PG_zero), or NULL when no frame was free.
+ */
+struct vml_page *vml_get_zero_page(void);
+
+/**
+ * vml_zero_page() - the zero page if it exists yet; never sleeps.
+ * Return: the frame, or NULL.
+ */
+struct vml_page *vml_zero_page(void);
+
+/**
  * vml_mm_rss() - resident pages (file + anon + shmem).
  * @mm: the address space.
  * Return: pages.

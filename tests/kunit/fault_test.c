@@ -324,34 +324,74 @@ static void fault_test_rmap(struct kunit *test)
 
 /* ---- concurrent faults ---- */
 
+struct pair_run {
+	void (*fn)(void *arg);
+	void *arg;
+	struct completion start, done;
+};
+
+static int pair_thread(void *p)
+{
+	struct pair_run *r = p;
+
+	wait_for_completion(&r->start);
+	r->fn(r->arg);
+	complete(&r->done);
+	return 0;
+}
+
+/* Run @fn(@arg0) on CPU 0 and @fn(@arg1) on CPU 1, started together. */
+static void run_on_two_cpus(struct kunit *test, void (*fn)(void *arg),
+			    void *arg0, void *arg1)
+{
+	struct pair_run r[2] = { { fn, arg0 }, { fn, arg1 } };
+	struct task_struct *t[2];
+	int cpu;
+
+	for (cpu = 0; cpu < 2; cpu++) {
+		init_completion(&r[cpu].start);
+		init_completion(&r[cpu].done);
+		t[cpu] = kthread_create(pair_thread, &r[cpu], "vml-fault-race/%d", cpu);
+		if (IS_ERR(t[cpu]))
+			break;
+		kthread_bind(t[cpu], cpu);
+	}
+	if (cpu < 2) {
+		if (cpu == 1)
+			kthread_stop(t[0]);	/* never woken: exits before fn */
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(t[cpu]));
+		return;
+	}
+	for (cpu = 0; cpu < 2; cpu++)
+		wake_up_process(t[cpu]);
+	complete(&r[0].start);
+	complete(&r[1].start);
+	wait_for_completion(&r[0].done);
+	wait_for_completion(&r[1].done);
+}
+
 struct racer {
 	struct vml_mm *mm;
-	struct completion start, done;
 	int errors;
 };
 
-static int race_fn(void *arg)
+static void race_fn(void *arg)
 {
 	struct racer *r = arg;
 	unsigned long i;
 
-	wait_for_completion(&r->start);
 	down_read(&r->mm->mmap_lock);
 	for (i = 0; i < 256; i++)
 		if (vml_handle_mm_fault(r->mm, BASE + i * PAGE_SIZE, VML_FAULT_FLAG_WRITE))
 			r->errors++;
 	up_read(&r->mm->mmap_lock);
-	complete(&r->done);
-	return 0;
 }
 
 static void fault_test_concurrent(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test);
-	struct racer r[2];
-	struct task_struct *t;
+	struct racer r[2] = { { .mm = mm }, { .mm = mm } };
 	unsigned long before, i;
-	int cpu;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
@@ -359,19 +399,7 @@ static void fault_test_concurrent(struct kunit *test)
 	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 	touch(test, mm, BASE, PAGE_SIZE, true, 1);	/* tables and anon_vma first */
 	before = frames(test);
-	for (cpu = 0; cpu < 2; cpu++) {
-		r[cpu] = (struct racer){ .mm = mm };
-		init_completion(&r[cpu].start);
-		init_completion(&r[cpu].done);
-		t = kthread_create(race_fn, &r[cpu], "vml-fault-race/%d", cpu);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		kthread_bind(t, cpu);
-		wake_up_process(t);
-	}
-	complete(&r[0].start);
-	complete(&r[1].start);
-	wait_for_completion(&r[0].done);
-	wait_for_completion(&r[1].done);
+	run_on_two_cpus(test, race_fn, &r[0], &r[1]);
 	KUNIT_EXPECT_EQ(test, r[0].errors + r[1].errors, 0);
 	/* One page per address, whoever won; losers gave theirs back. */
 	KUNIT_EXPECT_EQ(test, frames(test) - before, 255ul);
@@ -543,19 +571,15 @@ struct cow_racer {
 	struct vml_mm *mm;
 	unsigned long addr;
 	u64 seed;
-	struct completion start, done;
 	int ret;
 };
 
-static int cow_race_fn(void *arg)
+static void cow_race_fn(void *arg)
 {
 	struct cow_racer *r = arg;
 	struct vml_access_result res;
 
-	wait_for_completion(&r->start);
 	r->ret = vml_access_fill(r->mm, r->addr, 128 * PAGE_SIZE, r->seed, &res);
-	complete(&r->done);
-	return 0;
 }
 
 /*
@@ -568,7 +592,6 @@ static void fault_test_in_window_two_cpus(struct kunit *test)
 	struct vml_mm *mm = new_mm(test), *child;
 	long flush0 = atomic_long_read(&vml_mmu_stats.window_fixup_flushes);
 	struct cow_racer r[2];
-	struct task_struct *t;
 	unsigned long before;
 	int cpu;
 
@@ -580,20 +603,10 @@ static void fault_test_in_window_two_cpus(struct kunit *test)
 	child = vml_fork(mm);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
 	before = frames(test);
-	for (cpu = 0; cpu < 2; cpu++) {
+	for (cpu = 0; cpu < 2; cpu++)
 		r[cpu] = (struct cow_racer){ .mm = mm, .seed = 11 + cpu,
 					     .addr = BASE + cpu * 128 * PAGE_SIZE };
-		init_completion(&r[cpu].start);
-		init_completion(&r[cpu].done);
-		t = kthread_create(cow_race_fn, &r[cpu], "vml-cow-race/%d", cpu);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		kthread_bind(t, cpu);
-		wake_up_process(t);
-	}
-	complete(&r[0].start);
-	complete(&r[1].start);
-	wait_for_completion(&r[0].done);
-	wait_for_completion(&r[1].done);
+	run_on_two_cpus(test, cow_race_fn, &r[0], &r[1]);
 	KUNIT_EXPECT_EQ(test, r[0].ret, 0);
 	KUNIT_EXPECT_EQ(test, r[1].ret, 0);
 	kunit_info(test, "copies that needed a shootdown: %ld\n",
