@@ -147,6 +147,31 @@ int vml_parse_arg_size(struct vml_reply *r, const char *what, const char *s,
 		       u64 max, u64 *v);
 
 /**
+ * struct vml_flag_name - one word of a comma-separated flag list.
+ * @name: the word.
+ * @flag: the bits it stands for.
+ */
+struct vml_flag_name {
+	const char *name;
+	unsigned long flag;
+};
+
+/**
+ * vml_parse_flag_list() - parse "a,b,c" into the OR of the words' bits,
+ * or make the error reply.
+ * @r: the reply.
+ * @what: what a word is, for the message ("flag", "map flag").
+ * @s: the list; cut up in place.
+ * @names: the known words.
+ * @n: how many.
+ * @flags: out: the bits.
+ * Return: 0, or -EINVAL with the reply naming the unknown word.
+ */
+int vml_parse_flag_list(struct vml_reply *r, const char *what, char *s,
+			const struct vml_flag_name *names, unsigned int n,
+			unsigned long *flags);
+
+/**
  * vml_errname() - "EINVAL" for -EINVAL.
  * @err: negative errno.
  * Return: the name, or "E?" for one not in the table.

@@ -69,6 +69,25 @@ int vml_parse_arg_size(struct vml_reply *r, const char *what, const char *s,
 	return arg_check(r, what, s, ret, max, *v);
 }
 
+int vml_parse_flag_list(struct vml_reply *r, const char *what, char *s,
+			const struct vml_flag_name *names, unsigned int n,
+			unsigned long *flags)
+{
+	unsigned int i;
+	char *w;
+
+	*flags = 0;
+	while ((w = strsep(&s, ",")) != NULL) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(w, names[i].name))
+				break;
+		if (i == n)
+			return vml_reply_err(r, -EINVAL, "unknown %s '%s'", what, w);
+		*flags |= names[i].flag;
+	}
+	return 0;
+}
+
 static const char * const errnames[] = {
 	[EPERM] = "EPERM",
 	[ENOENT] = "ENOENT",

@@ -66,29 +66,28 @@ static int lookup(struct vml_reply *r, const char *name,
 	return 0;
 }
 
-static const struct { const char *name; unsigned long flag; } flag_names[] = {
+/* "ctor" is no cache flag: the ctl gives the cache its test constructor. */
+#define CTL_CTOR	BIT(BITS_PER_LONG - 1)
+
+static const struct vml_flag_name flag_names[] = {
 	{ "hwalign", VML_SLAB_HWCACHE_ALIGN }, { "poison", VML_SLAB_POISON },
 	{ "redzone", VML_SLAB_RED_ZONE }, { "user", VML_SLAB_STORE_USER },
 	{ "reclaim", VML_SLAB_RECLAIM_ACCOUNT }, { "noreap", VML_SLAB_NO_REAP },
-	{ "ctor", 0 },
+	{ "ctor", CTL_CTOR },
 };
 
 static int parse_flags(struct vml_reply *r, char *s, unsigned long *flags,
 		       bool *ctor)
 {
-	char *w;
-	int i;
+	unsigned long f;
+	int ret = vml_parse_flag_list(r, "flag", s, flag_names,
+				      ARRAY_SIZE(flag_names), &f);
 
-	while ((w = strsep(&s, ",")) != NULL) {
-		for (i = 0; i < ARRAY_SIZE(flag_names); i++)
-			if (!strcmp(w, flag_names[i].name))
-				break;
-		if (i == ARRAY_SIZE(flag_names))
-			return vml_reply_err(r, -EINVAL, "unknown flag '%s'", w);
-		*flags |= flag_names[i].flag;
-		*ctor |= !strcmp(w, "ctor");
+	if (!ret) {
+		*ctor |= !!(f & CTL_CTOR);
+		*flags |= f & ~CTL_CTOR;
 	}
-	return 0;
+	return ret;
 }
 
 /* align=N and flags=a,b,c in any order. */

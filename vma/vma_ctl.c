@@ -62,33 +62,13 @@ static int parse_prot(struct vml_reply *r, const char *s, unsigned long *prot)
 	return *prot ? 0 : vml_reply_err(r, -EINVAL, "bad prot: use r, w, x or none");
 }
 
-static const struct {
-	const char *name;
-	unsigned long flag;
-} map_flags[] = {
+static const struct vml_flag_name map_flags[] = {
 	{ "private", MAP_PRIVATE }, { "shared", MAP_SHARED },
 	{ "anon", MAP_ANONYMOUS }, { "fixed", MAP_FIXED },
 	{ "fixed_noreplace", MAP_FIXED_NOREPLACE }, { "growsdown", MAP_GROWSDOWN },
 	{ "locked", MAP_LOCKED }, { "populate", MAP_POPULATE },
 	{ "noreserve", MAP_NORESERVE },
 };
-
-static int parse_map_flags(struct vml_reply *r, char *s, unsigned long *flags)
-{
-	char *w;
-	int i;
-
-	*flags = 0;
-	while ((w = strsep(&s, ",")) != NULL) {
-		for (i = 0; i < ARRAY_SIZE(map_flags); i++)
-			if (!strcmp(w, map_flags[i].name))
-				break;
-		if (i == ARRAY_SIZE(map_flags))
-			return vml_reply_err(r, -EINVAL, "unknown map flag '%s'", w);
-		*flags |= map_flags[i].flag;
-	}
-	return 0;
-}
 
 /* Open file=<path> as a process would for mmap: read-write if allowed. */
 static struct file *open_backing(struct vml_reply *r, const char *path)
@@ -152,7 +132,8 @@ static int cmd_mmap(int argc, char **argv, struct vml_reply *r)
 	ret = vml_ctl_parse_addr(r, "addr", argv[2], &addr) ?:
 	      vml_ctl_parse_len(r, argv[3], &len) ?:
 	      parse_prot(r, argv[4], &prot) ?:
-	      parse_map_flags(r, argv[5], &flags) ?:
+	      vml_parse_flag_list(r, "map flag", argv[5], map_flags,
+				  ARRAY_SIZE(map_flags), &flags) ?:
 	      parse_mmap_opts(r, argc, argv, &file, &off);
 	if (!ret && file && (flags & MAP_ANONYMOUS))
 		ret = vml_reply_err(r, -EINVAL, "anon and file= exclude each other");
