@@ -127,6 +127,42 @@ static void vtouch(struct vml_mm *mm, unsigned long addr, unsigned long len,
 	vml_access_touch(mm, addr, len, write, PAGE_SIZE, &res);
 }
 
+/*
+ * One timed batch: touch @iters fresh pages of the region, after @remap
+ * made a fresh region if this one ran out (an outlier the median drops).
+ */
+static void vmlab_step(struct vml_mm **mm, unsigned int iters, bool write,
+		       int (*remap)(void))
+{
+	unsigned long len = (unsigned long)iters * PAGE_SIZE;
+
+	if (vr.cursor + len > vr.len && remap())
+		return;
+	vtouch(*mm, vr.base + vr.cursor, len, write);
+	vr.cursor += len;
+}
+
+static void host_step(unsigned int iters, bool write, void (*remap)(void))
+{
+	unsigned long len = (unsigned long)iters * PAGE_SIZE;
+	char __user *p;
+
+	host_begin();
+	if (hr.cursor + len > hr.len) {
+		vm_munmap(hr.base, hr.len);
+		remap();
+	}
+	p = (char __user *)(hr.base + hr.cursor);
+	if (!IS_ERR_VALUE(hr.base)) {
+		if (write)
+			fault_in_writeable(p, len);
+		else
+			fault_in_readable(p, len);
+	}
+	hr.cursor += len;
+	host_end();
+}
+
 /* ---- demand-zero write faults ---- */
 
 static int dz_setup(void)
@@ -155,34 +191,27 @@ static int dz_setup(void)
 	return vmlab_map(vmm, vr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 }
 
+static int dz_vmlab_remap(void)
+{
+	vml_munmap(vmm, vr.base, vr.len);
+	vr.cursor = 0;
+	return vmlab_map(vmm, vr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+}
+
 static void dz_vmlab(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
+	vmlab_step(&vmm, iters, true, dz_vmlab_remap);
+}
 
-	if (vr.cursor + len > vr.len) {
-		vml_munmap(vmm, vr.base, vr.len);
-		vmlab_map(vmm, vr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
-		vr.cursor = 0;
-	}
-	vtouch(vmm, vr.base + vr.cursor, len, true);
-	vr.cursor += len;
+static void dz_host_remap(void)
+{
+	hr.base = host_map(hr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	hr.cursor = 0;
 }
 
 static void dz_host(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
-
-	host_begin();
-	if (hr.cursor + len > hr.len) {
-		vm_munmap(hr.base, hr.len);
-		hr.base = host_map(hr.len, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, NULL);
-		hr.cursor = 0;
-	}
-	if (!IS_ERR_VALUE(hr.base))
-		fault_in_writeable((char __user *)(hr.base + hr.cursor), len);
-	hr.cursor += len;
-	host_end();
+	host_step(iters, true, dz_host_remap);
 }
 
 static void dz_teardown(void)
@@ -287,27 +316,17 @@ fail:
 
 static void cow_vmlab(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
+	vmlab_step(&vchild, iters, true, vmlab_cow_fork);
+}
 
-	if (vr.cursor + len > vr.len && vmlab_cow_fork())
-		return;
-	vtouch(vchild, vr.base + vr.cursor, len, true);
-	vr.cursor += len;
+static void cow_host_remap(void)
+{
+	host_cow_map();
 }
 
 static void cow_host(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
-
-	host_begin();
-	if (hr.cursor + len > hr.len) {
-		vm_munmap(hr.base, hr.len);
-		host_cow_map();
-	}
-	if (!IS_ERR_VALUE(hr.base))
-		fault_in_writeable((char __user *)(hr.base + hr.cursor), len);
-	hr.cursor += len;
-	host_end();
+	host_step(iters, true, cow_host_remap);
 }
 
 static void cow_teardown(void)
@@ -366,33 +385,27 @@ fail:
 	return ret;
 }
 
+static int file_vmlab_remap(void)
+{
+	vml_munmap(vmm, vr.base, vr.len);
+	vr.cursor = 0;
+	return vmlab_map(vmm, vr.len, PROT_READ, MAP_SHARED, bfile);
+}
+
 static void file_vmlab(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
+	vmlab_step(&vmm, iters, false, file_vmlab_remap);
+}
 
-	if (vr.cursor + len > vr.len) {
-		vml_munmap(vmm, vr.base, vr.len);
-		vmlab_map(vmm, vr.len, PROT_READ, MAP_SHARED, bfile);
-		vr.cursor = 0;
-	}
-	vtouch(vmm, vr.base + vr.cursor, len, false);
-	vr.cursor += len;
+static void file_host_remap(void)
+{
+	hr.base = host_map(hr.len, PROT_READ, MAP_SHARED, bfile);
+	hr.cursor = 0;
 }
 
 static void file_host(unsigned int iters)
 {
-	unsigned long len = (unsigned long)iters * PAGE_SIZE;
-
-	host_begin();
-	if (hr.cursor + len > hr.len) {
-		vm_munmap(hr.base, hr.len);
-		hr.base = host_map(hr.len, PROT_READ, MAP_SHARED, bfile);
-		hr.cursor = 0;
-	}
-	if (!IS_ERR_VALUE(hr.base))
-		fault_in_readable((char __user *)(hr.base + hr.cursor), len);
-	hr.cursor += len;
-	host_end();
+	host_step(iters, false, file_host_remap);
 }
 
 const struct vml_bench vml_bench_fault_file = {
