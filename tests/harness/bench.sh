@@ -27,16 +27,7 @@ params="$*"
 
 scripts/install-deps.sh >&2
 make -s tools
-case "$kernel" in
-test)
-	kdir=$(tests/harness/test-kernel.sh --print-dir)
-	image=$kdir/arch/x86/boot/bzImage ;;
-stock)
-	rel=$(vml_stock_release) || vml_die "no stock kernel with headers"
-	kdir=/usr/src/linux-headers-$rel
-	image=/boot/vmlinuz-$rel ;;
-*) vml_die "unknown kernel '$kernel'" ;;
-esac
+vml_kernel_paths "$kernel"
 
 out=$B/$kernel-bench
 log=$B/logs/bench-$kernel.log

@@ -9,6 +9,24 @@ export VMLAB_TOP VMLAB_CACHE
 vml_log() { printf '[vmlab] %s\n' "$*" >&2; }
 vml_die() { printf '[vmlab] error: %s\n' "$*" >&2; exit 1; }
 
+# Set kdir (a KDIR for out-of-tree modules) and image (a bzImage) for
+# kernel "stock" (Debian's, with PTI, PCID, 5-level) or "test" (the KUnit
+# kernel, built if needed).
+vml_kernel_paths() {
+	local rel
+	case "$1" in
+	stock)
+		rel=$(vml_stock_release) ||
+			vml_die "no installed linux-image-*-amd64 with matching headers"
+		kdir=/usr/src/linux-headers-$rel
+		image=/boot/vmlinuz-$rel ;;
+	test)
+		kdir=$(tests/harness/test-kernel.sh --print-dir)
+		image=$kdir/arch/x86/boot/bzImage ;;
+	*) vml_die "unknown kernel '$1' (stock or test)" ;;
+	esac
+}
+
 # Newest installed generic linux-image-<abi>-amd64 (not -cloud-, -rt-) that
 # has a matching linux-headers-<abi>-amd64; prints "<abi>-amd64" (e.g.
 # 6.1.0-56-amd64).  Never hard-code the ABI: CI machines get newer ones.

@@ -30,16 +30,7 @@ params="$*"
 
 scripts/install-deps.sh >&2
 make -s tools
-case "$kernel" in
-stock)
-	rel=$(vml_stock_release) || vml_die "no installed linux-image-*-amd64 with matching headers"
-	kdir=/usr/src/linux-headers-$rel
-	image=/boot/vmlinuz-$rel ;;
-test)
-	kdir=$(tests/harness/test-kernel.sh --print-dir)
-	image=$kdir/arch/x86/boot/bzImage ;;
-*) vml_die "unknown kernel '$kernel' (stock or test)" ;;
-esac
+vml_kernel_paths "$kernel"
 
 mkdir -p "$B/logs"
 out=$B/$kernel-main
