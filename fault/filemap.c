@@ -74,7 +74,7 @@ static struct vml_mapping *find_host(struct inode *host)
  */
 struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
 {
-	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 	struct file *f = vma->vm_file;
 
 	if (m)
@@ -87,7 +87,7 @@ struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
 			m = mapping_alloc(f);
 		if (m) {
 			atomic_inc(&m->users);
-			WRITE_ONCE(vma->vm_private_data, m);
+			smp_store_release(&vma->vm_private_data, m);
 		}
 	}
 	/* Write back through a file opened for writing when there is one. */
@@ -237,7 +237,8 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 			    unsigned int n, struct vml_page **pages, bool atomic)
 {
-	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	/* Pairs with the release in vml_vma_mapping(): @m is initialised. */
+	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 	XA_STATE(xas, m ? &m->pages : NULL, pgoff);
 	struct vml_page *page;
 	unsigned long last;
@@ -331,7 +332,7 @@ static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 
 static long sync_vma(struct vml_vma *vma, unsigned long start, unsigned long end)
 {
-	struct vml_mapping *m = READ_ONCE(vma->vm_private_data);
+	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 
 	if (!m || !vma->vm_file || !(vma->vm_flags & VML_VM_SHARED))
 		return 0;

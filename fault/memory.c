@@ -93,7 +93,7 @@ static int no_memory(bool atomic)
 static int anon_vma_ready(struct vml_vma *vma, bool atomic)
 {
 	if (atomic)
-		return vma->anon_vma ? 0 : -EAGAIN;
+		return READ_ONCE(vma->anon_vma) ? 0 : -EAGAIN;
 	return vml_anon_vma_prepare(vma);
 }
 

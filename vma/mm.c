@@ -125,28 +125,45 @@ void vml_anon_vma_put(struct vml_anon_vma *av)
 /*
  * Give @vma an anon_vma before its first anonymous page (anon_vma_prepare()).
  * Like find_mergeable_anon_vma(), reuse an adjacent VMA's when the two
- * could merge, so that later merges are not blocked.
+ * could merge, so that later merges are not blocked. Faults run under the
+ * read side of mmap_lock, so two may get here at once for one VMA: as
+ * __anon_vma_prepare() does under page_table_lock, the pointer is set
+ * under pgt.lock and the loser frees its allocation.
  */
 int vml_anon_vma_prepare(struct vml_vma *vma)
 {
 	struct vml_vma *near[2] = { vml_vma_prev(vma), vml_vma_next(vma) };
+	struct vml_anon_vma *reuse = NULL, *av = NULL, *n_av;
+	spinlock_t *lock = &vma->vm_mm->pgt.lock;
 	int i;
 
-	if (vma->anon_vma)
+	if (READ_ONCE(vma->anon_vma))
 		return 0;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && !reuse; i++) {
 		struct vml_vma *n = near[i];
 
-		if (n && n->anon_vma && n->vm_flags == vma->vm_flags &&
-		    n->vm_file == vma->vm_file &&
-		    (n->vm_end == vma->vm_start || n->vm_start == vma->vm_end)) {
-			refcount_inc(&n->anon_vma->refcount);
-			vma->anon_vma = n->anon_vma;
-			return 0;
-		}
+		n_av = n ? READ_ONCE(n->anon_vma) : NULL;
+		if (n_av && n->vm_flags == vma->vm_flags && n->vm_file == vma->vm_file &&
+		    (n->vm_end == vma->vm_start || n->vm_start == vma->vm_end))
+			reuse = n_av;
 	}
-	vma->anon_vma = vml_anon_vma_alloc();
-	return vma->anon_vma ? 0 : -ENOMEM;
+	if (!reuse) {
+		av = vml_anon_vma_alloc();
+		if (!av)
+			return -ENOMEM;
+	}
+	spin_lock(lock);
+	if (!vma->anon_vma) {
+		if (reuse)
+			refcount_inc(&reuse->refcount);
+		/* Published initialised: the in-window fault reads it unlocked. */
+		smp_store_release(&vma->anon_vma, reuse ?: av);
+		av = NULL;
+	}
+	spin_unlock(lock);
+	if (av)
+		vml_anon_vma_put(av);		/* another fault set it first */
+	return 0;
 }
 
 /* ---- accounting ---- */

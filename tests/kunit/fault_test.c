@@ -409,6 +409,69 @@ static void fault_test_concurrent(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+#define RACE_VMAS	64
+#define RACE_VMA(v)	(BASE + (v) * 16 * PAGE_SIZE)	/* 8 pages, then a hole */
+
+struct first_racer {
+	struct vml_mm *mm;
+	int cpu, errors;
+};
+
+/* Page @cpu of each fresh VMA: both CPUs make each VMA's anon_vma at once. */
+static void first_race_fn(void *arg)
+{
+	struct first_racer *r = arg;
+	unsigned long v;
+
+	down_read(&r->mm->mmap_lock);
+	for (v = 0; v < RACE_VMAS; v++)
+		if (vml_handle_mm_fault(r->mm, RACE_VMA(v) + r->cpu * 4 * PAGE_SIZE,
+					VML_FAULT_FLAG_WRITE))
+			r->errors++;
+	up_read(&r->mm->mmap_lock);
+}
+
+/*
+ * Two first faults in one VMA race to give it its anon_vma: one must win,
+ * and both pages must name it (a lost anon_vma would leak and hide the
+ * page from rmap).
+ */
+static void fault_test_concurrent_first_fault(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct first_racer r[2] = { { .mm = mm, .cpu = 0 }, { .mm = mm, .cpu = 1 } };
+	struct vml_page *p0, *p1;
+	struct vml_vma *vma;
+	unsigned long v, a;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	/* Separate VMAs (a hole between each): no anon_vma to borrow. */
+	down_read(&mm->mmap_lock);
+	for (v = 0; v < RACE_VMAS; v++)		/* tables first: only anon_vmas race */
+		KUNIT_ASSERT_NOT_NULL(test, vml_pte_alloc(&mm->pgt, RACE_VMA(v), VML_GFP_KERNEL));
+	up_read(&mm->mmap_lock);
+	for (v = 0; v < RACE_VMAS; v++)
+		map(test, mm, RACE_VMA(v), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	KUNIT_EXPECT_EQ(test, mm->map_count, RACE_VMAS);
+	run_on_two_cpus(test, first_race_fn, &r[0], &r[1]);
+	KUNIT_EXPECT_EQ(test, r[0].errors + r[1].errors, 0);
+	for (v = 0; v < RACE_VMAS; v++) {
+		a = RACE_VMA(v);
+		vma = vml_vma_lookup(mm, a);
+		p0 = page_of(mm, a);
+		p1 = page_of(mm, a + 4 * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, vma);
+		KUNIT_ASSERT_NOT_NULL(test, p0);
+		KUNIT_ASSERT_NOT_NULL(test, p1);
+		KUNIT_EXPECT_EQ(test, p0->private, (unsigned long)vma->anon_vma);
+		KUNIT_EXPECT_EQ(test, p1->private, (unsigned long)vma->anon_vma);
+		KUNIT_EXPECT_EQ(test, refcount_read(&vma->anon_vma->refcount), 1);
+	}
+	vml_mm_destroy(mm);
+}
+
 /* ---- file mappings ---- */
 
 #define TFILE	"/vmlab-fault-test"
@@ -698,6 +761,7 @@ static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_fork_shared_and_locked),
 	KUNIT_CASE(fault_test_rmap),
 	KUNIT_CASE(fault_test_concurrent),
+	KUNIT_CASE(fault_test_concurrent_first_fault),
 	KUNIT_CASE(fault_test_file),
 	KUNIT_CASE(fault_test_shared_anon_merge),
 	KUNIT_CASE(fault_test_in_window),
