@@ -74,6 +74,7 @@ static struct vml_mapping *find_host(struct inode *host)
  */
 struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
 {
+	/* Faults read it without the registry lock: see the release below. */
 	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 	struct file *f = vma->vm_file;
 
@@ -87,6 +88,7 @@ struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
 			m = mapping_alloc(f);
 		if (m) {
 			atomic_inc(&m->users);
+			/* Initialised before published, for unlocked readers. */
 			smp_store_release(&vma->vm_private_data, m);
 		}
 	}
@@ -332,6 +334,7 @@ static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 
 static long sync_vma(struct vml_vma *vma, unsigned long start, unsigned long end)
 {
+	/* Pairs with the release in vml_vma_mapping(). */
 	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 
 	if (!m || !vma->vm_file || !(vma->vm_flags & VML_VM_SHARED))
