@@ -105,6 +105,8 @@ for n in 1 2 3 4; do
 done
 check "faults were fixed inside the window meanwhile" \
 	"[ $(sed -n 's/^window_fixups //p' $D/mmu) -gt $x0 ]"
+diag "$(grep -e '^window_fixup' -e '^windows ' $D/mmu | tr '\n' ' ')"
+diag "$(grep -e '^nr_tlb_remote_flush ' -e '^cow_fault ' $D/vmstat | tr '\n' ' ')"
 expect_ok "the parent's 1M is intact after all that" verify $M 0x10000000 1M $((N - 1 + 100))
 check "no mismatch" "[ $(field mismatches) = 0 ]"
 expect_ok "mm_destroy" mm_destroy $M
