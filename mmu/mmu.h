@@ -279,7 +279,8 @@ struct vml_access {
  * the caller classifies it from its own PTE, resolves it outside the
  * window, and runs the rest again.
  * Context: a kernel thread with no mm (current->mm == NULL); never from
- * interrupt context. Nothing inside the window sleeps or allocates.
+ * interrupt context. Nothing inside the window sleeps; only a fix-up
+ * (vml_window_run_fixup()) allocates, without sleeping.
  * A batch is split into several windows (interrupts briefly on between
  * them) so that no window copies more than 256 KiB. Every acc->done is
  * reset to 0 on entry; the faulting byte is acc[i].addr + acc[i].done.
