@@ -106,7 +106,8 @@ static enum vml_fixup fixup_fn(void *arg, unsigned long addr, bool write)
 	struct access_cmd *c = arg;
 	enum vml_fixup fix;
 
-	if (!fn || c->deferred)
+	/* The kernel mm has no fault handler (vml_fault()): nothing to fix. */
+	if (!fn || c->deferred || c->mm->kernel)
 		return VML_FIXUP_NONE;
 	fix = fn(c->mm, addr, flags, &c->deferred);
 	if (fix != VML_FIXUP_NONE) {
