@@ -20,6 +20,7 @@
 #   ok DESC / not_ok DESC / skip DESC [WHY] / diag TEXT...
 #   vmlab_load [PARAMS] / vmlab_unload / vmlab_reload [PARAMS] / vmlab_loaded
 #   dmesg_mark / dmesg_new / dmesg_clean DESC
+#   same_files DESC A B     ok when files A and B are identical, else the diff
 #   done_testing            print the plan "1..N"; exit 1 if anything failed
 
 VMLAB_DBG=/sys/kernel/debug/vmlab
@@ -154,6 +155,17 @@ dmesg_clean() {
 	fi
 	not_ok "$1"
 	diag "$(echo "$_bad" | head -n 40)"
+	return 1
+}
+
+# A differential test's verdict: the two transcripts must be identical.
+same_files() {
+	if diff "$2" "$3" > "$3.diff"; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "$(head -n 60 "$3.diff")"
 	return 1
 }
 
