@@ -476,6 +476,7 @@ static int fault_hook(struct vml_mm *mm, unsigned long addr, unsigned int flags)
 static const struct vml_mm_hooks mm_hooks = {
 	.handle_fault = fault_hook,
 	.handle_fault_atomic = vml_handle_fault_atomic,
+	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
 };

@@ -40,7 +40,9 @@ static void show_map_vma(struct seq_file *m, struct vml_vma *vma)
 		ino = inode->i_ino;
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 	} else if (flags & VML_VM_MAYSHARE) {
-		dev = MKDEV(0, 1);	/* shared anonymous memory is shmem */
+		/* Shared anonymous memory is a shmem file: its offset shows. */
+		dev = MKDEV(0, 1);
+		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 		name = "/dev/zero (deleted)";
 	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
 		name = "[heap]";

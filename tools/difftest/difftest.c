@@ -111,6 +111,26 @@ static const char builtin[] =
 	"madvise 0x800000 4K dontneed\n"
 	"madvise 0x800000 0 dontneed\n"
 	"maps\n"
+	"# 6.1's is_mergeable_anon_vma(): a faulted range never joins a\n"
+	"# neighbour that has no anon_vma\n"
+	"mmap 0xb00000 12K rw private,anon,fixed\n"
+	"mlock 0xb00000 8K\n"
+	"munlock 0xb01000 8K\n"
+	"maps\n"
+	"mmap 0xb10000 8K rw private,anon,fixed\n"
+	"mlock 0xb11000 4K\n"
+	"munlock 0xb11000 4K\n"
+	"maps\n"
+	"# shared anonymous memory: the shmem offset shows; old_len 0 maps it twice\n"
+	"mmap 0xc00000 12K rw shared,anon,fixed\n"
+	"munmap 0xc00000 4K\n"
+	"maps\n"
+	"mremap 0xc01000 0 8K maymove fixed=0xd00000\n"
+	"mremap 0xc01000 0 4K maymove\n"
+	"maps\n"
+	"# a hint is masked down to a page, as x86 does\n"
+	"mmap 0xe00123 4K rw private,anon\n"
+	"munmap 0xe00000 4K\n"
 	"# PROT_NONE in the middle, then everything away\n"
 	"mmap 0xa00000 12K rw private,anon,fixed\n"
 	"mprotect 0xa01000 4K none\n"
@@ -386,7 +406,7 @@ static void print_maps(void)
 			continue;
 		if (s < base || e > base + WINDOW)
 			continue;
-		emit("  +%#lx-+%#lx %s %s\n", s - base, e - base, perms,
+		emit("  +%#lx-+%#lx %s %08lx %s\n", s - base, e - base, perms, off,
 		     strchr(name, '/') ? strchr(name, '/') : "");
 	}
 }
