@@ -41,6 +41,8 @@ install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root
 	install -m 0755 "$VMLAB_TOP/tools/difftest/difftest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/faulttest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/faulttest" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/difftest/randtest" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/difftest/randtest" "$root/bin/"
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 	"$VMLAB_TOP/tests/harness/dmesg-ignore" "$root/etc/vmlab/"
