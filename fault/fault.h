@@ -40,6 +40,7 @@
 #include "vma/vma.h"
 
 struct dentry;
+struct seq_file;
 
 /**
  * vml_handle_mm_fault() - resolve a fault (handle_mm_fault()).
@@ -181,9 +182,10 @@ void vml_cache_stats(struct vml_cache_stats *s);
  * @referenced: PTEs with the Accessed bit set.
  * @zero: PTEs mapping the zero page.
  * @swap: swap entries.
+ * @pss_dirty: the part of @pss that is dirty.
  */
 struct vml_smaps {
-	unsigned long rss, pss, anon;
+	unsigned long rss, pss, pss_dirty, anon;
 	unsigned long shared_clean, shared_dirty;
 	unsigned long private_clean, private_dirty;
 	unsigned long referenced, zero, swap;
@@ -196,6 +198,14 @@ struct vml_smaps {
  * Return: 0, or -EINVAL for the kernel mm.
  */
 int vml_smaps_rollup(struct vml_mm *mm, struct vml_smaps *s);
+
+/**
+ * vml_smaps_show() - the page counts of one VMA in 6.1's smaps format
+ * (the Rss: to Locked: lines); vma/'s smaps_show hook.
+ * @m: the seq_file.
+ * @vma: the VMA; its mm's mmap_lock is held for reading.
+ */
+void vml_smaps_show(struct seq_file *m, struct vml_vma *vma);
 
 /* ---- hooks for the swap layer above ---- */
 

@@ -479,6 +479,7 @@ static const struct vml_mm_hooks mm_hooks = {
 	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
+	.smaps_show = vml_smaps_show,
 };
 
 /* Unmap everything of every user mm while the hooks still run. */

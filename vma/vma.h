@@ -559,6 +559,9 @@ typedef enum vml_fixup (*vml_fault_atomic_fn)(struct vml_mm *mm, unsigned long a
  * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
  *	the owner's state in @dst->vm_private_data. 0 or -ENOMEM.
  * @vma_close: a VMA is being freed.
+ * @smaps_show: print the page counts of @vma in smaps (the lines from
+ *	Rss: to Locked: of 6.1's show_smap()); mmap_lock is held for
+ *	reading. Optional.
  */
 struct vml_mm_hooks {
 	vml_fault_fn handle_fault;
@@ -567,6 +570,7 @@ struct vml_mm_hooks {
 	int (*vma_open)(struct vml_vma *vma);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);
+	void (*smaps_show)(struct seq_file *m, struct vml_vma *vma);
 };
 
 /**

@@ -40,7 +40,6 @@
 #include <unistd.h>
 
 #define WINDOW		(64ul << 20)
-#define VMLAB_BASE	0x100000000ul
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
 #define LINE		512
 #define BIG		(256 * 1024)
@@ -786,6 +785,12 @@ static int setup_kernel(void)
 	void *w;
 
 	grow_stack();
+	/*
+	 * The window is where the top-down search puts 64 MiB: right under
+	 * the lowest library, as vmlab's is right under its mmap_base, so
+	 * that a mapping whose hint is taken lands at the window's top on
+	 * both sides.
+	 */
 	memset(out, 0, sizeof(out));		/* fault the buffers in now */
 	memset(step_out, 0, sizeof(step_out));
 	memset(slurpbuf, 0, sizeof(slurpbuf));
@@ -935,10 +940,15 @@ int main(int argc, char **argv)
 		return 1;
 	no_madvise = madvise(NULL, 0, MADV_NORMAL) != 0;
 	if (vmlab) {
-		base = VMLAB_BASE;
+		/* The window where the top-down search puts it, as below. */
 		ctl("mm_create");
 		mm_id[0] = reply_num("mm=");
 		if (mm_id[0] <= 0)
+			return 1;
+		ctl("mmap %d 0 %lu none private,anon", mm_id[0], WINDOW);
+		base = reply_num("addr=");
+		ctl("munmap %d %#lx %lu", mm_id[0], base, WINDOW);
+		if (!base)
 			return 1;
 	} else if (setup_kernel()) {
 		return 1;
