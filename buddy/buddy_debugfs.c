@@ -10,6 +10,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include "arena/check.h"
 #include "buddy/buddy-internal.h"
 #include "buddy/vmstat.h"
 #include "ctl/ctl.h"
@@ -251,6 +252,23 @@ void vml_buddy_debugfs_exit(void)
 		vml_free_pages(vml_pfn_to_page(b->pfn), b->order);
 		list_del(&b->node);
 		kfree(b);
+	}
+	mutex_unlock(&ctl_blocks_lock);
+}
+
+/* The checker's view of ctl's blocks: each one is owned by ctl. */
+void vml_buddy_ctl_check(struct vml_check *chk)
+{
+	struct ctl_block *b;
+
+	mutex_lock(&ctl_blocks_lock);
+	list_for_each_entry(b, &ctl_blocks, node) {
+		if (!vml_pfn_valid(b->pfn)) {
+			vml_check_fail(chk, "ctl block pfn %#lx is outside the arena", b->pfn);
+			continue;
+		}
+		vml_check_claim(chk, b->pfn - vml_arena.base_pfn, 1ul << b->order,
+				VML_FRAME_CTL, "ctl alloc_pages");
 	}
 	mutex_unlock(&ctl_blocks_lock);
 }

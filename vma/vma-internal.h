@@ -73,6 +73,8 @@ int vml_fault(struct vml_mm *mm, unsigned long addr, unsigned int flags,
 
 /* ---- vmalloc (vmalloc.c) ---- */
 void vml_vmalloc_exit(struct vml_mm *kmm);
+struct vml_check;
+unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm);
 
 /* ---- ctl helpers (vma_ctl.c), for the debugfs files of vma/ ---- */
 struct vml_reply;
@@ -81,6 +83,7 @@ int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,
 		       unsigned long *v);
 int vml_ctl_parse_len(struct vml_reply *r, const char *s, unsigned long *v);
 extern struct vml_ctl_group vml_access_ctl_group;
+void vml_vma_debugfs_check(struct vml_check *chk);
 extern struct vml_ctl_group vml_vma_ctl_group;
 
 #endif /* VMLAB_VMA_INTERNAL_H */

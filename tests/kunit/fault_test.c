@@ -21,6 +21,7 @@
 #include "fault/fault.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "vml_test.h"
 
 #define BASE	0x10000000ul
 
@@ -34,6 +35,7 @@ static int fault_test_init(struct kunit *test)
 
 static void fault_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
