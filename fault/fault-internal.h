@@ -56,6 +56,10 @@ int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
 void vml_filemap_vma_close(struct vml_vma *vma);
 void vml_filemap_exit(void);
 
+/* ---- gup.c ---- */
+int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
+		 bool ignore_errors);
+
 /* ---- fork.c ---- */
 int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src);
 
