@@ -58,6 +58,10 @@ void vml_filemap_exit(void);
 struct vml_check;
 void vml_filemap_check(struct vml_check *chk);
 
+/* ---- gup.c ---- */
+int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
+		 bool ignore_errors);
+
 /* ---- fork.c ---- */
 int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src);
 
