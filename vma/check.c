@@ -106,8 +106,6 @@ static void check_mapped(struct mm_check *c, struct vml_vma *vma,
 	c->rss[vml_mm_counter_of(vma, page)]++;
 	if (vml_page_test(page, VML_PG_anon))
 		vml_check_claim(c->chk, idx, 1, VML_FRAME_ANON, c->name);
-	else if (!vml_hooks()->handle_fault)
-		vml_check_claim(c->chk, idx, 1, VML_FRAME_MAPPED, c->name);
 }
 
 static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
