@@ -36,6 +36,11 @@ for s in $(seeds "$SEEDS"); do
 	randtest kernel /tmp/rt-k.file /tmp/rt.script > /tmp/rt.kernel
 	randtest vmlab /tmp/rt-v.file /tmp/rt.script > /tmp/rt.vmlab
 	n=$((n + 1))
+	ctl check
+	case "$REPLY" in
+	ok*) ;;
+	*) bad=$((bad + 1)); diag "seed $s: check after the run: $REPLY" ;;
+	esac
 	ops=$((ops + $(grep -c -- ' -> ' /tmp/rt.kernel)))
 	if ! cmp -s /tmp/rt.kernel /tmp/rt.vmlab; then
 		bad=$((bad + 1))
