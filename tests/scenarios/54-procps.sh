@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Real clients of vmlab's /proc formats: Debian's procps (slabtop -o,
 # vmstat -s and -m, pmap and pmap -x, ps) reading vmlab's debugfs files
-# bind-mounted over the /proc paths they read, and showing vmlab's values.
+# bind-mounted over the /proc paths they read (for ps, vmlab's Vm* lines
+# spliced into the process's status), and showing vmlab's values.
 # The binaries and their libraries are copied into the initramfs from the
 # build host (tests/harness/initramfs.sh, package procps).
 . ./lib.sh
@@ -41,8 +42,12 @@ check "pmap -x: Rss and Dirty from smaps" \
 check "pmap -x: the shared page read once is resident and clean" \
 	"grep -q '^0000000100100000 *8 *4 *0 r--s-' /tmp/pmapx.out"
 
-# ps reads /proc/PID/status for VSZ and RSS.
-mount --bind $VMLAB_DBG/mm/$M/status /proc/$pid/status
+# ps takes VSZ and RSS from the VmSize and VmRSS lines of /proc/PID/status,
+# and needs the process's other lines (Name, State, Uid...): vmlab's Vm*
+# and Rss* lines replace the process's own in a copy bind-mounted there.
+grep -v '^Vm\|^Rss' /proc/$pid/status > /tmp/status
+grep '^Vm\|^Rss' $VMLAB_DBG/mm/$M/status >> /tmp/status
+mount --bind /tmp/status /proc/$pid/status
 $P/ps -o vsz=,rss= -p $pid > /tmp/ps.out 2>&1
 umount /proc/$pid/status
 kill $pid
@@ -57,7 +62,7 @@ $P/vmstat -m > /tmp/vmstatm.out 2>&1
 umount /proc/slabinfo
 vmas=$(awk '$1 == "vml_vm_area_struct" { print $2 }' $VMLAB_DBG/slabinfo)
 diag "$(head -n 12 /tmp/slabtop.out)"
-check "slabtop -o lists vmlab's caches" "grep -q ' vml_vm_area_struct\$' /tmp/slabtop.out"
+check "slabtop -o lists vmlab's caches" "grep -q ' vml_vm_area_struct *\$' /tmp/slabtop.out"
 check "vmstat -m shows vmlab's VMA objects" \
 	"awk '\$1 == \"vml_vm_area_struct\" { print \$2 }' /tmp/vmstatm.out | grep -qx '$vmas'"
 
