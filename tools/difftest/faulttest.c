@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "dtlib.h"
 
 #define WINDOW		(64ul << 20)
 #define VMLAB_BASE	0x100000000ul
@@ -200,30 +201,6 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
-static unsigned long parse_len(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	return *end == 'K' ? v << 10 : *end == 'M' ? v << 20 : v;
-}
-
-static int parse_prot(const char *s)
-{
-	int p = 0;
-
-	if (!strcmp(s, "none"))
-		return PROT_NONE;
-	for (; *s; s++)
-		p |= *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE : PROT_EXEC;
-	return p;
-}
-
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
 /* One access in this process, the result as a transcript line in @res. */
 static void kernel_access(unsigned char *p, const char *arg, int is_read,
 			  char *res, size_t len)
@@ -265,18 +242,18 @@ static void kernel_do(char *op, char **a, char *res, size_t len)
 		flags |= strstr(a[3], "shared") ? MAP_SHARED : MAP_PRIVATE;
 		if (!a[4])
 			flags |= MAP_ANONYMOUS;
-		r = mmap(p, parse_len(a[1]), parse_prot(a[2]), flags, a[4] ? filefd : -1, 0);
+		r = mmap(p, num(a[1]), prot_bits(a[2]), flags, a[4] ? filefd : -1, 0);
 		snprintf(res, len, "%s\n", r == MAP_FAILED ? strerror(errno) : "ok");
 	} else if (!strcmp(op, "read") || !strcmp(op, "write")) {
 		kernel_access(p, a[1], !strcmp(op, "read"), res, len);
 	} else if (!strcmp(op, "mprotect")) {
-		snprintf(res, len, "%s\n", mprotect(p, parse_len(a[1]), parse_prot(a[2])) ?
+		snprintf(res, len, "%s\n", mprotect(p, num(a[1]), prot_bits(a[2])) ?
 			 "error" : "ok");
 	} else if (!strcmp(op, "mremap")) {
-		r = mremap(p, parse_len(a[1]), parse_len(a[2]), 0);
+		r = mremap(p, num(a[1]), num(a[2]), 0);
 		snprintf(res, len, "%s\n", r == MAP_FAILED ? "error" : "ok");
 	} else {
-		snprintf(res, len, "%s\n", msync(p, parse_len(a[1]), MS_SYNC) ? "error" : "ok");
+		snprintf(res, len, "%s\n", msync(p, num(a[1]), MS_SYNC) ? "error" : "ok");
 	}
 }
 

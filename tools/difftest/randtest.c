@@ -38,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "dtlib.h"
 
 #define WINDOW		(64ul << 20)
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
@@ -45,7 +46,6 @@
 #define BIG		(256 * 1024)
 #define FILE_SIZE	(2 * 4096 + 1000)
 #define PG		4096ul
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int vmlab, no_madvise;
 static unsigned long base;
@@ -97,21 +97,6 @@ static void add(char *buf, size_t *len, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0 && (size_t)n < BIG - *len)
 		*len += n;
-}
-
-static unsigned long num(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s ? s : "0", &end, 0);
-
-	return *end == 'K' ? v << 10 : *end == 'M' ? v << 20 : v;
-}
-
-static const char *errname(int err)
-{
-	const char *n = strerrorname_np(err);
-
-	return n ? n : "E?";
 }
 
 static uint64_t fnv(const unsigned char *p, size_t n)
@@ -385,11 +370,11 @@ static unsigned long reply_num(const char *key)
 /* A vmlab reply as a transcript result. */
 static void vmlab_result(const char *op, char *o, size_t *olen)
 {
+	const char *d = strstr(reply, "data=");
 	char name[32] = "";
-	const char *d;
 
 	if (!strncmp(reply, "ok", 2)) {
-		if (!strcmp(op, "read") && (d = strstr(reply, "data=")))
+		if (!strcmp(op, "read") && d)
 			add(o, olen, "%.*s", (int)strcspn(d + 5, " "), d + 5);
 		else if (!strcmp(op, "mmap") || !strcmp(op, "mremap"))
 			add(o, olen, reply_num("addr=") - base < WINDOW ? "ok +%#lx" :
@@ -402,8 +387,9 @@ static void vmlab_result(const char *op, char *o, size_t *olen)
 		    strstr(reply, "code=accerr") ? "SEGV_ACCERR" : "SIGBUS",
 		    reply_num("addr=") - base);
 	} else {
-		sscanf(reply, "error %31s", name);
-		add(o, olen, "%s", name[0] ? name : reply);
+		if (sscanf(reply, "error %31s", name) != 1)
+			snprintf(name, sizeof(name), "%.31s", reply);
+		add(o, olen, "%s", name);
 	}
 }
 
@@ -444,9 +430,12 @@ static void vmlab_step(int who, char *op, char **a, int argc, char *o, size_t *o
 
 /* ---- the kernel ---- */
 
+/* A compiler barrier: the byte loops below must stay byte loops. */
+#define barrier()	asm("" : : : "memory")
+
 static sigjmp_buf jb;
-static volatile int sigcode;
-static volatile unsigned long sigaddr;
+static int sigcode;		/* set by the handler just before siglongjmp() */
+static unsigned long sigaddr;
 
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
@@ -456,63 +445,8 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
-static int prot_bits(const char *s)
-{
-	int p = 0;
-
-	if (!strcmp(s, "none"))
-		return PROT_NONE;
-	for (; *s; s++)
-		p |= *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE : PROT_EXEC;
-	return p;
-}
-
-static int map_flags(const char *s)
-{
-	static const struct { const char *n; int f; } t[] = {
-		{ "private", MAP_PRIVATE }, { "shared", MAP_SHARED },
-		{ "anon", MAP_ANONYMOUS }, { "fixed", MAP_FIXED },
-		{ "fixed_noreplace", MAP_FIXED_NOREPLACE },
-		{ "growsdown", MAP_GROWSDOWN }, { "locked", MAP_LOCKED },
-		{ "populate", MAP_POPULATE }, { "noreserve", MAP_NORESERVE },
-	};
-	char w[64];
-	int f = 0, len;
-	size_t i;
-
-	while (*s) {
-		len = strcspn(s, ",");
-		snprintf(w, sizeof(w), "%.*s", len, s);
-		for (i = 0; i < ARRAY_SIZE(t); i++)
-			if (!strcmp(w, t[i].n))
-				f |= t[i].f;
-		s += len + (s[len] == ',');
-	}
-	return f;
-}
-
-static int advice(const char *s)
-{
-	static const struct { const char *n; int a; } t[] = {
-		{ "normal", MADV_NORMAL }, { "dontneed", MADV_DONTNEED },
-		{ "willneed", MADV_WILLNEED }, { "cold", MADV_COLD },
-		{ "pageout", MADV_PAGEOUT },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(t); i++)
-		if (!strcmp(s, t[i].n))
-			return t[i].a;
-	return 12345;
-}
-
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
 /* One access, a byte at a time, so a fault stops at its exact byte. */
-static void kernel_access(volatile unsigned char *p, const char *arg, int is_read,
+static void kernel_access(unsigned char *p, const char *arg, int is_read,
 			  char *o, size_t *olen)
 {
 	static unsigned char buf[64];
@@ -530,6 +464,7 @@ static void kernel_access(volatile unsigned char *p, const char *arg, int is_rea
 			buf[i] = p[i];
 		else
 			p[i] = hexval(arg[2 * i]) << 4 | hexval(arg[2 * i + 1]);
+		barrier();
 	}
 	if (!is_read) {
 		add(o, olen, "ok");
@@ -572,9 +507,9 @@ static void kernel_op(char *op, char **a, int argc, char *o, size_t *olen)
 		r = mmap(p, len, prot_bits(a[2]), map_flags(a[3]), fd, off);
 	} else if (!strcmp(op, "mremap")) {
 		for (i = 3; i < argc; i++) {
-			if (!strcmp(a[i], "maymove"))
+			if (!strcmp(a[i], "maymove")) {
 				flags |= MREMAP_MAYMOVE;
-			else if (!strncmp(a[i], "fixed=", 6)) {
+			} else if (!strncmp(a[i], "fixed=", 6)) {
 				flags |= MREMAP_FIXED;
 				to = base + num(a[i] + 6);
 			}
@@ -767,11 +702,12 @@ static int make_file(void)
 }
 
 /* Grow the stack now, so that VmStk does not move while the script runs. */
-static void __attribute__((noinline)) grow_stack(void)
+static void grow_stack(void)
 {
-	volatile char pad[512 * 1024];
+	char pad[512 * 1024];
 
-	memset((char *)pad, 0, sizeof(pad));
+	memset(pad, 0, sizeof(pad));
+	asm("" : : "r"(pad) : "memory");
 }
 
 static int setup_kernel(void)
@@ -930,8 +866,9 @@ int main(int argc, char **argv)
 		return reduce("/proc/self/exe", argv[3]);
 	}
 	if (argc != 4 || (strcmp(argv[1], "kernel") && strcmp(argv[1], "vmlab"))) {
-		fprintf(stderr, "usage: randtest gen SEED N | kernel|vmlab FILE SCRIPT | "
-			"reduce SCRIPT OUT\n");
+		fputs("usage: randtest gen SEED N\n", stderr);
+		fputs("       randtest kernel|vmlab FILE SCRIPT\n", stderr);
+		fputs("       randtest reduce SCRIPT OUT\n", stderr);
 		return 2;
 	}
 	vmlab = !strcmp(argv[1], "vmlab");
