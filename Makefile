@@ -7,7 +7,9 @@
 #                      (RUN="--kernel test -- arena_mb=256")
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
-# make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
+# make bench           the benchmark table, stock kernel, wall clock
+#                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
+#                      instructions instead (QEMU -icount, one vCPU)
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -46,7 +48,7 @@ check:
 	tests/harness/check.sh
 
 bench:
-	tests/harness/bench.sh $(BENCH)
+	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
 
 checkpatch:
 	scripts/checkpatch.sh
