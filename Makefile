@@ -10,6 +10,7 @@
 # make bench           the benchmark table, stock kernel, wall clock
 #                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
 #                      instructions instead (QEMU -icount, one vCPU)
+# make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -50,7 +51,10 @@ check:
 bench:
 	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
 
+bench-doc:
+	tests/harness/bench-doc.sh
+
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench checkpatch
+.PHONY: modules clean install tools run shell check bench bench-doc checkpatch
