@@ -17,6 +17,10 @@
  * Parameters: only=<substring> runs matching rows, iters=<n> overrides the
  * batch size, rounds=<n> the number of rounds (odd; default 11),
  * arena_mb=<n> the arena (default 256 MiB, room for the 64 MiB fault rows).
+ *
+ * First comes a memory row: the arena's metadata (frame descriptors and
+ * everything else the boot allocator handed out) per frame, against the
+ * host's struct page, in the ns/op columns.
  */
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -28,6 +32,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/mm_types.h>
+#include "arena/arena.h"
 #include "vmlab_core.h"
 #include "bench.h"
 
@@ -184,6 +190,15 @@ static void report(const struct vml_bench *b, unsigned int cpus,
 		ratio / 100, ratio % 100);
 }
 
+static void report_meta(void)
+{
+	unsigned long v = vml_arena.meta_bytes * 10 / vml_arena.nr_frames;
+	unsigned long h = sizeof(struct page);
+
+	pr_info("vmlab_bench: result|mem: metadata bytes per frame, arena %u MiB|1|%lu.%lu|%lu.0|%lu.%02lu\n",
+		arena_mb, v / 10, v % 10, h, v * 10 / h / 100, v * 10 / h % 100);
+}
+
 static void run_one(const struct vml_bench *b)
 {
 	struct bench_run r = { };
@@ -230,6 +245,7 @@ static int __init vmlab_bench_init(void)
 	}
 	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
 		vml_nr_benches, rounds, num_online_cpus());
+	report_meta();
 	for (i = 0; i < vml_nr_benches; i++) {
 		const struct vml_bench *b = vml_benches[i];
 

@@ -21,6 +21,7 @@ PARAMS="rounds=5"
 
 update=
 [ "${1:-}" = --update ] && update=1
+python3 tests/harness/bench-table.py selftest
 # shellcheck disable=SC2086
 if ! VMLAB_BUILD=$B/gate VMLAB_TIMEOUT=${VMLAB_GATE_TIMEOUT:-900} \
 	tests/harness/bench.sh --kernel stock --icount -- $PARAMS; then

@@ -7,9 +7,14 @@
         more than 10%
   bench-table.py baseline RESULT.csv        print a new baseline file
   bench-table.py rst WALL.csv ICOUNT.csv    print the merged table (rst)
+  bench-table.py selftest                   prove the gate can fail
 """
+import contextlib
 import csv
+import io
+import os
 import sys
+import tempfile
 
 LIMIT = 1.10        # the gate's tolerance: 10% more instructions fails
 SUSPICIOUS = 2.0    # wall ratio vs instruction ratio apart by more than this
@@ -113,8 +118,35 @@ def rst(wall, icount):
     return 0
 
 
+def selftest():
+    """The gate against made-up runs: it must pass and fail where it should."""
+    head = 'kernel,release,options,host_cpu,qemu,mode,benchmark,cpus,vmlab,host,ratio,unit\n'
+    pre = 'stock,6.1,x,cpu,7.2,icount,'
+    base = '# produced by: stock kernel 6.1\nbenchmark,vmlab,host\na,100.0,90.0\nb,200.0,90.0\n'
+    cases = [('a', '1', '109.0', 'b', '1', '200.0', 0),   # +9%: within
+             ('a', '1', '111.0', 'b', '1', '200.0', 1),   # +11%: fails
+             ('a', '1', '100.0', 'c', '1', '200.0', 1),   # row b missing
+             ('a', '1', '100.0', 'b', '-', 'failed', 1)]  # row b failed
+    with tempfile.TemporaryDirectory() as d:
+        bp, rp = os.path.join(d, 'base'), os.path.join(d, 'run')
+        with open(bp, 'w') as f:
+            f.write(base)
+        for n1, c1, v1, n2, c2, v2, want in cases:
+            with open(rp, 'w') as f:
+                f.write(head + f"{pre}{n1},{c1},{v1},90.0,1.0,insn\n"
+                        f"{pre}{n2},{c2},{v2},90.0,1.0,insn\n")
+            with contextlib.redirect_stdout(io.StringIO()):
+                got = gate(bp, rp)
+            if got != want:
+                print(f"gate selftest: {n2}={v2} gave {got}, want {want}")
+                return 1
+    print('gate selftest: passes and fails where it should')
+    return 0
+
+
 if __name__ == '__main__':
-    cmds = {'gate': (gate, 2), 'baseline': (baseline, 1), 'rst': (rst, 2)}
+    cmds = {'gate': (gate, 2), 'baseline': (baseline, 1), 'rst': (rst, 2),
+            'selftest': (selftest, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]][0](*sys.argv[2:]))
