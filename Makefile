@@ -11,6 +11,7 @@
 #                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
 #                      instructions instead (QEMU -icount, one vCPU)
 # make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
+# make bench-scale     the scaling curves (arena size, VMA count), icount
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -54,7 +55,10 @@ bench:
 bench-doc:
 	tests/harness/bench-doc.sh
 
+bench-scale:
+	tests/harness/bench-scale.sh
+
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench bench-doc checkpatch
+.PHONY: modules clean install tools run shell check bench bench-doc bench-scale checkpatch

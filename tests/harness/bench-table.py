@@ -7,12 +7,14 @@
         more than 10%
   bench-table.py baseline RESULT.csv        print a new baseline file
   bench-table.py rst WALL.csv ICOUNT.csv    print the merged table (rst)
+  bench-table.py scale SCALE.csv XNAME      print a scaling row set (rst)
   bench-table.py selftest                   prove the gate can fail
 """
 import contextlib
 import csv
 import io
 import os
+import re
 import sys
 import tempfile
 
@@ -118,6 +120,30 @@ def rst(wall, icount):
     return 0
 
 
+def scale(path, xname):
+    """One line per row, one column per x: 'vmlab / host' per op."""
+    xs, cells = [], {}
+    for r in rows(path):
+        if r['cpus'] != '1':
+            continue
+        name = re.sub(r', (\d+ VMAs|arena \d+ MiB)$', '', r['benchmark'])
+        if r['x'] not in xs:
+            xs.append(r['x'])
+        cells.setdefault(name, {})[r['x']] = f"{float(r['vmlab']):.0f} / {float(r['host']):.0f}"
+    head = ['row (vmlab / host per op) by ' + xname] + xs
+    out = [[n] + [c.get(x, '-') for x in xs] for n, c in cells.items()]
+    widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
+    rule = ' '.join('=' * n for n in widths)
+    print(rule)
+    print(' '.join(v.ljust(n) for v, n in zip(head, widths)).rstrip())
+    print(rule)
+    for x in out:
+        print(' '.join(v.ljust(n) for v, n in zip(x, widths)).rstrip())
+    print(rule)
+    print()
+    return 0
+
+
 def selftest():
     """The gate against made-up runs: it must pass and fail where it should."""
     head = 'kernel,release,options,host_cpu,qemu,mode,benchmark,cpus,vmlab,host,ratio,unit\n'
@@ -146,7 +172,7 @@ def selftest():
 
 if __name__ == '__main__':
     cmds = {'gate': (gate, 2), 'baseline': (baseline, 1), 'rst': (rst, 2),
-            'selftest': (selftest, 0)}
+            'scale': (scale, 2), 'selftest': (selftest, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]][0](*sys.argv[2:]))
