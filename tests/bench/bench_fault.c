@@ -33,8 +33,8 @@
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
+#include "access/access.h"
 #include "arena/arena.h"
-#include "fault/fault.h"
 #include "bench.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */
