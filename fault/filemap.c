@@ -318,16 +318,21 @@ static long writeback_range(struct vml_mapping *m, struct file *file,
 	return ret < 0 ? ret : nr;
 }
 
-/* Move a PTE's Dirty bit into the page (page_mkclean_one()). */
+/*
+ * Move a PTE's Dirty bit into the page (page_mkclean_one()); a PROT_NONE
+ * entry keeps the Dirty bit it had when it was made so, and is harvested
+ * too. pgt.lock is held: the frame cannot change under us.
+ */
 static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		       void *arg)
 {
-	pte_t old = *ptep;
+	struct vml_page *page = vml_normal_page(*ptep);
+	pte_t old;
 
-	if (!pte_present(old) || !pte_dirty(old))
+	if (!page || !pte_dirty(*ptep))
 		return 0;
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
-	vml_page_set(vml_pte_page(old), VML_PG_dirty);
+	vml_page_set(page, VML_PG_dirty);
 	vml_set_pte(pt, addr, ptep, pte_mkclean(old));
 	return 0;
 }

@@ -123,12 +123,10 @@ static struct vml_page *new_page(struct vml_vma *vma, unsigned long addr,
 /* Drop the mapping @pte had of its page (zap_pte_range() for one entry). */
 static void unmap_page(struct vml_vma *vma, pte_t pte)
 {
-	unsigned long pfn = pte_pfn(pte);
-	struct vml_page *page;
+	struct vml_page *page = vml_pte_page(pte);
 
-	if (WARN_ON_ONCE(!vml_pfn_valid(pfn)))
+	if (WARN_ON_ONCE(!page))
 		return;
-	page = vml_pfn_to_page(pfn);
 	if (vml_page_test(page, VML_PG_zero))
 		return;
 	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
@@ -150,14 +148,14 @@ static int install_page(struct vml_vma *vma, unsigned long addr,
 
 	spin_lock(&mm->pgt.lock);
 	old = *ptep;
-	if (pte_present(old) && !(write && !pte_write(old) && zero_page &&
-				  pte_pfn(old) == vml_page_to_pfn(zero_page))) {
+	if (vml_pte_page(old) && !(write && !pte_write(old) &&
+				   vml_pte_page(old) == zero_page)) {
 		spin_unlock(&mm->pgt.lock);
 		if (page != zero_page)
 			vml_put_page(page);
 		return 0;
 	}
-	if (pte_present(old))
+	if (vml_pte_page(old))
 		vml_ptep_get_and_clear(&mm->pgt, addr, ptep);	/* the zero page */
 	if (page != zero_page) {
 		atomic_inc(&page->_mapcount);
@@ -185,9 +183,9 @@ int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write)
 	ptep = vml_pte_alloc(&vma->vm_mm->pgt, addr, VML_GFP_KERNEL);
 	if (!ptep)
 		return -ENOMEM;
-	if (pte_present(*ptep) && (!write || pte_write(*ptep)))
+	if (vml_pte_state(*ptep) == VML_PTE_PRESENT && (!write || pte_write(*ptep)))
 		return 0;
-	if (!pte_none(*ptep) && !pte_present(*ptep))
+	if (vml_pte_state(*ptep) == VML_PTE_SWAP)
 		return -EFAULT;		/* swapped out: needs the fault layer */
 	page = new_page(vma, addr, write, &err);
 	if (!page)
@@ -211,7 +209,7 @@ static int fault_in(struct vml_vma *vma, unsigned long addr, bool write)
 		return ret < 0 ? ret : 0;
 	}
 	ptep = vml_pte_lookup(&mm->pgt, addr);
-	if (ptep && pte_present(*ptep) && (!write || pte_write(*ptep)))
+	if (ptep && vml_pte_state(*ptep) == VML_PTE_PRESENT && (!write || pte_write(*ptep)))
 		return 0;
 	ret = fault(mm, addr, VML_FAULT_FLAG_REMOTE | (write ? VML_FAULT_FLAG_WRITE : 0));
 	if (ret & VML_FAULT_OOM)
@@ -271,9 +269,9 @@ static int zap_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	const struct vml_mm_hooks *h = vml_hooks();
 	pte_t pte = vml_ptep_get_and_clear(pt, addr, ptep);
 
-	if (pte_present(pte)) {
+	if (vml_pte_page(pte)) {
 		unmap_page(vma, pte);
-	} else if (!pte_none(pte)) {
+	} else if (vml_pte_state(pte) == VML_PTE_SWAP) {
 		vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
 		if (h->zap_nonpresent)
 			h->zap_nonpresent(vma->vm_mm, addr, pte);
@@ -306,10 +304,10 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct vml_page *page;
 	pte_t pte, old;
 
-	if (!pte_present(*ptep))
+	if (!vml_pte_page(*ptep))
 		return 0;
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
-	page = vml_pfn_to_page(pte_pfn(old));
+	page = vml_pte_page(old);
 	/*
 	 * pte_modify() by hand: its _PAGE_CHG_MASK names cc_mask, which the
 	 * kernel does not export to modules. Keep frame, Accessed and Dirty.
@@ -344,9 +342,9 @@ static int mlock_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 {
 	struct vml_page *page;
 
-	if (!pte_present(*ptep))
+	page = vml_pte_page(*ptep);
+	if (!page)
 		return 0;
-	page = vml_pfn_to_page(pte_pfn(*ptep));
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	if (arg)
@@ -370,9 +368,9 @@ static int age_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	unsigned long *nr = arg;
 	struct vml_page *page;
 
-	if (!pte_present(*ptep))
+	page = vml_pte_page(*ptep);
+	if (!page)
 		return 0;
-	page = vml_pfn_to_page(pte_pfn(*ptep));
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	vml_ptep_test_and_clear_young(pt, addr, ptep);

@@ -8,7 +8,8 @@
  *   mm/<id>/pagetable   the page-table tree, ptdump style (mmu/)
  *   vmallocinfo         /proc/vmallocinfo format (the kernel mm, id 0)
  *
- * An mm's directory is made by mm_create and removed by mm_destroy before
+ * An mm's directory is made when it is published (mm_create, fork) and
+ * removed by mm_destroy before
  * the mm's last reference can go, so a file never outlives its mm (debugfs
  * removal waits for readers). At unload the whole tree is removed before
  * this code's exit runs, so the directories are then only forgotten.
@@ -147,16 +148,13 @@ static void mm_dir_create(struct vml_mm *mm)
 /* mm_create -> ok mm=N */
 static int cmd_mm_create(int argc, char **argv, struct vml_reply *r)
 {
-	struct vml_mm *mm;
+	struct vml_mm *mm = vml_mm_alloc();
 
-	mutex_lock(&mm_dirs_lock);
-	mm = vml_mm_create();
-	if (!IS_ERR(mm))
-		mm_dir_create(mm);
-	mutex_unlock(&mm_dirs_lock);
 	if (IS_ERR(mm))
 		return vml_reply_err(r, PTR_ERR(mm), "cannot create an mm");
+	vml_mm_debugfs_publish(mm);
 	vml_reply_add(r, " mm=%d", mm->id);
+	vml_mm_put(mm);
 	return 0;
 }
 
@@ -221,11 +219,16 @@ void vml_vma_debugfs_exit(void)
 	mm_root = NULL;
 }
 
-/* For mms made elsewhere (fork): give @mm its debugfs directory. */
-void vml_mm_debugfs_create(struct vml_mm *mm)
+/*
+ * mm_destroy finds an mm by id and removes its directory under
+ * mm_dirs_lock: made under the same lock before the mm can be found, the
+ * directory exists exactly while the id does.
+ */
+void vml_mm_debugfs_publish(struct vml_mm *mm)
 {
 	mutex_lock(&mm_dirs_lock);
 	if (mm_root && !mm->debugfs_dir)
 		mm_dir_create(mm);
+	vml_mm_publish(mm);
 	mutex_unlock(&mm_dirs_lock);
 }
