@@ -146,9 +146,9 @@ enum vml_pte_state vml_pte_state(pte_t pte);
  * vml_pte_page() - the arena frame a present or PROT_NONE entry maps,
  * the zero page included (pte_page()).
  * @pte: the entry.
- * Return: the frame; NULL for none and swap entries (and, with a
- * WARN_ON_ONCE, for a PFN outside the arena, which vml_set_pte() never
- * lets in). Never a frame outside the arena.
+ * Return: the frame; NULL for none and swap entries, and for a PFN
+ * outside the arena (which vml_set_pte() never lets in; ctl check reports
+ * one). Never a frame outside the arena.
  */
 struct vml_page *vml_pte_page(pte_t pte);
 
@@ -411,6 +411,40 @@ int vml_run_in_kthread(int (*fn)(void *arg), void *arg);
  * @pt: the tree.
  */
 void vml_pgtable_dump(struct seq_file *m, struct vml_pgtable *pt);
+
+struct vml_check;
+
+/**
+ * vml_pgtable_check() - the invariant checker's walk of one tree: claim
+ * the PGD block and every table reachable from the user half as page
+ * tables, report an intermediate entry that is not a table in the arena,
+ * a non-zero odd PGD page, and a table count other than @pt->nr_tables.
+ * Leaf entries are not interpreted here.
+ * @chk: the run (arena/check.h).
+ * @pt: the tree; the caller holds its mm's mmap lock for reading.
+ * @what: the tree's name in messages ("mm 3").
+ * Context: takes @pt->lock.
+ * Return: table pages found, the PGD counted once.
+ */
+unsigned long vml_pgtable_check(struct vml_check *chk, struct vml_pgtable *pt,
+				const char *what);
+
+/**
+ * vml_mmu_check_tables() - compare the table pages the live trees hold
+ * (the sum of vml_pgtable_check()) with the mmu's count of tables in use.
+ * @chk: the run.
+ * @found: table pages found.
+ */
+void vml_mmu_check_tables(struct vml_check *chk, unsigned long found);
+
+/**
+ * vml_mmu_check() - the mmu layer's own part of the invariant checker:
+ * claim the quicklist's cached table pages and report one that is not
+ * zero or a list that loops or disagrees with its count.
+ * @chk: the run.
+ * Context: process context.
+ */
+void vml_mmu_check(struct vml_check *chk);
 
 /**
  * vml_mmu_check_host() - can vmlab drive this host's paging? Not with

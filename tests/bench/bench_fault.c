@@ -33,7 +33,7 @@
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
-#include "fault/fault.h"
+#include "access/access.h"
 #include "bench.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */
@@ -281,6 +281,8 @@ static int vmlab_cow_fork(void)
 		vchild = NULL;
 		return ret;
 	}
+	vml_mm_publish(vchild);
+	vml_mm_put(vchild);	/* fork's own; the id keeps it */
 	vr.cursor = 0;
 	return 0;
 }

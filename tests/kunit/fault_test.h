@@ -12,9 +12,11 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include "vmlab_core.h"
+#include "access/access.h"
 #include "fault/fault.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "tests/kunit/vml_test.h"
 
 #define BASE	0x10000000ul
 #define TFILE	"/vmlab-fault-test"
@@ -28,8 +30,10 @@ static inline int fault_test_init(struct kunit *test)
 	return vmlab_core_start(&cfg);
 }
 
+/* ... and ends with the invariant checker. */
 static inline void fault_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

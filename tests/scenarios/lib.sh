@@ -26,7 +26,13 @@
 #                           print its reply if ok (else an empty line), and
 #                           log "fail ..." to LOG unless the error matches
 #                           the extended regexp ALLOW ("" allows none)
-#   done_testing            print the plan "1..N"; exit 1 if anything failed
+#   vmlab_check [WHEN]      ctl check (the invariant checker) must say ok;
+#                           a no-op when vmlab is not loaded
+#   done_testing            vmlab_check, then print the plan "1..N"; exit 1
+#                           if anything failed
+#
+# Every scenario thus ends with `check`, and vmlab_unload/vmlab_reload run it
+# before each unload, so each loaded instance is checked before it goes.
 
 VMLAB_DBG=/sys/kernel/debug/vmlab
 VMLAB_CTL=$VMLAB_DBG/ctl
@@ -133,6 +139,7 @@ vmlab_load() {
 }
 
 vmlab_unload() {
+	vmlab_check "before unload"
 	rmmod vmlab
 }
 
@@ -197,7 +204,14 @@ unload_all_free() {
 	check "insmod again" vmlab_load
 }
 
+# The invariant checker over everything vmlab holds right now.
+vmlab_check() {
+	vmlab_loaded || return 0
+	expect_ok "check: every invariant holds${1:+ ($1)}" check 32
+}
+
 done_testing() {
+	vmlab_check "end of scenario"
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" = 0 ] && exit 0
 	exit 1
