@@ -157,7 +157,7 @@ static void pn_in_place(struct pn_state *s, const struct pn_kind *k)
 	 */
 	KUNIT_EXPECT_EQ(test, vml_mlock(s->mm, BASE, LEN), -ENOMEM);
 	for (i = 0; i < NPAGES; i++)
-		if (s->page[i])
+		if (s->page[i] && !vml_page_test(s->page[i], VML_PG_zero))
 			KUNIT_EXPECT_TRUE(test, vml_page_test(s->page[i], VML_PG_mlocked));
 	KUNIT_EXPECT_EQ(test, vml_munlock(s->mm, BASE, LEN), 0);
 	for (i = 0; i < NPAGES; i++)
@@ -241,6 +241,7 @@ static void pn_test_ops(struct kunit *test)
 	unsigned long before;
 
 	vml_mm_destroy(new_mm(test));		/* caches and the kernel mm exist */
+	KUNIT_ASSERT_NOT_NULL(test, vml_get_zero_page());	/* so does it */
 	if (k->file)
 		f = make_file(test, LEN, 'p');
 	before = frames(test);
