@@ -32,6 +32,7 @@ counts $A 0x10000000
 check "hole 1: rmap sees the PROT_NONE page mapped twice, one reference each" \
 	'[ "$COUNTS" = 2/2 ]'
 diag "$REPLY"
+vmlab_check "hole 1: after the fork of a PROT_NONE page"
 expect_ok "hole 1: smaps_rollup of the child" smaps_rollup $B
 check "hole 1: the child's rss counts the page" '[ "$(field rss)" = 4 ]'
 expect_ok "hole 1: parent mprotect rw" mprotect $A 0x10000000 4096 rw
@@ -43,6 +44,7 @@ counts $A 0x10000000
 check "hole 1: the parent's page keeps one mapping and one reference" \
 	'[ "$COUNTS" = 1/1 ]'
 diag "$REPLY"
+vmlab_check "hole 1: after the child's mm_destroy"
 expect_ok "hole 1: the parent writes its page" write $A 0x10000000 42
 # Were the frame free, these pages would be handed out again and overwrite it.
 expect_ok "hole 1: another mm" mm_create
@@ -85,6 +87,7 @@ wait $d1 $d2
 check "hole 3: every fork and mm_destroy succeeded or found no mm" "[ ! -s $W/bad ]" ||
 	diag "$(head -n 5 $W/bad)"
 check "hole 3: the forks made children" "[ -s $W/forks ]"
+vmlab_check "hole 3: after the race"
 # Every id has its directory and every directory its id. A child whose id
 # the destroyers did not cover (all of theirs taken) is left: ids go up to
 # one per fork.
@@ -180,6 +183,7 @@ expect_ok "hole 2: mprotect none" mprotect $S 0x20000000 4096 none
 expect_ok "hole 2: msync writes the page back" msync $S 0x20000000 4096
 check "hole 2: one page written" '[ "$(field written)" = 1 ]'
 check "hole 2: the file has the bytes" '[ "$(head -c 4 $F)" = ABCD ]'
+vmlab_check "hole 2: after msync of a PROT_NONE page"
 expect_ok "hole 2: mprotect rw" mprotect $S 0x20000000 4096 rw
 expect_ok "hole 2: the page is still mapped" read $S 0x20000000 4
 check "hole 2: and reads ABCD" '[ "$(field data)" = 41424344 ]'

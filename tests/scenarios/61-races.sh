@@ -6,8 +6,9 @@
 # against msync and rmap of a shared file mapping, and fork of PROT_NONE
 # pages against all of it. A command may fail only as the race allows
 # (no such mm, SIGSEGV on an unmapped range); the kernel log must stay
-# clean, every mm id must have exactly its directory, and unloading must
-# find every frame free.
+# clean, ctl check must pass right after the races and at the end, every
+# mm id must have exactly its directory, and unloading must find every
+# frame free.
 . ./lib.sh
 
 D=$VMLAB_DBG
@@ -95,6 +96,7 @@ for n in 1 2 3 4 5 6; do
 		diag "$(head -n 5 $W/$n)"
 done
 check "forks happened meanwhile" "[ $(cat $W/forks) -gt 0 ]"
+vmlab_check "right after the races, children and PROT_NONE ranges left"
 diag "forks: $(cat $W/forks) in ${T}s"
 for id in $((M + 1)) $((M + 2)) $((M + 3)); do
 	ctl mm_destroy $id
