@@ -124,7 +124,7 @@ static void check_zone_tags(struct vml_check *chk, struct vml_zone *zone)
 		    vml_page_nid(page) == zone->node->id)
 			continue;
 		if (!bad++)
-			vml_check_fail(chk, "pfn %#lx lies in node %d %s but is tagged node %d zone %d",
+			vml_check_fail(chk, "pfn %#lx in node %d %s is tagged node %d zone %d",
 				       vml_page_to_pfn(page), zone->node->id,
 				       zone->name, vml_page_nid(page),
 				       vml_page_zonenum(page));
@@ -259,11 +259,10 @@ static u32 report_unowned(struct vml_check *chk, u32 idx)
 	for (skip = 1; skip < n && idx + skip < chk->nr_frames; skip++)
 		if (chk->frames[idx + skip].state != VML_FRAME_UNSEEN)
 			break;
-	vml_check_fail(chk, "pfn %#lx (%u frames) is owned by nobody: flags %#x refcount %d mapcount %d, %u PTEs",
+	vml_check_fail(chk, "pfn %#lx (%u frames) is owned by nobody: flags %#x ref %d map %d",
 		       vml_arena.base_pfn + idx, skip,
 		       atomic_read(&page->flags) & ((1u << VML_NR_PAGEFLAGS) - 1),
-		       vml_page_count(page), vml_page_mapcount(page),
-		       chk->frames[idx].maps);
+		       vml_page_count(page), vml_page_mapcount(page));
 	return skip - 1;
 }
 

@@ -45,7 +45,7 @@ static int check_identity(struct vml_pgtable *pt, unsigned long addr,
 		want_idx = (u32)vml_linear_index(vma, addr);
 	}
 	if (page->private != want_obj || page->index != want_idx)
-		vml_check_fail(c->chk, "mm %d %#lx: pfn %#lx names object %#lx offset %u, its VMA %#lx offset %lu",
+		vml_check_fail(c->chk, "mm %d %#lx: pfn %#lx names %#lx:%u, its VMA %#lx:%lu",
 			       c->mm->id, addr, vml_page_to_pfn(page), page->private,
 			       page->index, want_obj, want_idx);
 	return 0;

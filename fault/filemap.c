@@ -534,12 +534,12 @@ void vml_filemap_check(struct vml_check *chk)
 		xa_for_each(&m->pages, i, page) {
 			n++;
 			if (!vml_page_in_arena(page)) {
-				vml_check_fail(chk, "page cache %px offset %lu: %px is not an arena frame",
+				vml_check_fail(chk, "page cache %p:%lu holds %p, no arena frame",
 					       m, i, page);
 				continue;
 			}
 			if (page->private != (unsigned long)m || page->index != (u32)i)
-				vml_check_fail(chk, "page cache %px offset %lu: pfn %#lx names %#lx offset %u",
+				vml_check_fail(chk, "page cache %p:%lu: pfn %#lx names %#lx:%u",
 					       m, i, vml_page_to_pfn(page), page->private,
 					       page->index);
 			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_PAGECACHE,
@@ -547,7 +547,7 @@ void vml_filemap_check(struct vml_check *chk)
 		}
 		xa_unlock(&m->pages);
 		if (n != atomic_long_read(&m->nrpages))
-			vml_check_fail(chk, "page cache %px: %lu pages, nrpages says %ld",
+			vml_check_fail(chk, "page cache %p: %lu pages, nrpages says %ld",
 				       m, n, atomic_long_read(&m->nrpages));
 	}
 	mutex_unlock(&registry_lock);

@@ -35,7 +35,7 @@ static void walk_tables(struct tree_walk *w, u64 *table, enum vml_pt_level level
 		if (!val)
 			continue;
 		if (!vml_entry_is_table(val)) {
-			vml_check_fail(w->chk, "%s: level %d entry %u is %#llx, not a table in the arena",
+			vml_check_fail(w->chk, "%s: level %d entry %u is %#llx, no arena table",
 				       w->what, level, i, val);
 			continue;
 		}
@@ -57,7 +57,7 @@ unsigned long vml_pgtable_check(struct vml_check *chk, struct vml_pgtable *pt,
 	unsigned int user = vml_level_index(vml_top_level(), vml_user_half_end() - 1) + 1;
 
 	if (!pt->pgd || !vml_virt_in_arena(pt->pgd)) {
-		vml_check_fail(chk, "%s: PGD %px is not in the arena", what, pt->pgd);
+		vml_check_fail(chk, "%s: PGD %p is not in the arena", what, pt->pgd);
 		return 0;
 	}
 	pgd = vml_virt_to_page(pt->pgd);

@@ -53,7 +53,7 @@ static void check_vma_list(struct mm_check *c)
 		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
 		    vma->vm_end > mm->task_size ||
 		    offset_in_page(vma->vm_start | vma->vm_end) || vma->vm_mm != mm)
-			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx is misplaced (previous ends at %#lx)",
+			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx misplaced (previous ends %#lx)",
 				       c->name, vma->vm_start, vma->vm_end, prev_end);
 		prev_end = vma->vm_end;
 		total += vml_vma_pages(vma);
@@ -62,9 +62,12 @@ static void check_vma_list(struct mm_check *c)
 	}
 	for (nd = rb_first(&mm->mm_rb); nd && rb <= mm->map_count; nd = rb_next(nd))
 		rb++;
-	if (n != mm->map_count || rb != mm->map_count || total != mm->total_vm)
-		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d; %lu pages, total_vm %lu",
-			       c->name, n, rb, mm->map_count, total, mm->total_vm);
+	if (n != mm->map_count || rb != mm->map_count)
+		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d",
+			       c->name, n, rb, mm->map_count);
+	if (total != mm->total_vm)
+		vml_check_fail(c->chk, "%s: VMAs span %lu pages, total_vm says %lu",
+			       c->name, total, mm->total_vm);
 }
 
 /* What the VMA says may be mapped there. */
@@ -78,7 +81,7 @@ static void check_page_in_vma(struct mm_check *c, struct vml_vma *vma,
 		vml_check_fail(c->chk, "%s %#lx: anonymous pfn %#lx in a shared VMA",
 			       c->name, addr, vml_page_to_pfn(page));
 	else if (!anon && !shared && !vma->vm_file)
-		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anonymous VMA is not anonymous",
+		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anon VMA is not anonymous",
 			       c->name, addr, vml_page_to_pfn(page));
 }
 

@@ -248,7 +248,7 @@ static int collect_dir(struct vml_mm *mm, void *arg)
 	char name[16];
 
 	snprintf(name, sizeof(name), "%d", mm->id);
-	if (!mm->debugfs_dir || mm->debugfs_dir->d_parent != mm_root ||
+	if (IS_ERR_OR_NULL(mm->debugfs_dir) || mm->debugfs_dir->d_parent != mm_root ||
 	    strcmp(mm->debugfs_dir->d_name.name, name)) {
 		vml_check_fail(d->chk, "mm %d has no debugfs directory of its own", mm->id);
 		return 0;
