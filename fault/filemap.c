@@ -519,9 +519,9 @@ void vml_filemap_exit(void)
 /*
  * The checker's view of the page cache: every page of every mapping is
  * an arena frame naming its mapping and offset, claimed as a cache page,
- * and the mapping's count agrees.
+ * and the mapping's counts agree (pages; users: the VMAs in @users).
  */
-void vml_filemap_check(struct vml_check *chk)
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;
@@ -529,6 +529,10 @@ void vml_filemap_check(struct vml_check *chk)
 
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
+		n = vml_check_refs_count(users, m);
+		if (n != atomic_read(&m->users))
+			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
+				       m, atomic_read(&m->users), n);
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {

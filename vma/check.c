@@ -23,7 +23,8 @@
  * compares that with _mapcount and _refcount. The rss counters must equal
  * the pages found. Anonymous pages are claimed here; other mapped pages
  * too when no fault layer is registered (vma/'s own populate made them),
- * else the page cache (fault/) claims them.
+ * else the page cache (fault/) claims them. Every anon_vma's count must
+ * be the number of VMAs that point at it.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -39,6 +40,7 @@ struct mm_check {
 	char name[24];
 	unsigned long tables;
 	unsigned long rss[VML_MM_NR_COUNTERS];
+	struct vml_check_refs anon_vmas;	/* one entry per VMA using one */
 };
 
 static void check_vma_list(struct mm_check *c)
@@ -57,6 +59,8 @@ static void check_vma_list(struct mm_check *c)
 				       c->name, vma->vm_start, vma->vm_end, prev_end);
 		prev_end = vma->vm_end;
 		total += vml_vma_pages(vma);
+		if (vma->anon_vma)
+			vml_check_refs_add(&c->anon_vmas, vma->anon_vma);
 		if (++n > mm->map_count)
 			break;
 	}
@@ -175,15 +179,49 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
+/* Each anon_vma's count is the number of VMAs pointing at it. */
+static void check_anon_vmas(struct mm_check *c)
+{
+	struct vml_check_refs *refs = &c->anon_vmas;
+	struct vml_anon_vma *av;
+	unsigned long i, n;
+
+	if (!vml_check_refs_sort(refs)) {
+		vml_check_fail(c->chk, "VMAs appeared during the check");
+		return;
+	}
+	for (i = 0; i < refs->n; i += n) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		n = vml_check_refs_count(refs, av);
+		if (refcount_read(&av->refcount) != n)
+			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
+				       av, refcount_read(&av->refcount), n);
+	}
+}
+
+static int count_vmas(struct vml_mm *mm, void *arg)
+{
+	*(unsigned long *)arg += READ_ONCE(mm->map_count);
+	return 0;
+}
+
 void vml_vma_check(struct vml_check *chk)
 {
 	struct mm_check c = { .chk = chk };
 	struct vml_page *zero = vml_zero_page();
+	unsigned long vmas = 0;
 
 	if (zero)
 		vml_check_claim(chk, vml_page_idx(zero), 1, VML_FRAME_ZERO,
 				"the zero page");
+	vml_walk_mms(count_vmas, &vmas);
+	if (vml_check_refs_init(&c.anon_vmas, vmas)) {
+		vml_check_fail(chk, "vma: no host memory to count anon_vma users");
+		return;
+	}
 	vml_walk_mms(check_one_mm, &c);
+	check_anon_vmas(&c);
+	vml_check_refs_free(&c.anon_vmas);
 	vml_mmu_check_tables(chk, c.tables);
 	vml_vma_debugfs_check(chk);
 }

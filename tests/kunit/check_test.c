@@ -178,6 +178,24 @@ static void check_test_refcount(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/* An anon_vma with a reference no VMA holds (a leak a merge could make). */
+static void check_test_anon_vma(struct kunit *test)
+{
+	struct vml_mm *mm = anon_mm(test, 1);
+	struct vml_vma *vma;
+
+	down_read(&mm->mmap_lock);
+	vma = vml_vma_lookup(mm, BASE);
+	up_read(&mm->mmap_lock);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	KUNIT_ASSERT_NOT_NULL(test, vma->anon_vma);
+	refcount_inc(&vma->anon_vma->refcount);
+	expect_violation(test, "refcount 2, VMAs using it 1");
+	refcount_dec(&vma->anon_vma->refcount);
+	check_ok(test);
+	vml_mm_destroy(mm);
+}
+
 /* A bufctl chain that loops back on itself. */
 static void check_test_slab_loop(struct kunit *test)
 {
@@ -257,6 +275,7 @@ static struct kunit_case check_cases[] = {
 	KUNIT_CASE(check_test_double_free),
 	KUNIT_CASE(check_test_pte_to_free),
 	KUNIT_CASE(check_test_refcount),
+	KUNIT_CASE(check_test_anon_vma),
 	KUNIT_CASE(check_test_slab_loop),
 	KUNIT_CASE(check_test_slab_both),
 	KUNIT_CASE(check_test_leaks),
