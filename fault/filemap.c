@@ -524,9 +524,9 @@ void vml_filemap_exit(void)
 /*
  * The checker's view of the page cache: every page of every mapping is
  * an arena frame naming its mapping and offset, claimed as a cache page,
- * and the mapping's count agrees.
+ * and the mapping's counts agree (pages; users: the VMAs in @users).
  */
-void vml_filemap_check(struct vml_check *chk)
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;
@@ -534,17 +534,21 @@ void vml_filemap_check(struct vml_check *chk)
 
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
+		n = vml_check_refs_count(users, m);
+		if (n != atomic_read(&m->users))
+			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
+				       m, atomic_read(&m->users), n);
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
 			n++;
 			if (!vml_page_in_arena(page)) {
-				vml_check_fail(chk, "page cache %px offset %lu: %px is not an arena frame",
+				vml_check_fail(chk, "page cache %p:%lu holds %p, no arena frame",
 					       m, i, page);
 				continue;
 			}
 			if (page->private != (unsigned long)m || page->index != (u32)i)
-				vml_check_fail(chk, "page cache %px offset %lu: pfn %#lx names %#lx offset %u",
+				vml_check_fail(chk, "page cache %p:%lu: pfn %#lx names %#lx:%u",
 					       m, i, vml_page_to_pfn(page), page->private,
 					       page->index);
 			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_PAGECACHE,
@@ -552,7 +556,7 @@ void vml_filemap_check(struct vml_check *chk)
 		}
 		xa_unlock(&m->pages);
 		if (n != atomic_long_read(&m->nrpages))
-			vml_check_fail(chk, "page cache %px: %lu pages, nrpages says %ld",
+			vml_check_fail(chk, "page cache %p: %lu pages, nrpages says %ld",
 				       m, n, atomic_long_read(&m->nrpages));
 	}
 	mutex_unlock(&registry_lock);

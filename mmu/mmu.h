@@ -419,7 +419,8 @@ struct vml_check;
  * the PGD block and every table reachable from the user half as page
  * tables, report an intermediate entry that is not a table in the arena,
  * a non-zero odd PGD page, and a table count other than @pt->nr_tables.
- * Leaf entries are not interpreted here.
+ * Leaf entries are not interpreted here. A tree with a CPU still marked
+ * inside a window on it is reported as well.
  * @chk: the run (arena/check.h).
  * @pt: the tree; the caller holds its mm's mmap lock for reading.
  * @what: the tree's name in messages ("mm 3").
@@ -440,7 +441,8 @@ void vml_mmu_check_tables(struct vml_check *chk, unsigned long found);
 /**
  * vml_mmu_check() - the mmu layer's own part of the invariant checker:
  * claim the quicklist's cached table pages and report one that is not
- * zero or a list that loops or disagrees with its count.
+ * zero or a list that loops or disagrees with its count, and a CPU whose
+ * CR3 holds a sandbox tree (a window left open).
  * @chk: the run.
  * Context: process context.
  */

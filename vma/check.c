@@ -22,7 +22,8 @@
  * compares that with _mapcount and _refcount. The rss counters must equal
  * the pages found. Anonymous pages are claimed here; other mapped pages
  * too when no fault layer is registered (vma/'s own populate made them),
- * else the page cache (fault/) claims them.
+ * else the page cache (fault/) claims them. Every anon_vma's count must
+ * be the number of VMAs that point at it.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -38,6 +39,7 @@ struct mm_check {
 	char name[24];
 	unsigned long tables;
 	unsigned long rss[VML_MM_NR_COUNTERS];
+	struct vml_check_refs anon_vmas;	/* one entry per VMA using one */
 };
 
 static void check_vma_list(struct mm_check *c)
@@ -52,18 +54,23 @@ static void check_vma_list(struct mm_check *c)
 		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
 		    vma->vm_end > mm->task_size ||
 		    offset_in_page(vma->vm_start | vma->vm_end) || vma->vm_mm != mm)
-			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx is misplaced (previous ends at %#lx)",
+			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx misplaced (previous ends %#lx)",
 				       c->name, vma->vm_start, vma->vm_end, prev_end);
 		prev_end = vma->vm_end;
 		total += vml_vma_pages(vma);
+		if (vma->anon_vma)
+			vml_check_refs_add(&c->anon_vmas, vma->anon_vma);
 		if (++n > mm->map_count)
 			break;
 	}
 	for (nd = rb_first(&mm->mm_rb); nd && rb <= mm->map_count; nd = rb_next(nd))
 		rb++;
-	if (n != mm->map_count || rb != mm->map_count || total != mm->total_vm)
-		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d; %lu pages, total_vm %lu",
-			       c->name, n, rb, mm->map_count, total, mm->total_vm);
+	if (n != mm->map_count || rb != mm->map_count)
+		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d",
+			       c->name, n, rb, mm->map_count);
+	if (total != mm->total_vm)
+		vml_check_fail(c->chk, "%s: VMAs span %lu pages, total_vm says %lu",
+			       c->name, total, mm->total_vm);
 }
 
 /* What the VMA says may be mapped there. */
@@ -77,7 +84,7 @@ static void check_page_in_vma(struct mm_check *c, struct vml_vma *vma,
 		vml_check_fail(c->chk, "%s %#lx: anonymous pfn %#lx in a shared VMA",
 			       c->name, addr, vml_page_to_pfn(page));
 	else if (!anon && !shared && !vma->vm_file)
-		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anonymous VMA is not anonymous",
+		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anon VMA is not anonymous",
 			       c->name, addr, vml_page_to_pfn(page));
 }
 
@@ -172,15 +179,49 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
+/* Each anon_vma's count is the number of VMAs pointing at it. */
+static void check_anon_vmas(struct mm_check *c)
+{
+	struct vml_check_refs *refs = &c->anon_vmas;
+	struct vml_anon_vma *av;
+	unsigned long i, n;
+
+	if (!vml_check_refs_sort(refs)) {
+		vml_check_fail(c->chk, "VMAs appeared during the check");
+		return;
+	}
+	for (i = 0; i < refs->n; i += n) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		n = vml_check_refs_count(refs, av);
+		if (refcount_read(&av->refcount) != n)
+			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
+				       av, refcount_read(&av->refcount), n);
+	}
+}
+
+static int count_vmas(struct vml_mm *mm, void *arg)
+{
+	*(unsigned long *)arg += READ_ONCE(mm->map_count);
+	return 0;
+}
+
 void vml_vma_check(struct vml_check *chk)
 {
 	struct mm_check c = { .chk = chk };
 	struct vml_page *zero = vml_zero_page();
+	unsigned long vmas = 0;
 
 	if (zero)
 		vml_check_claim(chk, vml_page_idx(zero), 1, VML_FRAME_ZERO,
 				"the zero page");
+	vml_walk_mms(count_vmas, &vmas);
+	if (vml_check_refs_init(&c.anon_vmas, vmas)) {
+		vml_check_fail(chk, "vma: no host memory to count anon_vma users");
+		return;
+	}
 	vml_walk_mms(check_one_mm, &c);
+	check_anon_vmas(&c);
+	vml_check_refs_free(&c.anon_vmas);
 	vml_mmu_check_tables(chk, c.tables);
 	vml_vma_debugfs_check(chk);
 }

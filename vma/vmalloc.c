@@ -227,7 +227,7 @@ unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
 		for (i = 0; i < v->nr_pages; i++, pages++) {
 			addr = v->addr + ((unsigned long)i << PAGE_SHIFT);
 			if (!vml_page_in_arena(v->pages[i])) {
-				vml_check_fail(chk, "vmalloc %#lx: frame %px is not in the arena",
+				vml_check_fail(chk, "vmalloc %#lx: frame %p is not in the arena",
 					       addr, v->pages[i]);
 				continue;
 			}
@@ -242,7 +242,7 @@ unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
 	}
 	vml_walk_range(&kmm->pgt, 0, ULONG_MAX, count_present, &ptes);
 	if (ptes != pages)
-		vml_check_fail(chk, "the kernel mm has %lu PTEs, its vmalloc areas %lu pages",
+		vml_check_fail(chk, "the kernel mm has %lu PTEs, vmalloc areas %lu pages",
 			       ptes, pages);
 	return ptes;
 }
