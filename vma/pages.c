@@ -17,6 +17,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 /*
  * The shared zero page (ZERO_PAGE()), made on first use so that starting
@@ -67,7 +68,7 @@ static pte_t make_pte(struct vml_vma *vma, struct vml_page *page, bool write)
 	if ((vma->vm_flags & VML_VM_WRITE) &&
 	    (write || (vma->vm_flags & VML_VM_SHARED) ||
 	     vml_page_test(page, VML_PG_anon)))
-		pte = pte_mkdirty(pte_mkwrite(pte));
+		pte = pte_mkdirty(vml_pte_mkwrite(pte));
 	return pte;
 }
 
@@ -326,7 +327,7 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if ((vma->vm_flags & VML_VM_WRITE) && !vml_page_test(page, VML_PG_zero) &&
 	    ((vma->vm_flags & VML_VM_SHARED) ||
 	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1)))
-		pte = pte_mkwrite(pte);
+		pte = vml_pte_mkwrite(pte);
 	vml_set_pte(pt, addr, ptep, pte);
 	return 0;
 }

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where vmlab follows the kernel's API across versions
+ * (Documentation/kernels.rst says how to add an entry).
+ *
+ * vmlab is written against Linux 6.1 and built and tested on 6.1 (the test
+ * kernel and Debian's stock kernel) and on Debian's 6.12. Every interface
+ * that differs between them is mapped here by LINUX_VERSION_CODE, each
+ * entry naming the release and the upstream commit that changed it; code
+ * in the layers uses the vml_ name and never tests a version itself.
+ *
+ * Changes met that need no entry:
+ *  - 6.12 removed no_llseek (cb787f4ac0c2 "[tree-wide] finally take
+ *    no_llseek out"). It has been NULL since 6.0 (868941b14441 "fs: remove
+ *    no_llseek"), and a NULL .llseek refuses lseek() with -ESPIPE on both,
+ *    so vmlab's file_operations leave .llseek unset.
+ */
+#ifndef VMLAB_COMPAT_H
+#define VMLAB_COMPAT_H
+
+#include <linux/version.h>
+#include <asm/cpufeature.h>
+#include <asm/pgtable.h>
+
+/*
+ * 6.12: <asm/unaligned.h> moved to <linux/unaligned.h> (5f60d5f6bbc1
+ * "move asm/unaligned.h to linux/unaligned.h"); get_unaligned() and
+ * put_unaligned() are unchanged.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/**
+ * vml_cpu_has_invpcid_single() - may INVPCID flush a single PCID context?
+ *
+ * 6.6 dropped the synthetic X86_FEATURE_INVPCID_SINGLE (54e3d9434ef6
+ * "x86/mm: Remove "INVPCID single" feature tracking"). The flag meant
+ * INVPCID with CR4.PCIDE set, and the kernel sets CR4.PCIDE exactly when
+ * it keeps X86_FEATURE_PCID, so PCID and INVPCID together is the test.
+ *
+ * Return: true when invpcid_flush_single_context() may be used.
+ */
+static inline bool vml_cpu_has_invpcid_single(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return cpu_feature_enabled(X86_FEATURE_PCID) &&
+	       cpu_feature_enabled(X86_FEATURE_INVPCID);
+#else
+	return cpu_feature_enabled(X86_FEATURE_INVPCID_SINGLE);
+#endif
+}
+
+/**
+ * vml_pte_mkwrite() - @pte made writable, as for a VMA of vmlab's.
+ * @pte: a leaf entry.
+ *
+ * 6.6 gave pte_mkwrite() a VMA argument (161e393c0f63 "mm: Make
+ * pte_mkwrite() take a VMA"); the VMA-less form is pte_mkwrite_novma()
+ * (2f0584f3f4bd "mm: Rename arch pte_mkwrite()'s to pte_mkwrite_novma()").
+ * On x86 pte_mkwrite() is out of line and not exported. For a VMA without
+ * VM_SHADOW_STACK (vmlab has none) it is pte_mkwrite_novma() followed by
+ * pte_clear_saveddirty(): since 6.6 pte_mkdirty() and pte_wrprotect() keep
+ * a read-only PTE's Dirty bit in _PAGE_SAVED_DIRTY (bb3aadf7d446 "x86/mm:
+ * Start actually marking _PAGE_SAVED_DIRTY"), and making it writable moves
+ * it back to the hardware bit.
+ *
+ * Return: the writable entry.
+ */
+static inline pte_t vml_pte_mkwrite(pte_t pte)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return pte_clear_saveddirty(pte_mkwrite_novma(pte));
+#else
+	return pte_mkwrite(pte);
+#endif
+}
+
+#endif /* VMLAB_COMPAT_H */
