@@ -18,6 +18,7 @@
 #ifndef VMLAB_COMPAT_H
 #define VMLAB_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/version.h>
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
@@ -75,6 +76,24 @@ static inline pte_t vml_pte_mkwrite(pte_t pte)
 	return pte_clear_saveddirty(pte_mkwrite_novma(pte));
 #else
 	return pte_mkwrite(pte);
+#endif
+}
+
+/**
+ * vml_vm_flags_set() - set @flags in a host VMA's vm_flags.
+ * @vma: a VMA of a real mm, its mmap lock held for writing.
+ * @flags: the VM_* flags to set.
+ *
+ * 6.3 made vm_flags read-only and gave writers vm_flags_set(), which also
+ * write-locks the VMA against per-VMA-lock faults (bc292ab00f6c "mm:
+ * introduce vma->vm_flags wrapper functions").
+ */
+static inline void vml_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
 #endif
 }
 

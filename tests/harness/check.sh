@@ -227,10 +227,11 @@ fi
 
 # ---- Debian 12's 6.12 kernel; exported symbols only (issue 15) -------------
 # "deb612" is Debian's newest linux-image-6.12.*+deb12, fetched into the
-# cache without installing (tests/harness/deb-kernel.sh).  vmlab.ko is built
-# against it with W=1 and runs the stock kernel's legs.  Every module built
-# may import only symbols its kernel exports (tests/harness/symcheck.sh),
-# and the check is shown to fail on a symbol Module.symvers lacks.
+# cache without installing (tests/harness/deb-kernel.sh).  vmlab.ko and
+# vmlab_bench.ko are built against it with W=1, and vmlab.ko runs the stock
+# kernel's legs.  Every module built may import only symbols its kernel
+# exports (tests/harness/symcheck.sh), and the check is shown to fail on a
+# symbol Module.symvers lacks.
 DEB=
 if want "$KERNELS" deb612; then
 	section "Debian 6.12 kernel"
@@ -238,8 +239,9 @@ if want "$KERNELS" deb612; then
 		   echo "$kdir $image"); then
 		read -r DEB DEB_IMAGE <<< "$paths"
 		pass "Debian 6.12 kernel: ${DEB##*/linux-headers-}"
-		rm -rf "${B:?}/deb612-main"
+		rm -rf "${B:?}/deb612-main" "${B:?}/deb612-bench"
 		build deb612-main "$DEB" main && HAVE+="deb612-main "
+		build deb612-bench "$DEB" bench && HAVE+="deb612-bench "
 	else
 		fail "Debian 6.12 kernel fetch (see $LOGS/deb612-kernel.log)"
 	fi
