@@ -18,6 +18,7 @@
 #ifndef VMLAB_COMPAT_H
 #define VMLAB_COMPAT_H
 
+#include <linux/dcache.h>
 #include <linux/mm.h>
 #include <linux/version.h>
 #include <asm/cpufeature.h>
@@ -96,5 +97,19 @@ static inline void vml_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags
 	vma->vm_flags |= flags;
 #endif
 }
+
+/*
+ * vml_for_each_child_dentry() - iterate over @parent's child dentries
+ * (@parent->d_lock held). 6.8 made the children an hlist, d_children
+ * linked through d_sib, where they were the list d_subdirs linked through
+ * d_child (da549bdd15c2 "dentry: switch the lists of children to hlist").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define vml_for_each_child_dentry(child, parent) \
+	hlist_for_each_entry(child, &(parent)->d_children, d_sib)
+#else
+#define vml_for_each_child_dentry(child, parent) \
+	list_for_each_entry(child, &(parent)->d_subdirs, d_child)
+#endif
 
 #endif /* VMLAB_COMPAT_H */
