@@ -221,19 +221,26 @@ if want "$KERNELS" test && want "$HAVE" test-main; then
 		fail "initramfs for the test kernel"
 	fi
 fi
-if want "$KERNELS" stock && want "$HAVE" stock-main; then
-	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" "$B/stock-main/vmlab.ko"; then
-		for pg in $PAGING; do
-			for pti in $PTIS; do
-				a=""; [ "$pg" = 4 ] && a="no5lvl "
-				if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
-				guest "stock-${pg}lvl-pti$pti" "/boot/vmlinuz-$STOCK" \
-					"$GUESTS/stock-check.cpio.gz" "$pg" "$pti" "$a"
-			done
-		done
-	else
-		fail "initramfs for the stock kernel"
+# The stock kernel's legs, scenarios in PAGING x PTIS, for a distribution
+# kernel: distro_legs <name> <bzImage> <vmlab.ko>
+distro_legs() {
+	local name=$1 image=$2 ko=$3 pg pti a
+
+	if ! tests/harness/initramfs.sh "$GUESTS/$name-check.cpio.gz" "$ko"; then
+		fail "initramfs for the $name kernel"
+		return
 	fi
+	for pg in $PAGING; do
+		for pti in $PTIS; do
+			a=""; [ "$pg" = 4 ] && a="no5lvl "
+			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
+			guest "$name-${pg}lvl-pti$pti" "$image" \
+				"$GUESTS/$name-check.cpio.gz" "$pg" "$pti" "$a"
+		done
+	done
+}
+if want "$KERNELS" stock && want "$HAVE" stock-main; then
+	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko"
 fi
 
 # ---- Debian 12's 6.12 kernel; exported symbols only (issue 15) -------------
@@ -284,18 +291,7 @@ if [ -n "${ko:-}" ] && [ -f "$ko" ]; then
 	fi
 fi
 if want "$KERNELS" deb612 && want "$HAVE" deb612-main; then
-	if tests/harness/initramfs.sh "$GUESTS/deb612-check.cpio.gz" "$B/deb612-main/vmlab.ko"; then
-		for pg in $PAGING; do
-			for pti in $PTIS; do
-				a=""; [ "$pg" = 4 ] && a="no5lvl "
-				if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
-				guest "deb612-${pg}lvl-pti$pti" "$DEB_IMAGE" \
-					"$GUESTS/deb612-check.cpio.gz" "$pg" "$pti" "$a"
-			done
-		done
-	else
-		fail "initramfs for the Debian 6.12 kernel"
-	fi
+	distro_legs deb612 "$DEB_IMAGE" "$B/deb612-main/vmlab.ko"
 fi
 
 finish
