@@ -267,24 +267,24 @@ fi
 section "exported symbols only"
 for n in $HAVE; do
 	case $n in
-	test-*) kd=$KT ;;
-	stock-*) kd=/usr/src/linux-headers-$STOCK ;;
-	deb612-*) kd=$DEB ;;
+	test-*) skd=$KT ;;
+	stock-*) skd=/usr/src/linux-headers-$STOCK ;;
+	deb612-*) skd=$DEB ;;
 	*) continue ;;
 	esac
-	for ko in "$B/$n"/*.ko; do
-		if out=$(tests/harness/symcheck.sh "$ko" "$kd"); then
+	for sko in "$B/$n"/*.ko; do
+		if out=$(tests/harness/symcheck.sh "$sko" "$skd"); then
 			pass "$n: $out"
 		else
 			fail "$n: $out"
 		fi
 	done
 done
-if [ -n "${ko:-}" ] && [ -f "$ko" ]; then
-	sym=$(nm -u "$ko" | awk '{ print $2; exit }')
-	awk -v s="$sym" '$2 != s' "$kd/Module.symvers" > "$B/symvers-without-one"
-	if ! out=$(tests/harness/symcheck.sh "$ko" "$kd" "$B/symvers-without-one") &&
-	   [[ $out == *"exported by ${kd##*/}: $sym;"* ]]; then
+if [ -n "${sko:-}" ] && [ -f "$sko" ]; then
+	sym=$(nm -u "$sko" | awk '{ print $2; exit }')
+	awk -v s="$sym" '$2 != s' "$skd/Module.symvers" > "$B/symvers-without-one"
+	if ! out=$(tests/harness/symcheck.sh "$sko" "$skd" "$B/symvers-without-one") &&
+	   [[ $out == *"exported by ${skd##*/}: $sym;"* ]]; then
 		pass "symbol check refuses $sym once Module.symvers lacks it"
 	else
 		fail "symbol check did not refuse $sym missing from Module.symvers: $out"
