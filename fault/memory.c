@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
+#include "vmlab_compat.h"
 
 static const struct vml_fault_hooks *fault_hooks;
 
@@ -40,7 +41,7 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write)
 	pte_t pte = pte_mkyoung(vml_mk_pte(page, vma->vm_page_prot));
 
 	if (write && (vma->vm_flags & VML_VM_WRITE))
-		pte = pte_mkdirty(pte_mkwrite(pte));
+		pte = pte_mkdirty(vml_pte_mkwrite(pte));
 	return pte;
 }
 
@@ -296,7 +297,7 @@ static int wp_reuse(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	/* A permission upgrade: a stale read-only TLB entry only refaults. */
 	if (pte_same(*ptep, orig))
 		vml_ptep_set_access_flags(pt, addr, ptep,
-					  pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
+					  pte_mkyoung(pte_mkdirty(vml_pte_mkwrite(orig))));
 	spin_unlock(&pt->lock);
 	return 0;
 }

@@ -11,6 +11,7 @@
  */
 #include <linux/mutex.h>
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 /*
  * The shared zero page (ZERO_PAGE()), made on first use so that starting
@@ -145,7 +146,7 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if ((vma->vm_flags & VML_VM_WRITE) && !vml_page_test(page, VML_PG_zero) &&
 	    ((vma->vm_flags & VML_VM_SHARED) ||
 	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1)))
-		pte = pte_mkwrite(pte);
+		pte = vml_pte_mkwrite(pte);
 	vml_set_pte(pt, addr, ptep, pte);
 	return 0;
 }

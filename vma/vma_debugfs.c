@@ -22,6 +22,7 @@
 #include "arena/check.h"
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 static struct dentry *mm_root;
 static DEFINE_MUTEX(mm_dirs_lock);	/* create/destroy against each other */
@@ -263,7 +264,7 @@ static void check_children(struct dir_check *d)
 	struct dentry *child;
 
 	spin_lock(&mm_root->d_lock);
-	list_for_each_entry(child, &mm_root->d_subdirs, d_child)
+	vml_for_each_child_dentry(child, mm_root)
 		if (simple_positive(child) && vml_check_refs_count(&d->dirs, child) != 1)
 			vml_check_fail(d->chk, "debugfs mm/%s belongs to no live mm",
 				       child->d_name.name);

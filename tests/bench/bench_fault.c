@@ -35,6 +35,7 @@
 #include <linux/sched/mm.h>
 #include "access/access.h"
 #include "bench.h"
+#include "vmlab_compat.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */
 #define COW_PAGES	8192	/* 32 MiB */
@@ -65,7 +66,7 @@ static unsigned long host_map(unsigned long len, unsigned long prot,
 	mmap_write_lock(current->mm);
 	vma = find_vma(current->mm, addr);
 	if (vma)
-		vma->vm_flags |= VM_NOHUGEPAGE;
+		vml_vm_flags_set(vma, VM_NOHUGEPAGE);
 	mmap_write_unlock(current->mm);
 	return addr;
 }

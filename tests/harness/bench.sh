@@ -4,7 +4,7 @@
 # make bench: build vmlab_bench.ko, boot a guest (-smp 2) in bench mode and
 # print the table: benchmark | CPUs | vmlab ns/op | host ns/op | ratio.
 #
-#   bench.sh [--kernel test|stock] [-- module params, e.g. only=page rounds=21]
+#   bench.sh [--kernel test|stock|deb612] [-- module params, e.g. only=page rounds=21]
 # Environment: SMP (default 2), MEM, VMLAB_TIMEOUT (default 1800).
 set -euo pipefail
 # The whole script is one block, so bash has read all of it before running:
@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--kernel test|stock] [-- module params]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--kernel test|stock|deb612] [-- module params]" >&2; exit 2 ;;
 	esac
 	shift
 done
