@@ -8,6 +8,7 @@
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
 # make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
+# make difftest        the randomized differential test (SEEDS=1-500 STEPS=1000)
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -48,7 +49,16 @@ check:
 bench:
 	tests/harness/bench.sh $(BENCH)
 
+# The randomized differential test alone, on the stock kernel:
+#   make difftest SEEDS=1-500 [STEPS=1000]
+SEEDS ?= 1-50
+STEPS ?= 1000
+difftest:
+	VMLAB_KERNELS=stock VMLAB_PAGING=$${VMLAB_PAGING:-5} VMLAB_PTI=$${VMLAB_PTI:-on} \
+	VMLAB_CHECKPATCH=0 VMLAB_SCENARIOS=53 VMLAB_SEEDS="$(SEEDS)" VMLAB_STEPS=$(STEPS) \
+		tests/harness/check.sh
+
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench checkpatch
+.PHONY: modules clean install tools run shell check bench checkpatch difftest

@@ -8,7 +8,7 @@
  * the page cache claims its pages (vml_filemap_check(), which also
  * compares each mapping's users with the VMAs found using it), and every
  * present or PROT_NONE PTE is read once more to check what only this
- * layer knows: an anonymous page names the anon_vma of its VMA and its
+ * layer knows: an anonymous page names the root anon_vma of its VMA and its
  * linear offset there (or rmap could not find it to unmap it), and any
  * other page is its VMA's own page-cache page at the file offset the VMA
  * maps there.
@@ -38,7 +38,8 @@ static int check_identity(struct vml_pgtable *pt, unsigned long addr,
 	if (!vma || !page)
 		return 0;	/* swap, the zero page, or reported by vma/'s check */
 	if (vml_page_test(page, VML_PG_anon)) {
-		want_obj = (unsigned long)vma->anon_vma;
+		/* Its family's root: rmap walks every VMA under it. */
+		want_obj = vma->anon_vma ? (unsigned long)vma->anon_vma->root : 0;
 		want_idx = (u32)vml_linear_index(vma, addr);
 	} else {
 		want_obj = (unsigned long)vma->vm_private_data;

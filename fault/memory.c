@@ -462,8 +462,10 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 /* What vma/ calls: populating, splits/copies and closes of VMAs. */
 static const struct vml_mm_hooks mm_hooks = {
 	.populate = vml_populate,
+	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
+	.smaps_show = vml_smaps_show,
 };
 
 /* Unmap everything of every user mm while the hooks still run. */

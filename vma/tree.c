@@ -316,7 +316,7 @@ unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
 		return addr < VML_MMAP_MIN_ADDR ? -EPERM : addr;
 	}
 	if (addr) {
-		addr = PAGE_ALIGN(addr);
+		addr &= PAGE_MASK;	/* x86 masks a hint down */
 		if (range_free(mm, addr, len))
 			return addr;
 		/* A hint above the 47-bit window opens the 5-level space. */

@@ -92,12 +92,17 @@ struct vml_mm_limits {
 
 /**
  * struct vml_anon_vma - identity of the anonymous memory of a VMA and of
- * the VMAs split from it (Linux's anon_vma, without the rmap chains the
- * fault layer adds). Two VMAs with different anon_vmas never merge.
- * @refcount: VMAs pointing at it.
+ * the VMAs split from it (Linux's anon_vma, without the anon_vma_chains).
+ * Two VMAs with different anon_vmas never merge. fork gives each child
+ * VMA an anon_vma of its own whose @root is the parent's root, as
+ * anon_vma_fork() does; anonymous pages name the root, so a reverse-map
+ * walk of a page visits every VMA of the family (see fault/rmap.c).
+ * @refcount: VMAs pointing at it, plus one per anon_vma whose @root it is.
+ * @root: the anon_vma of the family's first VMA; itself for that one.
  */
 struct vml_anon_vma {
 	refcount_t refcount;
+	struct vml_anon_vma *root;
 };
 
 /**
@@ -183,6 +188,20 @@ struct vml_mm {
 static inline unsigned long vml_vma_pages(const struct vml_vma *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/**
+ * vml_anon_vma_singular() - would @vma's anon_vma_chain in Linux hold one
+ * entry (list_is_singular())? True for a VMA that made or reused its own
+ * anon_vma, false for one that inherited its family through fork (Linux
+ * chains the parent's anon_vmas too) and for one with none.
+ * @vma: the VMA.
+ * Return: whether it is singular; is_mergeable_anon_vma() and
+ * reusable_anon_vma() depend on it.
+ */
+static inline bool vml_anon_vma_singular(const struct vml_vma *vma)
+{
+	return vma->anon_vma && vma->anon_vma->root == vma->anon_vma;
 }
 
 static inline unsigned long vml_mm_counter(struct vml_mm *mm, int member)
@@ -521,16 +540,25 @@ int vml_dup_mmap(struct vml_mm *dst, struct vml_mm *src, vml_dup_fn copy);
  *	Returns 0, -EFAULT (a PROT_NONE VMA or a hole), -ENOMEM.
  * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
  *	removed by munmap/exit/DONTNEED; release what it refers to.
+ * @vma_open: mmap made a new VMA (not yet linked; the ->mmap() of its
+ *	file, or shmem_zero_setup()): attach the backing object to
+ *	@vma->vm_private_data, so that every VMA of one object names it
+ *	from birth and merges, msync and rmap agree on it. 0 or -ENOMEM.
  * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
  *	the owner's state in @dst->vm_private_data. 0 or -ENOMEM.
  * @vma_close: a VMA is being freed.
+ * @smaps_show: print the page counts of @vma in smaps (the lines from
+ *	Rss: to Locked: of 6.1's show_smap()); mmap_lock is held for
+ *	reading. Optional.
  */
 struct vml_mm_hooks {
 	int (*populate)(struct vml_mm *mm, unsigned long start,
 			unsigned long len, bool ignore_errors);
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
+	int (*vma_open)(struct vml_vma *vma);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);
+	void (*smaps_show)(struct seq_file *m, struct vml_vma *vma);
 };
 
 /**

@@ -4,6 +4,7 @@
  * mm_destroy commands. Parsing and printing only.
  *
  *   mm/<id>/maps        /proc/PID/maps format
+ *   mm/<id>/smaps       /proc/PID/smaps format (6.1's show_smap())
  *   mm/<id>/status      the Vm* lines of /proc/PID/status, minflt, majflt
  *   mm/<id>/pagetable   the page-table tree, ptdump style (mmu/)
  *   vmallocinfo         /proc/vmallocinfo format (the kernel mm, id 0)
@@ -43,7 +44,9 @@ static void show_map_vma(struct seq_file *m, struct vml_vma *vma)
 		ino = inode->i_ino;
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 	} else if (flags & VML_VM_MAYSHARE) {
-		dev = MKDEV(0, 1);	/* shared anonymous memory is shmem */
+		/* Shared anonymous memory is a shmem file: its offset shows. */
+		dev = MKDEV(0, 1);
+		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 		name = "/dev/zero (deleted)";
 	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
 		name = "[heap]";
@@ -79,6 +82,49 @@ static int maps_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(maps);
+
+/* show_smap_vma_flags(): the VmFlags mnemonics of the flags vmlab has. */
+static void show_vma_flags(struct seq_file *m, unsigned long flags)
+{
+	static const struct { unsigned long flag; const char *name; } f[] = {
+		{ VML_VM_READ, "rd" }, { VML_VM_WRITE, "wr" }, { VML_VM_EXEC, "ex" },
+		{ VML_VM_SHARED, "sh" }, { VML_VM_MAYREAD, "mr" },
+		{ VML_VM_MAYWRITE, "mw" }, { VML_VM_MAYEXEC, "me" },
+		{ VML_VM_MAYSHARE, "ms" }, { VML_VM_GROWSDOWN, "gd" },
+		{ VML_VM_LOCKED, "lo" }, { VML_VM_ACCOUNT, "ac" },
+		{ VML_VM_NORESERVE, "nr" },
+	};
+	int i;
+
+	seq_puts(m, "VmFlags:");
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (flags & f[i].flag)
+			seq_printf(m, " %s", f[i].name);
+	seq_putc(m, '\n');
+}
+
+/* show_smap(): the maps line, the sizes, the fault layer's counts, flags. */
+static int smaps_show(struct seq_file *m, void *v)
+{
+	void (*counts)(struct seq_file *m, struct vml_vma *vma) = vml_hooks()->smaps_show;
+	struct vml_mm *mm = m->private;
+	struct vml_vma *vma;
+
+	down_read(&mm->mmap_lock);
+	vml_for_each_vma(mm, vma) {
+		show_map_vma(m, vma);
+		seq_printf(m, "Size:           %8lu kB\n", (vma->vm_end - vma->vm_start) >> 10);
+		seq_printf(m, "KernelPageSize: %8lu kB\n", PAGE_SIZE >> 10);
+		seq_printf(m, "MMUPageSize:    %8lu kB\n", PAGE_SIZE >> 10);
+		if (counts)
+			counts(m, vma);
+		seq_puts(m, "THPeligible:    0\n");
+		show_vma_flags(m, vma->vm_flags);
+	}
+	up_read(&mm->mmap_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smaps);
 
 static void show_kb(struct seq_file *m, const char *name, unsigned long pages)
 {
@@ -143,6 +189,7 @@ static void mm_dir_create(struct vml_mm *mm)
 	snprintf(name, sizeof(name), "%d", mm->id);
 	mm->debugfs_dir = debugfs_create_dir(name, mm_root);
 	debugfs_create_file("maps", 0400, mm->debugfs_dir, mm, &maps_fops);
+	debugfs_create_file("smaps", 0400, mm->debugfs_dir, mm, &smaps_fops);
 	debugfs_create_file("status", 0400, mm->debugfs_dir, mm, &status_fops);
 	debugfs_create_file("pagetable", 0400, mm->debugfs_dir, mm, &pagetable_fops);
 }

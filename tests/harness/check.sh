@@ -19,6 +19,7 @@
 #   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
 #   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
+#   VMLAB_SEEDS="1-50" VMLAB_STEPS=1000  53-randtest's seeds and steps per seed
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
 #                               guests are cut short (and fail) to keep to it
@@ -173,6 +174,8 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local log=$LOGS/check-$name.log start=$(date +%s)
 	local extra="vmltest.mode=check"
 	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
+	[ -n "${VMLAB_SEEDS:-}" ] && extra+=" vmltest.seeds=${VMLAB_SEEDS// /,}"
+	[ -n "${VMLAB_STEPS:-}" ] && extra+=" vmltest.steps=$VMLAB_STEPS"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
 	[ -n "${VMLAB_SCENARIO_TIMEOUT:-}" ] && extra+=" vmltest.timeout=$VMLAB_SCENARIO_TIMEOUT"
 	section "guest $name: $args"

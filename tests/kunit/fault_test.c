@@ -468,6 +468,180 @@ static void fault_test_shared_anon_merge(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/* ---- Linux 6.1's merge rules and rmap after every merge ---- */
+
+struct find_arg {
+	struct vml_mm *mm;
+	unsigned long addr;
+	int found;
+};
+
+static int find_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
+{
+	struct find_arg *f = arg;
+
+	f->found += vma->vm_mm == f->mm && addr == f->addr;
+	return 0;
+}
+
+/* Pages of @mm in [start, end) that rmap does not find where they are. */
+static int rmap_misses(struct vml_mm *mm, unsigned long start, unsigned long end)
+{
+	struct vml_page *page;
+	unsigned long addr;
+	int misses = 0;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct find_arg f = { .mm = mm, .addr = addr };
+
+		page = page_of(mm, addr);
+		if (!page || vml_page_test(page, VML_PG_zero))
+			continue;
+		vml_rmap_walk(page, find_one, &f);
+		misses += f.found != 1;
+	}
+	return misses;
+}
+
+/*
+ * is_mergeable_anon_vma(): a range with an anon_vma never merges into a
+ * neighbour without one (that neighbour would not name its pages), a
+ * child's VMAs do not merge with each other after fork (each has an
+ * anon_vma of its own), and anon_vma_prepare() reuses a compatible
+ * neighbour's so that undoing an mprotect merges again. The VMA counts
+ * are those of Debian's 6.1; rmap finds every page after each step.
+ */
+static void fault_test_merge_rules(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	struct vml_mm *mm = new_mm(test), *child;
+	unsigned long b2 = BASE + SZ_2M;
+
+	/* mlock faults the first 8K in; munlock of the faulted page stays apart. */
+	map(test, mm, BASE, 3 * PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mlock(mm, BASE, 2 * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, vml_munlock(mm, BASE + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 3);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE, BASE + 3 * PAGE_SIZE), 0);
+
+	/* A faulted VMA moved back in front of a never-faulted one. */
+	map(test, mm, b2, PAGE_SIZE, rw, anon, NULL);
+	fill(test, mm, b2, PAGE_SIZE, 3);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, b2, PAGE_SIZE, PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, b2 + SZ_1M), b2 + SZ_1M);
+	map(test, mm, b2 + PAGE_SIZE, PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, b2 + SZ_1M, PAGE_SIZE, PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, b2), b2);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 5);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, b2, b2 + 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, b2, PAGE_SIZE, 3), 0ul);
+
+	/* The upper piece reuses the lower's anon_vma: undone, they merge. */
+	map(test, mm, BASE + SZ_4M, 2 * PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE,
+					   rw | PROT_EXEC), 0);
+	fill(test, mm, BASE + SZ_4M, 2 * PAGE_SIZE, 4);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 7);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 6);
+
+	/* After fork, the child's pieces of one faulted VMA stay apart. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE,
+					   PROT_READ), 0);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	KUNIT_ASSERT_EQ(test, vml_mprotect(child, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, child->map_count, 7);
+	fill(test, child, BASE + SZ_4M, PAGE_SIZE, 5);
+	KUNIT_EXPECT_EQ(test, rmap_misses(child, BASE + SZ_4M, BASE + SZ_4M + 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE + SZ_4M, BASE + SZ_4M + 2 * PAGE_SIZE), 0);
+	vml_mm_destroy(child);
+	/* In the parent they merge again: its anon_vma_chain is singular. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 6);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE, BASE + SZ_8M), 0);
+	vml_mm_destroy(mm);
+}
+
+/*
+ * Shared anonymous memory is an object with a size (shmem_zero_setup()):
+ * mremap grows the VMA, not the object, so a fault past it is SIGBUS;
+ * mremap with old_len 0 maps the same object a second time.
+ */
+static void fault_test_shmem_object(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE;
+	struct vml_mm *mm = new_mm(test);
+	struct vml_access_result res;
+	u8 buf[4] = "SHM!";
+
+	map(test, mm, BASE, 2 * PAGE_SIZE, rw, MAP_SHARED | MAP_ANONYMOUS, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, BASE, 2 * PAGE_SIZE, 4 * PAGE_SIZE, 0, 0), BASE);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + PAGE_SIZE, buf, 4, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 3 * PAGE_SIZE, buf, 4, true, &res),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, 0, 2 * PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, BASE + SZ_1M),
+			BASE + SZ_1M);
+	memset(buf, 0, 4);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M + PAGE_SIZE, buf, 4, false, &res),
+			0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "SHM!", 4), 0);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + PAGE_SIZE),
+			    page_of(mm, BASE + SZ_1M + PAGE_SIZE));
+	/* Private memory cannot be duplicated that way. */
+	map(test, mm, BASE + SZ_2M, PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE + SZ_2M, 0, PAGE_SIZE, MREMAP_MAYMOVE, 0),
+			(unsigned long)-EINVAL);
+	vml_mm_destroy(mm);
+}
+
+/*
+ * msync syncs the file range: pages dirtied through another mapping, in
+ * another mm, or under a VMA that was split, faulted and merged again,
+ * reach the file; pgpgout counts KiB, as Linux's /proc/vmstat.
+ */
+static void fault_test_msync_range(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE;
+	struct file *f = make_file(test, 2 * PAGE_SIZE, 'a');
+	struct vml_mm *mm = new_mm(test), *m2 = new_mm(test);
+	struct vml_access_result res;
+	unsigned long out;
+	u8 buf[4] = "WXYZ";
+
+	map(test, mm, BASE, PAGE_SIZE, rw, MAP_SHARED, f);
+	map(test, m2, BASE, PAGE_SIZE, rw, MAP_SHARED, f);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 4, true, &res), 0);
+	out = vml_vm_event_sum(VML_PGPGOUT);
+	KUNIT_EXPECT_EQ(test, vml_msync(m2, BASE, PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'W');
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_PGPGOUT) - out, PAGE_SIZE / SZ_1K);
+	/* Even when the msync'd mapping is PROT_NONE. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(m2, BASE, PAGE_SIZE, PROT_NONE), 0);
+	buf[0] = 'V';
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 1, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_msync(m2, BASE, PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'V');
+
+	/* Split, fault, merge: the merged VMA still names the file's pages. */
+	map(test, mm, BASE + SZ_1M, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, f);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_1M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M, buf, 1, false, &res), 0);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_1M, PAGE_SIZE, rw), 0);
+	buf[0] = 'U';
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M, buf, 1, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	KUNIT_EXPECT_EQ(test, vml_msync(mm, BASE + SZ_1M, 2 * PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'U');
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE + SZ_1M, BASE + SZ_1M + 2 * PAGE_SIZE), 0);
+	vml_mm_destroy(m2);
+	vml_mm_destroy(mm);
+	vml_drop_caches();
+	fput(f);
+}
+
 /* ---- faults resolved inside the CR3 window ---- */
 
 static long fixups(void)
@@ -649,6 +823,9 @@ static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_concurrent_first_fault),
 	KUNIT_CASE(fault_test_file),
 	KUNIT_CASE(fault_test_shared_anon_merge),
+	KUNIT_CASE(fault_test_merge_rules),
+	KUNIT_CASE(fault_test_shmem_object),
+	KUNIT_CASE(fault_test_msync_range),
 	KUNIT_CASE(fault_test_in_window),
 	KUNIT_CASE(fault_test_in_window_two_cpus),
 	KUNIT_CASE(fault_test_fault_around),
