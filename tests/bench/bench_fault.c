@@ -34,6 +34,7 @@
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include "access/access.h"
+#include "arena/arena.h"
 #include "bench.h"
 #include "vmlab_compat.h"
 
@@ -187,7 +188,8 @@ static int dz_setup(void)
 		host_teardown();
 		return ret;
 	}
-	vr.len = DZ_PAGES * PAGE_SIZE;
+	/* A quarter of a smaller arena (the arena-size curve goes to 16 MiB). */
+	vr.len = min_t(unsigned long, DZ_PAGES, vml_arena.nr_frames / 4) * PAGE_SIZE;
 	vr.base = VBASE;
 	return vmlab_map(vmm, vr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 }

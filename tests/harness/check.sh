@@ -297,6 +297,23 @@ if want "$KERNELS" deb612 && want "$HAVE" deb612-main; then
 	distro_legs deb612 "$DEB_IMAGE" "$B/deb612-main/vmlab.ko"
 fi
 
+# ---- instruction-count gate (issue 17; tests/harness/bench-gate.sh) ---------
+# vmlab's instructions/op on the stock kernel under QEMU -icount against
+# tests/bench/baseline-icount.csv: >10% more, a missing row or a failed guest
+# fails. Runs whenever the stock kernel is tested (VMLAB_BENCH_GATE=0|1).
+if [ "${VMLAB_BENCH_GATE:-$(want "${VMLAB_KERNELS:-test stock}" stock && echo 1)}" = 1 ]; then
+	section "instruction-count gate (stock kernel, QEMU -icount)"
+	if [ -z "${STOCK:-$(vml_stock_release)}" ]; then
+		fail "instruction-count gate: no stock kernel to run it on"
+	elif VMLAB_BUILD=$B tests/harness/bench-gate.sh > "$LOGS/bench-gate.log" 2>&1; then
+		grep -E '^(guest time|note)' "$LOGS/bench-gate.log"
+		pass "instruction-count gate: $(grep 'rows within' "$LOGS/bench-gate.log")"
+	else
+		grep -E '^(FAILED|guest time|note)|bench guest|error' "$LOGS/bench-gate.log" | head -n 30
+		fail "instruction-count gate (see $LOGS/bench-gate.log)"
+	fi
+fi
+
 finish
 exit
 }
