@@ -12,8 +12,8 @@
  */
 #include <linux/printk.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 #include "slab/slab-internal.h"
+#include "vmlab_compat.h"
 #include "buddy/vmstat.h"
 
 static const char * const err_names[VML_SLAB_NR_ERR] = {

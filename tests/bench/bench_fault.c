@@ -36,6 +36,7 @@
 #include "access/access.h"
 #include "arena/arena.h"
 #include "bench.h"
+#include "vmlab_compat.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */
 #define COW_PAGES	8192	/* 32 MiB */
@@ -66,7 +67,7 @@ static unsigned long host_map(unsigned long len, unsigned long prot,
 	mmap_write_lock(current->mm);
 	vma = find_vma(current->mm, addr);
 	if (vma)
-		vma->vm_flags |= VM_NOHUGEPAGE;
+		vml_vm_flags_set(vma, VM_NOHUGEPAGE);
 	mmap_write_unlock(current->mm);
 	return addr;
 }
@@ -283,6 +284,8 @@ static int vmlab_cow_fork(void)
 		vchild = NULL;
 		return ret;
 	}
+	vml_mm_publish(vchild);
+	vml_mm_put(vchild);	/* fork's own; the id keeps it */
 	vr.cursor = 0;
 	return 0;
 }

@@ -6,7 +6,7 @@
 # kernel, its options, the CPU and the QEMU mode that produced it. The same
 # rows go to build/bench/<kernel>-<mode>.csv (mode wall or icount).
 #
-#   bench.sh [--kernel stock|test] [--icount] [-- module params, e.g. only=page]
+#   bench.sh [--kernel stock|test|deb612] [--icount] [-- module params, e.g. only=page]
 #
 # Default: the stock (Debian) kernel, the one users run, with
 # init_on_alloc=0; wall-clock ns per op in a 2-vCPU TCG guest.
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift ;;
 	--icount) mode=icount ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--kernel stock|test] [--icount] [-- module params]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--kernel stock|test|deb612] [--icount] [-- module params]" >&2; exit 2 ;;
 	esac
 	shift
 done

@@ -32,6 +32,8 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.params=*) PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.scenarios=*) FILTER=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.timeout=*) STIMEOUT=${arg#*=} ;;
+	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
+	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
 	esac
 done
 MODDIR=/lib/vmlab
