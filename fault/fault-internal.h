@@ -61,7 +61,8 @@ int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
 void vml_filemap_vma_close(struct vml_vma *vma);
 void vml_filemap_exit(void);
 struct vml_check;
-void vml_filemap_check(struct vml_check *chk);
+struct vml_check_refs;
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users);
 
 /* ---- gup.c ---- */
 int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,

@@ -99,8 +99,10 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
  * shared, locked VMAs are not inherited as locked.
  * @parent: the mm to copy.
  * Context: process context, may sleep; takes @parent's mmap_lock.
- * Return: the child holding one reference (destroy it with
- *         vml_mm_destroy()), or an ERR_PTR.
+ * Return: the child, complete but not yet published (vml_mm_alloc()):
+ *         the caller holds a reference, publishes it (vml_mm_publish() or
+ *         vml_mm_debugfs_publish()) and then drops that reference; the
+ *         id's goes with vml_mm_destroy(). An ERR_PTR on failure.
  */
 struct vml_mm *vml_fork(struct vml_mm *parent);
 

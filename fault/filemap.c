@@ -321,16 +321,21 @@ static long writeback_range(struct vml_mapping *m, struct file *file,
 	return ret < 0 ? ret : nr;
 }
 
-/* Move a PTE's Dirty bit into the page (page_mkclean_one()). */
+/*
+ * Move a PTE's Dirty bit into the page (page_mkclean_one()); a PROT_NONE
+ * entry keeps the Dirty bit it had when it was made so, and is harvested
+ * too. pgt.lock is held: the frame cannot change under us.
+ */
 static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		       void *arg)
 {
-	pte_t old = *ptep;
+	struct vml_page *page = vml_normal_page(*ptep);
+	pte_t old;
 
-	if (!pte_present(old) || !pte_dirty(old))
+	if (!page || !pte_dirty(*ptep))
 		return 0;
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
-	vml_page_set(vml_pte_page(old), VML_PG_dirty);
+	vml_page_set(page, VML_PG_dirty);
 	vml_set_pte(pt, addr, ptep, pte_mkclean(old));
 	return 0;
 }
@@ -599,9 +604,9 @@ void vml_filemap_exit(void)
 /*
  * The checker's view of the page cache: every page of every mapping is
  * an arena frame naming its mapping and offset, claimed as a cache page,
- * and the mapping's count agrees.
+ * and the mapping's counts agree (pages; users: the VMAs in @users).
  */
-void vml_filemap_check(struct vml_check *chk)
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;
@@ -609,17 +614,21 @@ void vml_filemap_check(struct vml_check *chk)
 
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
+		n = vml_check_refs_count(users, m);
+		if (n != atomic_read(&m->users))
+			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
+				       m, atomic_read(&m->users), n);
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
 			n++;
 			if (!vml_page_in_arena(page)) {
-				vml_check_fail(chk, "page cache %px offset %lu: %px is not an arena frame",
+				vml_check_fail(chk, "page cache %p:%lu holds %p, no arena frame",
 					       m, i, page);
 				continue;
 			}
 			if (page->private != (unsigned long)m || page->index != (u32)i)
-				vml_check_fail(chk, "page cache %px offset %lu: pfn %#lx names %#lx offset %u",
+				vml_check_fail(chk, "page cache %p:%lu: pfn %#lx names %#lx:%u",
 					       m, i, vml_page_to_pfn(page), page->private,
 					       page->index);
 			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_PAGECACHE,
@@ -627,7 +636,7 @@ void vml_filemap_check(struct vml_check *chk)
 		}
 		xa_unlock(&m->pages);
 		if (n != atomic_long_read(&m->nrpages))
-			vml_check_fail(chk, "page cache %px: %lu pages, nrpages says %ld",
+			vml_check_fail(chk, "page cache %p: %lu pages, nrpages says %ld",
 				       m, n, atomic_long_read(&m->nrpages));
 	}
 	mutex_unlock(&registry_lock);

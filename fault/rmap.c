@@ -101,7 +101,7 @@ static int walk_vma(struct walk *w, struct vml_vma *vma)
 	if (!ptep)
 		return 0;
 	spin_lock(&pt->lock);
-	if (pte_present(*ptep) && vml_pte_page(*ptep) == w->page)
+	if (vml_pte_page(*ptep) == w->page)
 		ret = w->fn(vma, addr, ptep, w->arg);
 	spin_unlock(&pt->lock);
 	return ret;
@@ -177,7 +177,7 @@ static int unmap_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (pte_dirty(old))
 		vml_page_set(page, VML_PG_dirty);
 	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
-	if (!pte_none(u->entry)) {
+	if (vml_pte_state(u->entry) != VML_PTE_NONE) {
 		vml_set_pte(pt, addr, ptep, u->entry);
 		vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, 1);
 	}

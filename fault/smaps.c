@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smaps.c - /proc/PID/smaps and smaps_rollup for a sandbox mm
- * (fs/proc/task_mmu.c smaps_pte_entry()): walk the present PTEs and sort
- * each page into shared or private, clean or dirty, anonymous or file,
- * and sum the proportional set size (a page mapped n times counts 1/n).
+ * (fs/proc/task_mmu.c smaps_pte_entry()): walk the present and PROT_NONE
+ * PTEs and sort each page into shared or private, clean or dirty,
+ * anonymous or file, and sum the proportional set size (a page mapped n
+ * times counts 1/n).
  */
 #include <linux/seq_file.h>
 #include "fault/fault-internal.h"
@@ -19,11 +20,11 @@ static int smaps_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	bool dirty;
 	int n;
 
-	if (!pte_present(pte)) {
+	if (vml_pte_state(pte) == VML_PTE_SWAP) {
 		s->swap++;
 		return 0;
 	}
-	page = vml_pte_page(pte);
+	page = vml_pte_page(pte);	/* present or PROT_NONE, as Linux counts */
 	if (!page)
 		return 0;
 	if (vml_page_test(page, VML_PG_zero)) {

@@ -7,7 +7,10 @@
  *
  * Ids come from an idr under mm_ids_lock; an mm found by id is returned
  * with a reference, so a command running on it keeps it alive while
- * mm_destroy takes its id away.
+ * mm_destroy takes its id away. An mm is found by id only once published
+ * (complete): a fork child under construction has an id, which keeps the
+ * number from being reused, but no command can reach it by that id, so
+ * no mm_destroy can free it under the fork that builds it.
  */
 #include <linux/err.h>
 #include <linux/file.h>
@@ -353,18 +356,37 @@ static int mm_assign_id(struct vml_mm *mm, int start, int end)
 	return 0;
 }
 
-struct vml_mm *vml_mm_create(void)
+struct vml_mm *vml_mm_alloc(void)
 {
 	struct vml_mm *mm = new_mm();
 	int ret;
 
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
+	refcount_inc(&mm->users);	/* the caller's; the first is the id's */
 	ret = mm_assign_id(mm, 1, 0);
 	if (ret) {
 		mm_free(mm);
 		return ERR_PTR(ret);
 	}
+	return mm;
+}
+
+void vml_mm_publish(struct vml_mm *mm)
+{
+	mutex_lock(&mm_ids_lock);
+	mm->published = true;
+	mutex_unlock(&mm_ids_lock);
+}
+
+struct vml_mm *vml_mm_create(void)
+{
+	struct vml_mm *mm = vml_mm_alloc();
+
+	if (IS_ERR(mm))
+		return mm;
+	vml_mm_publish(mm);
+	vml_mm_put(mm);		/* the id keeps it */
 	return mm;
 }
 
@@ -377,8 +399,10 @@ struct vml_mm *vml_mm_find(int id)
 
 	mutex_lock(&mm_ids_lock);
 	mm = idr_find(&mm_ids, id);
-	if (mm)
+	if (mm && mm->published)
 		refcount_inc(&mm->users);
+	else
+		mm = NULL;
 	mutex_unlock(&mm_ids_lock);
 	return mm;
 }
@@ -394,14 +418,26 @@ void vml_mm_put(struct vml_mm *mm)
 		mm_free(mm);
 }
 
+/* Take @mm's id away if it still has it. Return: true if it did. */
+static bool mm_remove_id(struct vml_mm *mm)
+{
+	bool had;
+
+	mutex_lock(&mm_ids_lock);
+	had = idr_find(&mm_ids, mm->id) == mm;
+	if (had)
+		idr_remove(&mm_ids, mm->id);
+	mutex_unlock(&mm_ids_lock);
+	return had;
+}
+
 int vml_mm_destroy(struct vml_mm *mm)
 {
 	if (mm->kernel)
 		return -EPERM;
-	mutex_lock(&mm_ids_lock);
-	idr_remove(&mm_ids, mm->id);
-	mutex_unlock(&mm_ids_lock);
-	vml_mm_put(mm);
+	if (!mm_remove_id(mm))
+		return -ESRCH;
+	vml_mm_put(mm);		/* the id's reference */
 	return 0;
 }
 
@@ -487,6 +523,7 @@ static int kernel_mm_create(void)
 	if (!mm)
 		return -ENOMEM;
 	mm->kernel = true;
+	mm->published = true;
 	ret = mm_assign_id(mm, 0, 1);
 	if (ret) {
 		mm_free(mm);
@@ -498,10 +535,8 @@ static int kernel_mm_create(void)
 
 static int put_one(struct vml_mm *mm, void *arg)
 {
-	mutex_lock(&mm_ids_lock);
-	idr_remove(&mm_ids, mm->id);
-	mutex_unlock(&mm_ids_lock);
-	vml_mm_put(mm);		/* the id's reference; the walk holds another */
+	if (mm_remove_id(mm))
+		vml_mm_put(mm);	/* the id's reference; the walk holds another */
 	return 0;
 }
 

@@ -121,8 +121,6 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 	addr = vml_get_unmapped_area(mm, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
-	if ((flags & MAP_FIXED) && addr < VML_MMAP_MIN_ADDR)
-		return -EPERM;		/* security_mmap_addr(), unprivileged */
 	if ((flags & MAP_FIXED_NOREPLACE) &&
 	    vml_find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;

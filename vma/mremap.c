@@ -108,6 +108,10 @@ static unsigned long mremap_to(struct vml_mm *mm, unsigned long addr,
 		return -EINVAL;
 	if (mm->map_count + 2 >= mm->limits.max_map_count - 3)
 		return -ENOMEM;
+	/* Refuse a bad place (below mmap_min_addr...) before unmapping it. */
+	ret = vml_get_unmapped_area(mm, new_addr, new_len, MAP_FIXED);
+	if (IS_ERR_VALUE(ret))
+		return ret;
 	ret = vml_do_munmap(mm, new_addr, new_len);
 	if (ret)
 		return ret;

@@ -159,6 +159,7 @@ struct vml_vma {
  * @min_flt: minor faults. @maj_flt: major faults.
  * @limits: what the mm may grow to.
  * @kernel: the kernel mm (vmalloc area): user operations refused.
+ * @published: vml_mm_find() may return it (set once it is complete).
  * @debugfs_dir: owned by the debugfs code of vma/.
  */
 struct vml_mm {
@@ -180,6 +181,7 @@ struct vml_mm {
 	atomic_long_t min_flt, maj_flt;
 	struct vml_mm_limits limits;
 	bool kernel;
+	bool published;
 	struct dentry *debugfs_dir;
 };
 
@@ -252,10 +254,29 @@ unsigned long vml_mm_rss(struct vml_mm *mm);
 /* ---- address spaces (mm.c) ---- */
 
 /**
- * vml_mm_create() - a new, empty sandbox address space with an id.
- * Return: the mm holding one reference, or an ERR_PTR (-ENOMEM, -ENOSPC).
+ * vml_mm_create() - a new, empty sandbox address space with an id,
+ * published at once (vml_mm_alloc() + vml_mm_publish()).
+ * Return: the mm; its only reference is its id's, dropped by
+ *         vml_mm_destroy(). An ERR_PTR (-ENOMEM, -ENOSPC) on failure.
  */
 struct vml_mm *vml_mm_create(void);
+
+/**
+ * vml_mm_alloc() - a new, empty sandbox address space with an id that
+ * vml_mm_find() does not return yet: one that is being built (a fork
+ * child) cannot be destroyed or used by id under its builder.
+ * vml_walk_mms() does visit it (its builder holds its mmap_lock).
+ * Return: the mm with two references, the id's and the caller's; or an
+ *         ERR_PTR (-ENOMEM, -ENOSPC). On failure to build it, the caller
+ *         calls vml_mm_destroy() then vml_mm_put().
+ */
+struct vml_mm *vml_mm_alloc(void);
+
+/**
+ * vml_mm_publish() - let vml_mm_find() return @mm from now on.
+ * @mm: an mm from vml_mm_alloc(), complete.
+ */
+void vml_mm_publish(struct vml_mm *mm);
 
 /**
  * vml_mm_find() - look an address space up by id and take a reference.
@@ -276,10 +297,11 @@ void vml_mm_get(struct vml_mm *mm);
 void vml_mm_put(struct vml_mm *mm);
 
 /**
- * vml_mm_destroy() - take an mm's id away and drop the creator's
- * reference; it goes away once the last user is done.
- * @mm: an mm from vml_mm_create(), not the kernel mm.
- * Return: 0, or -EPERM for the kernel mm.
+ * vml_mm_destroy() - take an mm's id away and drop the id's reference;
+ * it goes away once the last user is done. Only the first call for an mm
+ * does anything, so two racing destroys drop one reference.
+ * @mm: an mm from vml_mm_create() or vml_mm_alloc(), not the kernel mm.
+ * Return: 0, -EPERM for the kernel mm, -ESRCH when its id is already gone.
  */
 int vml_mm_destroy(struct vml_mm *mm);
 
@@ -352,7 +374,12 @@ struct vml_vma *vml_vma_prev(struct vml_vma *vma);
  * @addr: hint, or the address itself with MAP_FIXED.
  * @len: page aligned length.
  * @flags: MAP_FIXED honoured.
- * Return: the address, or -ENOMEM/-EINVAL as an unsigned long.
+ *
+ * Every way a range is placed (mmap, MAP_FIXED, a hint, mremap in place,
+ * moved or fixed, brk) asks here, so the mmap_min_addr rule lives here
+ * once, as Linux's security_mmap_addr() in get_unmapped_area().
+ * Return: the address, or -ENOMEM/-EINVAL/-EPERM (below mmap_min_addr)
+ *         as an unsigned long.
  */
 unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
 				    unsigned long len, unsigned long flags);
@@ -620,12 +647,14 @@ void vml_vmallocinfo_show(struct seq_file *m);
 /* ---- lifetime and debugfs ---- */
 
 /**
- * vml_mm_debugfs_create() - give an mm made outside vma/'s ctl commands
- * (a fork child) its mm/<id>/ debugfs directory; nothing if it has one or
- * debugfs is not up.
- * @mm: the mm.
+ * vml_mm_debugfs_publish() - give a complete mm from vml_mm_alloc() (a
+ * fork child) its mm/<id>/ debugfs directory and publish it
+ * (vml_mm_publish()), as one step against a racing mm_destroy: an id is
+ * never found without its directory, nor a directory made for a
+ * destroyed mm.
+ * @mm: the mm; the caller holds a reference.
  */
-void vml_mm_debugfs_create(struct vml_mm *mm);
+void vml_mm_debugfs_publish(struct vml_mm *mm);
 
 struct vml_check;
 

@@ -9,7 +9,8 @@
  *   mm/<id>/pagetable   the page-table tree, ptdump style (mmu/)
  *   vmallocinfo         /proc/vmallocinfo format (the kernel mm, id 0)
  *
- * An mm's directory is made by mm_create and removed by mm_destroy before
+ * An mm's directory is made when it is published (mm_create, fork) and
+ * removed by mm_destroy before
  * the mm's last reference can go, so a file never outlives its mm (debugfs
  * removal waits for readers). At unload the whole tree is removed before
  * this code's exit runs, so the directories are then only forgotten.
@@ -19,12 +20,10 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
-#include <linux/bsearch.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
 #include "arena/check.h"
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 static struct dentry *mm_root;
 static DEFINE_MUTEX(mm_dirs_lock);	/* create/destroy against each other */
@@ -198,16 +197,13 @@ static void mm_dir_create(struct vml_mm *mm)
 /* mm_create -> ok mm=N */
 static int cmd_mm_create(int argc, char **argv, struct vml_reply *r)
 {
-	struct vml_mm *mm;
+	struct vml_mm *mm = vml_mm_alloc();
 
-	mutex_lock(&mm_dirs_lock);
-	mm = vml_mm_create();
-	if (!IS_ERR(mm))
-		mm_dir_create(mm);
-	mutex_unlock(&mm_dirs_lock);
 	if (IS_ERR(mm))
 		return vml_reply_err(r, PTR_ERR(mm), "cannot create an mm");
+	vml_mm_debugfs_publish(mm);
 	vml_reply_add(r, " mm=%d", mm->id);
+	vml_mm_put(mm);
 	return 0;
 }
 
@@ -270,12 +266,17 @@ void vml_vma_debugfs_exit(void)
 	mm_root = NULL;
 }
 
-/* For mms made elsewhere (fork): give @mm its debugfs directory. */
-void vml_mm_debugfs_create(struct vml_mm *mm)
+/*
+ * mm_destroy finds an mm by id and removes its directory under
+ * mm_dirs_lock: made under the same lock before the mm can be found, the
+ * directory exists exactly while the id does.
+ */
+void vml_mm_debugfs_publish(struct vml_mm *mm)
 {
 	mutex_lock(&mm_dirs_lock);
 	if (mm_root && !mm->debugfs_dir)
 		mm_dir_create(mm);
+	vml_mm_publish(mm);
 	mutex_unlock(&mm_dirs_lock);
 }
 
@@ -283,8 +284,7 @@ void vml_mm_debugfs_create(struct vml_mm *mm)
 
 struct dir_check {
 	struct vml_check *chk;
-	struct dentry **dirs;	/* the live mms' directories, sorted */
-	unsigned int n, max;
+	struct vml_check_refs dirs;	/* the live mms' directories */
 };
 
 static int collect_dir(struct vml_mm *mm, void *arg)
@@ -292,63 +292,57 @@ static int collect_dir(struct vml_mm *mm, void *arg)
 	struct dir_check *d = arg;
 	char name[16];
 
+	/* A fork child being built has its id but no directory yet. */
+	if (!mm->published)
+		return 0;
 	snprintf(name, sizeof(name), "%d", mm->id);
-	if (!mm->debugfs_dir || mm->debugfs_dir->d_parent != mm_root ||
+	if (IS_ERR_OR_NULL(mm->debugfs_dir) || mm->debugfs_dir->d_parent != mm_root ||
 	    strcmp(mm->debugfs_dir->d_name.name, name)) {
 		vml_check_fail(d->chk, "mm %d has no debugfs directory of its own", mm->id);
 		return 0;
 	}
-	if (d->n < d->max)
-		d->dirs[d->n++] = mm->debugfs_dir;
+	vml_check_refs_add(&d->dirs, mm->debugfs_dir);
 	return 0;
 }
 
-static int cmp_ptr(const void *a, const void *b)
-{
-	uintptr_t x = *(uintptr_t *)a, y = *(uintptr_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Every directory under mm/ must be one of the live mms' own. */
+/* Every directory under mm/ must be one live mm's own. */
 static void check_children(struct dir_check *d)
 {
 	struct dentry *child;
 
 	spin_lock(&mm_root->d_lock);
-	list_for_each_entry(child, &mm_root->d_subdirs, d_child) {
-		if (!simple_positive(child))
-			continue;
-		if (!bsearch(&child, d->dirs, d->n, sizeof(*d->dirs), cmp_ptr))
+	vml_for_each_child_dentry(child, mm_root)
+		if (simple_positive(child) && vml_check_refs_count(&d->dirs, child) != 1)
 			vml_check_fail(d->chk, "debugfs mm/%s belongs to no live mm",
 				       child->d_name.name);
-	}
 	spin_unlock(&mm_root->d_lock);
 }
 
 static int count_mm(struct vml_mm *mm, void *arg)
 {
-	(*(unsigned int *)arg)++;
+	(*(unsigned long *)arg)++;
 	return 0;
 }
 
 void vml_vma_debugfs_check(struct vml_check *chk)
 {
 	struct dir_check d = { .chk = chk };
+	unsigned long n = 0;
 
 	mutex_lock(&mm_dirs_lock);
 	if (!mm_root)
 		goto out;	/* no debugfs (KUnit): nothing to compare */
-	vml_walk_mms(count_mm, &d.max);
-	d.dirs = kvcalloc(d.max + 1, sizeof(*d.dirs), GFP_KERNEL);
-	if (!d.dirs) {
-		vml_check_fail(chk, "no host memory to check the mm directories");
+	vml_walk_mms(count_mm, &n);
+	if (vml_check_refs_init(&d.dirs, n)) {
+		vml_check_fail(chk, "vma: no host memory to check the mm directories");
 		goto out;
 	}
 	vml_walk_mms(collect_dir, &d);
-	sort(d.dirs, d.n, sizeof(*d.dirs), cmp_ptr, NULL);
-	check_children(&d);
-	kvfree(d.dirs);
+	if (vml_check_refs_sort(&d.dirs))
+		check_children(&d);
+	else
+		vml_check_fail(chk, "mms appeared during the check");
+	vml_check_refs_free(&d.dirs);
 out:
 	mutex_unlock(&mm_dirs_lock);
 }

@@ -260,7 +260,7 @@ bench)
 	insmod $MODDIR/vmlab_bench.ko $PARAMS
 	rc=$?
 	dmesg -c | strip_ts
-	echo "@@VMLAB bench-end insmod=$rc"
+	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench
 	finish $rc
 	;;

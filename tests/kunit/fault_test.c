@@ -16,97 +16,8 @@
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/sizes.h>
-#include "vmlab_core.h"
 #include "buddy/vmstat.h"
-#include "fault/fault.h"
-#include "access/access.h"
-#include "mmu/mmu-internal.h"
-#include "vma/vma-internal.h"
-#include "vml_test.h"
-
-#define BASE	0x10000000ul
-
-static int fault_test_init(struct kunit *test)
-{
-	struct vml_config cfg;
-
-	vml_default_config(&cfg, 64);
-	return vmlab_core_start(&cfg);
-}
-
-static void fault_test_exit(struct kunit *test)
-{
-	vml_test_check(test);
-	vmlab_core_stop();
-}
-
-static unsigned long frames(struct kunit *test)
-{
-	struct vml_frame_census c;
-
-	vml_quicklist_drain();		/* cached table pages are not in use */
-	vml_vma_shrink_caches();	/* nor are empty slabs of vma/'s descriptors */
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
-	return c.allocated;
-}
-
-static struct vml_mm *new_mm(struct kunit *test)
-{
-	struct vml_mm *mm = vml_mm_create();
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
-	return mm;
-}
-
-static void map(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		unsigned long len, unsigned long prot, unsigned long flags,
-		struct file *file)
-{
-	unsigned long ret = vml_mmap(mm, addr, len, prot, flags | MAP_FIXED, file, 0);
-
-	KUNIT_ASSERT_EQ(test, ret, addr);
-}
-
-/* The frame a PTE maps, or NULL. */
-static struct vml_page *page_of(struct vml_mm *mm, unsigned long addr)
-{
-	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
-
-	return ptep && pte_present(*ptep) ? vml_pte_page(*ptep) : NULL;
-}
-
-static bool pte_is_writable(struct vml_mm *mm, unsigned long addr)
-{
-	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
-
-	return ptep && pte_present(*ptep) && pte_write(*ptep);
-}
-
-static void touch(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		  unsigned long len, bool write, unsigned long want_minflt)
-{
-	struct vml_access_result res;
-
-	KUNIT_ASSERT_EQ(test, vml_access_touch(mm, addr, len, write, PAGE_SIZE, &res), 0);
-	KUNIT_EXPECT_EQ(test, res.minflt, want_minflt);
-}
-
-static void fill(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		 unsigned long len, u64 seed)
-{
-	struct vml_access_result res;
-
-	KUNIT_ASSERT_EQ(test, vml_access_fill(mm, addr, len, seed, &res), 0);
-}
-
-static unsigned long mismatches(struct kunit *test, struct vml_mm *mm,
-				unsigned long addr, unsigned long len, u64 seed)
-{
-	struct vml_access_result res;
-
-	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, addr, len, seed, &res), 0);
-	return res.mismatches;
-}
+#include "tests/kunit/fault_test.h"
 
 /* ---- anonymous memory ---- */
 
@@ -200,8 +111,7 @@ static void fault_test_fork_cow(struct kunit *test)
 	fill(test, mm, BASE, 32 * PAGE_SIZE, 1);
 	p0 = page_of(mm, BASE);
 	before = frames(test);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	/* Only the child's page tables are new; pages are shared, read-only. */
 	KUNIT_EXPECT_LE(test, frames(test) - before, 6ul);
 	KUNIT_EXPECT_PTR_EQ(test, page_of(child, BASE), p0);
@@ -251,8 +161,7 @@ static void fault_test_fork_1000_vmas(struct kunit *test)
 			fill(test, mm, addr, PAGE_SIZE, i);
 	}
 	KUNIT_ASSERT_EQ(test, mm->map_count, 1000);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	KUNIT_EXPECT_EQ(test, child->map_count, 1000);
 	KUNIT_EXPECT_EQ(test, child->total_vm, mm->total_vm);
 	for (i = 0; i < 1000; i += 2)
@@ -273,8 +182,7 @@ static void fault_test_fork_shared_and_locked(struct kunit *test)
 	map(test, mm, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, NULL);
 	fill(test, mm, BASE, PAGE_SIZE, 1);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	KUNIT_EXPECT_EQ(test, child->locked_vm, 0ul);
 	KUNIT_EXPECT_EQ(test, mm->locked_vm, 4ul);
 	/* Shared stays writable and shared, also for pages not yet touched. */
@@ -289,12 +197,6 @@ static void fault_test_fork_shared_and_locked(struct kunit *test)
 
 /* ---- reverse mapping ---- */
 
-static int count_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
-{
-	(*(int *)arg)++;
-	return 0;
-}
-
 static void fault_test_rmap(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test), *c1, *c2;
@@ -304,10 +206,8 @@ static void fault_test_rmap(struct kunit *test)
 	map(test, mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 	fill(test, mm, BASE, 4 * PAGE_SIZE, 1);
-	c1 = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
-	c2 = vml_fork(c1);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	c1 = fork_mm(test, mm);
+	c2 = fork_mm(test, c1);
 	page = page_of(mm, BASE + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, vml_rmap_walk(page, count_one, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 3);
@@ -486,31 +386,6 @@ static void fault_test_concurrent_first_fault(struct kunit *test)
 }
 
 /* ---- file mappings ---- */
-
-#define TFILE	"/vmlab-fault-test"
-
-static struct file *make_file(struct kunit *test, size_t len, char c)
-{
-	struct file *f = filp_open(TFILE, O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE, 0600);
-	char *buf;
-	loff_t pos = 0;
-
-	if (IS_ERR(f))
-		kunit_skip(test, "no writable root file system");
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	memset(buf, c, len);
-	KUNIT_ASSERT_EQ(test, kernel_write(f, buf, len, &pos), (ssize_t)len);
-	return f;
-}
-
-static char file_byte(struct file *f, loff_t pos)
-{
-	char c = 0;
-
-	kernel_read(f, &c, 1, &pos);
-	return c;
-}
 
 static void fault_test_file(struct kunit *test)
 {
@@ -800,8 +675,7 @@ static void fault_test_in_window(struct kunit *test)
 
 	/* COW in the window: the parent copies, the data stays its own. */
 	fill(test, mm, BASE, 64 * PAGE_SIZE, 5);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	fix0 = fixups();
 	cow0 = vml_vm_event_sum(VML_COW_FAULT);
 	fill(test, mm, BASE, 8 * PAGE_SIZE, 6);
@@ -850,8 +724,7 @@ static void fault_test_in_window_two_cpus(struct kunit *test)
 	map(test, mm, BASE, 256 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 	fill(test, mm, BASE, 256 * PAGE_SIZE, 10);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	before = frames(test);
 	for (cpu = 0; cpu < 2; cpu++)
 		r[cpu] = (struct cow_racer){ .mm = mm, .seed = 11 + cpu,
@@ -928,8 +801,7 @@ static void fault_test_returns_every_frame(struct kunit *test)
 	fill(test, mm, BASE + SZ_1M, 8 * PAGE_SIZE, 2);
 	/* All 8 are cached (the shared fill): fault-around maps them at once. */
 	touch(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, false, 1);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	fill(test, child, BASE, 16 * PAGE_SIZE, 3);
 	fill(test, child, BASE + SZ_2M, 8 * PAGE_SIZE, 4);
 	vml_mm_destroy(child);
