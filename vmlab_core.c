@@ -11,6 +11,7 @@
 #include "mmu/mmu.h"
 #include "vma/vma.h"
 #include "fault/fault.h"
+#include "swap/swap.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -39,6 +40,7 @@ static const struct {
 	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit },
 	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit },
 	[VML_LAYER_FAULT] = { vml_fault_init, vml_fault_exit },
+	[VML_LAYER_SWAP] = { vml_swap_init, vml_swap_exit },
 };
 
 static int nr_started;
@@ -96,7 +98,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_fault_debugfs_init(root);
 	if (ret)
 		goto out_vma;
+	ret = vml_swap_debugfs_init(root);
+	if (ret)
+		goto out_fault;
 	return 0;
+out_fault:
+	vml_fault_debugfs_exit();
 out_vma:
 	vml_vma_debugfs_exit();
 out_mmu:
@@ -112,6 +119,7 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_swap_debugfs_exit();
 	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();

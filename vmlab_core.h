@@ -20,6 +20,7 @@ enum vml_layer {
 	VML_LAYER_MMU,
 	VML_LAYER_VMA,
 	VML_LAYER_FAULT,
+	VML_LAYER_SWAP,
 	VML_LAYER_ALL,
 };
 
