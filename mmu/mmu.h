@@ -381,27 +381,28 @@ void vml_pgtable_dump(struct seq_file *m, struct vml_pgtable *pt);
 #define VML_SWP_OFFSET_MASK	((1UL << VML_SWP_TYPE_SHIFT) - 1)
 
 /**
- * typedef vml_swp_entry_t - a swap slot, (type, offset), as swp_entry_t:
- * type above VML_SWP_TYPE_SHIFT, offset below. This architecture-neutral
- * form is what the swap layer keeps; vml_swp_entry_to_pte() makes the PTE.
+ * struct vml_swp_entry - a swap slot, (type, offset), as swp_entry_t:
+ * @val: type above VML_SWP_TYPE_SHIFT, offset below. This
+ *       architecture-neutral form is what the swap layer keeps;
+ *       vml_swp_entry_to_pte() makes the PTE.
  */
-typedef struct {
+struct vml_swp_entry {
 	unsigned long val;
-} vml_swp_entry_t;
+};
 
-static inline vml_swp_entry_t vml_swp_entry(unsigned long type,
-					    unsigned long offset)
+static inline struct vml_swp_entry vml_swp_entry(unsigned long type,
+						 unsigned long offset)
 {
-	return (vml_swp_entry_t){ (type << VML_SWP_TYPE_SHIFT) |
-				  (offset & VML_SWP_OFFSET_MASK) };
+	return (struct vml_swp_entry){ (type << VML_SWP_TYPE_SHIFT) |
+				       (offset & VML_SWP_OFFSET_MASK) };
 }
 
-static inline unsigned int vml_swp_type(vml_swp_entry_t entry)
+static inline unsigned int vml_swp_type(struct vml_swp_entry entry)
 {
 	return entry.val >> VML_SWP_TYPE_SHIFT;
 }
 
-static inline unsigned long vml_swp_offset(vml_swp_entry_t entry)
+static inline unsigned long vml_swp_offset(struct vml_swp_entry entry)
 {
 	return entry.val & VML_SWP_OFFSET_MASK;
 }
@@ -413,14 +414,14 @@ static inline unsigned long vml_swp_offset(vml_swp_entry_t entry)
  * @entry: the entry; its offset must not exceed vml_max_swap_offset().
  * Return: the PTE value.
  */
-pte_t vml_swp_entry_to_pte(vml_swp_entry_t entry);
+pte_t vml_swp_entry_to_pte(struct vml_swp_entry entry);
 
 /**
  * vml_pte_to_swp_entry() - decode a swap PTE (__pte_to_swp_entry()).
  * @pte: a PTE that is a swap entry (callers classify it first).
  * Return: the entry.
  */
-vml_swp_entry_t vml_pte_to_swp_entry(pte_t pte);
+struct vml_swp_entry vml_pte_to_swp_entry(pte_t pte);
 
 /**
  * vml_max_swap_offset() - the largest slot offset a swap area may use:

@@ -31,7 +31,7 @@
 #define VML_SWP_OFFSET_FIRST_BIT	(_PAGE_BIT_PROTNONE + 1)
 #define VML_SWP_OFFSET_SHIFT	(VML_SWP_OFFSET_FIRST_BIT + VML_SWP_TYPE_BITS)
 
-pte_t vml_swp_entry_to_pte(vml_swp_entry_t entry)
+pte_t vml_swp_entry_to_pte(struct vml_swp_entry entry)
 {
 	unsigned long type = vml_swp_type(entry);
 	unsigned long offset = vml_swp_offset(entry);
@@ -40,7 +40,7 @@ pte_t vml_swp_entry_to_pte(vml_swp_entry_t entry)
 		     (type << (BITS_PER_LONG - VML_SWP_TYPE_BITS)));
 }
 
-vml_swp_entry_t vml_pte_to_swp_entry(pte_t pte)
+struct vml_swp_entry vml_pte_to_swp_entry(pte_t pte)
 {
 	unsigned long v = pte_val(pte);
 
@@ -56,7 +56,7 @@ vml_swp_entry_t vml_pte_to_swp_entry(pte_t pte)
  */
 unsigned long vml_max_swap_offset(void)
 {
-	vml_swp_entry_t e = vml_swp_entry(0, ~0UL);
+	struct vml_swp_entry e = vml_swp_entry(0, ~0UL);
 	unsigned long max, l1tf;
 
 	max = vml_swp_offset(vml_pte_to_swp_entry(vml_swp_entry_to_pte(e)));

@@ -20,11 +20,11 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
-#include <linux/version.h>
 #include "swap/swap-internal.h"
 #include "ctl/ctl.h"
 
-#if IS_ENABLED(CONFIG_BLOCK) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+/* blkdev_get_by_path() and blkdev_put() with fmode_t: the 6.1 API. */
+#if IS_ENABLED(CONFIG_BLOCK)
 #define VML_SWAP_BDEV	1
 #define BDEV_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 #endif
@@ -220,7 +220,7 @@ int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 	return file_rw(si->file, offset, buf, write);
 }
 
-int vml_swap_writepage(vml_swp_entry_t entry, struct vml_page *page)
+int vml_swap_writepage(struct vml_swp_entry entry, struct vml_page *page)
 {
 	struct vml_swap_area *si = vml_swap_pin(entry);
 	int ret;
@@ -234,7 +234,7 @@ int vml_swap_writepage(vml_swp_entry_t entry, struct vml_page *page)
 	return ret;
 }
 
-int vml_swap_readpage(vml_swp_entry_t entry, struct vml_page *page)
+int vml_swap_readpage(struct vml_swp_entry entry, struct vml_page *page)
 {
 	struct vml_swap_area *si = vml_swap_pin(entry);
 	int ret;

@@ -110,7 +110,7 @@ static void requeue(struct vml_swap_area *si)
 	list_move_tail(&si->list, &next->list);
 }
 
-int vml_swap_alloc(vml_swp_entry_t *entry)
+int vml_swap_alloc(struct vml_swp_entry *entry)
 {
 	struct vml_swap_area *si;
 	unsigned long off;
@@ -132,7 +132,7 @@ int vml_swap_alloc(vml_swp_entry_t *entry)
 }
 
 /* The area and slot byte of @entry, or NULL; swap_lock held. */
-static unsigned char *slot_of(vml_swp_entry_t entry, struct vml_swap_area **sip)
+static unsigned char *slot_of(struct vml_swp_entry entry, struct vml_swap_area **sip)
 {
 	unsigned int type = vml_swp_type(entry);
 	unsigned long off = vml_swp_offset(entry);
@@ -159,7 +159,7 @@ static void slot_freed(struct vml_swap_area *si, unsigned long off)
 }
 
 /* Change a slot's byte by @fn; report bad entries once. */
-static int slot_update(vml_swp_entry_t entry, int (*fn)(unsigned char *map),
+static int slot_update(struct vml_swp_entry entry, int (*fn)(unsigned char *map),
 		       const char *what)
 {
 	struct vml_swap_area *si;
@@ -203,22 +203,22 @@ static int map_uncache(unsigned char *map)
 	return 0;
 }
 
-int vml_swap_duplicate(vml_swp_entry_t entry)
+int vml_swap_duplicate(struct vml_swp_entry entry)
 {
 	return slot_update(entry, map_dup, "swap_duplicate");
 }
 
-int vml_swap_free(vml_swp_entry_t entry)
+int vml_swap_free(struct vml_swp_entry entry)
 {
 	return slot_update(entry, map_put, "swap_free");
 }
 
-int vml_swapcache_free(vml_swp_entry_t entry)
+int vml_swapcache_free(struct vml_swp_entry entry)
 {
 	return slot_update(entry, map_uncache, "swapcache_free");
 }
 
-int vml_swap_count(vml_swp_entry_t entry)
+int vml_swap_count(struct vml_swp_entry entry)
 {
 	struct vml_swap_area *si;
 	unsigned char *map;
@@ -237,7 +237,7 @@ int vml_swap_count(vml_swp_entry_t entry)
  * @entry: the slot.
  * Return: the area, or NULL if the slot is not in use.
  */
-struct vml_swap_area *vml_swap_pin(vml_swp_entry_t entry)
+struct vml_swap_area *vml_swap_pin(struct vml_swp_entry entry)
 {
 	struct vml_swap_area *si = NULL;
 	unsigned char *map;

@@ -130,7 +130,7 @@ extern struct vml_swap_area *vml_swap_info[VML_MAX_SWAPFILES];
 /* slots.c: allocation state of a new area; swap_lock held. */
 void vml_swap_area_reset(struct vml_swap_area *si);
 /* slots.c: pin the area of an allocated slot for I/O, or NULL. */
-struct vml_swap_area *vml_swap_pin(vml_swp_entry_t entry);
+struct vml_swap_area *vml_swap_pin(struct vml_swp_entry entry);
 void vml_swap_unpin(struct vml_swap_area *si);
 void vml_swap_wait_unpinned(struct vml_swap_area *si);
 /* slots.c: areas in priority order, for the allocator. */

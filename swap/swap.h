@@ -53,7 +53,7 @@ enum vml_lru_list {
  * @nid: the node.
  */
 struct vml_lruvec {
-	spinlock_t lock;
+	spinlock_t lock;	/* lru_lock: the lists, LRU page flags */
 	struct vml_plist lists[VML_NR_LRU_LISTS];
 	int nid;
 };
@@ -248,7 +248,7 @@ int vml_swapoff(const char *spec, const char **why);
  * @entry: the slot; its swap_map holds VML_SWAP_HAS_CACHE.
  * Return: 0 or -ENOSPC.
  */
-int vml_swap_alloc(vml_swp_entry_t *entry);
+int vml_swap_alloc(struct vml_swp_entry *entry);
 
 /**
  * vml_swap_duplicate() - one more reference to a slot, for a PTE copied
@@ -257,7 +257,7 @@ int vml_swap_alloc(vml_swp_entry_t *entry);
  * Return: 0, -EINVAL for a slot not in use, -EOVERFLOW past
  * VML_SWAP_MAP_MAX (no count continuation yet).
  */
-int vml_swap_duplicate(vml_swp_entry_t entry);
+int vml_swap_duplicate(struct vml_swp_entry entry);
 
 /**
  * vml_swap_free() - drop one reference (swap_free()); the slot is free when
@@ -265,7 +265,7 @@ int vml_swap_duplicate(vml_swp_entry_t entry);
  * @entry: a slot with a reference.
  * Return: 0 or -EINVAL (reported once) for a slot with none.
  */
-int vml_swap_free(vml_swp_entry_t entry);
+int vml_swap_free(struct vml_swp_entry entry);
 
 /**
  * vml_swapcache_free() - the swap cache no longer holds the slot's page:
@@ -273,14 +273,14 @@ int vml_swap_free(vml_swp_entry_t entry);
  * @entry: a slot with the cache bit.
  * Return: 0 or -EINVAL.
  */
-int vml_swapcache_free(vml_swp_entry_t entry);
+int vml_swapcache_free(struct vml_swp_entry entry);
 
 /**
  * vml_swap_count() - a slot's swap_map value.
  * @entry: the slot.
  * Return: the value (0 free), or -EINVAL for a type or offset out of range.
  */
-int vml_swap_count(vml_swp_entry_t entry);
+int vml_swap_count(struct vml_swp_entry entry);
 
 /**
  * vml_swap_writepage() - write a page to its slot (swap_writepage()).
@@ -289,7 +289,7 @@ int vml_swap_count(vml_swp_entry_t entry);
  * Context: process context, may sleep.
  * Return: 0 or -errno (-EIO from the device, -EINVAL for a free slot).
  */
-int vml_swap_writepage(vml_swp_entry_t entry, struct vml_page *page);
+int vml_swap_writepage(struct vml_swp_entry entry, struct vml_page *page);
 
 /**
  * vml_swap_readpage() - read a slot into a page (swap_readpage()).
@@ -298,7 +298,7 @@ int vml_swap_writepage(vml_swp_entry_t entry, struct vml_page *page);
  * Context: process context, may sleep.
  * Return: 0 or -errno.
  */
-int vml_swap_readpage(vml_swp_entry_t entry, struct vml_page *page);
+int vml_swap_readpage(struct vml_swp_entry entry, struct vml_page *page);
 
 /**
  * struct vml_swap_totals - all areas together (si_swapinfo()).
@@ -334,7 +334,7 @@ void vml_swapfile_exit(void);
  * Return: 0, -EEXIST if the entry already has a page, -EBUSY if the page
  * is in the cache already, -EINVAL for a bad type, -ENOMEM.
  */
-int vml_add_to_swap_cache(struct vml_page *page, vml_swp_entry_t entry);
+int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry);
 
 /**
  * vml_lookup_swap_cache() - the page cached for @entry, with a reference
@@ -342,7 +342,7 @@ int vml_add_to_swap_cache(struct vml_page *page, vml_swp_entry_t entry);
  * @entry: the slot.
  * Return: the page or NULL.
  */
-struct vml_page *vml_lookup_swap_cache(vml_swp_entry_t entry);
+struct vml_page *vml_lookup_swap_cache(struct vml_swp_entry entry);
 
 /**
  * vml_delete_from_swap_cache() - remove @page from the cache and drop the

@@ -25,14 +25,14 @@ static struct {
 	atomic_long_t pages, add_total, del_total, find_success, find_total;
 } stats;
 
-static struct xarray *cache_of(vml_swp_entry_t entry)
+static struct xarray *cache_of(struct vml_swp_entry entry)
 {
 	unsigned int type = vml_swp_type(entry);
 
 	return type < VML_MAX_SWAPFILES ? &swap_cache[type] : NULL;
 }
 
-int vml_add_to_swap_cache(struct vml_page *page, vml_swp_entry_t entry)
+int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry)
 {
 	struct xarray *xa = cache_of(entry);
 	int ret;
@@ -55,7 +55,7 @@ int vml_add_to_swap_cache(struct vml_page *page, vml_swp_entry_t entry)
 	return 0;
 }
 
-struct vml_page *vml_lookup_swap_cache(vml_swp_entry_t entry)
+struct vml_page *vml_lookup_swap_cache(struct vml_swp_entry entry)
 {
 	struct xarray *xa = cache_of(entry);
 	struct vml_page *page = NULL;
@@ -75,7 +75,7 @@ struct vml_page *vml_lookup_swap_cache(vml_swp_entry_t entry)
 
 int vml_delete_from_swap_cache(struct vml_page *page)
 {
-	vml_swp_entry_t entry = { page->private };
+	struct vml_swp_entry entry = { page->private };
 	struct xarray *xa = cache_of(entry);
 
 	if (!vml_page_test(page, VML_PG_swapcache) || !xa ||

@@ -225,8 +225,7 @@ static void lru_test_victim_order_clock(struct kunit *test)
 	put_pages(test, p, 4);
 }
 
-/* Refill demotes unreferenced active pages from the tail and keeps a
- * referenced one active. */
+/* Refill demotes unreferenced active pages and keeps a referenced one. */
 static void lru_test_refill(struct kunit *test)
 {
 	unsigned long deact = vml_vm_event_sum(VML_PGDEACTIVATE);
@@ -262,7 +261,7 @@ static int fake_referenced(struct vml_page *page)
 /* The harvest callback is what protects a page, under both policies. */
 static void lru_test_referenced_callback(struct kunit *test)
 {
-	const char *pol[] = { "2list", "clock" };
+	static const char * const pol[] = { "2list", "clock" };
 	struct vml_page *p[3];
 	int k;
 
@@ -281,7 +280,7 @@ static void lru_test_referenced_callback(struct kunit *test)
 /* An mlocked page is never handed out, whatever the policy. */
 static void lru_test_unevictable(struct kunit *test)
 {
-	const char *pol[] = { "2list", "clock" };
+	static const char * const pol[] = { "2list", "clock" };
 	struct vml_page *p[3];
 	int k;
 
@@ -378,9 +377,9 @@ static void expect_swapoff(struct kunit *test, const char *spec, int want)
 			    spec, why);
 }
 
-static vml_swp_entry_t alloc_slot(struct kunit *test)
+static struct vml_swp_entry alloc_slot(struct kunit *test)
 {
-	vml_swp_entry_t e = { 0 };
+	struct vml_swp_entry e = { 0 };
 
 	KUNIT_EXPECT_EQ(test, vml_swap_alloc(&e), 0);
 	return e;
@@ -390,7 +389,7 @@ static vml_swp_entry_t alloc_slot(struct kunit *test)
 static void swap_test_slot_counts(struct kunit *test)
 {
 	struct vml_swap_totals t;
-	vml_swp_entry_t e, e2;
+	struct vml_swp_entry e, e2;
 	int i;
 
 	KUNIT_EXPECT_EQ(test, vml_swap_alloc(&e), -ENOSPC);
@@ -433,7 +432,7 @@ static void swap_test_slot_counts(struct kunit *test)
 static void swap_test_fill_area(struct kunit *test)
 {
 	unsigned long seen[BITS_TO_LONGS(64)] = { 0 };
-	vml_swp_entry_t e[63], again;
+	struct vml_swp_entry e[63], again;
 	int i;
 
 	expect_swapon(test, "ram:256K", VML_SWAP_PRIO_DEFAULT, 0);
@@ -455,7 +454,7 @@ static void swap_test_fill_area(struct kunit *test)
 /* Highest priority first, then round robin between equals. */
 static void swap_test_priorities(struct kunit *test)
 {
-	vml_swp_entry_t e[63 + 8];
+	struct vml_swp_entry e[63 + 8];
 	int i, n[3] = { 0 };
 
 	expect_swapon(test, "ram:256K", 10, 0);
@@ -538,7 +537,7 @@ static void rw_pages(struct kunit *test, int n)
 	unsigned long in = vml_vm_event_sum(VML_PSWPIN);
 	unsigned long out = vml_vm_event_sum(VML_PSWPOUT);
 	struct vml_page *page = vml_alloc_pages(VML_GFP_KERNEL, 0);
-	vml_swp_entry_t e[16];
+	struct vml_swp_entry e[16];
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -644,7 +643,7 @@ static void swap_test_file_header(struct kunit *test)
 		patch_last_page, patch_bad_zero, patch_too_many_bad,
 	};
 	struct vml_swap_totals t;
-	vml_swp_entry_t e[2];
+	struct vml_swp_entry e[2];
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -678,7 +677,7 @@ static void swap_test_cache(struct kunit *test)
 	struct vml_swap_cache_info before, after;
 	struct vml_page *p = vml_alloc_pages(VML_GFP_KERNEL, 0);
 	struct vml_page *q = vml_alloc_pages(VML_GFP_KERNEL, 0);
-	vml_swp_entry_t e = vml_swp_entry(3, 77), other = vml_swp_entry(3, 78);
+	struct vml_swp_entry e = vml_swp_entry(3, 77), other = vml_swp_entry(3, 78);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
@@ -737,7 +736,7 @@ static struct kunit_suite swap_test_suite = {
 
 static void expect_entry(struct kunit *test, unsigned int type, unsigned long off)
 {
-	vml_swp_entry_t e = vml_swp_entry(type, off), back;
+	struct vml_swp_entry e = vml_swp_entry(type, off), back;
 	pte_t pte = vml_swp_entry_to_pte(e);
 	unsigned long pfn = (pte_val(pte) & PTE_PFN_MASK) >> PAGE_SHIFT;
 
@@ -764,6 +763,8 @@ static void swp_entry_test_boundaries(struct kunit *test)
 	unsigned int types[] = { 0, 1, VML_MAX_SWAPFILES - 1, 31 };
 	unsigned long offs[] = { 0, 1, 2, 7, 8, 0xfff, 0x1000, max / 2, max - 1, max };
 	int t, o, b;
+	pte_t pte;
+	pte_t pte;
 
 	KUNIT_EXPECT_GE(test, max, 1ul << 20);
 	KUNIT_EXPECT_LE(test, max, (1ul << 50) - 1);
@@ -773,9 +774,9 @@ static void swp_entry_test_boundaries(struct kunit *test)
 	for (b = 0; (1ul << b) <= max; b++)
 		expect_entry(test, 5, 1ul << b);
 	/* The largest offset the layout holds at all still round trips. */
-	KUNIT_EXPECT_EQ(test, vml_swp_offset(vml_pte_to_swp_entry(
-		vml_swp_entry_to_pte(vml_swp_entry(2, (1ul << 50) - 1)))),
-		(1ul << 50) - 1);
+	pte = vml_swp_entry_to_pte(vml_swp_entry(2, (1ul << 50) - 1));
+	KUNIT_EXPECT_EQ(test, vml_swp_offset(vml_pte_to_swp_entry(pte)),
+			(1ul << 50) - 1);
 }
 
 static struct kunit_case swp_entry_test_cases[] = {
