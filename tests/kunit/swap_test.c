@@ -764,7 +764,6 @@ static void swp_entry_test_boundaries(struct kunit *test)
 	unsigned long offs[] = { 0, 1, 2, 7, 8, 0xfff, 0x1000, max / 2, max - 1, max };
 	int t, o, b;
 	pte_t pte;
-	pte_t pte;
 
 	KUNIT_EXPECT_GE(test, max, 1ul << 20);
 	KUNIT_EXPECT_LE(test, max, (1ul << 50) - 1);
