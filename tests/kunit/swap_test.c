@@ -336,6 +336,118 @@ static void lru_test_switch_policy(struct kunit *test)
 	put_pages(test, p, NPAGES);
 }
 
+/*
+ * Policy lab in miniature: memory of SIM_MEM pages, a hot set used once a
+ * round and a stream of SIM_STREAM cold pages used once each per round
+ * (twice the memory). Faults on hot pages after the first round are
+ * counted. The two-list policy keeps the hot set on the active list, out of
+ * the stream's way; CLOCK's hand passes twice a round, so a hot page's one
+ * use is cleared on the first pass and the page taken on the second.
+ */
+#define SIM_MEM		32
+#define SIM_HOT		16
+#define SIM_STREAM	64
+#define SIM_POOL	(SIM_MEM + SIM_HOT)
+#define SIM_ROUNDS	6
+
+struct sim {
+	struct kunit *test;
+	struct vml_page *hot[SIM_HOT], *cold[SIM_POOL];
+	unsigned int resident, next_cold;
+};
+
+static bool sim_resident(struct vml_page *page)
+{
+	return page->private == 1;
+}
+
+static void sim_evict_one(struct sim *s)
+{
+	struct vml_plist out;
+	struct vml_page *page;
+	int tries;
+
+	vml_plist_init(&out);
+	for (tries = 0; tries < 4; tries++)
+		if (vml_lru_select_victims(0, false, 1, &out))
+			break;
+	page = vml_plist_pop(&out);
+	KUNIT_ASSERT_NOT_NULL(s->test, page);
+	page->private = 0;
+	vml_page_clear(page, VML_PG_active);
+	vml_page_clear(page, VML_PG_referenced);
+	vml_put_page(page);	/* the isolation reference */
+	s->resident--;
+}
+
+static void sim_fault(struct sim *s, struct vml_page *page)
+{
+	page->private = 1;
+	vml_lru_cache_add(page);
+	vml_lru_add_drain_all();
+	if (++s->resident > SIM_MEM)
+		sim_evict_one(s);
+}
+
+/* Resident pages leave the LRU; evicted ones are already off it. */
+static void sim_release(struct sim *s, struct vml_page **p, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (sim_resident(p[i]))
+			KUNIT_EXPECT_EQ(s->test, vml_lru_del(p[i]), 0);
+		p[i]->private = 0;
+		vml_page_clear(p[i], VML_PG_anon);
+		vml_put_page(p[i]);
+	}
+}
+
+static unsigned long sim_run(struct kunit *test, const char *policy)
+{
+	struct sim *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	unsigned long misses = 0;
+	int r, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->test = test;
+	KUNIT_ASSERT_EQ(test, vml_lru_set_policy(policy), 0);
+	get_pages(test, s->hot, SIM_HOT, true);
+	get_pages(test, s->cold, SIM_POOL, true);
+	for (i = 0; i < SIM_HOT; i++)
+		s->hot[i]->private = 0;
+	for (i = 0; i < SIM_POOL; i++)
+		s->cold[i]->private = 0;
+	for (r = 0; r < SIM_ROUNDS; r++) {
+		for (i = 0; i < SIM_HOT; i++) {
+			if (!sim_resident(s->hot[i])) {
+				misses += r > 0;
+				sim_fault(s, s->hot[i]);
+			}
+			vml_mark_page_accessed(s->hot[i]);
+		}
+		for (i = 0; i < SIM_STREAM; i++) {
+			while (sim_resident(s->cold[s->next_cold]))
+				s->next_cold = (s->next_cold + 1) % SIM_POOL;
+			sim_fault(s, s->cold[s->next_cold]);
+		}
+	}
+	sim_release(s, s->hot, SIM_HOT);
+	sim_release(s, s->cold, SIM_POOL);
+	return misses;
+}
+
+static void lru_test_compare_policies(struct kunit *test)
+{
+	unsigned long two = sim_run(test, "2list");
+	unsigned long clock = sim_run(test, "clock");
+
+	kunit_info(test, "hot-set faults over %d rounds: 2list %lu, clock %lu\n",
+		   SIM_ROUNDS - 1, two, clock);
+	KUNIT_EXPECT_EQ(test, two, 0ul);
+	KUNIT_EXPECT_EQ(test, clock, (unsigned long)(SIM_ROUNDS - 1) * SIM_HOT);
+}
+
 static struct kunit_case lru_test_cases[] = {
 	KUNIT_CASE(lru_test_batching),
 	KUNIT_CASE(lru_test_del_from_batch),
@@ -347,6 +459,7 @@ static struct kunit_case lru_test_cases[] = {
 	KUNIT_CASE(lru_test_referenced_callback),
 	KUNIT_CASE(lru_test_unevictable),
 	KUNIT_CASE(lru_test_switch_policy),
+	KUNIT_CASE(lru_test_compare_policies),
 	{}
 };
 
@@ -489,7 +602,8 @@ static void swap_test_bad_input(struct kunit *test)
 	expect_swapon(test, "ram:1000", VML_SWAP_PRIO_DEFAULT, -EINVAL);
 	expect_swapon(test, "ram:junk", VML_SWAP_PRIO_DEFAULT, -EINVAL);
 	expect_swapon(test, "ram:4K", VML_SWAP_PRIO_DEFAULT, -ERANGE);
-	expect_swapon(test, "ram:1T", VML_SWAP_PRIO_DEFAULT, -ERANGE);
+	expect_swapon(test, "ram:1T", VML_SWAP_PRIO_DEFAULT, -EINVAL);
+	expect_swapon(test, "ram:1000G", VML_SWAP_PRIO_DEFAULT, -ERANGE);
 	expect_swapon(test, "ram:8K", 32768, -ERANGE);
 	expect_swapon(test, "ram:8K", -5, -ERANGE);
 	expect_swapon(test, "/no/such/file", VML_SWAP_PRIO_DEFAULT, -ENOENT);

@@ -43,7 +43,7 @@ expect_err "swapon ram:abc" EINVAL swapon ram:abc
 expect_err "swapon ram: not whole pages" EINVAL swapon ram:1000
 expect_err "swapon ram: one page (header only)" ERANGE swapon ram:4K
 expect_err "swapon ram: huge" ERANGE swapon ram:1000G
-expect_err "swapon ram: overflowing size" ERANGE swapon ram:99999999999999999999
+expect_err "swapon ram: a size that overflows" EINVAL swapon ram:99999999999999999999
 expect_err "swapon prio=abc" EINVAL swapon ram:1M prio=abc
 expect_err "swapon prio too big" ERANGE swapon ram:1M prio=32768
 expect_err "swapon prio negative" EINVAL swapon ram:1M prio=-1
