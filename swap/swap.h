@@ -311,6 +311,19 @@ struct vml_swap_totals {
 	unsigned long pages, inuse;
 };
 
+/* Most pages vml_swap_selftest() moves in one call. */
+#define VML_SWAP_SELFTEST_MAX	4096
+
+/**
+ * vml_swap_selftest() - write a pattern to @nr new slots, read it back,
+ * compare, free the slots (selftest.c).
+ * @nr: 1..VML_SWAP_SELFTEST_MAX.
+ * @why: set to what failed.
+ * Context: process context, may sleep.
+ * Return: 0, -ENOSPC, -ENOMEM, an I/O error, or -EUCLEAN for a mismatch.
+ */
+int vml_swap_selftest(unsigned long nr, const char **why);
+
 /** vml_swap_totals() - @t filled in for every area. */
 void vml_swap_totals(struct vml_swap_totals *t);
 

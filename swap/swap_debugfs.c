@@ -5,6 +5,7 @@
  *
  *   swapon <path|ram:SIZE> [prio=N] -> ok type=N
  *   swapoff <path|ram:SIZE>         -> ok
+ *   swap_selftest <pages>           -> ok pages=N pswpout=N pswpin=N
  *   lru_policy [2list|clock]        -> ok policy=NAME
  *   swaps (file)                    the areas, as /proc/swaps
  *   lru (file)                      LRU list sizes per node, the policy
@@ -13,6 +14,7 @@
 #include <linux/seq_file.h>
 #include "ctl/ctl.h"
 #include "swap/swap.h"
+#include "buddy/vmstat.h"
 
 static const char * const lru_names[VML_NR_LRU_LISTS] = {
 	[VML_LRU_INACTIVE_ANON] = "inactive_anon",
@@ -53,6 +55,24 @@ static int cmd_swapoff(int argc, char **argv, struct vml_reply *r)
 	return 0;
 }
 
+static int cmd_swap_selftest(int argc, char **argv, struct vml_reply *r)
+{
+	const char *why;
+	u64 nr;
+	int ret;
+
+	if (vml_parse_arg_u64(r, "pages", argv[1], VML_SWAP_SELFTEST_MAX, &nr))
+		return r->err;
+	if (!nr)
+		return vml_reply_err(r, -EINVAL, "pages must be at least 1");
+	ret = vml_swap_selftest(nr, &why);
+	if (ret)
+		return vml_reply_err(r, ret, "swap_selftest: %s", why);
+	vml_reply_add(r, " pages=%llu pswpout=%lu pswpin=%lu", nr,
+		      vml_vm_event_sum(VML_PSWPOUT), vml_vm_event_sum(VML_PSWPIN));
+	return 0;
+}
+
 static int cmd_lru_policy(int argc, char **argv, struct vml_reply *r)
 {
 	if (argc == 2 && vml_lru_set_policy(argv[1]))
@@ -65,6 +85,7 @@ static int cmd_lru_policy(int argc, char **argv, struct vml_reply *r)
 static const struct vml_ctl_cmd swap_cmds[] = {
 	{ "swapon", "<path|ram:SIZE> [prio=N]", 1, 2, cmd_swapon },
 	{ "swapoff", "<path|ram:SIZE>", 1, 1, cmd_swapoff },
+	{ "swap_selftest", "<pages>", 1, 1, cmd_swap_selftest },
 	{ "lru_policy", "[2list|clock]", 0, 1, cmd_lru_policy },
 };
 

@@ -31,6 +31,30 @@ expect_ok "swapoff ram:1M" swapoff ram:1M
 check "the -3 area moves up to -2 (as 6.1)" \
 	'[ "$(sed -n 2p $SWAPS)" = "$(swaps_line ram:512K "ram	" 508 0 -2)" ]'
 expect_ok "swapoff ram:512K" swapoff ram:512K
+# ---- pages through the areas: swap_selftest ----
+stat() { sed -n "s/^$1 //p" $VMLAB_DBG/vmstat; }
+expect_err "swap_selftest with no area" ENOSPC swap_selftest 1
+expect_ok "swapon ram:1M again" swapon ram:1M
+out0=$(stat pswpout)
+in0=$(stat pswpin)
+expect_ok "swap_selftest 255 (every slot of ram:1M)" swap_selftest 255
+check "pswpout and pswpin grew by 255" \
+	'[ $(($(stat pswpout) - out0)) = 255 ] && [ $(($(stat pswpin) - in0)) = 255 ]'
+expect_err "swap_selftest 256 (one slot too many)" ENOSPC swap_selftest 256
+check "every slot free again (Used 0)" \
+	'[ "$(sed -n 2p $SWAPS)" = "$(swaps_line ram:1M "ram	" 1020 0 -2)" ]'
+expect_err "swap_selftest 0" EINVAL swap_selftest 0
+expect_err "swap_selftest abc" EINVAL swap_selftest abc
+expect_err "swap_selftest over the limit" ERANGE swap_selftest 4097
+expect_err "swap_selftest: no argument" EINVAL swap_selftest
+expect_ok "swapoff ram:1M after the selftest" swapoff ram:1M
+
+# Slot 1 of a swap area: its first word, as od prints it.
+slot1() {
+	dd if="$1" bs=4096 skip=1 count=1 2>/dev/null | od -An -tx8 | head -n 1
+}
+zero_slot=$(head -c 4096 /dev/zero | od -An -tx8 | head -n 1)
+
 expect_ok "swapon ram:64K prio=32767" swapon ram:64K prio=32767
 check "priority 32767 shown" 'sed -n 2p $SWAPS | grep -q "32767$"'
 expect_ok "swapoff ram:64K" swapoff ram:64K
@@ -66,6 +90,9 @@ if mkswap $F >/dev/null 2>&1; then
 		'[ "$(sed -n 2p $SWAPS)" = "$(swaps_line $F "file	" 1020 0 5)" ]'
 	expect_err "swapon the same file again" EBUSY swapon $F
 	expect_err "swapon the same file by another path" EBUSY swapon /tmp/../$F
+	expect_ok "swap_selftest 200 through the file" swap_selftest 200
+	check "the file's slot 1 was written" '[ "$(slot1 $F)" != "$zero_slot" ]'
+	check "Used back to 0" 'sed -n 2p $SWAPS | grep -q "	0		5$"'
 	expect_ok "swapoff the file" swapoff $F
 	# Version 2 at byte 1024.
 	printf '\002' | dd of=$F bs=1 seek=1024 conv=notrunc 2>/dev/null
@@ -82,6 +109,21 @@ if mkswap $F >/dev/null 2>&1; then
 else
 	skip "mkswap'd file" "busybox mkswap failed"
 fi
+# ---- a block device: bios (stock kernel with brd.ko in the initramfs) ----
+if [ -f /lib/vmlab/brd.ko ] && insmod /lib/vmlab/brd.ko rd_nr=1 rd_size=1024; then
+	mkswap /dev/ram0 >/dev/null 2>&1
+	expect_ok "swapon a block device (/dev/ram0) prio=7" swapon /dev/ram0 prio=7
+	check "swaps: partition line" \
+		'[ "$(sed -n 2p $SWAPS)" = "$(swaps_line /dev/ram0 partition 1020 0 7)" ]'
+	expect_err "swapon the device twice" EBUSY swapon /dev/ram0
+	expect_ok "swap_selftest 255 through bios" swap_selftest 255
+	check "the device's slot 1 was written" '[ "$(slot1 /dev/ram0)" != "$zero_slot" ]'
+	expect_ok "swapoff /dev/ram0" swapoff /dev/ram0
+	check "brd unloads (device released)" rmmod brd
+else
+	skip "block device swap area" "no brd.ko in this guest (no block layer)"
+fi
+
 check "swaps holds only the header at the end" '[ "$(cat $SWAPS)" = "$HEADER" ]'
 
 # ---- two shells racing swapon/swapoff ----
