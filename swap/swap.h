@@ -344,6 +344,7 @@ void vml_swapfile_exit(void);
  * the entry in page->private.
  * @page: a locked page not in the swap cache.
  * @entry: a slot with VML_SWAP_HAS_CACHE.
+ * Context: process context; may sleep (the xarray allocates nodes).
  * Return: 0, -EEXIST if the entry already has a page, -EBUSY if the page
  * is in the cache already, -EINVAL for a bad type, -ENOMEM.
  */

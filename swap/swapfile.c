@@ -103,8 +103,10 @@ static int setup_map(struct vml_swap_area *si, unsigned long size_pages,
 		si->max = min(size_pages, vml_max_swap_offset() + 1);
 	} else {
 		h = kmalloc(PAGE_SIZE, GFP_KERNEL);
-		if (!h)
+		if (!h) {
+			*why = "no memory for the header";
 			return -ENOMEM;
+		}
 		ret = vml_swap_rw(si, 0, h, false);
 		if (ret) {
 			*why = "cannot read the swap header";
@@ -115,7 +117,8 @@ static int setup_map(struct vml_swap_area *si, unsigned long size_pages,
 			goto out;
 	}
 	ret = -ENOMEM;
-	si->swap_map = kvcalloc(si->max, 1, GFP_KERNEL);
+	*why = "no memory for the swap_map";
+	si->swap_map = kvcalloc(si->max, 1, GFP_KERNEL | __GFP_NOWARN);
 	if (!si->swap_map)
 		goto out;
 	si->swap_map[0] = VML_SWAP_MAP_BAD;
@@ -212,7 +215,7 @@ int vml_swapon(const char *spec, int prio, const char **why)
 	struct vml_swap_area *si;
 	int ret;
 
-	*why = "";
+	*why = "out of memory";
 	if (prio != VML_SWAP_PRIO_DEFAULT && (prio < 0 || prio > VML_SWAP_PRIO_MAX)) {
 		*why = "priority must be 0..32767";
 		return -ERANGE;
