@@ -6,7 +6,8 @@
  * replies (page dumps, reads) fit: each open file carries one transaction,
  * a write runs the command, reads return its reply. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
- * its own locking.
+ * its own locking. A VML_CTL_EXCLUSIVE command (check) takes the registry
+ * lock for writing instead, so it runs with no other command under way.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -25,18 +26,37 @@
 static LIST_HEAD(ctl_groups);
 static DECLARE_RWSEM(ctl_rwsem);
 
-void vml_reply_add(struct vml_reply *r, const char *fmt, ...)
+static __printf(2, 0) void reply_vadd(struct vml_reply *r, const char *fmt, va_list ap)
 {
-	va_list ap;
 	size_t room = VML_REPLY_SIZE - r->len;
 	int n;
 
-	if (r->err || room <= 1)
+	if (room <= 1)
+		return;
+	n = vsnprintf(r->buf + r->len, room, fmt, ap);
+	r->len += min_t(size_t, n, room - 1);
+}
+
+void vml_reply_add(struct vml_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->err)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(r->buf + r->len, room, fmt, ap);
+	reply_vadd(r, fmt, ap);
 	va_end(ap);
-	r->len += min_t(size_t, n, room - 1);
+}
+
+void vml_reply_err_add(struct vml_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->err)
+		return;
+	va_start(ap, fmt);
+	reply_vadd(r, fmt, ap);
+	va_end(ap);
 }
 
 int vml_reply_err(struct vml_reply *r, int err, const char *fmt, ...)
@@ -100,6 +120,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 {
 	char *argv[VML_CTL_MAX_ARGS];
 	const struct vml_ctl_cmd *cmd;
+	bool exclusive = false;
 	int argc, ret;
 
 	r->len = 0;
@@ -112,6 +133,13 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		return vml_reply_err(r, -EINVAL, "empty command");
 	down_read(&ctl_rwsem);
 	cmd = find_cmd(argv[0]);
+	if (cmd && (cmd->flags & VML_CTL_EXCLUSIVE)) {
+		up_read(&ctl_rwsem);
+		if (down_write_killable(&ctl_rwsem))
+			return vml_reply_err(r, -EINTR, "interrupted waiting for other commands");
+		exclusive = true;
+		cmd = find_cmd(argv[0]);	/* the registry may have changed */
+	}
 	if (!cmd) {
 		ret = vml_reply_err(r, -EINVAL, "unknown command '%s' (try help)",
 				    argv[0]);
@@ -126,7 +154,10 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		if (ret > 0)
 			ret = 0;
 	}
-	up_read(&ctl_rwsem);
+	if (exclusive)
+		up_write(&ctl_rwsem);
+	else
+		up_read(&ctl_rwsem);
 	return r->err ?: ret;
 }
 
@@ -212,7 +243,6 @@ static const struct file_operations ctl_fops = {
 	.write = ctl_write,
 	.read = ctl_read,
 	.release = ctl_release,
-	.llseek = no_llseek,
 };
 
 /* ---- help and version ---- */

@@ -50,6 +50,11 @@ static const struct vml_lru_policy * const policies[] = {
 	&vml_lru_policy_clock,
 };
 
+struct vml_lruvec *vml_lruvec(int nid)
+{
+	return nid >= 0 && nid < VML_MAX_NODES ? lruvecs[nid] : NULL;
+}
+
 static struct vml_lruvec *page_lruvec(const struct vml_page *page)
 {
 	return lruvecs[vml_page_nid(page)];

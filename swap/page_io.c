@@ -8,7 +8,8 @@
  *    as 6.1 does for swap files on filesystems with ->swap_rw (NFS); the
  *    file's own page cache sits in between, which a benchmark must know;
  *  - a block device: a bio of one page submitted to the device claimed
- *    exclusively with blkdev_get_by_path() (the 6.1 API; CONFIG_BLOCK);
+ *    exclusively (blkdev_get_by_path() on 6.1, vml_bdev_open() in
+ *    vmlab_compat.h; needs CONFIG_BLOCK);
  *    the bio carries a bounce page, because an arena frame taken from a
  *    memmap= region has no struct page a bio could point at;
  *  - "ram:SIZE": vmalloc'ed host memory outside the arena, so a benchmark
@@ -22,12 +23,7 @@
 #include <linux/vmalloc.h>
 #include "swap/swap-internal.h"
 #include "ctl/ctl.h"
-
-/* blkdev_get_by_path() and blkdev_put() with fmode_t: the 6.1 API. */
-#if IS_ENABLED(CONFIG_BLOCK)
-#define VML_SWAP_BDEV	1
-#define BDEV_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
-#endif
+#include "vmlab_compat.h"
 
 /* Largest ram: area: a quarter of the host's RAM. */
 static unsigned long ram_max_pages(void)
@@ -59,24 +55,23 @@ static int open_ram(struct vml_swap_area *si, unsigned long *size_pages,
 	return 0;
 }
 
-#ifdef VML_SWAP_BDEV
+#ifdef CONFIG_BLOCK
 static int open_bdev(struct vml_swap_area *si, unsigned long *size_pages,
 		     const char **why)
 {
-	struct block_device *bdev;
+	int ret = vml_bdev_open(&si->bdev, si->spec, si);
 
-	bdev = blkdev_get_by_path(si->spec, BDEV_MODE, si);
-	if (IS_ERR(bdev)) {
+	if (ret) {
 		*why = "cannot claim the block device (in use?)";
-		return PTR_ERR(bdev);
+		return ret;
 	}
-	if (bdev_logical_block_size(bdev) > PAGE_SIZE) {
-		blkdev_put(bdev, BDEV_MODE);
+	if (bdev_logical_block_size(si->bdev.bdev) > PAGE_SIZE) {
+		vml_bdev_close(&si->bdev, si);
+		si->bdev.bdev = NULL;
 		*why = "block device sectors larger than a page";
 		return -EINVAL;
 	}
-	si->bdev = bdev;
-	*size_pages = bdev_nr_bytes(bdev) >> PAGE_SHIFT;
+	*size_pages = bdev_nr_bytes(si->bdev.bdev) >> PAGE_SHIFT;
 	return 0;
 }
 
@@ -92,8 +87,8 @@ static int bdev_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 		return -ENOMEM;
 	if (write)
 		memcpy(page_address(bounce), buf, PAGE_SIZE);
-	bio = bio_alloc(si->bdev, 1, write ? REQ_OP_WRITE | REQ_SYNC : REQ_OP_READ,
-			GFP_KERNEL);
+	bio = bio_alloc(si->bdev.bdev, 1,
+			write ? REQ_OP_WRITE | REQ_SYNC : REQ_OP_READ, GFP_KERNEL);
 	bio->bi_iter.bi_sector = (sector_t)offset << (PAGE_SHIFT - SECTOR_SHIFT);
 	__bio_add_page(bio, bounce, PAGE_SIZE, 0);
 	ret = submit_bio_wait(bio);
@@ -107,7 +102,7 @@ static int bdev_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 static int open_bdev(struct vml_swap_area *si, unsigned long *size_pages,
 		     const char **why)
 {
-	*why = "block devices need CONFIG_BLOCK and the 6.1 blkdev API";
+	*why = "this kernel has no block layer (CONFIG_BLOCK)";
 	return -EOPNOTSUPP;
 }
 
@@ -161,11 +156,11 @@ int vml_swap_open(struct vml_swap_area *si, unsigned long *size_pages,
 /** vml_swap_close() - undo vml_swap_open(). @si: the area. */
 void vml_swap_close(struct vml_swap_area *si)
 {
-#ifdef VML_SWAP_BDEV
-	if (si->bdev)
-		blkdev_put(si->bdev, BDEV_MODE);
+#ifdef CONFIG_BLOCK
+	if (si->bdev.bdev)
+		vml_bdev_close(&si->bdev, si);
 #endif
-	si->bdev = NULL;
+	si->bdev.bdev = NULL;
 	if (si->file)
 		filp_close(si->file, NULL);
 	si->file = NULL;
@@ -175,7 +170,7 @@ void vml_swap_close(struct vml_swap_area *si)
 
 bool vml_swap_is_bdev(struct vml_swap_area *si)
 {
-	return si->bdev;
+	return si->bdev.bdev;
 }
 
 static int file_rw(struct file *file, unsigned long offset, void *buf,
@@ -215,7 +210,7 @@ int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 			memcpy(buf, slot, PAGE_SIZE);
 		return 0;
 	}
-	if (si->bdev)
+	if (si->bdev.bdev)
 		return bdev_rw(si, offset, buf, write);
 	return file_rw(si->file, offset, buf, write);
 }

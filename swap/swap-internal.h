@@ -9,6 +9,7 @@
 #include "swap/swap.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
+#include "vmlab_compat.h"
 
 /* Pages moved per refill of an inactive list at least (SWAP_CLUSTER_MAX). */
 #define VML_SWAP_CLUSTER_MAX	32
@@ -87,7 +88,6 @@ static inline void vml_lru_deactivate_all(struct vml_lruvec *lv, bool file)
 /* ---- swap areas (swapfile.c, slots.c, page_io.c) ---- */
 
 struct file;
-struct block_device;
 
 /**
  * struct vml_swap_area - one swap area (struct swap_info_struct).
@@ -115,7 +115,7 @@ struct vml_swap_area {
 	int type, prio;
 	char *spec;
 	struct file *file;
-	struct block_device *bdev;
+	struct vml_bdev bdev;
 	void *ram;
 	unsigned char *swap_map;
 	unsigned long max, pages, inuse;
@@ -135,6 +135,11 @@ void vml_swap_unpin(struct vml_swap_area *si);
 void vml_swap_wait_unpinned(struct vml_swap_area *si);
 /* slots.c: areas in priority order, for the allocator. */
 extern struct list_head vml_swap_active;
+
+/* lru.c: a node's lists, NULL before the layer starts. */
+struct vml_lruvec *vml_lruvec(int nid);
+/* swap_state.c: the swap cache of one type. */
+struct xarray *vml_swap_cache_xa(int type);
 
 /* page_io.c: the backing store. */
 int vml_swap_open(struct vml_swap_area *si, unsigned long *size_pages,

@@ -385,7 +385,17 @@ void vml_swap_cache_info(struct vml_swap_cache_info *info);
 int vml_swap_state_init(void);
 void vml_swap_state_exit(void);
 
-/* ---- the layer (swap.c) ---- */
+/* ---- the layer (swap.c, check.c) ---- */
+
+struct vml_check;
+
+/**
+ * vml_swap_check() - the swap layer's part of the invariant checker: LRU
+ * lists, swap_map counters and hints, swap-cache entries (check.c).
+ * @chk: the run (arena/check.h).
+ * Context: process context, nothing else running in the VM.
+ */
+void vml_swap_check(struct vml_check *chk);
 
 /**
  * vml_swap_init() - start the LRU, swap areas and the swap cache.

@@ -25,6 +25,11 @@ static struct {
 	atomic_long_t pages, add_total, del_total, find_success, find_total;
 } stats;
 
+struct xarray *vml_swap_cache_xa(int type)
+{
+	return &swap_cache[type];
+}
+
 static struct xarray *cache_of(struct vml_swp_entry entry)
 {
 	unsigned int type = vml_swp_type(entry);

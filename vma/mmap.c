@@ -36,6 +36,10 @@ static struct vml_vma *new_vma(struct vml_mm *mm, unsigned long addr,
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
 	vma->vm_file = file ? get_file(file) : NULL;
+	if (vml_hooks()->vma_open && vml_hooks()->vma_open(vma)) {
+		vml_vma_free(vma);
+		return NULL;
+	}
 	vml_vma_link(mm, vma);
 	return vma;
 }
@@ -102,8 +106,11 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED) && addr && addr < VML_MMAP_MIN_ADDR)
-		addr = PAGE_ALIGN(VML_MMAP_MIN_ADDR);	/* round_hint_to_min() */
+	if (!(flags & MAP_FIXED)) {
+		addr &= PAGE_MASK;			/* round_hint_to_min() */
+		if (addr && addr < VML_MMAP_MIN_ADDR)
+			addr = PAGE_ALIGN(VML_MMAP_MIN_ADDR);
+	}
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
@@ -114,8 +121,6 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 	addr = vml_get_unmapped_area(mm, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
-	if ((flags & MAP_FIXED) && addr < VML_MMAP_MIN_ADDR)
-		return -EPERM;		/* security_mmap_addr(), unprivileged */
 	if ((flags & MAP_FIXED_NOREPLACE) &&
 	    vml_find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;
@@ -237,4 +242,31 @@ unsigned long vml_brk(struct vml_mm *mm, unsigned long brk)
 	ret = do_brk(mm, brk);
 	up_write(&mm->mmap_lock);
 	return ret;
+}
+
+int vml_expand_stack(struct vml_vma *vma, unsigned long addr)
+{
+	struct vml_mm *mm = vma->vm_mm;
+	struct vml_vma *prev = vml_vma_prev(vma);
+	unsigned long grow;
+
+	addr &= PAGE_MASK;
+	if (addr < VML_MMAP_MIN_ADDR)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VML_VM_GROWSDOWN) &&
+	    (prev->vm_flags & VML_VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < VML_STACK_GUARD_GAP)
+		return -ENOMEM;
+	if (addr >= vma->vm_start)
+		return 0;
+	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	if (vma->vm_end - addr > mm->limits.stack ||
+	    !vml_may_expand_vm(mm, vma->vm_flags, grow) ||
+	    !vml_mlock_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
+	vml_vm_stat_account(mm, vma->vm_flags, grow);
+	if (vma->vm_flags & VML_VM_LOCKED)
+		mm->locked_vm += grow;
+	return 0;
 }

@@ -151,11 +151,18 @@ void vml_vma_set_range(struct vml_vma *vma, unsigned long start,
 	update_after(vma->vm_mm, vma);
 }
 
+#ifdef VMLAB_FLAVOR_kunit
+atomic_long_t vml_vma_lookups;	/* the access tests count lookups per fault */
+#endif
+
 struct vml_vma *vml_find_vma(struct vml_mm *mm, unsigned long addr)
 {
 	struct rb_node *node = mm->mm_rb.rb_node;
 	struct vml_vma *found = NULL;
 
+#ifdef VMLAB_FLAVOR_kunit
+	atomic_long_inc(&vml_vma_lookups);
+#endif
 	while (node) {
 		struct vml_vma *v = rb_entry(node, struct vml_vma, vm_rb);
 
@@ -303,10 +310,13 @@ unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
 	if (flags & MAP_FIXED) {
 		if (addr > mm->task_size - len)
 			return -ENOMEM;
-		return offset_in_page(addr) ? -EINVAL : addr;
+		if (offset_in_page(addr))
+			return -EINVAL;
+		/* security_mmap_addr(), as for an unprivileged task */
+		return addr < VML_MMAP_MIN_ADDR ? -EPERM : addr;
 	}
 	if (addr) {
-		addr = PAGE_ALIGN(addr);
+		addr &= PAGE_MASK;	/* x86 masks a hint down */
 		if (range_free(mm, addr, len))
 			return addr;
 		/* A hint above the 47-bit window opens the 5-level space. */

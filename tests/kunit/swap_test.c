@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/swap.h>
 #include "vmlab_core.h"
+#include "vml_test.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
 #include "mmu/mmu.h"
@@ -43,6 +44,7 @@ static void swap_test_exit(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, vml_lru_pages(), 0ul);
 	KUNIT_EXPECT_EQ(test, allocated_frames(), allocated_at_start);
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -27,6 +27,7 @@ check "swaps: exact /proc/swaps format, priorities -2 and -3" \
 	'[ "$(cat $SWAPS)" = "$want" ]'
 [ "$(cat $SWAPS)" = "$want" ] || diag "$(cat $SWAPS | od -c | head -20)"
 expect_err "swapon the same area twice" EBUSY swapon ram:1M
+vmlab_check "two ram: areas"
 expect_ok "swapoff ram:1M" swapoff ram:1M
 check "the -3 area moves up to -2 (as 6.1)" \
 	'[ "$(sed -n 2p $SWAPS)" = "$(swaps_line ram:512K "ram	" 508 0 -2)" ]'
@@ -92,6 +93,7 @@ if mkswap $F >/dev/null 2>&1; then
 	expect_err "swapon the same file by another path" EBUSY swapon /tmp/../$F
 	expect_ok "swap_selftest 200 through the file" swap_selftest 200
 	check "the file's slot 1 was written" '[ "$(slot1 $F)" != "$zero_slot" ]'
+	vmlab_check "a swap file area after the selftest"
 	check "Used back to 0" 'sed -n 2p $SWAPS | grep -q "	0		5$"'
 	expect_ok "swapoff the file" swapoff $F
 	# Version 2 at byte 1024.
