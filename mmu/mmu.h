@@ -501,7 +501,7 @@ pte_t vml_swp_entry_to_pte(struct vml_swp_entry entry);
 
 /**
  * vml_pte_to_swp_entry() - decode a swap PTE (__pte_to_swp_entry()).
- * @pte: a PTE that is a swap entry (callers classify it first).
+ * @pte: a PTE that vml_pte_state() calls VML_PTE_SWAP.
  * Return: the entry.
  */
 struct vml_swp_entry vml_pte_to_swp_entry(pte_t pte);

@@ -215,30 +215,28 @@ int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 	return file_rw(si->file, offset, buf, write);
 }
 
-int vml_swap_writepage(struct vml_swp_entry entry, struct vml_page *page)
+/* Pin the slot's area, move one page, count it. */
+static int swap_page_io(struct vml_swp_entry entry, struct vml_page *page,
+			bool write)
 {
 	struct vml_swap_area *si = vml_swap_pin(entry);
 	int ret;
 
 	if (!si)
 		return -EINVAL;
-	ret = vml_swap_rw(si, vml_swp_offset(entry), vml_page_address(page), true);
+	ret = vml_swap_rw(si, vml_swp_offset(entry), vml_page_address(page), write);
 	vml_swap_unpin(si);
 	if (!ret)
-		vml_count_event(VML_PSWPOUT);
+		vml_count_event(write ? VML_PSWPOUT : VML_PSWPIN);
 	return ret;
+}
+
+int vml_swap_writepage(struct vml_swp_entry entry, struct vml_page *page)
+{
+	return swap_page_io(entry, page, true);
 }
 
 int vml_swap_readpage(struct vml_swp_entry entry, struct vml_page *page)
 {
-	struct vml_swap_area *si = vml_swap_pin(entry);
-	int ret;
-
-	if (!si)
-		return -EINVAL;
-	ret = vml_swap_rw(si, vml_swp_offset(entry), vml_page_address(page), false);
-	vml_swap_unpin(si);
-	if (!ret)
-		vml_count_event(VML_PSWPIN);
-	return ret;
+	return swap_page_io(entry, page, false);
 }

@@ -866,7 +866,9 @@ static void expect_entry(struct kunit *test, unsigned int type, unsigned long of
 	KUNIT_EXPECT_FALSE(test, pte_val(pte) & _PAGE_PRESENT);
 	KUNIT_EXPECT_FALSE(test, pte_val(pte) & _PAGE_PROTNONE);
 	KUNIT_EXPECT_FALSE(test, pte_present(pte));
+	KUNIT_EXPECT_EQ(test, vml_pte_state(pte), VML_PTE_SWAP);
 	KUNIT_EXPECT_NULL(test, vml_pte_page(pte));
+	KUNIT_EXPECT_NULL(test, vml_normal_page(pte));
 	/* L1TF: the PFN bits point above half the cacheable address space. */
 	KUNIT_EXPECT_GE(test, (u64)pfn, (u64)l1tf_pfn_limit());
 	KUNIT_EXPECT_FALSE(test, pfn_valid(pfn));
