@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Start and stop the layers in the order data flows:
- * arena -> buddy -> slab -> mmu/vma -> fault -> swap, and back.
+ * arena -> buddy -> slab -> mmu -> vma -> fault -> access, and back.
+ * access/ holds no state of its own, so it has no start or stop.
  */
 #include <linux/module.h>
 #include "vmlab_core.h"
@@ -13,6 +14,7 @@
 #include "mmu/mmu.h"
 #include "vma/vma.h"
 #include "fault/fault.h"
+#include "access/access.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -114,7 +116,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_fault_debugfs_init(root);
 	if (ret)
 		goto out_vma;
+	ret = vml_access_debugfs_init(root);
+	if (ret)
+		goto out_fault;
 	return 0;
+out_fault:
+	vml_fault_debugfs_exit();
 out_vma:
 	vml_vma_debugfs_exit();
 out_mmu:
@@ -131,6 +138,7 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_access_debugfs_exit();
 	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();

@@ -229,12 +229,21 @@ void vml_zone_free_counts(struct vml_zone *zone, unsigned long nr[VML_MAX_ORDER]
 unsigned long vml_zone_pcp_count(struct vml_zone *zone);
 
 /**
+ * struct vml_pcp_info - one CPU's per-CPU list of a zone.
+ * @count: frames on it.
+ * @high: the count above which a batch goes back to the buddy lists.
+ * @batch: frames moved at a time.
+ */
+struct vml_pcp_info {
+	unsigned int count, high, batch;
+};
+
+/**
  * vml_pcp_info() - one CPU's per-CPU list for @zone, for display.
  * @zone: the zone.
  * @cpu: the CPU.
- * @what: 0 count, 1 high, 2 batch.
- * Return: the value.
+ * Return: its count, high and batch.
  */
-unsigned int vml_pcp_info(struct vml_zone *zone, int cpu, int what);
+struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu);
 
 #endif /* VMLAB_BUDDY_H */

@@ -59,6 +59,10 @@ struct vml_check;
 struct vml_check_refs;
 void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users);
 
+/* ---- gup.c ---- */
+int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
+		 bool ignore_errors);
+
 /* ---- fork.c ---- */
 int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src);
 

@@ -202,7 +202,6 @@ int vml_vma_debugfs_init(struct dentry *root)
 		mm_dir_create(vml_kernel_mm());
 	vml_ctl_register(&mm_group);
 	vml_ctl_register(&vml_vma_ctl_group);
-	vml_ctl_register(&vml_access_ctl_group);
 	return 0;
 }
 
@@ -214,7 +213,6 @@ static int forget_dir(struct vml_mm *mm, void *arg)
 
 void vml_vma_debugfs_exit(void)
 {
-	vml_ctl_unregister(&vml_access_ctl_group);
 	vml_ctl_unregister(&vml_vma_ctl_group);
 	vml_ctl_unregister(&mm_group);
 	/* The debugfs tree is already gone (vmlab_main.c removes it first). */
