@@ -243,7 +243,6 @@ static const struct file_operations ctl_fops = {
 	.write = ctl_write,
 	.read = ctl_read,
 	.release = ctl_release,
-	.llseek = no_llseek,
 };
 
 /* ---- help and version ---- */

@@ -8,7 +8,7 @@
  * the page cache claims its pages (vml_filemap_check(), which also
  * compares each mapping's users with the VMAs found using it), and every
  * present or PROT_NONE PTE is read once more to check what only this
- * layer knows: an anonymous page names the anon_vma of its VMA and its
+ * layer knows: an anonymous page names the root anon_vma of its VMA and its
  * linear offset there (or rmap could not find it to unmap it), and any
  * other page is its VMA's own page-cache page at the file offset the VMA
  * maps there.
@@ -34,13 +34,12 @@ static int check_identity(struct vml_pgtable *pt, unsigned long addr,
 	struct vml_page *page;
 	unsigned long want_obj, want_idx;
 
-	if (!vma || !pte_present(pte) || !vml_pfn_valid(pte_pfn(pte)))
-		return 0;	/* vma/'s check reported these */
-	page = vml_pfn_to_page(pte_pfn(pte));
-	if (page == vml_zero_page())
-		return 0;
+	page = vml_normal_page(pte);
+	if (!vma || !page)
+		return 0;	/* swap, the zero page, or reported by vma/'s check */
 	if (vml_page_test(page, VML_PG_anon)) {
-		want_obj = (unsigned long)vma->anon_vma;
+		/* Its family's root: rmap walks every VMA under it. */
+		want_obj = vma->anon_vma ? (unsigned long)vma->anon_vma->root : 0;
 		want_idx = (u32)vml_linear_index(vma, addr);
 	} else {
 		want_obj = (unsigned long)vma->vm_private_data;

@@ -8,9 +8,8 @@
  * page aligned, non-overlapping, inside the address space and agrees with
  * map_count, the rbtree and total_vm; its tree's tables are claimed
  * (vml_pgtable_check()); then every non-empty PTE of the user half is
- * read, with the kernel's own tests (pte_present() is true for present
- * and PROT_NONE entries alike, everything else non-empty is a swap
- * entry), and must
+ * read through mmu/'s helpers (vml_pte_state(), vml_pte_page(): present
+ * and PROT_NONE entries map a frame, swap entries none), and must
  *  - lie inside a VMA;
  *  - map a frame inside the arena that is a user page: not free, not a
  *    slab, a table or metadata (the hole of issue 11: a PTE left pointing
@@ -89,9 +88,8 @@ static void check_page_in_vma(struct mm_check *c, struct vml_vma *vma,
 }
 
 static void check_mapped(struct mm_check *c, struct vml_vma *vma,
-			 unsigned long addr, pte_t pte)
+			 unsigned long addr, pte_t pte, struct vml_page *page)
 {
-	struct vml_page *page = vml_pfn_to_page(pte_pfn(pte));
 	u32 idx = vml_page_idx(page);
 	enum vml_frame_state st = vml_check_state(c->chk, idx);
 
@@ -120,6 +118,8 @@ static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct mm_check *c = arg;
 	struct vml_vma *vma = vml_vma_lookup(c->mm, addr);
 	pte_t pte = READ_ONCE(*ptep);
+	enum vml_pte_state state;
+	struct vml_page *page;
 
 	c->chk->ptes++;
 	if (!vma) {
@@ -127,20 +127,22 @@ static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 			       c->name, addr, pte_val(pte));
 		return 0;
 	}
-	if (!pte_present(pte)) {
+	state = vml_pte_state(pte);
+	if (state == VML_PTE_SWAP) {
 		c->rss[VML_MM_SWAPENTS]++;
 		return 0;
 	}
-	if (!vml_pfn_valid(pte_pfn(pte))) {
+	page = vml_pte_page(pte);
+	if (!page) {
 		vml_check_fail(c->chk, "%s %#lx: PTE %#lx maps pfn %#lx outside the arena",
 			       c->name, addr, pte_val(pte), pte_pfn(pte));
 		return 0;
 	}
-	if (((pte_flags(pte) & _PAGE_PRESENT) && !(vma->vm_flags & VML_VM_ACCESS_FLAGS)) ||
+	if ((state == VML_PTE_PRESENT && !(vma->vm_flags & VML_VM_ACCESS_FLAGS)) ||
 	    (pte_write(pte) && !(vma->vm_flags & VML_VM_WRITE)))
 		vml_check_fail(c->chk, "%s %#lx: PTE %#lx allows more than its VMA (flags %#lx)",
 			       c->name, addr, pte_val(pte), vma->vm_flags);
-	check_mapped(c, vma, addr, pte);
+	check_mapped(c, vma, addr, pte, page);
 	return 0;
 }
 

@@ -234,9 +234,9 @@ unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
 			vml_check_claim(chk, vml_page_idx(v->pages[i]), 1,
 					VML_FRAME_VMALLOC, "vmalloc");
 			ptep = vml_pte_lookup(&kmm->pgt, addr);
-			if (!ptep || !pte_present(*ptep) ||
-			    pte_pfn(*ptep) != vml_page_to_pfn(v->pages[i]))
-				vml_check_fail(chk, "vmalloc %#lx: not mapped to its pfn %#lx",
+			if (!ptep || vml_pte_state(*ptep) != VML_PTE_PRESENT ||
+			    vml_pte_page(*ptep) != v->pages[i])
+				vml_check_fail(chk, "vmalloc %#lx: not mapped to its frame pfn %#lx",
 					       addr, vml_page_to_pfn(v->pages[i]));
 		}
 	}
