@@ -20,10 +20,9 @@
  *    pages (or the zero page) in a private anonymous VMA.
  * Each such PTE counts one mapping of its frame; the ledger's final pass
  * compares that with _mapcount and _refcount. The rss counters must equal
- * the pages found. Anonymous pages are claimed here; other mapped pages
- * too when no fault layer is registered (vma/'s own populate made them),
- * else the page cache (fault/) claims them. Every anon_vma's count must
- * be the number of VMAs that point at it.
+ * the pages found. Anonymous pages are claimed here, the others by the
+ * page cache (fault/). Every anon_vma's count must be the number of VMAs
+ * that point at it.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -101,7 +100,7 @@ static void check_mapped(struct mm_check *c, struct vml_vma *vma,
 		return;
 	}
 	vml_check_add_map(c->chk, idx);
-	if (st != VML_FRAME_UNSEEN && st != VML_FRAME_ANON && st != VML_FRAME_MAPPED) {
+	if (st != VML_FRAME_UNSEEN && st != VML_FRAME_ANON) {
 		vml_check_fail(c->chk, "%s %#lx: PTE maps pfn %#lx, which is %s",
 			       c->name, addr, vml_page_to_pfn(page),
 			       vml_frame_state_name(st));
