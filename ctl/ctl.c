@@ -6,7 +6,8 @@
  * replies (page dumps, reads) fit: each open file carries one transaction,
  * a write runs the command, reads return its reply. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
- * its own locking.
+ * its own locking, and a group whose commands must not interleave names
+ * the mutex they run under (&struct vml_ctl_group.lock).
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -69,16 +70,33 @@ void vml_ctl_unregister(struct vml_ctl_group *group)
 	up_write(&ctl_rwsem);
 }
 
-static const struct vml_ctl_cmd *find_cmd(const char *name)
+static const struct vml_ctl_cmd *find_cmd(const char *name,
+					  struct vml_ctl_group **group)
 {
 	struct vml_ctl_group *g;
 	unsigned int i;
 
 	list_for_each_entry(g, &ctl_groups, node)
 		for (i = 0; i < g->nr; i++)
-			if (!strcmp(g->cmds[i].name, name))
+			if (!strcmp(g->cmds[i].name, name)) {
+				*group = g;
 				return &g->cmds[i];
+			}
 	return NULL;
+}
+
+/* Run a handler under the lock its group declares. */
+static int run_cmd(const struct vml_ctl_group *g, const struct vml_ctl_cmd *cmd,
+		   int argc, char **argv, struct vml_reply *r)
+{
+	int ret;
+
+	if (g->lock)
+		mutex_lock(g->lock);
+	ret = cmd->fn(argc, argv, r);
+	if (g->lock)
+		mutex_unlock(g->lock);
+	return ret;
 }
 
 static int split_words(char *line, char **argv)
@@ -100,6 +118,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 {
 	char *argv[VML_CTL_MAX_ARGS];
 	const struct vml_ctl_cmd *cmd;
+	struct vml_ctl_group *g;
 	int argc, ret;
 
 	r->len = 0;
@@ -111,7 +130,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 	if (!argc)
 		return vml_reply_err(r, -EINVAL, "empty command");
 	down_read(&ctl_rwsem);
-	cmd = find_cmd(argv[0]);
+	cmd = find_cmd(argv[0], &g);
 	if (!cmd) {
 		ret = vml_reply_err(r, -EINVAL, "unknown command '%s' (try help)",
 				    argv[0]);
@@ -120,7 +139,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 				    cmd->usage);
 	} else {
 		vml_reply_add(r, "ok");
-		ret = cmd->fn(argc, argv, r);
+		ret = run_cmd(g, cmd, argc, argv, r);
 		if (ret && !r->err)
 			vml_reply_err(r, ret, "%s failed", cmd->name);
 		if (ret > 0)

@@ -59,6 +59,23 @@ struct vml_kmem_cache *vml_kmem_cache_find(const char *name)
 	return NULL;
 }
 
+/**
+ * vml_kmem_cache_lookup() - vml_kmem_cache_find() under vml_slab_mutex.
+ * @name: the cache's name.
+ * Return: the cache, or NULL. The caller keeps it alive by other means
+ *         (the ctl commands run under their group's lock, and only they
+ *         destroy the caches they create).
+ */
+struct vml_kmem_cache *vml_kmem_cache_lookup(const char *name)
+{
+	struct vml_kmem_cache *cache;
+
+	mutex_lock(&vml_slab_mutex);
+	cache = vml_kmem_cache_find(name);
+	mutex_unlock(&vml_slab_mutex);
+	return cache;
+}
+
 /* A name slabinfo parsers can read back: printable, no blanks. */
 static bool name_ok(const char *name)
 {
