@@ -177,6 +177,21 @@ struct vml_frame_census {
  */
 int vml_frame_census(struct vml_frame_census *c);
 
+struct vml_check;
+
+/**
+ * vml_buddy_check() - the page allocator's part of the invariant checker:
+ * claim every block on a zone free list and on every CPU's lists, and
+ * every block ctl alloc_pages handed out; report lists that loop, link
+ * back wrongly, hold misaligned or mis-flagged blocks, or disagree with
+ * their counters (buddyinfo's per-order counts, zoneinfo's free_pages,
+ * the per-CPU counts).
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes each zone's lock and interrupts each
+ * online CPU in turn.
+ */
+void vml_buddy_check(struct vml_check *chk);
+
 /**
  * vml_buddy_init() - set up the allocator over a freshly created arena.
  *

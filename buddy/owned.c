@@ -17,6 +17,7 @@
  */
 #include <linux/mutex.h>
 #include <linux/xarray.h>
+#include "arena/check.h"
 #include "buddy/buddy-internal.h"
 
 static DEFINE_XARRAY(owned);
@@ -112,6 +113,24 @@ void vml_owned_release_all(void)
 	xa_for_each(&owned, pfn, entry) {
 		xa_erase(&owned, pfn);
 		vml_free_pages(vml_pfn_to_page(pfn), xa_to_value(entry));
+	}
+	mutex_unlock(&owned_lock);
+}
+
+/* The checker's view of the interface's blocks: each one is owned by ctl. */
+void vml_buddy_ctl_check(struct vml_check *chk)
+{
+	unsigned long pfn;
+	void *entry;
+
+	mutex_lock(&owned_lock);
+	xa_for_each(&owned, pfn, entry) {
+		if (!vml_pfn_valid(pfn)) {
+			vml_check_fail(chk, "ctl block pfn %#lx is outside the arena", pfn);
+			continue;
+		}
+		vml_check_claim(chk, pfn - vml_arena.base_pfn, 1ul << xa_to_value(entry),
+				VML_FRAME_CTL, "ctl alloc_pages");
 	}
 	mutex_unlock(&owned_lock);
 }

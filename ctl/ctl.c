@@ -7,7 +7,9 @@
  * a write runs the command, reads return its reply. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
  * its own locking, and a group whose commands must not interleave names
- * the mutex they run under (&struct vml_ctl_group.lock).
+ * the mutex they run under (&struct vml_ctl_group.lock). A
+ * VML_CTL_EXCLUSIVE command (check) takes the registry lock for writing
+ * instead, so it runs with no other command under way.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -119,6 +121,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 	char *argv[VML_CTL_MAX_ARGS];
 	const struct vml_ctl_cmd *cmd;
 	struct vml_ctl_group *g;
+	bool exclusive = false;
 	int argc, ret;
 
 	r->len = 0;
@@ -131,6 +134,13 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		return vml_reply_err(r, -EINVAL, "empty command");
 	down_read(&ctl_rwsem);
 	cmd = find_cmd(argv[0], &g);
+	if (cmd && (cmd->flags & VML_CTL_EXCLUSIVE)) {
+		up_read(&ctl_rwsem);
+		if (down_write_killable(&ctl_rwsem))
+			return vml_reply_err(r, -EINTR, "interrupted waiting for other commands");
+		exclusive = true;
+		cmd = find_cmd(argv[0], &g);	/* the registry may have changed */
+	}
 	if (!cmd) {
 		ret = vml_reply_err(r, -EINVAL, "unknown command '%s' (try help)",
 				    argv[0]);
@@ -145,7 +155,10 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		if (ret > 0)
 			ret = 0;
 	}
-	up_read(&ctl_rwsem);
+	if (exclusive)
+		up_write(&ctl_rwsem);
+	else
+		up_read(&ctl_rwsem);
 	return r->err ?: ret;
 }
 

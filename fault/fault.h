@@ -238,6 +238,22 @@ struct vml_fault_hooks {
  */
 void vml_set_fault_hooks(const struct vml_fault_hooks *hooks);
 
+/* ---- the invariant checker (check.c) ---- */
+
+struct vml_check;
+
+/**
+ * vml_fault_check() - the fault layer's part of the invariant checker:
+ * claim every page-cache page; report cache pages that are not arena
+ * frames, name another mapping or offset, or disagree with nrpages, and
+ * mapped pages whose rmap identity (anon_vma or mapping, and offset) is
+ * not what their VMA implies at that address.
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes the page-cache registry lock, then each
+ * mapping's xa_lock; each mm's mmap_lock for reading, then its pgt.lock.
+ */
+void vml_fault_check(struct vml_check *chk);
+
 /* ---- lifetime and debugfs ---- */
 
 /**

@@ -67,6 +67,11 @@ void vml_zero_page_exit(void);
 
 /* ---- vmalloc (vmalloc.c) ---- */
 void vml_vmalloc_exit(struct vml_mm *kmm);
+struct vml_check;
+unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm);
+
+/* ---- debugfs (vma_debugfs.c) ---- */
+void vml_vma_debugfs_check(struct vml_check *chk);
 
 /* ---- ctl (vma_ctl.c) ---- */
 extern struct vml_ctl_group vml_vma_ctl_group;

@@ -599,6 +599,24 @@ void vml_vmallocinfo_show(struct seq_file *m);
  */
 void vml_mm_debugfs_create(struct vml_mm *mm);
 
+struct vml_check;
+
+/**
+ * vml_vma_check() - the address-space layer's part of the invariant
+ * checker: claim the zero page, every live mm's page tables, anonymous
+ * pages, pages its own populate mapped (when no fault layer is
+ * registered) and vmalloc frames; count every PTE's mapping; report VMA
+ * lists that are unsorted or disagree with map_count, the rbtree or
+ * total_vm, PTEs outside any VMA, mapping frames outside the arena or in
+ * a state that is no user page (free, slab, table...), allowing more than
+ * their VMA, or of the wrong kind for it, rss counters that disagree, and
+ * an mm id without exactly one debugfs directory or the other way round.
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes each mm's mmap_lock for reading, then
+ * its pgt.lock; never enters a CR3 window.
+ */
+void vml_vma_check(struct vml_check *chk);
+
 int vml_vma_init(void);
 void vml_vma_exit(void);
 int vml_vma_debugfs_init(struct dentry *root);

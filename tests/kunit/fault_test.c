@@ -22,6 +22,7 @@
 #include "access/access.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "vml_test.h"
 
 #define BASE	0x10000000ul
 
@@ -35,6 +36,7 @@ static int fault_test_init(struct kunit *test)
 
 static void fault_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -17,6 +17,7 @@
 #include "buddy/buddy.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "vml_test.h"
 #include "access/access.h"
 
 #define BASE		0x10000000ul
@@ -44,6 +45,7 @@ static int vma_test_init(struct kunit *test)
 
 static void vma_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
