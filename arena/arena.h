@@ -259,6 +259,17 @@ struct seq_file;
  */
 void vml_arena_set_census_show(void (*show)(struct seq_file *m));
 
+/* Frames in @mb MiB, and whole MiB in @frames frames. */
+static inline unsigned long vml_mb_to_frames(unsigned long mb)
+{
+	return mb << (20 - PAGE_SHIFT);
+}
+
+static inline unsigned long vml_frames_to_mb(unsigned long frames)
+{
+	return frames >> (20 - PAGE_SHIFT);
+}
+
 static inline bool vml_arena_live(void)
 {
 	return !!vml_arena.mem_map;
@@ -412,13 +423,6 @@ static inline bool vml_plist_empty(const struct vml_plist *list)
  * @page: a frame on no list.
  */
 void vml_plist_add(struct vml_plist *list, struct vml_page *page);
-
-/**
- * vml_plist_add_tail() - append a frame to a list.
- * @list: the list.
- * @page: a frame on no list.
- */
-void vml_plist_add_tail(struct vml_plist *list, struct vml_page *page);
 
 /**
  * vml_plist_del() - unlink a frame from the list that holds it.

@@ -20,24 +20,6 @@ void vml_plist_add(struct vml_plist *list, struct vml_page *page)
 	list->nr++;
 }
 
-void vml_plist_add_tail(struct vml_plist *list, struct vml_page *page)
-{
-	struct vml_page *p;
-
-	if (vml_plist_empty(list)) {
-		vml_plist_add(list, page);
-		return;
-	}
-	/* Tail insertion is rare (LRU rotation); a walk keeps the head small. */
-	for (p = vml_idx_to_page(list->first); p->lru_next != VML_IDX_NONE;
-	     p = vml_idx_to_page(p->lru_next))
-		;
-	p->lru_next = vml_page_idx(page);
-	page->lru_prev = vml_page_idx(p);
-	page->lru_next = VML_IDX_NONE;
-	list->nr++;
-}
-
 void vml_plist_del(struct vml_plist *list, struct vml_page *page)
 {
 	if (page->lru_prev != VML_IDX_NONE)

@@ -89,21 +89,6 @@ void vml_free_pages(struct vml_page *page, unsigned int order);
  */
 const char *vml_free_check(const struct vml_page *page, unsigned int order);
 
-/**
- * vml_get_free_pages() - allocate and return the kernel virtual address.
- * @gfp: VML_GFP_* flags.
- * @order: 0..10.
- * Return: address inside the arena, or NULL.
- */
-void *vml_get_free_pages(vml_gfp_t gfp, unsigned int order);
-
-/**
- * vml_free_pages_addr() - free by address what vml_get_free_pages() gave.
- * @addr: the address.
- * @order: its order.
- */
-void vml_free_pages_addr(void *addr, unsigned int order);
-
 static inline void vml_get_page(struct vml_page *page)
 {
 	atomic_inc(&page->_refcount);

@@ -242,7 +242,12 @@ void vml_cpucache_free(struct vml_kmem_cache *cache, void *buf);
 void vml_cpucache_drain_all(struct vml_kmem_cache *cache);
 void vml_cpucache_drain_local(struct vml_kmem_cache *cache);
 unsigned long vml_cpucache_count(struct vml_kmem_cache *cache);
-void vml_cpucache_stats(struct vml_kmem_cache *cache, unsigned long st[4]);
+/* Per-CPU array hits and misses, summed over all CPUs (slabinfo). */
+struct vml_cpucache_stats {
+	unsigned long allochit, allocmiss, freehit, freemiss;
+};
+
+struct vml_cpucache_stats vml_cpucache_stats(struct vml_kmem_cache *cache);
 
 /* debug.c */
 void vml_slab_init_obj(struct vml_kmem_cache *cache, void *buf);
