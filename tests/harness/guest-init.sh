@@ -32,6 +32,8 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.params=*) PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.scenarios=*) FILTER=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.timeout=*) STIMEOUT=${arg#*=} ;;
+	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
+	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
 	esac
 done
 MODDIR=/lib/vmlab
@@ -258,7 +260,7 @@ bench)
 	insmod $MODDIR/vmlab_bench.ko $PARAMS
 	rc=$?
 	dmesg -c | strip_ts
-	echo "@@VMLAB bench-end insmod=$rc"
+	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench
 	finish $rc
 	;;
