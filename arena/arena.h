@@ -263,6 +263,17 @@ struct seq_file;
  */
 void vml_arena_set_census_show(void (*show)(struct seq_file *m));
 
+/* Frames in @mb MiB, and whole MiB in @frames frames. */
+static inline unsigned long vml_mb_to_frames(unsigned long mb)
+{
+	return mb << (20 - PAGE_SHIFT);
+}
+
+static inline unsigned long vml_frames_to_mb(unsigned long frames)
+{
+	return frames >> (20 - PAGE_SHIFT);
+}
+
 static inline bool vml_arena_live(void)
 {
 	return !!vml_arena.mem_map;

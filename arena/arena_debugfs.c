@@ -39,7 +39,7 @@ static int arena_show(struct seq_file *m, void *v)
 	int t;
 
 	seq_printf(m, "base_phys        %pa\n", &base);
-	seq_printf(m, "size             %lu MiB\n", a->nr_frames >> (20 - PAGE_SHIFT));
+	seq_printf(m, "size             %lu MiB\n", vml_frames_to_mb(a->nr_frames));
 	seq_printf(m, "frames           %lu\n", a->nr_frames);
 	seq_printf(m, "reserved_with    %s\n", how_names[a->how]);
 	seq_printf(m, "host_node        %d\n", a->host_nid);

@@ -185,7 +185,7 @@ static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
  */
 int vml_reserve(const struct vml_arena_config *cfg)
 {
-	unsigned long nr = cfg->size_mb << (20 - PAGE_SHIFT), base;
+	unsigned long nr = vml_mb_to_frames(cfg->size_mb), base;
 	int ret, nid = NUMA_NO_NODE;
 	void *virt;
 

@@ -211,13 +211,6 @@ struct vml_page *vml_alloc_pages(vml_gfp_t gfp, unsigned int order)
 	return vml_alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
 
-void *vml_get_free_pages(vml_gfp_t gfp, unsigned int order)
-{
-	struct vml_page *page = vml_alloc_pages(gfp & ~VML___GFP_HIGHMEM, order);
-
-	return page ? vml_page_address(page) : NULL;
-}
-
 /* Flags an owner must have cleared before giving a frame back. */
 #define VML_OWNER_FLAGS	(BIT(VML_PG_slab) | BIT(VML_PG_pgtable) | \
 			 BIT(VML_PG_lru) | BIT(VML_PG_locked) | \
@@ -310,13 +303,4 @@ void vml_put_page(struct vml_page *page)
 	if (vml_page_in_arena(page) && put_not_last(page))
 		return;
 	vml_free_pages(page, vml_page_order(page));
-}
-
-void vml_free_pages_addr(void *addr, unsigned int order)
-{
-	if (!vml_virt_in_arena(addr)) {
-		vml_report_bad_free(NULL, order, "address is not in the arena");
-		return;
-	}
-	vml_free_pages(vml_virt_to_page(addr), order);
 }
