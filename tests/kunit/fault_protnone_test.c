@@ -250,10 +250,15 @@ static void pn_test_ops(struct kunit *test)
 	struct file *f = NULL;
 	unsigned long before;
 
-	vml_mm_destroy(new_mm(test));		/* caches and the kernel mm exist */
-	KUNIT_ASSERT_NOT_NULL(test, vml_get_zero_page());	/* so does it */
 	if (k->file)
 		f = make_file(test, LEN, 'p');
+	/* Once over, so that caches and objects made on first use exist. */
+	s.mm = new_mm(test);
+	map(test, s.mm, BASE, LEN, PROT_READ | PROT_WRITE, k->flags, f);
+	fill(test, s.mm, BASE, LEN, SEED);
+	vml_mm_destroy(s.mm);
+	vml_drop_caches();
+	KUNIT_ASSERT_NOT_NULL(test, vml_get_zero_page());	/* made on first use */
 	before = frames(test);
 	s.mm = new_mm(test);
 	pn_setup(&s, k, f);
