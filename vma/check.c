@@ -197,7 +197,8 @@ static unsigned long fork_children(struct vml_check_refs *refs,
 
 /*
  * Each anon_vma's count is the number of VMAs pointing at it, plus one
- * for each anon_vma forked from it that still has a VMA.
+ * for each anon_vma forked from it that still has a VMA (both are its
+ * users in the message).
  */
 static void check_anon_vmas(struct mm_check *c)
 {
@@ -214,8 +215,8 @@ static void check_anon_vmas(struct mm_check *c)
 		n = vml_check_refs_count(refs, av);
 		want = n + fork_children(refs, av);
 		if (refcount_read(&av->refcount) != want)
-			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu, forks %lu",
-				       av, refcount_read(&av->refcount), n, want - n);
+			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
+				       av, refcount_read(&av->refcount), want);
 	}
 }
 
