@@ -178,12 +178,32 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
-/* Each anon_vma's count is the number of VMAs pointing at it. */
+/* anon_vma_fork(): each anon_vma made by a fork holds one on its root. */
+static unsigned long fork_children(struct vml_check_refs *refs,
+				   struct vml_anon_vma *root)
+{
+	struct vml_anon_vma *av;
+	unsigned long i, n = 0;
+
+	for (i = 0; i < refs->n; i++) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		if (i && refs->ptrs[i - 1] == refs->ptrs[i])
+			continue;	/* sorted: each anon_vma once */
+		n += av != root && av->root == root;
+	}
+	return n;
+}
+
+/*
+ * Each anon_vma's count is the number of VMAs pointing at it, plus one
+ * for each anon_vma forked from it that still has a VMA (both are its
+ * users in the message).
+ */
 static void check_anon_vmas(struct mm_check *c)
 {
 	struct vml_check_refs *refs = &c->anon_vmas;
 	struct vml_anon_vma *av;
-	unsigned long i, n;
+	unsigned long i, n, want;
 
 	if (!vml_check_refs_sort(refs)) {
 		vml_check_fail(c->chk, "VMAs appeared during the check");
@@ -192,9 +212,10 @@ static void check_anon_vmas(struct mm_check *c)
 	for (i = 0; i < refs->n; i += n) {
 		av = (struct vml_anon_vma *)refs->ptrs[i];
 		n = vml_check_refs_count(refs, av);
-		if (refcount_read(&av->refcount) != n)
+		want = n + fork_children(refs, av);
+		if (refcount_read(&av->refcount) != want)
 			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
-				       av, refcount_read(&av->refcount), n);
+				       av, refcount_read(&av->refcount), want);
 	}
 }
 
