@@ -8,14 +8,19 @@
 #       stock-main                         against the Debian kernel headers
 #   - checkpatch (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
+#             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
+#               5-level pti=on: KUnit + scenarios + kmemleak scan
 #             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
+#     Each guest must report every KUnit case and every selected scenario;
+#     the summary counts distinct checks x guests.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
 # Environment (for quick development runs):
-#   VMLAB_KERNELS="test stock"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
+#   VMLAB_KERNELS="test debug stock"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
 #   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
 #   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
+#   VMLAB_GUEST_ARGS="..."      more guest kernel arguments (vmltest.fuzz=N...)
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
 #                               guests are cut short (and fail) to keep to it
@@ -31,7 +36,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
-KERNELS=${VMLAB_KERNELS:-test stock}
+KERNELS=${VMLAB_KERNELS:-test debug stock}
 PAGING=${VMLAB_PAGING:-5 4}
 PTIS=${VMLAB_PTI:-on off}
 TIMEOUT=${VMLAB_TIMEOUT:-1500}
@@ -41,7 +46,7 @@ case $B in /*) ;; *) B=$VMLAB_TOP/$B ;; esac
 LOGS=$B/logs
 GUESTS=$B/guest
 mkdir -p "$LOGS" "$GUESTS"
-rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log
+rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log "$LOGS"/checks-*.txt
 
 PASSED=0
 FAILED=0
@@ -53,6 +58,10 @@ section() { echo; echo "=== $* ($(( $(date +%s) - t0 ))s)"; }
 finish() {
 	section "summary"
 	for l in "${SUMMARY[@]}"; do echo "$l"; done
+	local g d
+	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
+	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
+	echo "checks: $d distinct x $g guest(s) (and the host checks)"
 	echo "logs: $LOGS"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
@@ -98,6 +107,23 @@ if want "$KERNELS" test || want "$KERNELS" bench; then
 		KT=
 	fi
 fi
+KD=
+if want "$KERNELS" debug; then
+	section "debug test kernel"
+	if KD=$(tests/harness/test-kernel.sh --debug --print-dir 2> >(tee "$LOGS/debug-kernel.log" >&2)); then
+		pass "debug kernel built: $KD"
+		if tests/harness/test-kernel.sh --debug --verify 2>&1 | tee -a "$LOGS/debug-kernel.log" |
+			grep -q 'did not survive'; then
+			fail "debug kernel .config has every fragment option (see $LOGS/debug-kernel.log)"
+		else
+			pass "debug kernel .config has every fragment option"
+		fi
+	else
+		fail "debug kernel build (see $LOGS/debug-kernel.log)"
+		KERNELS=${KERNELS//debug/}
+		KD=
+	fi
+fi
 
 section "tools"
 if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/build-tools.log"; then
@@ -129,7 +155,7 @@ build() {	# build <name> <kdir> <flavor>
 }
 section "module builds"
 # Rebuild from scratch so warnings of unchanged files are seen again.
-for n in test-main test-kunit test-bench stock-main; do
+for n in test-main test-kunit test-bench debug-main debug-kunit stock-main; do
 	rm -rf "${B:?}/$n"
 done
 HAVE=" "
@@ -139,6 +165,10 @@ if [ -n "$KT" ]; then
 	if ls tests/bench/*.c >/dev/null 2>&1; then
 		build test-bench "$KT" bench
 	fi
+fi
+if [ -n "$KD" ]; then
+	build debug-main "$KD" main && HAVE+="debug-main "
+	build debug-kunit "$KD" kunit && HAVE+="debug-kunit "
 fi
 if [ -n "$STOCK" ]; then
 	build stock-main "/usr/src/linux-headers-$STOCK" main && HAVE+="stock-main "
@@ -162,6 +192,7 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
 	[ -n "${VMLAB_SCENARIO_TIMEOUT:-}" ] && extra+=" vmltest.timeout=$VMLAB_SCENARIO_TIMEOUT"
+	[ -n "${VMLAB_GUEST_ARGS:-}" ] && extra+=" $VMLAB_GUEST_ARGS"
 	section "guest $name: $args"
 	local left=$(( t0 + BUDGET - $(date +%s) )) to=$TIMEOUT
 	[ "$left" -lt "$to" ] && to=$left
@@ -177,7 +208,9 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 			-l "$log" -t "$to" --quiet
 	fi
 	rc=$?
-	out=$(tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
+	out=$(VMLAB_CHECKS_OUT=$LOGS/checks-$name.txt VMLAB_EXPECT_SCENARIOS=$EXPECT_SC \
+		VMLAB_EXPECT_KUNIT=$EXPECT_KUNIT \
+		tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
 	echo "$out" | grep -v '^RESULT '
 	res=$(echo "$out" | grep '^RESULT ' | tail -n1)
 	local p f k s
@@ -193,9 +226,18 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	SUMMARY+=("$line")
 }
 
+# Every guest must run these scenarios (and, with a KUnit module, every case).
+EXPECT_SC=
+for f in tests/scenarios/[0-9]*.sh; do
+	n=${f##*/}; n=${n%.sh}
+	for m in ${VMLAB_SCENARIOS:-$n}; do
+		case $n in "$m"*) EXPECT_SC+="$n "; break ;; esac
+	done
+done
+EXPECT_KUNIT=0
 if want "$KERNELS" test && want "$HAVE" test-main; then
 	mods=("$B/test-main/vmlab.ko")
-	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko")
+	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
 	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
 		for pg in $PAGING; do
 			# The KUnit suites run once with PTI forced on (5-level)
@@ -208,6 +250,18 @@ if want "$KERNELS" test && want "$HAVE" test-main; then
 		fail "initramfs for the test kernel"
 	fi
 fi
+if want "$KERNELS" debug && want "$HAVE" debug-main; then
+	mods=("$B/debug-main/vmlab.ko")
+	EXPECT_KUNIT=0
+	want "$HAVE" debug-kunit && mods+=("$B/debug-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
+	if tests/harness/initramfs.sh "$GUESTS/debug-check.cpio.gz" "${mods[@]}"; then
+		guest "debug-5lvl-ption" "$KD/arch/x86/boot/bzImage" \
+			"$GUESTS/debug-check.cpio.gz" 5 on "pti=on"
+	else
+		fail "initramfs for the debug kernel"
+	fi
+fi
+EXPECT_KUNIT=0
 if want "$KERNELS" stock && want "$HAVE" stock-main; then
 	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" "$B/stock-main/vmlab.ko"; then
 		for pg in $PAGING; do
