@@ -8,6 +8,8 @@
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
 # make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
+# make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
+#                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -48,7 +50,15 @@ check:
 bench:
 	tests/harness/bench.sh $(BENCH)
 
+FUZZ_SECONDS ?= 1800
+FUZZ_KERNELS ?= debug
+fuzz:
+	VMLAB_SCENARIOS=60 VMLAB_KERNELS="$(FUZZ_KERNELS)" VMLAB_PAGING=5 VMLAB_PTI=on \
+	VMLAB_CHECKPATCH=0 VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=$(FUZZ_SECONDS)" \
+	VMLAB_SCENARIO_TIMEOUT=$$(($(FUZZ_SECONDS) + 600)) VMLAB_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) \
+	VMLAB_BUDGET=$$(($(FUZZ_SECONDS) * 3 + 4500)) tests/harness/check.sh
+
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench checkpatch
+.PHONY: modules clean install tools run shell check bench fuzz checkpatch
