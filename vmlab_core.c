@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include "vmlab_core.h"
 #include "ctl/ctl.h"
+#include "arena/fail.h"
 #include "buddy/buddy.h"
 #include "slab/slab.h"
 #include "mmu/mmu.h"
@@ -106,6 +107,7 @@ out_slab:
 out_buddy:
 	vml_buddy_debugfs_exit();
 out_ctl:
+	vml_fail_ctl_unregister();
 	vml_ctl_exit();
 	return ret;
 }
@@ -117,6 +119,7 @@ void vmlab_core_debugfs_exit(void)
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();
 	vml_buddy_debugfs_exit();
+	vml_fail_ctl_unregister();
 	vml_ctl_exit();
 }
 

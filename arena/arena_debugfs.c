@@ -7,6 +7,7 @@
 #include <linux/seq_file.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
+#include "arena/fail.h"
 #include "buddy/buddy.h"
 
 static const char * const how_names[] = {
@@ -101,4 +102,5 @@ void vml_arena_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("arena", 0400, root, NULL, &arena_fops);
 	debugfs_create_file("zoneinfo", 0400, root, NULL, &zoneinfo_fops);
+	vml_fail_ctl_register();
 }
