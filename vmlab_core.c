@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Start and stop the layers in the order data flows:
- * arena -> buddy -> slab -> mmu/vma -> fault -> swap, and back.
+ * arena -> buddy -> slab -> mmu -> vma -> fault -> access, and back.
+ * access/ holds no state of its own, so it has no start or stop.
  */
 #include <linux/module.h>
 #include "vmlab_core.h"
+#include "arena/check.h"
 #include "ctl/ctl.h"
 #include "arena/fail.h"
+#include "check/check.h"
 #include "buddy/buddy.h"
 #include "slab/slab.h"
 #include "mmu/mmu.h"
 #include "vma/vma.h"
 #include "fault/fault.h"
+#include "access/access.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -34,12 +38,13 @@ static void vml_buddy_exit_void(void)
 static const struct {
 	int (*init)(void);
 	void (*exit)(void);
+	void (*check)(struct vml_check *chk);
 } layers[] = {
-	[VML_LAYER_BUDDY] = { vml_buddy_init, vml_buddy_exit_void },
-	[VML_LAYER_SLAB] = { vml_slab_init, vml_slab_exit },
-	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit },
-	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit },
-	[VML_LAYER_FAULT] = { vml_fault_init, vml_fault_exit },
+	[VML_LAYER_BUDDY] = { vml_buddy_init, vml_buddy_exit_void, vml_buddy_check },
+	[VML_LAYER_SLAB] = { vml_slab_init, vml_slab_exit, vml_slab_check },
+	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit, vml_mmu_check },
+	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit, vml_vma_check },
+	[VML_LAYER_FAULT] = { vml_fault_init, vml_fault_exit, vml_fault_check },
 };
 
 static int nr_started;
@@ -74,6 +79,20 @@ void vmlab_core_stop(void)
 	vml_arena_destroy();
 }
 
+int vmlab_core_check(struct vml_check *chk)
+{
+	int ret, i;
+
+	ret = vml_check_begin(chk);
+	if (ret)
+		return ret;
+	vml_arena_check(chk);
+	for (i = 0; i < nr_started; i++)
+		layers[i].check(chk);
+	vml_check_finish(chk);
+	return chk->violations ? -EUCLEAN : 0;
+}
+
 int vmlab_core_debugfs_init(struct dentry *root)
 {
 	int ret;
@@ -81,6 +100,7 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_ctl_init(root);
 	if (ret)
 		return ret;
+	vml_check_debugfs_init();
 	vml_arena_debugfs_init(root);
 	ret = vml_buddy_debugfs_init(root);
 	if (ret)
@@ -97,7 +117,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_fault_debugfs_init(root);
 	if (ret)
 		goto out_vma;
+	ret = vml_access_debugfs_init(root);
+	if (ret)
+		goto out_fault;
 	return 0;
+out_fault:
+	vml_fault_debugfs_exit();
 out_vma:
 	vml_vma_debugfs_exit();
 out_mmu:
@@ -108,18 +133,21 @@ out_buddy:
 	vml_buddy_debugfs_exit();
 out_ctl:
 	vml_fail_ctl_unregister();
+	vml_check_debugfs_exit();
 	vml_ctl_exit();
 	return ret;
 }
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_access_debugfs_exit();
 	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();
 	vml_buddy_debugfs_exit();
 	vml_fail_ctl_unregister();
+	vml_check_debugfs_exit();
 	vml_ctl_exit();
 }
 

@@ -55,6 +55,24 @@ int vmlab_core_start(const struct vml_config *cfg);
  */
 void vmlab_core_stop(void);
 
+struct vml_check;
+
+/**
+ * vmlab_core_check() - the invariant checker: every started layer's check
+ * in layer order (arena, buddy, slab, mmu, vma, fault), then the final
+ * comparison of every frame (arena/check.h, Documentation/check.rst).
+ * @chk: the run; read chk->violations and chk->msgs afterwards, then
+ *	free it with vml_check_end() whatever was returned.
+ *
+ * Context: process context, may sleep. The caller keeps every other user
+ * of the VM out for the duration: ctl `check` runs as an exclusive
+ * command, a KUnit suite calls it with nothing else running.
+ * Return: 0 when every invariant holds, -EUCLEAN when one does not,
+ *	-ENODEV without a started core, -ENOMEM without host memory for the
+ *	ledger.
+ */
+int vmlab_core_check(struct vml_check *chk);
+
 /**
  * vmlab_core_debugfs_init() - every subsystem's debugfs files and commands.
  * @root: the vmlab debugfs directory.

@@ -245,10 +245,19 @@ unsigned long vml_arena_retire_bootmem(void (*release)(u32 idx, unsigned int ord
 int vml_arena_validate(const struct vml_arena_config *cfg, const char **why);
 
 /**
- * vml_arena_debugfs_init() - create the arena and zoneinfo files.
+ * vml_arena_debugfs_init() - create the arena file.
  * @root: vmlab's debugfs directory.
  */
 void vml_arena_debugfs_init(struct dentry *root);
+
+struct seq_file;
+
+/**
+ * vml_arena_set_census_show() - a hook for the page allocator above: the
+ * line it prints at the end of the arena file (the frame census).
+ * @show: the printer, or NULL to print none.
+ */
+void vml_arena_set_census_show(void (*show)(struct seq_file *m));
 
 static inline bool vml_arena_live(void)
 {

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arena_debugfs.c - the arena and zoneinfo files. Printing only: the
- * numbers come from the arena's structures and the buddy allocator's API.
+ * arena_debugfs.c - the arena file. Printing only: the numbers come from
+ * the arena's structures; its census line, which needs the page
+ * allocator's view of each frame, comes from buddy/ through
+ * vml_arena_set_census_show() (arena/ must not include buddy.h).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
 #include "arena/fail.h"
-#include "buddy/buddy.h"
 
 static const char * const how_names[] = {
 	[VML_RESERVE_CONTIG] = "alloc_contig_range",
 	[VML_RESERVE_MEMMAP] = "memmap (memremap)",
 };
+
+static void (*census_show)(struct seq_file *m);
+
+void vml_arena_set_census_show(void (*show)(struct seq_file *m))
+{
+	WRITE_ONCE(census_show, show);
+}
 
 static void show_zone_range(struct seq_file *m, struct vml_zone *zone)
 {
@@ -25,11 +33,11 @@ static void show_zone_range(struct seq_file *m, struct vml_zone *zone)
 
 static int arena_show(struct seq_file *m, void *v)
 {
+	void (*census)(struct seq_file *m) = READ_ONCE(census_show);
 	struct vml_arena *a = &vml_arena;
-	struct vml_frame_census c;
 	phys_addr_t base = PFN_PHYS(a->base_pfn);
 	unsigned int n;
-	int t, ok;
+	int t;
 
 	seq_printf(m, "base_phys        %pa\n", &base);
 	seq_printf(m, "size             %lu MiB\n", a->nr_frames >> (20 - PAGE_SHIFT));
@@ -54,53 +62,14 @@ static int arena_show(struct seq_file *m, void *v)
 	seq_printf(m, "bootmem_merged   %lu\n", vml_bootmem.merged);
 	seq_printf(m, "bootmem_retired  %s freed=%lu\n",
 		   vml_bootmem.retired ? "yes" : "no", a->boot_freed);
-	ok = vml_frame_census(&c);
-	seq_printf(m, "census           reserved=%lu buddy=%lu pcp=%lu allocated=%lu total=%lu %s\n",
-		   c.reserved, c.buddy, c.pcp, c.allocated, c.total,
-		   ok ? "INCONSISTENT" : "consistent");
+	if (census)
+		census(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(arena);
 
-static void zoneinfo_zone(struct seq_file *m, struct vml_zone *zone)
-{
-	unsigned long nr[VML_MAX_ORDER];
-	int order, cpu;
-
-	vml_zone_free_counts(zone, nr);
-	seq_printf(m, "Node %d, zone %8s\n", zone->node->id, zone->name);
-	seq_printf(m, "  pages free     %lu\n", READ_ONCE(zone->free_pages));
-	seq_printf(m, "        min      %lu\n", zone->pages_min);
-	seq_printf(m, "        low      %lu\n", zone->pages_low);
-	seq_printf(m, "        high     %lu\n", zone->pages_high);
-	seq_printf(m, "        spanned  %lu\n", zone->spanned);
-	seq_printf(m, "        present  %lu\n", zone->present);
-	seq_printf(m, "        managed  %lu\n", zone->managed);
-	seq_puts(m, "        free_area");
-	for (order = 0; order < VML_MAX_ORDER; order++)
-		seq_printf(m, " %lu", nr[order]);
-	seq_puts(m, "\n  pagesets\n");
-	for_each_online_cpu(cpu)
-		seq_printf(m, "    cpu: %d\n              count: %u\n              high:  %u\n              batch: %u\n",
-			   cpu, vml_pcp_info(zone, cpu, 0),
-			   vml_pcp_info(zone, cpu, 1), vml_pcp_info(zone, cpu, 2));
-	seq_printf(m, "  start_pfn:           %lu\n",
-		   vml_arena.base_pfn + zone->start_idx);
-}
-
-static int zoneinfo_show(struct seq_file *m, void *v)
-{
-	struct vml_zone *zone;
-
-	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
-		zoneinfo_zone(m, zone);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(zoneinfo);
-
 void vml_arena_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("arena", 0400, root, NULL, &arena_fops);
-	debugfs_create_file("zoneinfo", 0400, root, NULL, &zoneinfo_fops);
 	vml_fail_ctl_register();
 }

@@ -177,6 +177,21 @@ struct vml_frame_census {
  */
 int vml_frame_census(struct vml_frame_census *c);
 
+struct vml_check;
+
+/**
+ * vml_buddy_check() - the page allocator's part of the invariant checker:
+ * claim every block on a zone free list and on every CPU's lists, and
+ * every block ctl alloc_pages handed out; report lists that loop, link
+ * back wrongly, hold misaligned or mis-flagged blocks, or disagree with
+ * their counters (buddyinfo's per-order counts, zoneinfo's free_pages,
+ * the per-CPU counts).
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes each zone's lock and interrupts each
+ * online CPU in turn.
+ */
+void vml_buddy_check(struct vml_check *chk);
+
 /**
  * vml_buddy_init() - set up the allocator over a freshly created arena.
  *
@@ -214,12 +229,21 @@ void vml_zone_free_counts(struct vml_zone *zone, unsigned long nr[VML_MAX_ORDER]
 unsigned long vml_zone_pcp_count(struct vml_zone *zone);
 
 /**
+ * struct vml_pcp_info - one CPU's per-CPU list of a zone.
+ * @count: frames on it.
+ * @high: the count above which a batch goes back to the buddy lists.
+ * @batch: frames moved at a time.
+ */
+struct vml_pcp_info {
+	unsigned int count, high, batch;
+};
+
+/**
  * vml_pcp_info() - one CPU's per-CPU list for @zone, for display.
  * @zone: the zone.
  * @cpu: the CPU.
- * @what: 0 count, 1 high, 2 batch.
- * Return: the value.
+ * Return: its count, high and batch.
  */
-unsigned int vml_pcp_info(struct vml_zone *zone, int cpu, int what);
+struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu);
 
 #endif /* VMLAB_BUDDY_H */

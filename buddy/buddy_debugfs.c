@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buddy_debugfs.c - buddyinfo, vmstat and extfrag files, and the
+ * buddy_debugfs.c - zoneinfo, buddyinfo, vmstat and extfrag files, the
+ * arena file's census line, and the
  * alloc_pages / free_pages ctl commands. Parsing and printing only.
  *
  * Blocks allocated through ctl are remembered, so that free_pages can only
@@ -10,6 +11,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include "arena/check.h"
 #include "buddy/buddy-internal.h"
 #include "buddy/vmstat.h"
 #include "ctl/ctl.h"
@@ -55,6 +57,55 @@ static int vmstat_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmstat);
+
+/* The arena file's last line (arena/ prints it through its hook). */
+static void census_show(struct seq_file *m)
+{
+	struct vml_frame_census c;
+	int bad = vml_frame_census(&c);
+
+	seq_printf(m, "census           reserved=%lu buddy=%lu pcp=%lu allocated=%lu total=%lu %s\n",
+		   c.reserved, c.buddy, c.pcp, c.allocated, c.total,
+		   bad ? "INCONSISTENT" : "consistent");
+}
+
+static void zoneinfo_zone(struct seq_file *m, struct vml_zone *zone)
+{
+	unsigned long nr[VML_MAX_ORDER];
+	int order, cpu;
+
+	vml_zone_free_counts(zone, nr);
+	seq_printf(m, "Node %d, zone %8s\n", zone->node->id, zone->name);
+	seq_printf(m, "  pages free     %lu\n", READ_ONCE(zone->free_pages));
+	seq_printf(m, "        min      %lu\n", zone->pages_min);
+	seq_printf(m, "        low      %lu\n", zone->pages_low);
+	seq_printf(m, "        high     %lu\n", zone->pages_high);
+	seq_printf(m, "        spanned  %lu\n", zone->spanned);
+	seq_printf(m, "        present  %lu\n", zone->present);
+	seq_printf(m, "        managed  %lu\n", zone->managed);
+	seq_puts(m, "        free_area");
+	for (order = 0; order < VML_MAX_ORDER; order++)
+		seq_printf(m, " %lu", nr[order]);
+	seq_puts(m, "\n  pagesets\n");
+	for_each_online_cpu(cpu) {
+		struct vml_pcp_info pi = vml_pcp_info(zone, cpu);
+
+		seq_printf(m, "    cpu: %d\n              count: %u\n              high:  %u\n              batch: %u\n",
+			   cpu, pi.count, pi.high, pi.batch);
+	}
+	seq_printf(m, "  start_pfn:           %lu\n",
+		   vml_arena.base_pfn + zone->start_idx);
+}
+
+static int zoneinfo_show(struct seq_file *m, void *v)
+{
+	struct vml_zone *zone;
+
+	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
+		zoneinfo_zone(m, zone);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zoneinfo);
 
 static void show_index(struct seq_file *m, int (*fn)(struct vml_zone *, unsigned int))
 {
@@ -232,6 +283,8 @@ int vml_buddy_debugfs_init(struct dentry *root)
 {
 	struct dentry *dir;
 
+	vml_arena_set_census_show(census_show);
+	debugfs_create_file("zoneinfo", 0400, root, NULL, &zoneinfo_fops);
 	debugfs_create_file("buddyinfo", 0400, root, NULL, &buddyinfo_fops);
 	debugfs_create_file("vmstat", 0400, root, NULL, &vmstat_fops);
 	dir = debugfs_create_dir("extfrag", root);
@@ -246,11 +299,29 @@ void vml_buddy_debugfs_exit(void)
 	struct ctl_block *b, *tmp;
 
 	vml_ctl_unregister(&buddy_group);
+	vml_arena_set_census_show(NULL);
 	mutex_lock(&ctl_blocks_lock);
 	list_for_each_entry_safe(b, tmp, &ctl_blocks, node) {
 		vml_free_pages(vml_pfn_to_page(b->pfn), b->order);
 		list_del(&b->node);
 		kfree(b);
+	}
+	mutex_unlock(&ctl_blocks_lock);
+}
+
+/* The checker's view of ctl's blocks: each one is owned by ctl. */
+void vml_buddy_ctl_check(struct vml_check *chk)
+{
+	struct ctl_block *b;
+
+	mutex_lock(&ctl_blocks_lock);
+	list_for_each_entry(b, &ctl_blocks, node) {
+		if (!vml_pfn_valid(b->pfn)) {
+			vml_check_fail(chk, "ctl block pfn %#lx is outside the arena", b->pfn);
+			continue;
+		}
+		vml_check_claim(chk, b->pfn - vml_arena.base_pfn, 1ul << b->order,
+				VML_FRAME_CTL, "ctl alloc_pages");
 	}
 	mutex_unlock(&ctl_blocks_lock);
 }

@@ -127,12 +127,12 @@ unsigned long vml_zone_pcp_count(struct vml_zone *zone)
 	return n;
 }
 
-unsigned int vml_pcp_info(struct vml_zone *zone, int cpu, int what)
+struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu)
 {
 	struct vml_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
 
-	return what == 0 ? READ_ONCE(pcp->count) :
-	       what == 1 ? pcp->high : pcp->batch;
+	return (struct vml_pcp_info){ .count = READ_ONCE(pcp->count),
+				      .high = pcp->high, .batch = pcp->batch };
 }
 
 /* zone_batchsize() of mm/page_alloc.c: about a quarter of 1/1024 of the zone. */

@@ -6,7 +6,8 @@
  * replies (page dumps, reads) fit: each open file carries one transaction,
  * a write runs the command, reads return its reply. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
- * its own locking.
+ * its own locking. A VML_CTL_EXCLUSIVE command (check) takes the registry
+ * lock for writing instead, so it runs with no other command under way.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -100,6 +101,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 {
 	char *argv[VML_CTL_MAX_ARGS];
 	const struct vml_ctl_cmd *cmd;
+	bool exclusive = false;
 	int argc, ret;
 
 	r->len = 0;
@@ -112,6 +114,13 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		return vml_reply_err(r, -EINVAL, "empty command");
 	down_read(&ctl_rwsem);
 	cmd = find_cmd(argv[0]);
+	if (cmd && (cmd->flags & VML_CTL_EXCLUSIVE)) {
+		up_read(&ctl_rwsem);
+		if (down_write_killable(&ctl_rwsem))
+			return vml_reply_err(r, -EINTR, "interrupted waiting for other commands");
+		exclusive = true;
+		cmd = find_cmd(argv[0]);	/* the registry may have changed */
+	}
 	if (!cmd) {
 		ret = vml_reply_err(r, -EINVAL, "unknown command '%s' (try help)",
 				    argv[0]);
@@ -126,7 +135,10 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 		if (ret > 0)
 			ret = 0;
 	}
-	up_read(&ctl_rwsem);
+	if (exclusive)
+		up_write(&ctl_rwsem);
+	else
+		up_read(&ctl_rwsem);
 	return r->err ?: ret;
 }
 

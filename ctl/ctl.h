@@ -61,13 +61,22 @@ __printf(3, 4) int vml_reply_err(struct vml_reply *r, int err,
  * @fn: handler; argv[0] is the command name. Appends fields to @r (the
  *      dispatcher writes the leading "ok") and returns 0, or returns the
  *      result of vml_reply_err().
+ * @flags: VML_CTL_* below, 0 for an ordinary command.
  */
 struct vml_ctl_cmd {
 	const char *name;
 	const char *usage;
 	int min_args, max_args;
 	int (*fn)(int argc, char **argv, struct vml_reply *r);
+	unsigned int flags;
 };
+
+/*
+ * The command runs alone: the dispatcher waits (killably) until every
+ * running command has finished and holds off new ones until it is done.
+ * For the invariant checker, which must see no state change under it.
+ */
+#define VML_CTL_EXCLUSIVE	0x1u
 
 /**
  * struct vml_ctl_group - a subsystem's table of commands.
@@ -97,7 +106,9 @@ void vml_ctl_unregister(struct vml_ctl_group *group);
  * vml_ctl_exec() - run one command line, as a write to ctl would.
  * @line: the command (modified in place).
  * @r: the reply, with a buffer of VML_REPLY_SIZE bytes.
- * Return: 0 or the negative errno of the error reply.
+ * Context: process context, may sleep; not from inside a command.
+ * Return: 0 or the negative errno of the error reply (-EINTR when a
+ * fatal signal came while an exclusive command waited for the others).
  */
 int vml_ctl_exec(char *line, struct vml_reply *r);
 

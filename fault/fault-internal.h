@@ -55,6 +55,12 @@ void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
 void vml_filemap_vma_close(struct vml_vma *vma);
 void vml_filemap_exit(void);
+struct vml_check;
+void vml_filemap_check(struct vml_check *chk);
+
+/* ---- gup.c ---- */
+int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
+		 bool ignore_errors);
 
 /* ---- fork.c ---- */
 int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src);

@@ -6,10 +6,13 @@
  *
  * CONTRACT (implemented in the files of fault/).
  *
- * vma/ finds the VMA, grows stacks, checks the access against the VMA and
- * counts min_flt/maj_flt; then it calls vml_handle_mm_fault() through its
- * handle_fault hook, with the mm's mmap_lock held for reading. The fault
- * layer dispatches on the PTE as Gorman's Table 9.4 and do_fault() do:
+ * The access layer above (access/, the machine's side of a fault, as
+ * arch/x86/mm/fault.c) finds the VMA once, grows stacks, checks the
+ * access against the VMA and counts min_flt/maj_flt; then it calls
+ * vml_handle_mm_fault() with that VMA, the mm's mmap_lock held for
+ * reading. Populating (MAP_POPULATE, mlock) runs the same handler from
+ * gup.c, reached from vma/ through its populate hook. The fault layer
+ * dispatches on the PTE as Gorman's Table 9.4 and do_fault() do:
  *
  *  - none, anonymous private: a read maps the shared zero page read-only,
  *    a write maps a zeroed frame (do_anonymous_page());
@@ -41,33 +44,50 @@
 
 struct dentry;
 
+/* Fault flags (FAULT_FLAG_*). */
+#define VML_FAULT_FLAG_WRITE	0x01u
+#define VML_FAULT_FLAG_USER	0x02u
+#define VML_FAULT_FLAG_REMOTE	0x04u	/* populate / mlock, not an access */
+
+/* Results (vm_fault_t): 0 or VML_FAULT_MAJOR = resolved. */
+#define VML_FAULT_MAJOR		0x01
+#define VML_FAULT_SIGSEGV	0x02
+#define VML_FAULT_SIGBUS	0x04
+#define VML_FAULT_OOM		0x08
+#define VML_FAULT_ERROR		(VML_FAULT_SIGSEGV | VML_FAULT_SIGBUS | VML_FAULT_OOM)
+
 /**
  * vml_handle_mm_fault() - resolve a fault (handle_mm_fault()).
- * @mm: the address space; caller holds its mmap_lock for reading.
+ * @vma: the VMA that covers @addr and allows the access: the caller
+ *	looked it up and checked it (access/'s vml_access_fault(), or
+ *	populate); the handler does neither again.
  * @addr: faulting address.
  * @flags: VML_FAULT_FLAG_*.
+ * Context: @vma's mm's mmap_lock held for reading; may sleep.
  * Return: 0 (minor) or VML_FAULT_MAJOR when the access may be retried,
- *         else VML_FAULT_SIGSEGV, VML_FAULT_SIGBUS or VML_FAULT_OOM.
+ *         else VML_FAULT_SIGBUS or VML_FAULT_OOM.
  */
-int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
+int vml_handle_mm_fault(struct vml_vma *vma, unsigned long addr,
 			unsigned int flags);
 
 /**
  * vml_handle_fault_atomic() - the fault path without sleeping, for a fault
- * taken inside the CR3 window (vma/'s handle_fault_atomic hook): demand
- * zero, a page-cache hit (with fault-around), copy-on-write and reuse,
- * when every table, anon_vma and cache page is already there, a frame
- * comes without reclaim and pgt.lock is free.
- * @mm: the address space; caller holds its mmap_lock for reading.
+ * taken inside the CR3 window (access/'s fix-up): demand zero, a
+ * page-cache hit (with fault-around), copy-on-write and reuse, when every
+ * table, anon_vma and cache page is already there, a frame comes without
+ * reclaim and pgt.lock is free.
+ * @vma: the VMA, looked up and checked by the caller as for
+ *	vml_handle_mm_fault().
  * @addr: faulting address.
  * @flags: VML_FAULT_FLAG_*.
  * @deferred: out, with VML_FIXUP_FLUSH: the replaced page, to be put once
- *	every other CPU has left its window on @mm.
- * Context: inside a CR3 window on @mm: interrupts off.
+ *	every other CPU has left its window on the mm.
+ * Context: inside a CR3 window on @vma's mm: interrupts off; its
+ *	mmap_lock held for reading.
  * Return: VML_FIXUP_DONE, VML_FIXUP_FLUSH, or VML_FIXUP_NONE (use
  *         vml_handle_mm_fault() after the window).
  */
-enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
+enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 				       unsigned int flags,
 				       struct vml_page **deferred);
 
@@ -218,10 +238,26 @@ struct vml_fault_hooks {
  */
 void vml_set_fault_hooks(const struct vml_fault_hooks *hooks);
 
+/* ---- the invariant checker (check.c) ---- */
+
+struct vml_check;
+
+/**
+ * vml_fault_check() - the fault layer's part of the invariant checker:
+ * claim every page-cache page; report cache pages that are not arena
+ * frames, name another mapping or offset, or disagree with nrpages, and
+ * mapped pages whose rmap identity (anon_vma or mapping, and offset) is
+ * not what their VMA implies at that address.
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes the page-cache registry lock, then each
+ * mapping's xa_lock; each mm's mmap_lock for reading, then its pgt.lock.
+ */
+void vml_fault_check(struct vml_check *chk);
+
 /* ---- lifetime and debugfs ---- */
 
 /**
- * vml_fault_init() - register the fault hooks with vma/. No arena frame
+ * vml_fault_init() - register the hooks with vma/. No arena frame
  * is taken (the zero page comes with the first read fault).
  * Return: 0.
  */

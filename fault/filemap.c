@@ -22,6 +22,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include "arena/check.h"
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
 
@@ -511,6 +512,43 @@ void vml_filemap_exit(void)
 	list_for_each_entry_safe(m, tmp, &mappings, node) {
 		writeback_range(m, m->file, 0, ULONG_MAX);
 		mapping_destroy(m);
+	}
+	mutex_unlock(&registry_lock);
+}
+
+/*
+ * The checker's view of the page cache: every page of every mapping is
+ * an arena frame naming its mapping and offset, claimed as a cache page,
+ * and the mapping's count agrees.
+ */
+void vml_filemap_check(struct vml_check *chk)
+{
+	struct vml_mapping *m;
+	struct vml_page *page;
+	unsigned long i, n;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry(m, &mappings, node) {
+		n = 0;
+		xa_lock(&m->pages);
+		xa_for_each(&m->pages, i, page) {
+			n++;
+			if (!vml_page_in_arena(page)) {
+				vml_check_fail(chk, "page cache %px offset %lu: %px is not an arena frame",
+					       m, i, page);
+				continue;
+			}
+			if (page->private != (unsigned long)m || page->index != (u32)i)
+				vml_check_fail(chk, "page cache %px offset %lu: pfn %#lx names %#lx offset %u",
+					       m, i, vml_page_to_pfn(page), page->private,
+					       page->index);
+			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_PAGECACHE,
+					"the page cache");
+		}
+		xa_unlock(&m->pages);
+		if (n != atomic_long_read(&m->nrpages))
+			vml_check_fail(chk, "page cache %px: %lu pages, nrpages says %ld",
+				       m, n, atomic_long_read(&m->nrpages));
 	}
 	mutex_unlock(&registry_lock);
 }

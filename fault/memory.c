@@ -391,14 +391,6 @@ static int do_spurious(struct vml_vma *vma, unsigned long addr, pte_t *ptep)
 	return 0;
 }
 
-/* access_error() again: populate reaches here without vma/'s check. */
-static bool bad_access(struct vml_vma *vma, bool write)
-{
-	if (write)
-		return !(vma->vm_flags & VML_VM_WRITE);
-	return !(vma->vm_flags & VML_VM_ACCESS_FLAGS);
-}
-
 /* handle_pte_fault(): dispatch on the PTE (Gorman's Table 9.4). */
 static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 			    pte_t *ptep, unsigned int flags, bool atomic,
@@ -426,38 +418,28 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 	return atomic ? VML_FAULT_NOWAIT : do_spurious(vma, addr, ptep);
 }
 
-int vml_handle_mm_fault(struct vml_mm *mm, unsigned long addr,
+int vml_handle_mm_fault(struct vml_vma *vma, unsigned long addr,
 			unsigned int flags)
 {
-	bool write = flags & VML_FAULT_FLAG_WRITE;
-	struct vml_vma *vma;
 	pte_t *ptep;
 
 	addr &= PAGE_MASK;
-	vma = vml_vma_lookup(mm, addr);
-	if (!vma || bad_access(vma, write))
-		return VML_FAULT_SIGSEGV;
 	vml_count_event(VML_PGFAULT);	/* as handle_mm_fault(): past the VMA checks */
-	ptep = vml_pte_alloc(&mm->pgt, addr, VML_GFP_KERNEL);
+	ptep = vml_pte_alloc(&vma->vm_mm->pgt, addr, VML_GFP_KERNEL);
 	if (!ptep)
 		return VML_FAULT_OOM;
 	return handle_pte_fault(vma, addr, ptep, flags, false, NULL);
 }
 
-enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
+enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 				       unsigned int flags,
 				       struct vml_page **deferred)
 {
-	bool write = flags & VML_FAULT_FLAG_WRITE;
-	struct vml_vma *vma;
 	pte_t *ptep;
 	int ret;
 
 	addr &= PAGE_MASK;
-	vma = vml_vma_lookup(mm, addr);
-	if (!vma || bad_access(vma, write))
-		return VML_FIXUP_NONE;	/* SEGV and stack growth: the full path */
-	ptep = vml_pte_lookup(&mm->pgt, addr);
+	ptep = vml_pte_lookup(&vma->vm_mm->pgt, addr);
 	if (!ptep)
 		return VML_FIXUP_NONE;
 	ret = handle_pte_fault(vma, addr, ptep, flags, true, deferred);
@@ -467,15 +449,9 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_mm *mm, unsigned long addr,
 	return ret ? VML_FIXUP_FLUSH : VML_FIXUP_DONE;
 }
 
-/* The hooks vma/ calls: faults, splits/copies and closes of VMAs. */
-static int fault_hook(struct vml_mm *mm, unsigned long addr, unsigned int flags)
-{
-	return vml_handle_mm_fault(mm, addr, flags);
-}
-
+/* What vma/ calls: populating, splits/copies and closes of VMAs. */
 static const struct vml_mm_hooks mm_hooks = {
-	.handle_fault = fault_hook,
-	.handle_fault_atomic = vml_handle_fault_atomic,
+	.populate = vml_populate,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
 };

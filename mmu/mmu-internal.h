@@ -154,6 +154,8 @@ void vml_table_free(struct vml_page *table);
 unsigned long vml_quicklist_count(void);
 void vml_quicklist_drain(void);
 void vml_quicklist_watermarks(unsigned long *low, unsigned long *high);
+struct vml_check;
+void vml_quicklist_check(struct vml_check *chk);
 
 /* ---- tlb.c ---- */
 

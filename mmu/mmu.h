@@ -373,6 +373,40 @@ int vml_run_in_kthread(int (*fn)(void *arg), void *arg);
  */
 void vml_pgtable_dump(struct seq_file *m, struct vml_pgtable *pt);
 
+struct vml_check;
+
+/**
+ * vml_pgtable_check() - the invariant checker's walk of one tree: claim
+ * the PGD block and every table reachable from the user half as page
+ * tables, report an intermediate entry that is not a table in the arena,
+ * a non-zero odd PGD page, and a table count other than @pt->nr_tables.
+ * Leaf entries are not interpreted here.
+ * @chk: the run (arena/check.h).
+ * @pt: the tree; the caller holds its mm's mmap lock for reading.
+ * @what: the tree's name in messages ("mm 3").
+ * Context: takes @pt->lock.
+ * Return: table pages found, the PGD counted once.
+ */
+unsigned long vml_pgtable_check(struct vml_check *chk, struct vml_pgtable *pt,
+				const char *what);
+
+/**
+ * vml_mmu_check_tables() - compare the table pages the live trees hold
+ * (the sum of vml_pgtable_check()) with the mmu's count of tables in use.
+ * @chk: the run.
+ * @found: table pages found.
+ */
+void vml_mmu_check_tables(struct vml_check *chk, unsigned long found);
+
+/**
+ * vml_mmu_check() - the mmu layer's own part of the invariant checker:
+ * claim the quicklist's cached table pages and report one that is not
+ * zero or a list that loops or disagrees with its count.
+ * @chk: the run.
+ * Context: process context.
+ */
+void vml_mmu_check(struct vml_check *chk);
+
 /**
  * vml_mmu_init() - start the window thread.
  * Return: 0 or -errno.

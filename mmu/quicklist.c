@@ -17,6 +17,7 @@
  * Locking: quicklist_lock, a spinlock; never held across an allocation.
  */
 #include <linux/string.h>
+#include "arena/check.h"
 #include "mmu/mmu-internal.h"
 #include "arena/fail.h"
 
@@ -122,4 +123,28 @@ void vml_quicklist_drain(void)
 
 	while ((page = quicklist_pop()))
 		table_release(page);
+}
+
+/* The checker's view: cached pages are zeroed, flagged table pages. */
+void vml_quicklist_check(struct vml_check *chk)
+{
+	u32 idx, n = 0;
+
+	spin_lock(&quicklist_lock);
+	for (idx = quicklist.first; idx != VML_IDX_NONE;
+	     idx = vml_idx_to_page(idx)->lru_next) {
+		if (idx >= vml_arena.nr_frames || ++n > quicklist.nr) {
+			vml_check_fail(chk, "quicklist: bad link %#x after %u pages", idx, n);
+			break;
+		}
+		if (!vml_check_claim(chk, idx, 1, VML_FRAME_QUICKLIST, "the quicklist"))
+			break;
+		if (memchr_inv(vml_page_address(vml_idx_to_page(idx)), 0, PAGE_SIZE))
+			vml_check_fail(chk, "quicklist: pfn %#lx is not zero",
+				       vml_arena.base_pfn + idx);
+	}
+	if (n != quicklist.nr)
+		vml_check_fail(chk, "quicklist: %u pages on the list, %u counted", n,
+			       quicklist.nr);
+	spin_unlock(&quicklist_lock);
 }

@@ -12,6 +12,7 @@
 #include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include "arena/check.h"
 #include "slab/slab-internal.h"
 
 #define NR_KMALLOC	15
@@ -175,4 +176,26 @@ void vml_kmalloc_exit(void)
 
 	for (i = 0; i < NR_KMALLOC; i++)
 		WRITE_ONCE(size_caches[i], NULL);
+}
+
+/*
+ * The checker's view of large blocks: a head frame in use whose ->private
+ * is the marker. Free frames keep a stale ->private but have no reference.
+ */
+void vml_kmalloc_check(struct vml_check *chk)
+{
+	struct vml_page *page;
+	unsigned int order;
+	u32 idx;
+
+	for (idx = 0; idx < vml_arena.nr_frames; idx++) {
+		page = vml_idx_to_page(idx);
+		if (page->private != (unsigned long)large_kmalloc_owner ||
+		    vml_page_count(page) <= 0 || vml_page_test(page, VML_PG_slab))
+			continue;
+		order = vml_page_order(page);
+		vml_check_claim(chk, idx, 1ul << order, VML_FRAME_KMALLOC,
+				"large kmalloc");
+		idx += (1u << order) - 1;
+	}
 }

@@ -273,6 +273,8 @@ void vml_slab_reap_forget(struct vml_kmem_cache *cache);
 int vml_kmalloc_init(void);
 void vml_kmalloc_exit(void);
 const char *vml_kfree_check(const void *obj);
+struct vml_check;
+void vml_kmalloc_check(struct vml_check *chk);
 
 /* slab_debugfs.c: per-cache directories follow the cache chain. */
 void vml_slab_debugfs_add(struct vml_kmem_cache *cache);

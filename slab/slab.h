@@ -172,6 +172,22 @@ unsigned long vml_kmem_cache_reap(vml_gfp_t gfp);
 
 #define VML_REAP_MAX_PAGES	256
 
+struct vml_check;
+
+/**
+ * vml_slab_check() - the slab allocator's part of the invariant checker:
+ * claim every slab's frames and every large kmalloc block; report slabs
+ * that are not their cache's, frames not marked as their slab's, bufctl
+ * chains that leave the slab or loop, slots neither free nor in use,
+ * slabs on the wrong list, per-CPU arrays holding foreign or unparked
+ * objects, and counters (slabinfo's) that disagree with the walk.
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes vml_slab_mutex, then each cache->lock.
+ * The per-CPU arrays are read unlocked: the caller excludes every other
+ * user of the slab allocator (ctl `check` excludes other ctl commands).
+ */
+void vml_slab_check(struct vml_check *chk);
+
 int vml_slab_init(void);
 void vml_slab_exit(void);
 int vml_slab_debugfs_init(struct dentry *root);

@@ -238,3 +238,30 @@ unsigned long vml_brk(struct vml_mm *mm, unsigned long brk)
 	up_write(&mm->mmap_lock);
 	return ret;
 }
+
+int vml_expand_stack(struct vml_vma *vma, unsigned long addr)
+{
+	struct vml_mm *mm = vma->vm_mm;
+	struct vml_vma *prev = vml_vma_prev(vma);
+	unsigned long grow;
+
+	addr &= PAGE_MASK;
+	if (addr < VML_MMAP_MIN_ADDR)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VML_VM_GROWSDOWN) &&
+	    (prev->vm_flags & VML_VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < VML_STACK_GUARD_GAP)
+		return -ENOMEM;
+	if (addr >= vma->vm_start)
+		return 0;
+	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	if (vma->vm_end - addr > mm->limits.stack ||
+	    !vml_may_expand_vm(mm, vma->vm_flags, grow) ||
+	    !vml_mlock_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
+	vml_vm_stat_account(mm, vma->vm_flags, grow);
+	if (vma->vm_flags & VML_VM_LOCKED)
+		mm->locked_vm += grow;
+	return 0;
+}

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pages.c - what the VMA operations do to pages and PTEs: populate a range
- * (__mm_populate() / populate_vma_page_range()), zap it (zap_pte_range()),
- * change the protection of present PTEs (change_pte_range()), mark pages
- * mlocked, and age them (madvise_cold). Gorman 4.6 and 4.7.
+ * pages.c - what the VMA operations do to pages and PTEs: zap a range
+ * (zap_pte_range()), change the protection of present PTEs
+ * (change_pte_range()), mark pages mlocked, and age them (madvise_cold);
+ * and the shared zero page. Gorman 4.6 and 4.7.
  *
- * Until a fault layer registers its hook, populating installs the frames
- * itself, as do_anonymous_page() would: a zeroed frame for anonymous
- * memory that is written (MAP_POPULATE of a private writable mapping
- * breaks COW up front, as Linux's FOLL_WRITE does), the shared zero page
- * for anonymous memory that is only read, and a copy of the file's bytes
- * for a file mapping (the stand-in for the page cache, which the fault
- * layer brings). Pages are counted in the mm's rss counters and carry a
- * _mapcount for the one PTE that maps them.
+ * Populating a range is faulting it in, which only the fault layer does
+ * (fault/gup.c, through the populate hook): vma/ has no fault handler of
+ * its own.
  */
-#include <linux/fs.h>
 #include <linux/mutex.h>
 #include "vma/vma-internal.h"
 
@@ -56,70 +50,6 @@ void vml_zero_page_exit(void)
 	zero_page = NULL;
 }
 
-/* The PTE for @page in @vma (mk_pte() + maybe_mkwrite()). */
-static pte_t make_pte(struct vml_vma *vma, struct vml_page *page, bool write)
-{
-	pte_t pte = pfn_pte(vml_page_to_pfn(page), vma->vm_page_prot);
-
-	if (page == zero_page)
-		return pte_wrprotect(pte);
-	pte = pte_mkyoung(pte);
-	if ((vma->vm_flags & VML_VM_WRITE) &&
-	    (write || (vma->vm_flags & VML_VM_SHARED) ||
-	     vml_page_test(page, VML_PG_anon)))
-		pte = pte_mkdirty(pte_mkwrite(pte));
-	return pte;
-}
-
-/* Copy the file's bytes for the page at @addr; -EFAULT past EOF (SIGBUS). */
-static int read_file_page(struct vml_vma *vma, unsigned long addr,
-			  struct vml_page *page)
-{
-	loff_t pos = (loff_t)(vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT))
-		     << PAGE_SHIFT;
-	ssize_t n;
-
-	if (pos >= i_size_read(file_inode(vma->vm_file)))
-		return -EFAULT;
-	n = kernel_read(vma->vm_file, vml_page_address(page), PAGE_SIZE, &pos);
-	return n < 0 ? n : 0;
-}
-
-/* A new frame for @addr: zero-filled, or the file's bytes. */
-static struct vml_page *new_page(struct vml_vma *vma, unsigned long addr,
-				 bool write, int *err)
-{
-	bool private = !(vma->vm_flags & VML_VM_SHARED);
-	struct vml_page *page;
-
-	*err = 0;
-	if (!vma->vm_file && private && !write) {
-		page = vml_get_zero_page();
-		if (!page)
-			*err = -ENOMEM;
-		return page;
-	}
-	if (private && (write || !vma->vm_file)) {
-		*err = vml_anon_vma_prepare(vma);
-		if (*err)
-			return NULL;
-	}
-	page = vml_alloc_pages(VML_GFP_HIGHUSER | VML___GFP_ZERO | VML___GFP_NOWARN, 0);
-	if (!page) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	if (vma->vm_file)
-		*err = read_file_page(vma, addr, page);
-	if (*err) {
-		vml_put_page(page);
-		return NULL;
-	}
-	if (private && (write || !vma->vm_file))
-		vml_page_set(page, VML_PG_anon);
-	return page;
-}
-
 /* Drop the mapping @pte had of its page (zap_pte_range() for one entry). */
 static void unmap_page(struct vml_vma *vma, pte_t pte)
 {
@@ -141,125 +71,16 @@ static void unmap_page(struct vml_vma *vma, pte_t pte)
 	vml_put_page(page);
 }
 
-/* Install @page at @addr unless the slot got filled meanwhile. */
-static int install_page(struct vml_vma *vma, unsigned long addr,
-			pte_t *ptep, struct vml_page *page, bool write)
-{
-	struct vml_mm *mm = vma->vm_mm;
-	pte_t old;
-
-	spin_lock(&mm->pgt.lock);
-	old = *ptep;
-	if (pte_present(old) && !(write && !pte_write(old) && zero_page &&
-				  pte_pfn(old) == vml_page_to_pfn(zero_page))) {
-		spin_unlock(&mm->pgt.lock);
-		if (page != zero_page)
-			vml_put_page(page);
-		return 0;
-	}
-	if (pte_present(old))
-		vml_ptep_get_and_clear(&mm->pgt, addr, ptep);	/* the zero page */
-	if (page != zero_page) {
-		atomic_inc(&page->_mapcount);
-		if (vma->vm_flags & VML_VM_LOCKED)
-			vml_page_set(page, VML_PG_mlocked);
-		vml_mm_add_counter(mm, vml_mm_counter_of(vma, page), 1);
-		mm->hiwater_rss = max(mm->hiwater_rss, vml_mm_rss(mm));
-	}
-	vml_set_pte(&mm->pgt, addr, ptep, make_pte(vma, page, write));
-	spin_unlock(&mm->pgt.lock);
-	return 1;
-}
-
 /*
- * vml_populate_page() - the built-in fault: make @addr of @vma present
- * (and writable if @write). Caller holds mmap_lock.
- * Return: 1 installed, 0 already there, -ENOMEM, -EFAULT (past EOF).
+ * vml_mm_populate() - populating is faulting: the fault layer's handler
+ * does it, through the populate hook (fault/gup.c explains why a hook).
  */
-int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write)
-{
-	struct vml_page *page;
-	pte_t *ptep;
-	int err;
-
-	ptep = vml_pte_alloc(&vma->vm_mm->pgt, addr, VML_GFP_KERNEL);
-	if (!ptep)
-		return -ENOMEM;
-	if (pte_present(*ptep) && (!write || pte_write(*ptep)))
-		return 0;
-	if (!pte_none(*ptep) && !pte_present(*ptep))
-		return -EFAULT;		/* swapped out: needs the fault layer */
-	page = new_page(vma, addr, write, &err);
-	if (!page)
-		return err;
-	return install_page(vma, addr, ptep, page, write);
-}
-
-/* Fault one page in, through the hook when there is one (faultin_page()). */
-static int fault_in(struct vml_vma *vma, unsigned long addr, bool write)
-{
-	vml_fault_fn fault;
-	struct vml_mm *mm = vma->vm_mm;
-	pte_t *ptep;
-	int ret;
-
-	fault = vml_hooks()->handle_fault;
-	if (!fault) {
-		ret = vml_populate_page(vma, addr, write);
-		if (ret > 0)
-			atomic_long_inc(&mm->min_flt);
-		return ret < 0 ? ret : 0;
-	}
-	ptep = vml_pte_lookup(&mm->pgt, addr);
-	if (ptep && pte_present(*ptep) && (!write || pte_write(*ptep)))
-		return 0;
-	ret = fault(mm, addr, VML_FAULT_FLAG_REMOTE | (write ? VML_FAULT_FLAG_WRITE : 0));
-	if (ret & VML_FAULT_OOM)
-		return -ENOMEM;
-	if (ret & VML_FAULT_ERROR)
-		return -EFAULT;
-	atomic_long_inc(ret & VML_FAULT_MAJOR ? &mm->maj_flt : &mm->min_flt);
-	return 0;
-}
-
-/* populate_vma_page_range(): PROT_NONE cannot be populated (-EFAULT). */
-static int populate_vma_range(struct vml_vma *vma, unsigned long start,
-			      unsigned long end)
-{
-	bool write = (vma->vm_flags & (VML_VM_WRITE | VML_VM_SHARED)) == VML_VM_WRITE;
-	unsigned long addr;
-	int ret;
-
-	if (!(vma->vm_flags & VML_VM_ACCESS_FLAGS))
-		return -EFAULT;
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		ret = fault_in(vma, addr, write);
-		if (ret)
-			return ret;
-		cond_resched();
-	}
-	return 0;
-}
-
 int vml_mm_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
 		    bool ignore_errors)
 {
-	unsigned long end = start + len, nstart, nend;
-	struct vml_vma *vma;
-	int ret = 0;
+	const struct vml_mm_hooks *h = vml_hooks();
 
-	for (nstart = start; nstart < end; nstart = nend) {
-		vma = vml_find_vma_intersection(mm, nstart, end);
-		if (!vma)
-			break;
-		nend = min(end, vma->vm_end);
-		nstart = max(nstart, vma->vm_start);
-		ret = populate_vma_range(vma, nstart, nend);
-		if (ret && !ignore_errors)
-			break;
-		ret = 0;
-	}
-	return ret;
+	return h->populate ? h->populate(mm, start, len, ignore_errors) : 0;
 }
 
 /* ---- walks over present PTEs ---- */

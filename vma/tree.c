@@ -151,11 +151,18 @@ void vml_vma_set_range(struct vml_vma *vma, unsigned long start,
 	update_after(vma->vm_mm, vma);
 }
 
+#ifdef VMLAB_FLAVOR_kunit
+atomic_long_t vml_vma_lookups;	/* the access tests count lookups per fault */
+#endif
+
 struct vml_vma *vml_find_vma(struct vml_mm *mm, unsigned long addr)
 {
 	struct rb_node *node = mm->mm_rb.rb_node;
 	struct vml_vma *found = NULL;
 
+#ifdef VMLAB_FLAVOR_kunit
+	atomic_long_inc(&vml_vma_lookups);
+#endif
 	while (node) {
 		struct vml_vma *v = rb_entry(node, struct vml_vma, vm_rb);
 

@@ -61,26 +61,19 @@ void vml_change_protection(struct vml_vma *vma, unsigned long start,
 			   unsigned long end);
 void vml_mlock_pages(struct vml_vma *vma, unsigned long start,
 		     unsigned long end, bool lock);
-int vml_populate_page(struct vml_vma *vma, unsigned long addr, bool write);
 unsigned long vml_age_range(struct vml_vma *vma, unsigned long start,
 			    unsigned long end);
 void vml_zero_page_exit(void);
 
-/* ---- faults (access.c) ---- */
-int vml_expand_stack(struct vml_vma *vma, unsigned long addr);
-int vml_fault(struct vml_mm *mm, unsigned long addr, unsigned int flags,
-	      enum vml_segv_code *code);
-
 /* ---- vmalloc (vmalloc.c) ---- */
 void vml_vmalloc_exit(struct vml_mm *kmm);
+struct vml_check;
+unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm);
 
-/* ---- ctl helpers (vma_ctl.c), for the debugfs files of vma/ ---- */
-struct vml_reply;
-struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg);
-int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,
-		       unsigned long *v);
-int vml_ctl_parse_len(struct vml_reply *r, const char *s, unsigned long *v);
-extern struct vml_ctl_group vml_access_ctl_group;
+/* ---- debugfs (vma_debugfs.c) ---- */
+void vml_vma_debugfs_check(struct vml_check *chk);
+
+/* ---- ctl (vma_ctl.c) ---- */
 extern struct vml_ctl_group vml_vma_ctl_group;
 
 #endif /* VMLAB_VMA_INTERNAL_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vma.h - sandbox address spaces: mm descriptors, VMAs, mmap and friends,
- * vmalloc, and the access commands (Gorman ch. 4 and 7; mm/mmap.c,
+ * and vmalloc (Gorman ch. 4 and 7; mm/mmap.c,
  * mm/mprotect.c, mm/mremap.c, mm/mlock.c, mm/madvise.c, mm/vmalloc.c).
  *
  * CONTRACT (implemented in the files of vma/).
@@ -20,16 +20,16 @@
  *  - @mm->mmap_lock held for writing while VMAs are added, removed or
  *    changed; the vml_mmap()/vml_munmap()/... entry points take it.
  *  - @mm->mmap_lock held for reading is enough for vml_find_vma() and
- *    friends, for populating and for faults; the fault hook is called with
- *    it held for reading and must not drop it.
+ *    friends, for populating and for faults.
  *  - PTEs change under the tree's page_table_lock (mm->pgt.lock, mmu/).
  *  - Counters are atomics or change under the write lock.
  *
- * Layering: vma/ sits above mmu/ and below fault/ and swap/. Those upper
- * layers register a struct vml_mm_hooks (vml_set_mm_hooks()); vma/ never
- * calls them by name. Until a fault handler is registered, only populated
- * pages (MAP_POPULATE, MAP_LOCKED, mlock) can be accessed; any other
- * access comes back as a SIGSEGV classification.
+ * Layering: vma/ sits above mmu/ and below fault/, access/ and swap/.
+ * Faults do not pass through vma/: the access layer finds the VMA and
+ * calls fault/ itself (access/access.h). What a VMA operation needs from
+ * above (populating, VMA splits and closes seen by the page cache, swap
+ * entries dropped) goes through the struct vml_mm_hooks those layers
+ * register (vml_set_mm_hooks()); vma/ never calls them by name.
  */
 #ifndef VMLAB_VMA_H
 #define VMLAB_VMA_H
@@ -436,9 +436,9 @@ int vml_madvise(struct vml_mm *mm, unsigned long addr, unsigned long len,
 		int advice);
 
 /**
- * vml_mm_populate() - fault in every page of a range (mm_populate()):
- * through the fault hook when one is registered, else by installing
- * zeroed (or file-read) frames directly.
+ * vml_mm_populate() - fault in every page of a range (mm_populate())
+ * through the populate hook, that is, the fault layer's handler; without
+ * a fault layer nothing is populated (faults would find no handler).
  * @mm: the mm; caller holds mmap_lock for reading or writing.
  * @addr: page aligned start.
  * @len: page aligned length.
@@ -483,54 +483,15 @@ typedef int (*vml_dup_fn)(struct vml_vma *dst, struct vml_vma *src);
  */
 int vml_dup_mmap(struct vml_mm *dst, struct vml_mm *src, vml_dup_fn copy);
 
-/* ---- faults and the access commands (access.c) ---- */
-
-/* Fault flags passed to the hook (FAULT_FLAG_*). */
-#define VML_FAULT_FLAG_WRITE	0x01u
-#define VML_FAULT_FLAG_USER	0x02u
-#define VML_FAULT_FLAG_REMOTE	0x04u	/* populate / mlock, not an access */
-
-/* Hook results (vm_fault_t): 0 or VML_FAULT_MAJOR = resolved. */
-#define VML_FAULT_MAJOR		0x01
-#define VML_FAULT_SIGSEGV	0x02
-#define VML_FAULT_SIGBUS	0x04
-#define VML_FAULT_OOM		0x08
-#define VML_FAULT_ERROR		(VML_FAULT_SIGSEGV | VML_FAULT_SIGBUS | VML_FAULT_OOM)
+/* ---- hooks for the layers above ---- */
 
 /**
- * typedef vml_fault_fn - the fault layer's handle_mm_fault().
- * @mm: the address space; its mmap_lock is held.
- * @addr: the faulting address.
- * @flags: VML_FAULT_FLAG_*.
- * Return: 0 or VML_FAULT_MAJOR (resolved), else VML_FAULT_SIGSEGV,
- *         VML_FAULT_SIGBUS or VML_FAULT_OOM.
- */
-typedef int (*vml_fault_fn)(struct vml_mm *mm, unsigned long addr,
-			    unsigned int flags);
-
-/**
- * typedef vml_fault_atomic_fn - the fault layer's in-window fast path.
- * @mm: the address space; its mmap_lock is held for reading.
- * @addr: the faulting address.
- * @flags: VML_FAULT_FLAG_*.
- * @deferred: out, for VML_FIXUP_FLUSH: a page to put after the shootdown.
- * Return: a &enum vml_fixup; VML_FIXUP_NONE for anything that needs the
- *         full path (sleeping, I/O, a missing table, a busy lock, errors).
- */
-typedef enum vml_fixup (*vml_fault_atomic_fn)(struct vml_mm *mm, unsigned long addr,
-					      unsigned int flags,
-					      struct vml_page **deferred);
-
-/**
- * struct vml_mm_hooks - how the layers above vma/ take part.
- * @handle_fault: resolve a fault (handle_mm_fault()). Called with
- *	mmap_lock held for reading, after vma/ checked that a VMA covers
- *	@addr and allows the access. Returns 0 or VML_FAULT_MAJOR when the
- *	PTE now allows the access, else VML_FAULT_SIGSEGV/SIGBUS/OOM. vma/
- *	counts the fault (min_flt/maj_flt); the hook must not.
- * @handle_fault_atomic: resolve a fault from inside the CR3 window
- *	(&struct vml_window_fixup), or say it cannot; vma/ counts a minor
- *	fault for every fix-up. Optional.
+ * struct vml_mm_hooks - how the layers above vma/ take part in a VMA
+ * operation; vma/ calls them, never the layers by name.
+ * @populate: fault in every page of [@start, @start + @len) that the
+ *	VMAs allow (__mm_populate()), mmap_lock held for reading or
+ *	writing; registered by fault/, whose handler does the work.
+ *	Returns 0, -EFAULT (a PROT_NONE VMA or a hole), -ENOMEM.
  * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
  *	removed by munmap/exit/DONTNEED; release what it refers to.
  * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
@@ -538,8 +499,8 @@ typedef enum vml_fixup (*vml_fault_atomic_fn)(struct vml_mm *mm, unsigned long a
  * @vma_close: a VMA is being freed.
  */
 struct vml_mm_hooks {
-	vml_fault_fn handle_fault;
-	vml_fault_atomic_fn handle_fault_atomic;
+	int (*populate)(struct vml_mm *mm, unsigned long start,
+			unsigned long len, bool ignore_errors);
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);
@@ -547,100 +508,58 @@ struct vml_mm_hooks {
 
 /**
  * vml_set_mm_hooks() - install the upper layers' hooks.
- * @hooks: the hooks (NULL members keep the built-in behaviour), or NULL
- *         to remove them; must stay valid until replaced.
+ * @hooks: the hooks (NULL members do nothing), or NULL to remove them;
+ *         must stay valid until replaced.
  */
 void vml_set_mm_hooks(const struct vml_mm_hooks *hooks);
 
-/* What a SIGSEGV/SIGBUS-like failure of an access was (si_code). */
-enum vml_segv_code {
-	VML_SEGV_NONE,
-	VML_SEGV_MAPERR,	/* no VMA (or nothing mapped and no fault handler) */
-	VML_SEGV_ACCERR,	/* a VMA, but it does not allow the access */
-	VML_SIGBUS,		/* the fault handler said SIGBUS */
-};
+/**
+ * vml_expand_stack() - grow a VM_GROWSDOWN @vma down to @addr
+ * (expand_downwards() + acct_stack_growth()), for the access layer's
+ * fault path.
+ * @vma: the stack VMA.
+ * @addr: the address that faulted below it.
+ * Context: mmap_lock held for writing.
+ * Return: 0, -EPERM below mmap_min_addr, -ENOMEM (guard gap, limits).
+ */
+int vml_expand_stack(struct vml_vma *vma, unsigned long addr);
+
+#ifdef VMLAB_FLAVOR_kunit
+/* Every VMA lookup (vml_find_vma() and its wrappers); tests only. */
+extern atomic_long_t vml_vma_lookups;
+#endif
+
+/* ---- ctl helpers (vma_ctl.c), for the ctl files of vma/ and above ---- */
+
+struct vml_reply;
 
 /**
- * struct vml_access_result - how a command's accesses went.
- * @minflt: minor faults this command took.
- * @majflt: major faults.
- * @fault_addr: the address of the access that failed.
- * @code: why it failed, VML_SEGV_NONE if it did not.
- * @mismatches: bytes that differed (vml_access_verify()).
- * @done: bytes completed.
+ * vml_ctl_get_mm() - parse an mm id and take a reference on that mm.
+ * @r: the reply; an error is written into it.
+ * @arg: the id as typed.
+ * Return: the mm (drop it with vml_mm_put()), or NULL with @r's error set.
  */
-struct vml_access_result {
-	unsigned long minflt, majflt;
-	unsigned long fault_addr;
-	enum vml_segv_code code;
-	unsigned long mismatches;
-	unsigned long done;
-};
+struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg);
 
 /**
- * vml_access_rw() - read or write sandbox memory through the CR3 window,
- * the real MMU translating; faults go to the hook and are retried.
- * @mm: the mm.
- * @addr: sandbox address.
- * @buf: kernel buffer.
- * @len: bytes.
- * @write: direction.
- * @res: filled in.
- * Context: process context; runs the window in a vmlab kthread.
- * Return: 0, -EFAULT (see @res->code), -ENOMEM (the handler ran out).
+ * vml_ctl_parse_addr() - parse an address argument.
+ * @r: the reply; an error is written into it.
+ * @what: the argument's name, for the message.
+ * @s: the text.
+ * @v: out.
+ * Return: 0, or @r's error.
  */
-int vml_access_rw(struct vml_mm *mm, unsigned long addr, void *buf,
-		  unsigned long len, bool write, struct vml_access_result *res);
+int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,
+		       unsigned long *v);
 
 /**
- * vml_access_fill() - write the pattern vml_pattern_byte(@seed, a) at
- * every address a of the range.
- * @mm: the mm.
- * @addr: start.
- * @len: bytes.
- * @seed: the pattern's seed.
- * @res: filled in.
- * Return: as vml_access_rw().
+ * vml_ctl_parse_len() - parse a length argument (with K/M/G suffixes).
+ * @r: the reply; an error is written into it.
+ * @s: the text.
+ * @v: out.
+ * Return: 0, or @r's error.
  */
-int vml_access_fill(struct vml_mm *mm, unsigned long addr, unsigned long len,
-		    u64 seed, struct vml_access_result *res);
-
-/**
- * vml_access_verify() - compare the range with the pattern; the count of
- * differing bytes goes to @res->mismatches.
- * @mm: the mm.
- * @addr: start.
- * @len: bytes.
- * @seed: the pattern's seed.
- * @res: filled in.
- * Return: as vml_access_rw().
- */
-int vml_access_verify(struct vml_mm *mm, unsigned long addr, unsigned long len,
-		      u64 seed, struct vml_access_result *res);
-
-/**
- * vml_access_touch() - touch one byte every @stride bytes: a load, or a
- * store of zero (a first-touch memset).
- * @mm: the mm.
- * @addr: start.
- * @len: bytes.
- * @write: store rather than load.
- * @stride: distance between touches (> 0).
- * @res: filled in.
- * Return: as vml_access_rw().
- */
-int vml_access_touch(struct vml_mm *mm, unsigned long addr, unsigned long len,
-		     bool write, unsigned long stride, struct vml_access_result *res);
-
-/**
- * vml_pattern_byte() - the fill/verify pattern: byte @addr & 7 of
- * splitmix64(@seed ^ (@addr & ~7)), documented in Documentation/vma.rst
- * and reproduced by tools/difftest.
- * @seed: the seed.
- * @addr: the address.
- * Return: the byte.
- */
-u8 vml_pattern_byte(u64 seed, unsigned long addr);
+int vml_ctl_parse_len(struct vml_reply *r, const char *s, unsigned long *v);
 
 /* ---- vmalloc (vmalloc.c), in the kernel mm ---- */
 
@@ -679,6 +598,24 @@ void vml_vmallocinfo_show(struct seq_file *m);
  * @mm: the mm.
  */
 void vml_mm_debugfs_create(struct vml_mm *mm);
+
+struct vml_check;
+
+/**
+ * vml_vma_check() - the address-space layer's part of the invariant
+ * checker: claim the zero page, every live mm's page tables, anonymous
+ * pages, pages its own populate mapped (when no fault layer is
+ * registered) and vmalloc frames; count every PTE's mapping; report VMA
+ * lists that are unsorted or disagree with map_count, the rbtree or
+ * total_vm, PTEs outside any VMA, mapping frames outside the arena or in
+ * a state that is no user page (free, slab, table...), allowing more than
+ * their VMA, or of the wrong kind for it, rss counters that disagree, and
+ * an mm id without exactly one debugfs directory or the other way round.
+ * @chk: the run (arena/check.h).
+ * Context: process context; takes each mm's mmap_lock for reading, then
+ * its pgt.lock; never enters a CR3 window.
+ */
+void vml_vma_check(struct vml_check *chk);
 
 int vml_vma_init(void);
 void vml_vma_exit(void);

@@ -18,6 +18,10 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/bsearch.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include "arena/check.h"
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
 
@@ -201,7 +205,6 @@ int vml_vma_debugfs_init(struct dentry *root)
 		mm_dir_create(vml_kernel_mm());
 	vml_ctl_register(&mm_group);
 	vml_ctl_register(&vml_vma_ctl_group);
-	vml_ctl_register(&vml_access_ctl_group);
 	return 0;
 }
 
@@ -213,7 +216,6 @@ static int forget_dir(struct vml_mm *mm, void *arg)
 
 void vml_vma_debugfs_exit(void)
 {
-	vml_ctl_unregister(&vml_access_ctl_group);
 	vml_ctl_unregister(&vml_vma_ctl_group);
 	vml_ctl_unregister(&mm_group);
 	/* The debugfs tree is already gone (vmlab_main.c removes it first). */
@@ -227,5 +229,79 @@ void vml_mm_debugfs_create(struct vml_mm *mm)
 	mutex_lock(&mm_dirs_lock);
 	if (mm_root && !mm->debugfs_dir)
 		mm_dir_create(mm);
+	mutex_unlock(&mm_dirs_lock);
+}
+
+/* ---- the checker's view: one directory per mm id, and no other ---- */
+
+struct dir_check {
+	struct vml_check *chk;
+	struct dentry **dirs;	/* the live mms' directories, sorted */
+	unsigned int n, max;
+};
+
+static int collect_dir(struct vml_mm *mm, void *arg)
+{
+	struct dir_check *d = arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", mm->id);
+	if (!mm->debugfs_dir || mm->debugfs_dir->d_parent != mm_root ||
+	    strcmp(mm->debugfs_dir->d_name.name, name)) {
+		vml_check_fail(d->chk, "mm %d has no debugfs directory of its own", mm->id);
+		return 0;
+	}
+	if (d->n < d->max)
+		d->dirs[d->n++] = mm->debugfs_dir;
+	return 0;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = *(uintptr_t *)a, y = *(uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every directory under mm/ must be one of the live mms' own. */
+static void check_children(struct dir_check *d)
+{
+	struct dentry *child;
+
+	spin_lock(&mm_root->d_lock);
+	list_for_each_entry(child, &mm_root->d_subdirs, d_child) {
+		if (!simple_positive(child))
+			continue;
+		if (!bsearch(&child, d->dirs, d->n, sizeof(*d->dirs), cmp_ptr))
+			vml_check_fail(d->chk, "debugfs mm/%s belongs to no live mm",
+				       child->d_name.name);
+	}
+	spin_unlock(&mm_root->d_lock);
+}
+
+static int count_mm(struct vml_mm *mm, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+void vml_vma_debugfs_check(struct vml_check *chk)
+{
+	struct dir_check d = { .chk = chk };
+
+	mutex_lock(&mm_dirs_lock);
+	if (!mm_root)
+		goto out;	/* no debugfs (KUnit): nothing to compare */
+	vml_walk_mms(count_mm, &d.max);
+	d.dirs = kvcalloc(d.max + 1, sizeof(*d.dirs), GFP_KERNEL);
+	if (!d.dirs) {
+		vml_check_fail(chk, "no host memory to check the mm directories");
+		goto out;
+	}
+	vml_walk_mms(collect_dir, &d);
+	sort(d.dirs, d.n, sizeof(*d.dirs), cmp_ptr, NULL);
+	check_children(&d);
+	kvfree(d.dirs);
+out:
 	mutex_unlock(&mm_dirs_lock);
 }

@@ -18,6 +18,7 @@
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include "arena/check.h"
 #include "slab/slab.h"
 #include "vma/vma-internal.h"
 
@@ -201,4 +202,47 @@ void vml_vmalloc_exit(struct vml_mm *kmm)
 
 	list_for_each_entry_safe(v, tmp, &vmlist, list)
 		free_area(kmm, v);
+}
+
+static int count_present(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
+			 void *arg)
+{
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+/*
+ * The checker's view of the vmalloc area: each area's frames are claimed
+ * and mapped at their place, and the kernel mm maps nothing else.
+ * Caller holds kmm->mmap_lock for reading. Return: PTEs looked at.
+ */
+unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
+{
+	unsigned long addr, ptes = 0, pages = 0;
+	struct vml_vm_struct *v;
+	unsigned int i;
+	pte_t *ptep;
+
+	list_for_each_entry(v, &vmlist, list) {
+		for (i = 0; i < v->nr_pages; i++, pages++) {
+			addr = v->addr + ((unsigned long)i << PAGE_SHIFT);
+			if (!vml_page_in_arena(v->pages[i])) {
+				vml_check_fail(chk, "vmalloc %#lx: frame %px is not in the arena",
+					       addr, v->pages[i]);
+				continue;
+			}
+			vml_check_claim(chk, vml_page_idx(v->pages[i]), 1,
+					VML_FRAME_VMALLOC, "vmalloc");
+			ptep = vml_pte_lookup(&kmm->pgt, addr);
+			if (!ptep || !pte_present(*ptep) ||
+			    pte_pfn(*ptep) != vml_page_to_pfn(v->pages[i]))
+				vml_check_fail(chk, "vmalloc %#lx: not mapped to its frame pfn %#lx",
+					       addr, vml_page_to_pfn(v->pages[i]));
+		}
+	}
+	vml_walk_range(&kmm->pgt, 0, ULONG_MAX, count_present, &ptes);
+	if (ptes != pages)
+		vml_check_fail(chk, "the kernel mm has %lu PTEs, its vmalloc areas %lu pages",
+			       ptes, pages);
+	return ptes;
 }

@@ -33,7 +33,7 @@
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
-#include "fault/fault.h"
+#include "access/access.h"
 #include "bench.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */

@@ -7,6 +7,7 @@
 #       test-main, test-kunit, test-bench  against the test kernel
 #       stock-main                         against the Debian kernel headers
 #   - checkpatch (one test)
+#   - layers: no file includes a higher layer's header (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
@@ -181,6 +182,16 @@ if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
 	else
 		grep -v '^total:' "$LOGS/checkpatch.log" | head -n 40
 		fail "checkpatch --strict: $(grep -cE ':[0-9]+: (ERROR|WARNING|CHECK):' "$LOGS/checkpatch.log") finding(s) (see $LOGS/checkpatch.log)"
+	fi
+fi
+
+if [ -x scripts/check-layers.sh ]; then
+	section "layers"
+	if out=$(scripts/check-layers.sh 2>&1); then
+		pass "$out"
+	else
+		echo "$out" | head -n 40
+		fail "check-layers: a file includes the header of a layer above its own"
 	fi
 fi
 

@@ -68,6 +68,7 @@ static void arena_test_sizes(struct kunit *test)
 	check_accounting(test);
 	if (mb >= 512)
 		KUNIT_EXPECT_NE(test, vml_arena.nodes[0]->zones[VML_ZONE_HIGH].spanned, 0ul);
+	vml_test_check(test);
 	vmlab_core_stop();
 	KUNIT_EXPECT_FALSE(test, vml_arena_live());
 }
@@ -105,6 +106,7 @@ static void arena_test_four_nodes(struct kunit *test)
 			DIV_ROUND_UP(4, per_page));
 	vml_drain_all_pages();
 	check_accounting(test);
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
@@ -144,6 +146,7 @@ static void arena_test_local_node(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, a.nid, cpu % 4);
 	}
 	vml_drain_all_pages();
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
@@ -160,6 +163,7 @@ static void arena_test_bootmem_retired_once(struct kunit *test)
 	/* Frame 0 held the bitmap: it must be free now, not reserved. */
 	KUNIT_EXPECT_FALSE(test, vml_page_test(vml_idx_to_page(0), VML_PG_reserved));
 	check_accounting(test);
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -52,6 +52,7 @@ static int buddy_test_init(struct kunit *test)
 
 static void buddy_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

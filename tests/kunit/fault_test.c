@@ -19,8 +19,10 @@
 #include "vmlab_core.h"
 #include "buddy/vmstat.h"
 #include "fault/fault.h"
+#include "access/access.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "vml_test.h"
 
 #define BASE	0x10000000ul
 
@@ -34,6 +36,7 @@ static int fault_test_init(struct kunit *test)
 
 static void fault_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
@@ -159,6 +162,7 @@ static void fault_test_segv(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test);
 	struct vml_access_result res;
+	enum vml_segv_code code;
 	u8 b = 1;
 
 	map(test, mm, BASE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
@@ -171,12 +175,14 @@ static void fault_test_segv(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 16 * PAGE_SIZE, &b, 1, false, &res),
 			-EFAULT);
 	KUNIT_EXPECT_EQ(test, res.code, VML_SEGV_ACCERR);
-	/* The handler itself says SIGSEGV when asked directly (populate path). */
+	/* The access layer's fault path says so when asked directly. */
 	down_read(&mm->mmap_lock);
-	KUNIT_EXPECT_EQ(test, vml_handle_mm_fault(mm, BASE, VML_FAULT_FLAG_WRITE),
-			VML_FAULT_SIGSEGV);
-	KUNIT_EXPECT_EQ(test, vml_handle_mm_fault(mm, BASE + 8 * PAGE_SIZE, 0),
-			VML_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, vml_access_fault(mm, BASE, VML_FAULT_FLAG_WRITE, &code),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, code, VML_SEGV_ACCERR);
+	KUNIT_EXPECT_EQ(test, vml_access_fault(mm, BASE + 8 * PAGE_SIZE, 0, &code),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, code, VML_SEGV_MAPERR);
 	up_read(&mm->mmap_lock);
 	vml_mm_destroy(mm);
 }
@@ -375,6 +381,14 @@ struct racer {
 	int errors;
 };
 
+/* A write fault at @addr through the access layer's full path. */
+static int write_fault(struct vml_mm *mm, unsigned long addr)
+{
+	enum vml_segv_code code;
+
+	return vml_access_fault(mm, addr, VML_FAULT_FLAG_WRITE, &code);
+}
+
 static void race_fn(void *arg)
 {
 	struct racer *r = arg;
@@ -382,7 +396,7 @@ static void race_fn(void *arg)
 
 	down_read(&r->mm->mmap_lock);
 	for (i = 0; i < 256; i++)
-		if (vml_handle_mm_fault(r->mm, BASE + i * PAGE_SIZE, VML_FAULT_FLAG_WRITE))
+		if (write_fault(r->mm, BASE + i * PAGE_SIZE))
 			r->errors++;
 	up_read(&r->mm->mmap_lock);
 }
@@ -425,8 +439,7 @@ static void first_race_fn(void *arg)
 
 	down_read(&r->mm->mmap_lock);
 	for (v = 0; v < RACE_VMAS; v++)
-		if (vml_handle_mm_fault(r->mm, RACE_VMA(v) + r->cpu * 4 * PAGE_SIZE,
-					VML_FAULT_FLAG_WRITE))
+		if (write_fault(r->mm, RACE_VMA(v) + r->cpu * 4 * PAGE_SIZE))
 			r->errors++;
 	up_read(&r->mm->mmap_lock);
 }

@@ -20,6 +20,7 @@
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
 #include "mmu/mmu-internal.h"
+#include "vml_test.h"
 
 #define NR_FRAMES	8
 
@@ -77,6 +78,7 @@ static void mmu_test_exit(struct kunit *test)
 	vml_pgtable_destroy(&f->pt);
 	for (i = 0; i < NR_FRAMES; i++)
 		vml_free_pages(f->frame[i], 0);
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -17,6 +17,7 @@
 #include "vmlab_core.h"
 #include "buddy/vmstat.h"
 #include "slab/slab-internal.h"
+#include "vml_test.h"
 
 static int slab_test_init(struct kunit *test)
 {
@@ -29,6 +30,7 @@ static int slab_test_init(struct kunit *test)
 
 static void slab_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -5,7 +5,7 @@
  * search, merge/split invariants, the errno of mmap/munmap/mprotect/
  * mremap/mlock/madvise edge cases (the man pages' and selftests/mm's
  * cases), accesses through the CR3 window with SEGV classification and
- * the fault hook, vmalloc guard pages, limits, and teardown returning
+ * fault counts, vmalloc guard pages, limits, and teardown returning
  * every frame.
  *
  * Each case runs on a fresh core (vmlab_core_start/stop).
@@ -17,6 +17,8 @@
 #include "buddy/buddy.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "vml_test.h"
+#include "access/access.h"
 
 #define BASE		0x10000000ul
 #define PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
@@ -43,7 +45,7 @@ static int vma_test_init(struct kunit *test)
 
 static void vma_test_exit(struct kunit *test)
 {
-	vml_set_mm_hooks(NULL);
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 
@@ -447,57 +449,31 @@ static void vma_test_access(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
-static atomic_t hook_calls;
-
-/* A minimal fault handler: install a frame, every other one "major". */
-static int test_fault(struct vml_mm *mm, unsigned long addr, unsigned int flags)
-{
-	struct vml_vma *vma = vml_vma_lookup(mm, addr);
-	int ret;
-
-	if (!vma)
-		return VML_FAULT_SIGSEGV;
-	if (vma->vm_flags & VML_VM_GROWSDOWN)
-		return VML_FAULT_SIGBUS;
-	ret = vml_populate_page(vma, addr & PAGE_MASK, flags & VML_FAULT_FLAG_WRITE);
-	if (ret < 0)
-		return VML_FAULT_OOM;
-	return atomic_inc_return(&hook_calls) % 2 ? VML_FAULT_MAJOR : 0;
-}
-
-static const struct vml_mm_hooks test_hooks = { .handle_fault = test_fault };
-
-/* Faults go to the registered hook, are counted and retried. */
-static void vma_test_fault_hook(struct kunit *test)
+/*
+ * Faults go through the access layer to the one fault handler, are
+ * counted and retried; a stack grows down on an access below it, but not
+ * into the guard gap above the VMA below it.
+ */
+static void vma_test_faults(struct kunit *test)
 {
 	struct vml_mm *mm = mm_new(test);
 	struct vml_access_result res;
 	unsigned long p = PAGE_SIZE, stack = BASE + 1024 * PAGE_SIZE;
 
-	atomic_set(&hook_calls, 0);
-	vml_set_mm_hooks(&test_hooks);
 	map(mm, BASE, 8 * p, RW, FIXED);
 	KUNIT_EXPECT_EQ(test, vml_access_fill(mm, BASE, 8 * p, 3, &res), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&hook_calls), 8);
-	KUNIT_EXPECT_EQ(test, res.minflt, 4ul);
-	KUNIT_EXPECT_EQ(test, res.majflt, 4ul);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&mm->maj_flt), 4l);
+	KUNIT_EXPECT_EQ(test, res.minflt, 8ul);
+	KUNIT_EXPECT_EQ(test, res.majflt, 0ul);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&mm->min_flt), 8l);
 	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, BASE, 8 * p, 3, &res), 0);
 	KUNIT_EXPECT_EQ(test, res.mismatches, 0ul);
 	KUNIT_EXPECT_EQ(test, res.minflt + res.majflt, 0ul);
-	/* The handler's SIGBUS comes back as such. */
 	KUNIT_ASSERT_EQ(test, map(mm, stack, 2 * p, RW, FIXED | MAP_GROWSDOWN), stack);
-	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, stack, p, true, p, &res), -EFAULT);
-	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
-	/* A stack grows down on access below it, then faults normally. */
-	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, stack - 2 * p, p, false, p, &res), -EFAULT);
-	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
+	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, stack - 2 * p, p, false, p, &res), 0);
 	KUNIT_ASSERT_NOT_NULL(test, vml_vma_lookup(mm, stack - 2 * p));
 	KUNIT_EXPECT_EQ(test, vml_vma_lookup(mm, stack - 2 * p)->vm_start, stack - 2 * p);
-	/* ... but not into the guard gap above the VMA below it. */
 	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, BASE + 16 * p, p, false, p, &res), -EFAULT);
 	KUNIT_EXPECT_EQ(test, res.code, VML_SEGV_MAPERR);
-	vml_set_mm_hooks(NULL);
 	vml_mm_destroy(mm);
 }
 
@@ -624,7 +600,7 @@ static struct kunit_case vma_cases[] = {
 	KUNIT_CASE(vma_test_mremap),
 	KUNIT_CASE(vma_test_mlock),
 	KUNIT_CASE(vma_test_access),
-	KUNIT_CASE(vma_test_fault_hook),
+	KUNIT_CASE(vma_test_faults),
 	KUNIT_CASE(vma_test_vmalloc),
 	KUNIT_CASE(vma_test_limits),
 	KUNIT_CASE(vma_test_madvise),

@@ -21,7 +21,13 @@
 #   vmlab_load [PARAMS] / vmlab_unload / vmlab_reload [PARAMS] / vmlab_loaded
 #   dmesg_mark / dmesg_new / dmesg_clean DESC
 #   same_files DESC A B     ok when files A and B are identical, else the diff
-#   done_testing            print the plan "1..N"; exit 1 if anything failed
+#   vmlab_check [WHEN]      ctl check (the invariant checker) must say ok;
+#                           a no-op when vmlab is not loaded
+#   done_testing            vmlab_check, then print the plan "1..N"; exit 1
+#                           if anything failed
+#
+# Every scenario thus ends with `check`, and vmlab_unload/vmlab_reload run it
+# before each unload, so each loaded instance is checked before it goes.
 
 VMLAB_DBG=/sys/kernel/debug/vmlab
 VMLAB_CTL=$VMLAB_DBG/ctl
@@ -128,6 +134,7 @@ vmlab_load() {
 }
 
 vmlab_unload() {
+	vmlab_check "before unload"
 	rmmod vmlab
 }
 
@@ -169,7 +176,14 @@ same_files() {
 	return 1
 }
 
+# The invariant checker over everything vmlab holds right now.
+vmlab_check() {
+	vmlab_loaded || return 0
+	expect_ok "check: every invariant holds${1:+ ($1)}" check 32
+}
+
 done_testing() {
+	vmlab_check "end of scenario"
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" = 0 ] && exit 0
 	exit 1

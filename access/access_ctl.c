@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * access_ctl.c - the access commands of ctl: read, write, fill, verify and
- * touch, made by the real MMU through the CR3 window (vma/access.c).
+ * touch, made by the real MMU through the CR3 window (access.c).
  * Parsing and printing only.
  *
  * Every reply carries the minor and major faults the command took. An
  * access Linux would answer with a signal gives
  *   error EFAULT segv addr=0x... code=maperr|accerr minflt=N majflt=N
  *   error EFAULT sigbus addr=0x... minflt=N majflt=N
- * and the mm stays usable.
+ * and the mm stays usable. A command whose writer is killed stops with
+ *   error EINTR done=N minflt=N majflt=N
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ctl/ctl.h"
-#include "vma/vma-internal.h"
+#include "access/access.h"
 
 #define READ_MAX	(16 * 1024)	/* 32 KiB of hex in a 64 KiB reply */
 
@@ -32,6 +33,9 @@ static int reply_access(struct vml_reply *r, int ret,
 				     res->code == VML_SEGV_MAPERR ? " code=maperr" :
 				     res->code == VML_SEGV_ACCERR ? " code=accerr" : "",
 				     res->minflt, res->majflt);
+	if (ret == -EINTR)
+		return vml_reply_err(r, ret, "done=%lu minflt=%lu majflt=%lu",
+				     res->done, res->minflt, res->majflt);
 	if (ret)
 		return vml_reply_err(r, ret, "access failed minflt=%lu majflt=%lu",
 				     res->minflt, res->majflt);
@@ -170,7 +174,18 @@ static const struct vml_ctl_cmd access_cmds[] = {
 	{ "touch", "<mm> <addr> <len> <r|w> [stride=N]", 4, 5, cmd_touch },
 };
 
-struct vml_ctl_group vml_access_ctl_group = {
+static struct vml_ctl_group access_group = {
 	.cmds = access_cmds,
 	.nr = ARRAY_SIZE(access_cmds),
 };
+
+int vml_access_debugfs_init(struct dentry *root)
+{
+	vml_ctl_register(&access_group);
+	return 0;
+}
+
+void vml_access_debugfs_exit(void)
+{
+	vml_ctl_unregister(&access_group);
+}

@@ -12,14 +12,21 @@
  * hardware fault path would resolve it in the faulting context (demand
  * zero, a cached file page, copy-on-write); what it cannot do without
  * sleeping stops the window, which reports how far it got; the fault is
- * then resolved outside the window, interrupts on, by vml_fault() (which
- * may call the fault layer and sleep), and the batch resumes at the
+ * then resolved outside the window, interrupts on, by vml_access_fault()
+ * (which may call the fault layer and sleep), and the batch resumes at the
  * faulting byte. A fault that cannot be resolved ends the command with
  * the classification a user process would get as a signal.
+ *
+ * Commands over gigabytes must stay killable: the kthread checks the
+ * caller's fatal_signal_pending() between pieces (a CHUNK of fill, verify
+ * or rw, TOUCH_PIECE touches) and stops with -EINTR and the bytes done;
+ * the caller waits for the kthread, which is then at most one piece (one
+ * window and the fault it resolves) away from stopping.
  */
 #include <linux/moduleparam.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include "vma/vma-internal.h"
+#include "access/access.h"
 
 static bool window_fixup = true;
 module_param(window_fixup, bool, 0644);
@@ -28,6 +35,7 @@ MODULE_PARM_DESC(window_fixup,
 
 #define CHUNK		(16 * PAGE_SIZE)	/* bytes per window access */
 #define MAX_REPEAT	3	/* a fault "resolved" this often is not */
+#define TOUCH_PIECE	4096	/* touches between checks for a kill */
 
 u8 vml_pattern_byte(u64 seed, unsigned long addr)
 {
@@ -62,7 +70,17 @@ struct access_cmd {
 	unsigned long last_fault;
 	int repeats;
 	struct vml_page *deferred;	/* held until a fix-up's shootdown */
+	struct task_struct *owner;	/* the task whose kill stops us */
 };
+
+/* Has the command's caller been killed? Then stop with what was done. */
+static int interrupted(struct access_cmd *c, unsigned long done)
+{
+	if (!fatal_signal_pending(c->owner))
+		return 0;
+	c->res->done = done;
+	return -EINTR;
+}
 
 /* Resolve the fault that stopped @a, and move @a past what it did. */
 static int resolve(struct access_cmd *c, struct vml_access *a)
@@ -74,7 +92,8 @@ static int resolve(struct access_cmd *c, struct vml_access *a)
 
 	c->repeats = addr == c->last_fault ? c->repeats + 1 : 0;
 	c->last_fault = addr;
-	ret = c->repeats >= MAX_REPEAT ? -EFAULT : vml_fault(c->mm, addr, flags, &code);
+	ret = c->repeats >= MAX_REPEAT ? -EFAULT :
+	      vml_access_fault(c->mm, addr, flags, &code);
 	if (c->repeats >= MAX_REPEAT) {
 		pr_warn_ratelimited("vmlab: mm %d: fault at %#lx not resolved after %d tries\n",
 				    c->mm->id, addr, MAX_REPEAT);
@@ -102,14 +121,12 @@ static int resolve(struct access_cmd *c, struct vml_access *a)
 static enum vml_fixup fixup_fn(void *arg, unsigned long addr, bool write)
 {
 	unsigned int flags = VML_FAULT_FLAG_USER | (write ? VML_FAULT_FLAG_WRITE : 0);
-	vml_fault_atomic_fn fn = vml_hooks()->handle_fault_atomic;
 	struct access_cmd *c = arg;
 	enum vml_fixup fix;
 
-	/* The kernel mm has no fault handler (vml_fault()): nothing to fix. */
-	if (!fn || c->deferred || c->mm->kernel)
+	if (c->deferred)
 		return VML_FIXUP_NONE;
-	fix = fn(c->mm, addr, flags, &c->deferred);
+	fix = vml_access_fault_atomic(c->mm, addr, flags, &c->deferred);
 	if (fix != VML_FIXUP_NONE) {
 		c->res->minflt++;
 		atomic_long_inc(&c->mm->min_flt);
@@ -161,7 +178,8 @@ static int body_rw(struct access_cmd *c)
 
 	for (off = 0; off < c->len; off += n) {
 		n = min(c->len - off, CHUNK);
-		ret = run_one(c, c->addr + off, c->buf + off, n, c->write);
+		ret = interrupted(c, off) ?:
+		      run_one(c, c->addr + off, c->buf + off, n, c->write);
 		if (ret)
 			return ret;
 		cond_resched();
@@ -177,7 +195,8 @@ static int body_fill(struct access_cmd *c)
 	for (off = 0; off < c->len; off += n) {
 		n = min(c->len - off, CHUNK);
 		pattern_fill(c->scratch, c->seed, c->addr + off, n);
-		ret = run_one(c, c->addr + off, c->scratch, n, true);
+		ret = interrupted(c, off) ?:
+		      run_one(c, c->addr + off, c->scratch, n, true);
 		if (ret)
 			return ret;
 		cond_resched();
@@ -192,7 +211,8 @@ static int body_verify(struct access_cmd *c)
 
 	for (off = 0; off < c->len; off += n) {
 		n = min(c->len - off, CHUNK);
-		ret = run_one(c, c->addr + off, c->scratch, n, false);
+		ret = interrupted(c, off) ?:
+		      run_one(c, c->addr + off, c->scratch, n, false);
 		if (ret)
 			return ret;
 		for (i = 0; i < n; i++)
@@ -203,13 +223,28 @@ static int body_verify(struct access_cmd *c)
 	return 0;
 }
 
-/* One strided access: the window touches a byte per stride itself. */
+/*
+ * Strided accesses, TOUCH_PIECE touches each: the window touches a byte
+ * per stride itself. A piece starts on a touch, so the touches are those
+ * of one access over the whole range.
+ */
 static int body_touch(struct access_cmd *c)
 {
-	struct vml_access a = { .addr = c->addr, .len = c->len, .write = c->write,
-				.stride = c->stride };
+	unsigned long off, n, piece = c->stride * TOUCH_PIECE;
+	struct vml_access a = { .write = c->write, .stride = c->stride };
+	int ret;
 
-	return run_accesses(c, &a, 1);
+	if (piece / TOUCH_PIECE != c->stride)	/* overflow: one piece */
+		piece = c->len;
+	for (off = 0; off < c->len; off += n) {
+		n = min(c->len - off, piece);
+		a.addr = c->addr + off;
+		a.len = n;
+		ret = interrupted(c, off) ?: run_accesses(c, &a, 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* The kthread side: hold the read lock around the whole command. */
@@ -244,6 +279,7 @@ static int run_cmd(struct access_cmd *c)
 			return -ENOMEM;
 	}
 	c->last_fault = -1ul;
+	c->owner = current;
 	ret = vml_run_in_kthread(access_thread, c);
 	kfree(c->scratch);
 	return ret;
