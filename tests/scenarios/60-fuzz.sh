@@ -4,12 +4,13 @@
 # `help` and mutated, from four processes at once against shared mms while
 # a fifth reads every debugfs file. Each batch must leave `check` (when
 # there), the arena census and the kernel log clean; unload afterwards must
-# find every frame free (the harness scans it). vmltest.fuzz=N sets the
-# number of commands, vmltest.fuzz_seed=S the seed (else the clock's).
+# find every frame free (the harness scans it). It stops after 45 s or N
+# commands: vmltest.fuzz_time=S, vmltest.fuzz=N (0: no limit),
+# vmltest.fuzz_seed=S (else the clock's).
 . ./lib.sh
 
-N=${VMLAB_FUZZ_COMMANDS:-150000}
-T=${VMLAB_FUZZ_SECONDS:-420}
+N=${VMLAB_FUZZ_COMMANDS:-1000000}
+T=${VMLAB_FUZZ_SECONDS:-45}
 SEED=${VMLAB_FUZZ_SEED:-$(date +%s)}
 dmesg_mark
 
