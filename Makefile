@@ -7,6 +7,7 @@
 #                      (RUN="--kernel test -- arena_mb=256")
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
+# make check-full      the whole matrix (-smp 1 and 4, every paging x PTI)
 # make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
 # make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
 #                      on the debug kernel (FUZZ_KERNELS="debug test stock")
@@ -47,6 +48,13 @@ shell:
 check:
 	tests/harness/check.sh
 
+# The whole matrix: test and debug kernels at every paging x PTI pair, the
+# stock kernel as in make check, each guest at -smp 1 and -smp 4, and the
+# fuzzer for 5 minutes in each (hours under TCG; not for CI).
+check-full:
+	VMLAB_FULL=1 VMLAB_BUDGET=$${VMLAB_BUDGET:-28800} \
+	VMLAB_GUEST_ARGS="vmltest.fuzz_time=300 $${VMLAB_GUEST_ARGS:-}" tests/harness/check.sh
+
 bench:
 	tests/harness/bench.sh $(BENCH)
 
@@ -61,4 +69,4 @@ fuzz:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench fuzz checkpatch
+.PHONY: modules clean install tools run shell check check-full bench fuzz checkpatch

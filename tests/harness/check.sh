@@ -30,6 +30,8 @@
 #   VMLAB_BUILD=build           where module trees, initramfs and logs go
 #                               (a private one avoids races with other builds)
 #   MEM=2G SMP=2                guest size
+#   VMLAB_FULL=1                make check-full: the whole matrix (below)
+#   VMLAB_SMPS="1 4"            run every guest once per -smp value
 set -uo pipefail
 # The whole script is one block, so bash has read all of it before running:
 # editing this file while it runs cannot change what the run does.
@@ -196,7 +198,37 @@ if [ -x scripts/check-layers.sh ]; then
 fi
 
 # ---- guests ----------------------------------------------------------------------
-guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
+# make check-full (VMLAB_FULL=1): every guest at -smp 1 and -smp 4, the test
+# and debug kernels at every paging x PTI pair.
+FULL=${VMLAB_FULL:-0}
+SMPS=${VMLAB_SMPS:-}
+[ "$FULL" = 1 ] && [ -z "$SMPS" ] && SMPS="1 4"
+guest() {	# as guest1, once per -smp of $SMPS
+	local s
+	if [ -z "$SMPS" ]; then
+		guest1 "$@"
+		return
+	fi
+	for s in $SMPS; do
+		SMP=$s guest1 "$1-smp$s" "${@:2}"
+	done
+}
+legs() {	# legs <kernel>: "paging pti args" lines for its guests
+	local pg pti a
+	for pg in $PAGING; do
+		for pti in $PTIS; do
+			a=""; [ "$pg" = 4 ] && a="no5lvl "
+			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
+			# Outside check-full the test kernel runs 5-level with PTI
+			# and 4-level without, the debug kernel 5-level with PTI.
+			if [ "$FULL" != 1 ] && [ "$1" != stock ]; then
+				[ "$pg$pti" = 5on ] || { [ "$1$pg$pti" = test4off ] || continue; }
+			fi
+			echo "$pg $pti $a"
+		done
+	done
+}
+guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
 	local log=$LOGS/check-$name.log start=$(date +%s)
 	local extra="vmltest.mode=check"
@@ -250,13 +282,10 @@ if want "$KERNELS" test && want "$HAVE" test-main; then
 	mods=("$B/test-main/vmlab.ko")
 	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
 	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
-		for pg in $PAGING; do
-			# The KUnit suites run once with PTI forced on (5-level)
-			# and once with it off (4-level).
-			if [ "$pg" = 4 ]; then a="no5lvl nopti"; p=off; else a="pti=on"; p=on; fi
+		while read -r pg p a; do
 			guest "test-${pg}lvl-pti$p" "$KT/arch/x86/boot/bzImage" \
-				"$GUESTS/test-check.cpio.gz" "$pg" "$p" "$a"
-		done
+				"$GUESTS/test-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
+		done < <(PTIS="on off" legs test)
 	else
 		fail "initramfs for the test kernel"
 	fi
@@ -266,8 +295,10 @@ if want "$KERNELS" debug && want "$HAVE" debug-main; then
 	EXPECT_KUNIT=0
 	want "$HAVE" debug-kunit && mods+=("$B/debug-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
 	if tests/harness/initramfs.sh "$GUESTS/debug-check.cpio.gz" "${mods[@]}"; then
-		guest "debug-5lvl-ption" "$KD/arch/x86/boot/bzImage" \
-			"$GUESTS/debug-check.cpio.gz" 5 on "pti=on"
+		while read -r pg p a; do
+			guest "debug-${pg}lvl-pti$p" "$KD/arch/x86/boot/bzImage" \
+				"$GUESTS/debug-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
+		done < <(PTIS="on off" legs debug)
 	else
 		fail "initramfs for the debug kernel"
 	fi
@@ -275,14 +306,10 @@ fi
 EXPECT_KUNIT=0
 if want "$KERNELS" stock && want "$HAVE" stock-main; then
 	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" "$B/stock-main/vmlab.ko"; then
-		for pg in $PAGING; do
-			for pti in $PTIS; do
-				a=""; [ "$pg" = 4 ] && a="no5lvl "
-				if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
-				guest "stock-${pg}lvl-pti$pti" "/boot/vmlinuz-$STOCK" \
-					"$GUESTS/stock-check.cpio.gz" "$pg" "$pti" "$a"
-			done
-		done
+		while read -r pg p a; do
+			guest "stock-${pg}lvl-pti$p" "/boot/vmlinuz-$STOCK" \
+				"$GUESTS/stock-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
+		done < <(legs stock)
 	else
 		fail "initramfs for the stock kernel"
 	fi
