@@ -214,9 +214,10 @@ guest() {	# as guest1, once per -smp of $SMPS
 	done
 }
 legs() {	# legs <kernel>: "paging pti args" lines for its guests
-	local pg pti a
+	local pg pti a ptis=$PTIS
+	[ "$1" = stock ] || ptis="on off"
 	for pg in $PAGING; do
-		for pti in $PTIS; do
+		for pti in $ptis; do
 			a=""; [ "$pg" = 4 ] && a="no5lvl "
 			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
 			# Outside check-full the test kernel runs 5-level with PTI
@@ -277,43 +278,34 @@ for f in tests/scenarios/[0-9]*.sh; do
 		case $n in "$m"*) EXPECT_SC+="$n "; break ;; esac
 	done
 done
-EXPECT_KUNIT=0
-if want "$KERNELS" test && want "$HAVE" test-main; then
-	mods=("$B/test-main/vmlab.ko")
-	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
-	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
-		while read -r pg p a; do
-			guest "test-${pg}lvl-pti$p" "$KT/arch/x86/boot/bzImage" \
-				"$GUESTS/test-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
-		done < <(PTIS="on off" legs test)
-	else
-		fail "initramfs for the test kernel"
-	fi
-fi
-if want "$KERNELS" debug && want "$HAVE" debug-main; then
-	mods=("$B/debug-main/vmlab.ko")
+# kernel_guests <kernel> <image> <module builds...>: its initramfs, then
+# its guests; every KUnit case is expected when a kunit module is there.
+kernel_guests() {
+	local k=$1 image=$2 pg p a m mods=()
+	shift 2
 	EXPECT_KUNIT=0
-	want "$HAVE" debug-kunit && mods+=("$B/debug-kunit/vmlab_kunit.ko") && EXPECT_KUNIT=1
-	if tests/harness/initramfs.sh "$GUESTS/debug-check.cpio.gz" "${mods[@]}"; then
+	for m in "$@"; do
+		want "$HAVE" "$m" || continue
+		case $m in
+		*-kunit) mods+=("$B/$m/vmlab_kunit.ko"); EXPECT_KUNIT=1 ;;
+		*) mods+=("$B/$m/vmlab.ko") ;;
+		esac
+	done
+	if tests/harness/initramfs.sh "$GUESTS/$k-check.cpio.gz" "${mods[@]}"; then
 		while read -r pg p a; do
-			guest "debug-${pg}lvl-pti$p" "$KD/arch/x86/boot/bzImage" \
-				"$GUESTS/debug-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
-		done < <(PTIS="on off" legs debug)
+			guest "$k-${pg}lvl-pti$p" "$image" "$GUESTS/$k-check.cpio.gz" \
+				"$pg" "$p" "$a" < /dev/null
+		done < <(legs "$k")
 	else
-		fail "initramfs for the debug kernel"
+		fail "initramfs for the $k kernel"
 	fi
-fi
-EXPECT_KUNIT=0
-if want "$KERNELS" stock && want "$HAVE" stock-main; then
-	if tests/harness/initramfs.sh "$GUESTS/stock-check.cpio.gz" "$B/stock-main/vmlab.ko"; then
-		while read -r pg p a; do
-			guest "stock-${pg}lvl-pti$p" "/boot/vmlinuz-$STOCK" \
-				"$GUESTS/stock-check.cpio.gz" "$pg" "$p" "$a" < /dev/null
-		done < <(legs stock)
-	else
-		fail "initramfs for the stock kernel"
-	fi
-fi
+}
+want "$KERNELS" test && want "$HAVE" test-main &&
+	kernel_guests test "$KT/arch/x86/boot/bzImage" test-main test-kunit
+want "$KERNELS" debug && want "$HAVE" debug-main &&
+	kernel_guests debug "$KD/arch/x86/boot/bzImage" debug-main debug-kunit
+want "$KERNELS" stock && want "$HAVE" stock-main &&
+	kernel_guests stock "/boot/vmlinuz-$STOCK" stock-main
 
 finish
 exit
