@@ -656,8 +656,12 @@ static void harvest(struct worker *w, const char *line, const char *r)
 			if (sh->mm[i] == id) {
 				char rep[256];
 
+				int nid = 0;
+
 				if (transact("mm_create", 9, H_WRITE, rep) > 0)
-					sh->mm[i] = (int)field_num(rep, "mm", &found);
+					nid = (int)field_num(rep, "mm", &found);
+				if (nid > 0)	/* else keep the dead id */
+					sh->mm[i] = nid;
 			}
 	}
 }
