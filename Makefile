@@ -8,7 +8,12 @@
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
 # make check-full      the whole matrix (-smp 1 and 4, every paging x PTI)
-# make bench           the benchmark table (BENCH="--kernel stock -- only=slab")
+# make bench           the benchmark table, stock kernel, wall clock
+#                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
+#                      instructions instead (QEMU -icount, one vCPU)
+# make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
+# make bench-scale     the scaling curves (arena size, VMA count), icount
+# make difftest        the randomized differential test (SEEDS=1-500 STEPS=1000)
 # make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
 #                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
@@ -56,7 +61,22 @@ check-full:
 	VMLAB_GUEST_ARGS="vmltest.fuzz_time=300 $${VMLAB_GUEST_ARGS:-}" tests/harness/check.sh
 
 bench:
-	tests/harness/bench.sh $(BENCH)
+	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
+
+bench-doc:
+	tests/harness/bench-doc.sh
+
+bench-scale:
+	tests/harness/bench-scale.sh
+
+# The randomized differential test alone, on the stock kernel:
+#   make difftest SEEDS=1-500 [STEPS=1000]
+SEEDS ?= 1-50
+STEPS ?= 1000
+difftest:
+	VMLAB_KERNELS=stock VMLAB_PAGING=$${VMLAB_PAGING:-5} VMLAB_PTI=$${VMLAB_PTI:-on} \
+	VMLAB_CHECKPATCH=0 VMLAB_SCENARIOS=53 VMLAB_SEEDS="$(SEEDS)" VMLAB_STEPS=$(STEPS) \
+		tests/harness/check.sh
 
 FUZZ_SECONDS ?= 1800
 FUZZ_KERNELS ?= debug
@@ -69,4 +89,4 @@ fuzz:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check check-full bench fuzz checkpatch
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale fuzz checkpatch difftest

@@ -59,6 +59,9 @@ int vmlab_core_start(const struct vml_config *cfg)
 		cfg = &def;
 	}
 	top = min_t(int, cfg->top, ARRAY_SIZE(layers) - 1);
+	ret = vml_mmu_check_host();
+	if (ret)
+		return ret;
 	ret = vml_arena_create(&cfg->arena);
 	if (ret)
 		return ret;

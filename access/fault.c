@@ -50,7 +50,7 @@ static enum vml_segv_code classify_pte(struct vml_mm *mm, unsigned long addr,
 	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
 	pte_t pte = ptep ? READ_ONCE(*ptep) : __pte(0);
 
-	if (!pte_present(pte))
+	if (vml_pte_state(pte) != VML_PTE_PRESENT)
 		return VML_SEGV_MAPERR;
 	if (write && !pte_write(pte))
 		return VML_SEGV_ACCERR;

@@ -10,6 +10,7 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include "arena/bootmem.h"
 #include "arena/check.h"
 
@@ -111,6 +112,61 @@ enum vml_frame_state vml_check_state(const struct vml_check *chk, u32 idx)
 	return idx < chk->nr_frames ? chk->frames[idx].state : VML_FRAME_UNSEEN;
 }
 
+/* ---- reference multisets ---- */
+
+int vml_check_refs_init(struct vml_check_refs *refs, unsigned long max)
+{
+	refs->n = 0;
+	refs->max = max;
+	refs->ptrs = kvcalloc(max + 1, sizeof(*refs->ptrs), GFP_KERNEL);
+	return refs->ptrs ? 0 : -ENOMEM;
+}
+
+void vml_check_refs_add(struct vml_check_refs *refs, const void *p)
+{
+	if (refs->n < refs->max)
+		refs->ptrs[refs->n] = p;
+	refs->n++;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+bool vml_check_refs_sort(struct vml_check_refs *refs)
+{
+	if (refs->n > refs->max)
+		return false;
+	sort(refs->ptrs, refs->n, sizeof(*refs->ptrs), cmp_ptr, NULL);
+	return true;
+}
+
+/* The number of @p in the sorted array: the span of equal entries. */
+unsigned long vml_check_refs_count(const struct vml_check_refs *refs, const void *p)
+{
+	unsigned long lo = 0, hi = refs->n, mid, n = 0;
+
+	while (lo < hi) {	/* the first entry >= p */
+		mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)refs->ptrs[mid] < (uintptr_t)p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < refs->n && refs->ptrs[lo + n] == p)
+		n++;
+	return n;
+}
+
+void vml_check_refs_free(struct vml_check_refs *refs)
+{
+	kvfree(refs->ptrs);
+	refs->ptrs = NULL;
+}
+
 /* ---- the arena's own part ---- */
 
 static void check_zone_tags(struct vml_check *chk, struct vml_zone *zone)
@@ -124,7 +180,7 @@ static void check_zone_tags(struct vml_check *chk, struct vml_zone *zone)
 		    vml_page_nid(page) == zone->node->id)
 			continue;
 		if (!bad++)
-			vml_check_fail(chk, "pfn %#lx lies in node %d %s but is tagged node %d zone %d",
+			vml_check_fail(chk, "pfn %#lx in node %d %s is tagged node %d zone %d",
 				       vml_page_to_pfn(page), zone->node->id,
 				       zone->name, vml_page_nid(page),
 				       vml_page_zonenum(page));
@@ -259,11 +315,10 @@ static u32 report_unowned(struct vml_check *chk, u32 idx)
 	for (skip = 1; skip < n && idx + skip < chk->nr_frames; skip++)
 		if (chk->frames[idx + skip].state != VML_FRAME_UNSEEN)
 			break;
-	vml_check_fail(chk, "pfn %#lx (%u frames) is owned by nobody: flags %#x refcount %d mapcount %d, %u PTEs",
+	vml_check_fail(chk, "pfn %#lx (%u frames) is owned by nobody: flags %#x ref %d map %d",
 		       vml_arena.base_pfn + idx, skip,
 		       atomic_read(&page->flags) & ((1u << VML_NR_PAGEFLAGS) - 1),
-		       vml_page_count(page), vml_page_mapcount(page),
-		       chk->frames[idx].maps);
+		       vml_page_count(page), vml_page_mapcount(page));
 	return skip - 1;
 }
 

@@ -135,6 +135,52 @@ static inline void vml_check_add_map(struct vml_check *chk, u32 idx)
 }
 
 /**
+ * struct vml_check_refs - a multiset of pointers, for comparing an
+ * object's reference count with the references the checker finds.
+ * @ptrs: the pointers (kvmalloc, host memory).
+ * @n: how many were added.
+ * @max: room in @ptrs; adds beyond it are counted in @n only.
+ */
+struct vml_check_refs {
+	const void **ptrs;
+	unsigned long n, max;
+};
+
+/**
+ * vml_check_refs_init() - room for @max pointers.
+ * @refs: the multiset.
+ * @max: most pointers expected.
+ * Return: 0 or -ENOMEM.
+ */
+int vml_check_refs_init(struct vml_check_refs *refs, unsigned long max);
+
+/**
+ * vml_check_refs_add() - one more reference to @p.
+ * @refs: the multiset.
+ * @p: the object.
+ */
+void vml_check_refs_add(struct vml_check_refs *refs, const void *p);
+
+/**
+ * vml_check_refs_sort() - sort once every reference was added.
+ * @refs: the multiset.
+ * Return: false (and nothing sorted) when more were added than it had
+ * room for: counts would be wrong, so none must be compared.
+ */
+bool vml_check_refs_sort(struct vml_check_refs *refs);
+
+/**
+ * vml_check_refs_count() - references found to @p (after the sort).
+ * @refs: the multiset.
+ * @p: the object.
+ * Return: the count.
+ */
+unsigned long vml_check_refs_count(const struct vml_check_refs *refs, const void *p);
+
+/** vml_check_refs_free() - free it. @refs: the multiset. */
+void vml_check_refs_free(struct vml_check_refs *refs);
+
+/**
  * vml_arena_check() - the arena's own part: every descriptor's zone and
  * node bits match its position, and the metadata frames are claimed.
  * @chk: the run.

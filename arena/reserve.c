@@ -5,6 +5,9 @@
  * Two ways, tried in this order:
  *  - arena_phys= names a region the host was told to leave alone
  *    (memmap=nn$ss): it is not System RAM, so it is mapped with memremap.
+ *    Only a range the firmware map calls reserved and nobody has claimed
+ *    is taken (and then claimed, as "vmlab arena" in /proc/iomem): mapped
+ *    write-back, an MMIO range would have the sandbox poke a device.
  *  - Otherwise a free, suitably aligned range is found in one of the host's
  *    zones and taken with alloc_contig_range(), which migrates movable pages
  *    out of the way. alloc_contig_pages() does this search in-tree but is
@@ -147,12 +150,43 @@ static int reserve_contig(unsigned long nr, unsigned long *base, int *host_nid,
 	return -ENOMEM;
 }
 
+/* walk_iomem_res_desc() callback: top-level entries, back to back. */
+static int reserved_piece(struct resource *res, void *arg)
+{
+	resource_size_t *next = arg;
+
+	if (res->parent != &iomem_resource || res->start != *next)
+		return -EINVAL;
+	*next = res->end + 1;
+	return 0;
+}
+
+/*
+ * Is [phys, phys+size) wholly inside what the firmware map (e820) calls
+ * reserved? memmap=nn$ss turns RAM into exactly that; System RAM, PCI
+ * windows and holes with nothing behind them are not. Firmware also marks
+ * some MMIO reserved (the IOAPIC, HPET, MMCONFIG); the kernel or a driver
+ * claims those with busy children, which request_mem_region() then
+ * refuses in reserve_memmap().
+ */
+static bool firmware_reserved(phys_addr_t phys, size_t size)
+{
+	resource_size_t next = phys;
+
+	if (walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, phys,
+				phys + size - 1, &next, reserved_piece))
+		return false;
+	return next == phys + size;
+}
+
+static struct resource *arena_res;
+
 static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
 {
 	size_t size = nr << PAGE_SHIFT;
 
-	if (!PAGE_ALIGNED(phys)) {
-		pr_err("vmlab: arena_phys %pa is not page aligned\n", &phys);
+	if (!PAGE_ALIGNED(phys) || phys + size < phys) {
+		pr_err("vmlab: arena_phys %pa is not page aligned or wraps\n", &phys);
 		return -EINVAL;
 	}
 	if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
@@ -161,9 +195,22 @@ static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
 		       &phys, size, size >> 20, &phys);
 		return -EINVAL;
 	}
+	if (!firmware_reserved(phys, size)) {
+		pr_err("vmlab: arena_phys %pa+%zu is not wholly in a reserved region of the firmware map (memmap=%zuM$%pa makes one); refusing MMIO or absent memory\n",
+		       &phys, size, size >> 20, &phys);
+		return -EINVAL;
+	}
+	arena_res = request_mem_region(phys, size, "vmlab arena");
+	if (!arena_res) {
+		pr_err("vmlab: arena_phys %pa+%zu is claimed by the kernel or a driver (see /proc/iomem)\n",
+		       &phys, size);
+		return -EBUSY;
+	}
 	*virt = memremap(phys, size, MEMREMAP_WB);
 	if (!*virt) {
 		pr_err("vmlab: memremap of %pa+%zu failed\n", &phys, size);
+		release_mem_region(phys, size);
+		arena_res = NULL;
 		return -ENOMEM;
 	}
 	return 0;
@@ -226,9 +273,12 @@ void vml_unreserve(void)
 {
 	if (!vml_arena.virt)
 		return;
-	if (vml_arena.how == VML_RESERVE_MEMMAP)
+	if (vml_arena.how == VML_RESERVE_MEMMAP) {
 		memunmap(vml_arena.virt);
-	else
+		release_mem_region(arena_res->start, resource_size(arena_res));
+		arena_res = NULL;
+	} else {
 		free_contig_range(vml_arena.base_pfn, vml_arena.nr_frames);
+	}
 	vml_arena.virt = NULL;
 }

@@ -91,7 +91,7 @@ static void check_pcp_cpu(struct vml_check *chk, int cpu)
 			n += walk_free_list(chk, zone, &pcp->lists[order], order,
 					    VML_FRAME_PCP, "pcp list");
 		if (n != pcp->count)
-			vml_check_fail(chk, "%s: cpu %d holds %lu frames on its lists, count says %u",
+			vml_check_fail(chk, "%s: cpu %d lists hold %lu frames, count says %u",
 				       zone->name, cpu, n, pcp->count);
 	}
 }

@@ -35,8 +35,8 @@ enum vml_vm_event {
 	VML_PGREUSE,			/* fault: write faults that reused */
 	VML_ZERO_PAGE_FAULT,		/* fault: read faults given the zero page */
 	VML_PGREADAHEAD,		/* fault: pages read ahead */
-	VML_PGPGIN,			/* fault: pages read from files */
-	VML_PGPGOUT,			/* fault: pages written back to files */
+	VML_PGPGIN,			/* fault: KiB read from files, as Linux */
+	VML_PGPGOUT,			/* fault: KiB written back to files */
 	VML_NR_VM_EVENTS,
 };
 

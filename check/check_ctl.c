@@ -11,8 +11,7 @@
  * (faults included: they happen inside access commands), so the check
  * sees a still picture without stopping the world by other means.
  */
-#include <linux/mm.h>
-#include <linux/slab.h>
+#include <linux/minmax.h>
 #include "arena/check.h"
 #include "check/check.h"
 #include "ctl/ctl.h"
@@ -23,21 +22,11 @@ static void print_violations(struct vml_reply *r, struct vml_check *chk,
 			     unsigned long lines)
 {
 	unsigned long i, shown = min(chk->violations, lines);
-	size_t size = (shown + 1) * (VML_CHECK_MSG_LEN + 1), len = 0;
-	char *text = kvmalloc(size, GFP_KERNEL);
 
-	if (!text) {
-		vml_reply_err(r, -EUCLEAN, "%s (%lu violations)", chk->msgs[0],
-			      chk->violations);
-		return;
-	}
-	for (i = 0; i < shown; i++)
-		len += scnprintf(text + len, size - len, "%s%s", i ? "\n" : "",
-				 chk->msgs[i]);
-	scnprintf(text + len, size - len, "\n%lu violations, %lu shown",
-		  chk->violations, shown);
-	vml_reply_err(r, -EUCLEAN, "%s", text);
-	kvfree(text);
+	vml_reply_err(r, -EUCLEAN, "%s", chk->msgs[0]);
+	for (i = 1; i < shown; i++)
+		vml_reply_err_add(r, "\n%s", chk->msgs[i]);
+	vml_reply_err_add(r, "\n%lu violations, %lu shown", chk->violations, shown);
 }
 
 static int cmd_check(int argc, char **argv, struct vml_reply *r)

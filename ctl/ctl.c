@@ -26,18 +26,37 @@
 static LIST_HEAD(ctl_groups);
 static DECLARE_RWSEM(ctl_rwsem);
 
-void vml_reply_add(struct vml_reply *r, const char *fmt, ...)
+static __printf(2, 0) void reply_vadd(struct vml_reply *r, const char *fmt, va_list ap)
 {
-	va_list ap;
 	size_t room = VML_REPLY_SIZE - r->len;
 	int n;
 
-	if (r->err || room <= 1)
+	if (room <= 1)
+		return;
+	n = vsnprintf(r->buf + r->len, room, fmt, ap);
+	r->len += min_t(size_t, n, room - 1);
+}
+
+void vml_reply_add(struct vml_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->err)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(r->buf + r->len, room, fmt, ap);
+	reply_vadd(r, fmt, ap);
 	va_end(ap);
-	r->len += min_t(size_t, n, room - 1);
+}
+
+void vml_reply_err_add(struct vml_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->err)
+		return;
+	va_start(ap, fmt);
+	reply_vadd(r, fmt, ap);
+	va_end(ap);
 }
 
 int vml_reply_err(struct vml_reply *r, int err, const char *fmt, ...)
@@ -224,7 +243,6 @@ static const struct file_operations ctl_fops = {
 	.write = ctl_write,
 	.read = ctl_read,
 	.release = ctl_release,
-	.llseek = no_llseek,
 };
 
 /* ---- help and version ---- */

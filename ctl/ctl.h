@@ -53,6 +53,14 @@ __printf(3, 4) int vml_reply_err(struct vml_reply *r, int err,
 				 const char *fmt, ...);
 
 /**
+ * vml_reply_err_add() - append text to an error reply (more lines of a
+ * multi-line error, as `check` prints); ignored unless @r is an error.
+ * @r: the reply.
+ * @fmt: printf format.
+ */
+__printf(2, 3) void vml_reply_err_add(struct vml_reply *r, const char *fmt, ...);
+
+/**
  * struct vml_ctl_cmd - one ctl command.
  * @name: first word of the command line.
  * @usage: the arguments, as `help` shows them.

@@ -23,6 +23,9 @@
  * @nrpages: pages in @pages.
  * @ra_next: where a sequential reader is expected next (readahead).
  * @ra_size: the current readahead window in pages.
+ * @size: shared anonymous memory: the object's size in pages, fixed at
+ *	mmap as shmem_zero_setup() fixes the shmem file's (mremap grows
+ *	the VMA, never the object: a fault past it is SIGBUS).
  * @node: entry in the registry.
  */
 struct vml_mapping {
@@ -33,6 +36,7 @@ struct vml_mapping {
 	atomic_t users;
 	atomic_long_t nrpages;
 	unsigned long ra_next, ra_size;
+	unsigned long size;
 	struct list_head node;
 };
 
@@ -52,11 +56,13 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 				   bool *major, int *err);
 void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 			    unsigned int n, struct vml_page **pages, bool atomic);
+int vml_filemap_vma_open(struct vml_vma *vma);
 int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
 void vml_filemap_vma_close(struct vml_vma *vma);
 void vml_filemap_exit(void);
 struct vml_check;
-void vml_filemap_check(struct vml_check *chk);
+struct vml_check_refs;
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users);
 
 /* ---- gup.c ---- */
 int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,

@@ -27,7 +27,8 @@
  * two CPUs faulting on one page end with one page.
  *
  * Page ownership (struct vml_page fields for a mapped page):
- *  - anonymous: VML_PG_anon, @private = the vml_anon_vma, @index = the
+ *  - anonymous: VML_PG_anon, @private = the root of the VMA's vml_anon_vma
+ *    family (its anon_vma->root), @index = the
  *    low 32 bits of the linear page offset (vm_pgoff + page in the VMA);
  *  - page cache: @private = the vml_mapping, @index = the file page
  *    offset; the cache holds one reference, each PTE one more;
@@ -43,6 +44,7 @@
 #include "vma/vma.h"
 
 struct dentry;
+struct seq_file;
 
 /* Fault flags (FAULT_FLAG_*). */
 #define VML_FAULT_FLAG_WRITE	0x01u
@@ -97,8 +99,10 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
  * shared, locked VMAs are not inherited as locked.
  * @parent: the mm to copy.
  * Context: process context, may sleep; takes @parent's mmap_lock.
- * Return: the child holding one reference (destroy it with
- *         vml_mm_destroy()), or an ERR_PTR.
+ * Return: the child, complete but not yet published (vml_mm_alloc()):
+ *         the caller holds a reference, publishes it (vml_mm_publish() or
+ *         vml_mm_debugfs_publish()) and then drops that reference; the
+ *         id's goes with vml_mm_destroy(). An ERR_PTR on failure.
  */
 struct vml_mm *vml_fork(struct vml_mm *parent);
 
@@ -201,9 +205,10 @@ void vml_cache_stats(struct vml_cache_stats *s);
  * @referenced: PTEs with the Accessed bit set.
  * @zero: PTEs mapping the zero page.
  * @swap: swap entries.
+ * @pss_dirty: the part of @pss that is dirty.
  */
 struct vml_smaps {
-	unsigned long rss, pss, anon;
+	unsigned long rss, pss, pss_dirty, anon;
 	unsigned long shared_clean, shared_dirty;
 	unsigned long private_clean, private_dirty;
 	unsigned long referenced, zero, swap;
@@ -216,6 +221,14 @@ struct vml_smaps {
  * Return: 0, or -EINVAL for the kernel mm.
  */
 int vml_smaps_rollup(struct vml_mm *mm, struct vml_smaps *s);
+
+/**
+ * vml_smaps_show() - the page counts of one VMA in 6.1's smaps format
+ * (the Rss: to Locked: lines); vma/'s smaps_show hook.
+ * @m: the seq_file.
+ * @vma: the VMA; its mm's mmap_lock is held for reading.
+ */
+void vml_smaps_show(struct seq_file *m, struct vml_vma *vma);
 
 /* ---- hooks for the swap layer above ---- */
 

@@ -48,8 +48,9 @@ static int cmd_fork(int argc, char **argv, struct vml_reply *r)
 	vml_mm_put(mm);
 	if (IS_ERR(child))
 		return vml_reply_err(r, PTR_ERR(child), "fork failed");
-	vml_mm_debugfs_create(child);
+	vml_mm_debugfs_publish(child);
 	vml_reply_add(r, " mm=%d", child->id);
+	vml_mm_put(child);	/* fork's own; from here mm_destroy may free it */
 	return 0;
 }
 
@@ -89,7 +90,7 @@ static struct vml_page *page_at(struct vml_mm *mm, unsigned long addr)
 	ptep = addr < mm->task_size ? vml_pte_lookup(&mm->pgt, addr) : NULL;
 	if (ptep) {
 		spin_lock(&mm->pgt.lock);
-		page = pte_present(*ptep) ? vml_pte_page(*ptep) : NULL;
+		page = vml_pte_page(*ptep);
 		if (page)
 			vml_get_page(page);
 		spin_unlock(&mm->pgt.lock);

@@ -21,6 +21,7 @@
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include "arena/check.h"
 #include "buddy/vmstat.h"
@@ -129,13 +130,16 @@ static int read_page(struct vml_mapping *m, struct vml_page *page,
 	vml_page_clear(page, VML_PG_locked);
 	if (n < 0)
 		return n;
-	vml_count_event(VML_PGPGIN);
+	vml_count_events(VML_PGPGIN, PAGE_SIZE / SZ_1K);
 	vml_page_set(page, VML_PG_uptodate);
 	return 0;
 }
 
+/* The object's size in pages: a file's i_size, a shmem object's own. */
 static unsigned long size_pages(struct vml_mapping *m)
 {
+	if (!m->host)
+		return m->size;
 	return DIV_ROUND_UP(i_size_read(m->host), PAGE_SIZE);
 }
 
@@ -209,7 +213,7 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 	if (!m)
 		return NULL;
 	*err = -EFAULT;
-	if (pgoff > U32_MAX || (m->host && pgoff >= size_pages(m)))
+	if (pgoff > U32_MAX || pgoff >= size_pages(m))
 		return NULL;
 	page = find_get_page(m, pgoff);
 	if (page)
@@ -250,11 +254,9 @@ void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 	if (!m || !n || pgoff > U32_MAX)
 		return;
 	last = min(pgoff + n - 1, (unsigned long)U32_MAX);
-	if (m->host) {
-		if (pgoff >= size_pages(m))
-			return;
-		last = min(last, size_pages(m) - 1);
-	}
+	if (pgoff >= size_pages(m))
+		return;
+	last = min(last, size_pages(m) - 1);
 	if (atomic) {
 		if (!xa_trylock(&m->pages))
 			return;
@@ -290,7 +292,7 @@ static int write_page(struct vml_mapping *m, struct file *file,
 		vml_page_set(page, VML_PG_dirty);
 		return n;
 	}
-	vml_count_event(VML_PGPGOUT);
+	vml_count_events(VML_PGPGOUT, PAGE_SIZE / SZ_1K);
 	return 1;
 }
 
@@ -319,30 +321,93 @@ static long writeback_range(struct vml_mapping *m, struct file *file,
 	return ret < 0 ? ret : nr;
 }
 
-/* Move a PTE's Dirty bit into the page (page_mkclean_one()). */
+/*
+ * Move a PTE's Dirty bit into the page (page_mkclean_one()); a PROT_NONE
+ * entry keeps the Dirty bit it had when it was made so, and is harvested
+ * too. pgt.lock is held: the frame cannot change under us.
+ */
 static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		       void *arg)
 {
-	pte_t old = *ptep;
+	struct vml_page *page = vml_normal_page(*ptep);
+	pte_t old;
 
-	if (!pte_present(old) || !pte_dirty(old))
+	if (!page || !pte_dirty(*ptep))
 		return 0;
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
-	vml_page_set(vml_pte_page(old), VML_PG_dirty);
+	vml_page_set(page, VML_PG_dirty);
 	vml_set_pte(pt, addr, ptep, pte_mkclean(old));
 	return 0;
 }
 
+/* A range [@first, @last] of one object, and the mm whose lock is held. */
+struct file_range {
+	struct vml_mapping *m;
+	unsigned long first, last;
+	struct vml_mm *self;
+	int skipped;
+};
+
+/* Harvest the part of @vma that maps the range, if any. */
+static void harvest_vma(struct vml_vma *vma, struct file_range *r)
+{
+	unsigned long first = max(r->first, vma->vm_pgoff);
+	unsigned long last = min(r->last, vma->vm_pgoff + vml_vma_pages(vma) - 1);
+
+	if (vma->vm_private_data != r->m || !(vma->vm_flags & VML_VM_SHARED) ||
+	    first > last)
+		return;
+	vml_walk_range(&vma->vm_mm->pgt,
+		       vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT),
+		       vma->vm_start + ((last + 1 - vma->vm_pgoff) << PAGE_SHIFT),
+		       harvest_one, NULL);
+}
+
+/*
+ * One mm's shared VMAs of the object. The caller's own mm is locked
+ * already; another is only tried (rmap's rule: no lock order between
+ * mms), and a busy one is counted.
+ */
+static int harvest_mm(struct vml_mm *mm, void *arg)
+{
+	struct file_range *r = arg;
+	struct vml_vma *vma;
+
+	if (mm->kernel)
+		return 0;
+	if (mm != r->self && !down_read_trylock(&mm->mmap_lock)) {
+		r->skipped++;
+		return 0;
+	}
+	vml_for_each_vma(mm, vma)
+		harvest_vma(vma, r);
+	if (mm != r->self)
+		up_read(&mm->mmap_lock);
+	return 0;
+}
+
+/*
+ * msync() syncs a range of the file, not the PTEs of one VMA: Linux
+ * calls vfs_fsync_range(), and its pages are dirty however they were
+ * written (write-notify faults, page_mkclean() through i_mmap). vmlab
+ * keeps the Dirty bit in the PTEs until harvested, so it first moves the
+ * bits of every shared PTE mapping the range, in every mm (another
+ * mapping, a fork child), into the pages, then writes the range back.
+ */
 static long sync_vma(struct vml_vma *vma, unsigned long start, unsigned long end)
 {
 	/* Pairs with the release in vml_vma_mapping(). */
 	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
+	struct file_range r = {
+		.m = m, .self = vma->vm_mm,
+		.first = vml_linear_index(vma, start),
+		.last = vml_linear_index(vma, end - 1),
+	};
 
 	if (!m || !vma->vm_file || !(vma->vm_flags & VML_VM_SHARED))
 		return 0;
-	vml_walk_range(&vma->vm_mm->pgt, start, end, harvest_one, NULL);
-	return writeback_range(m, vma->vm_file, vml_linear_index(vma, start),
-			       vml_linear_index(vma, end - 1));
+	vml_walk_mms(harvest_mm, &r);
+	return writeback_range(m, vma->vm_file, r.first, r.last);
 }
 
 long vml_msync(struct vml_mm *mm, unsigned long addr, unsigned long len)
@@ -375,6 +440,26 @@ long vml_msync(struct vml_mm *mm, unsigned long addr, unsigned long len)
 
 /* ---- VMA hooks ---- */
 
+/*
+ * mmap made @vma: a file VMA names its file's mapping, a shared anonymous
+ * one a new object of its size (shmem_zero_setup()). Done at birth, not
+ * at the first fault, so that every piece split or merged from it names
+ * the same object: msync, munmap writeback and rmap look there.
+ */
+int vml_filemap_vma_open(struct vml_vma *vma)
+{
+	struct vml_mapping *m;
+
+	if (!vma->vm_file && !(vma->vm_flags & VML_VM_SHARED))
+		return 0;
+	m = vml_vma_mapping(vma);
+	if (!m)
+		return -ENOMEM;
+	if (!m->host)
+		m->size = vma->vm_pgoff + vml_vma_pages(vma);
+	return 0;
+}
+
 int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src)
 {
 	struct vml_mapping *m = src->vm_private_data;
@@ -385,9 +470,9 @@ int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src)
 	 * its first fault.
 	 */
 	if (!m && !src->vm_file && (src->vm_flags & VML_VM_SHARED)) {
-		m = vml_vma_mapping(src);
-		if (!m)
+		if (vml_filemap_vma_open(src))
 			return -ENOMEM;
+		m = src->vm_private_data;
 		dst->vm_private_data = m;
 	}
 	if (m)
@@ -519,9 +604,9 @@ void vml_filemap_exit(void)
 /*
  * The checker's view of the page cache: every page of every mapping is
  * an arena frame naming its mapping and offset, claimed as a cache page,
- * and the mapping's count agrees.
+ * and the mapping's counts agree (pages; users: the VMAs in @users).
  */
-void vml_filemap_check(struct vml_check *chk)
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;
@@ -529,17 +614,21 @@ void vml_filemap_check(struct vml_check *chk)
 
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
+		n = vml_check_refs_count(users, m);
+		if (n != atomic_read(&m->users))
+			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
+				       m, atomic_read(&m->users), n);
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
 			n++;
 			if (!vml_page_in_arena(page)) {
-				vml_check_fail(chk, "page cache %px offset %lu: %px is not an arena frame",
+				vml_check_fail(chk, "page cache %p:%lu holds %p, no arena frame",
 					       m, i, page);
 				continue;
 			}
 			if (page->private != (unsigned long)m || page->index != (u32)i)
-				vml_check_fail(chk, "page cache %px offset %lu: pfn %#lx names %#lx offset %u",
+				vml_check_fail(chk, "page cache %p:%lu: pfn %#lx names %#lx:%u",
 					       m, i, vml_page_to_pfn(page), page->private,
 					       page->index);
 			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_PAGECACHE,
@@ -547,7 +636,7 @@ void vml_filemap_check(struct vml_check *chk)
 		}
 		xa_unlock(&m->pages);
 		if (n != atomic_long_read(&m->nrpages))
-			vml_check_fail(chk, "page cache %px: %lu pages, nrpages says %ld",
+			vml_check_fail(chk, "page cache %p: %lu pages, nrpages says %ld",
 				       m, n, atomic_long_read(&m->nrpages));
 	}
 	mutex_unlock(&registry_lock);

@@ -28,14 +28,18 @@ static bool cow_mapping(unsigned long flags)
 	return (flags & (VML_VM_SHARED | VML_VM_MAYWRITE)) == VML_VM_MAYWRITE;
 }
 
-/* copy_present_pte(): share the frame, COW-protect both sides if private. */
+/*
+ * copy_present_pte(): share the frame, COW-protect both sides if private.
+ * A PROT_NONE entry holds its frame as a present one does, so it is
+ * copied the same way: the child's entry takes a reference and a mapping.
+ */
 static pte_t copy_present(struct copy_arg *c, struct vml_pgtable *pt,
 			  unsigned long addr, pte_t *ptep)
 {
 	pte_t pte = *ptep;
-	struct vml_page *page = vml_pte_page(pte);
+	struct vml_page *page = vml_normal_page(pte);
 
-	if (page && !vml_page_test(page, VML_PG_zero)) {
+	if (page) {
 		vml_get_page(page);
 		vml_page_dup_rmap(page);
 		vml_mm_add_counter(c->dst->vm_mm, vml_mm_counter_of(c->src, page), 1);
@@ -58,8 +62,8 @@ static int copy_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	const struct vml_fault_hooks *h;
 	pte_t pte = *ptep;
 
-	if (pte_present(pte)) {
-		pte = copy_present(c, pt, addr, ptep);
+	if (vml_pte_state(pte) != VML_PTE_SWAP) {
+		pte = copy_present(c, pt, addr, ptep);	/* present or PROT_NONE */
 	} else {
 		/* A swap entry: the swap layer counts the new reference. */
 		h = vml_fault_hooks();
@@ -137,12 +141,14 @@ struct vml_mm *vml_fork(struct vml_mm *parent)
 	ret = prepare_shared(parent);
 	if (ret)
 		return ERR_PTR(ret);
-	child = vml_mm_create();
+	/* Unpublished until complete: no mm_destroy can free it under us. */
+	child = vml_mm_alloc();
 	if (IS_ERR(child))
 		return child;
 	ret = vml_dup_mmap(child, parent, vml_copy_page_range);
 	if (ret) {
 		vml_mm_destroy(child);
+		vml_mm_put(child);
 		return ERR_PTR(ret);
 	}
 	return child;

@@ -25,7 +25,7 @@ static int faultin_page(struct vml_vma *vma, unsigned long addr, bool write)
 	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
 	int ret;
 
-	if (ptep && pte_present(*ptep) && (!write || pte_write(*ptep)))
+	if (ptep && vml_pte_state(*ptep) == VML_PTE_PRESENT && (!write || pte_write(*ptep)))
 		return 0;
 	ret = vml_handle_mm_fault(vma, addr, flags);
 	if (ret & VML_FAULT_OOM)

@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
+#include "vmlab_compat.h"
 
 static const struct vml_fault_hooks *fault_hooks;
 
@@ -40,7 +41,7 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write)
 	pte_t pte = pte_mkyoung(vml_mk_pte(page, vma->vm_page_prot));
 
 	if (write && (vma->vm_flags & VML_VM_WRITE))
-		pte = pte_mkdirty(pte_mkwrite(pte));
+		pte = pte_mkdirty(vml_pte_mkwrite(pte));
 	return pte;
 }
 
@@ -127,7 +128,7 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 			vml_put_page(page);
 		return VML_FAULT_NOWAIT;
 	}
-	if (!pte_none(*ptep)) {			/* lost the race */
+	if (vml_pte_state(*ptep) != VML_PTE_NONE) {			/* lost the race */
 		spin_unlock(&pt->lock);
 		if (page)
 			vml_put_page(page);
@@ -167,7 +168,7 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_put_page(page);
 		return VML_FAULT_NOWAIT;
 	}
-	if (!pte_none(*ptep)) {
+	if (vml_pte_state(*ptep) != VML_PTE_NONE) {
 		spin_unlock(&pt->lock);
 		vml_put_page(page);
 		return 0;
@@ -212,7 +213,7 @@ static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (fault_lock(pt, atomic)) {
 		for (i = 0, a = start; i < n; i++, a += PAGE_SIZE) {
 			p = ptep + ((long)(a - addr) >> PAGE_SHIFT);
-			if (pages[i] && pte_none(*p)) {
+			if (pages[i] && vml_pte_state(*p) == VML_PTE_NONE) {
 				map_cache_page(vma, a, p, pages[i], false);
 				pages[i] = NULL;
 			}
@@ -296,7 +297,7 @@ static int wp_reuse(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	/* A permission upgrade: a stale read-only TLB entry only refaults. */
 	if (pte_same(*ptep, orig))
 		vml_ptep_set_access_flags(pt, addr, ptep,
-					  pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
+					  pte_mkyoung(pte_mkdirty(vml_pte_mkwrite(orig))));
 	spin_unlock(&pt->lock);
 	return 0;
 }
@@ -400,17 +401,26 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 	const struct vml_fault_hooks *h;
 	pte_t pte = READ_ONCE(*ptep);
 
-	if (pte_none(pte)) {
+	switch (vml_pte_state(pte)) {
+	case VML_PTE_NONE:
 		if (!vma->vm_file && !(vma->vm_flags & VML_VM_SHARED))
 			return do_anonymous_page(vma, addr, ptep, write, atomic);
 		return do_fault(vma, addr, ptep, write, atomic);
-	}
-	if (!pte_present(pte)) {
+	case VML_PTE_SWAP:
 		if (atomic)
 			return VML_FAULT_NOWAIT;
 		h = vml_fault_hooks();
 		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) :
 				   VML_FAULT_SIGBUS;
+	case VML_PTE_PROTNONE:
+		/*
+		 * No NUMA hinting (do_numa_page()): mprotect changes a VMA
+		 * and its entries together under the write lock, so only an
+		 * inaccessible VMA, refused above, has such an entry.
+		 */
+		return atomic ? VML_FAULT_NOWAIT : VML_FAULT_SIGSEGV;
+	case VML_PTE_PRESENT:
+		break;
 	}
 	if (write && !pte_write(pte))
 		return do_wp_page(vma, addr, ptep, pte, atomic, deferred);
@@ -452,8 +462,10 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 /* What vma/ calls: populating, splits/copies and closes of VMAs. */
 static const struct vml_mm_hooks mm_hooks = {
 	.populate = vml_populate,
+	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
+	.smaps_show = vml_smaps_show,
 };
 
 /* Unmap everything of every user mm while the hooks still run. */

@@ -8,17 +8,19 @@
  * object-based rmap instead of 2.5's per-PTE chains: a page records its
  * object and its offset in it, and nothing per mapping:
  *
- *  - anonymous: @private is the VMA family's vml_anon_vma, @index the low
- *    32 bits of the linear page offset (vm_pgoff + page within the VMA,
- *    which mremap keeps). A VMA of the family maps the page, if at all, at
+ *  - anonymous: @private is the root of the VMA family's anon_vmas (fork
+ *    gives each child VMA its own under the parent's root, as
+ *    anon_vma_fork() does), @index the low 32 bits of the linear page
+ *    offset (vm_pgoff + page within the VMA, which mremap keeps). A VMA
+ *    of the family maps the page, if at all, at
  *    vm_start + ((index - vm_pgoff) mod 2^32) pages;
  *  - page cache: @private is the vml_mapping, @index the file offset.
  *
  * A walk visits the VMAs that belong to the object and checks the single
  * PTE each could use. Linux finds those VMAs through the anon_vma's
  * interval tree of anon_vma_chains and the file's i_mmap tree; vmlab's
- * anon_vma is one per family (2.6.9's design: fork shares the parent's)
- * and has no VMA list, so the walk looks at each mm's VMA list for the
+ * anon_vmas have no chains (a page names its family's root, close to
+ * 2.6.9's one anon_vma per family) and no VMA list, so the walk looks at each mm's VMA list for the
  * ones pointing at the object. That costs O(VMAs), never O(page tables),
  * and stays right whatever vma/ does to the VMAs (split, merge, mremap)
  * with no hook to keep a list in step. Documentation/fault.rst has more.
@@ -35,7 +37,7 @@ unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr)
 void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 				unsigned long addr)
 {
-	page->private = (unsigned long)vma->anon_vma;
+	page->private = (unsigned long)vma->anon_vma->root;
 	page->index = (u32)vml_linear_index(vma, addr);
 	vml_page_set(page, VML_PG_anon);
 	atomic_set(&page->_mapcount, 0);
@@ -61,7 +63,8 @@ static bool vma_has_object(struct vml_vma *vma, struct vml_page *page,
 			   bool anon)
 {
 	if (anon)
-		return (unsigned long)vma->anon_vma == page->private;
+		return vma->anon_vma &&
+		       (unsigned long)vma->anon_vma->root == page->private;
 	return (unsigned long)vma->vm_private_data == page->private;
 }
 
@@ -98,7 +101,7 @@ static int walk_vma(struct walk *w, struct vml_vma *vma)
 	if (!ptep)
 		return 0;
 	spin_lock(&pt->lock);
-	if (pte_present(*ptep) && vml_pte_page(*ptep) == w->page)
+	if (vml_pte_page(*ptep) == w->page)
 		ret = w->fn(vma, addr, ptep, w->arg);
 	spin_unlock(&pt->lock);
 	return ret;
@@ -174,7 +177,7 @@ static int unmap_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (pte_dirty(old))
 		vml_page_set(page, VML_PG_dirty);
 	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
-	if (!pte_none(u->entry)) {
+	if (vml_pte_state(u->entry) != VML_PTE_NONE) {
 		vml_set_pte(pt, addr, ptep, u->entry);
 		vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, 1);
 	}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smaps.c - /proc/PID/smaps_rollup for a sandbox mm (fs/proc/task_mmu.c
- * smaps_pte_entry()): walk the present PTEs and sort each page into
- * shared or private, clean or dirty, anonymous or file, and sum the
- * proportional set size (a page mapped n times counts 1/n).
+ * smaps.c - /proc/PID/smaps and smaps_rollup for a sandbox mm
+ * (fs/proc/task_mmu.c smaps_pte_entry()): walk the present and PROT_NONE
+ * PTEs and sort each page into shared or private, clean or dirty,
+ * anonymous or file, and sum the proportional set size (a page mapped n
+ * times counts 1/n).
  */
+#include <linux/seq_file.h>
 #include "fault/fault-internal.h"
 
 #define PSS_SHIFT	12	/* fixed-point fraction of a page, as Linux */
@@ -18,11 +20,11 @@ static int smaps_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	bool dirty;
 	int n;
 
-	if (!pte_present(pte)) {
+	if (vml_pte_state(pte) == VML_PTE_SWAP) {
 		s->swap++;
 		return 0;
 	}
-	page = vml_pte_page(pte);
+	page = vml_pte_page(pte);	/* present or PROT_NONE, as Linux counts */
 	if (!page)
 		return 0;
 	if (vml_page_test(page, VML_PG_zero)) {
@@ -33,6 +35,8 @@ static int smaps_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	dirty = pte_dirty(pte) || vml_page_test(page, VML_PG_dirty);
 	s->rss++;
 	s->pss += (1ul << PSS_SHIFT) / n;
+	if (dirty)
+		s->pss_dirty += (1ul << PSS_SHIFT) / n;
 	s->referenced += !!pte_young(pte);
 	if (vml_page_test(page, VML_PG_anon))
 		s->anon++;
@@ -59,4 +63,46 @@ int vml_smaps_rollup(struct vml_mm *mm, struct vml_smaps *s)
 	up_read(&mm->mmap_lock);
 	s->pss >>= PSS_SHIFT;
 	return 0;
+}
+
+/* One VMA's counts, in pages (PSS still shifted); mmap_lock is held. */
+static void smaps_vma(struct vml_vma *vma, struct vml_smaps *s)
+{
+	memset(s, 0, sizeof(*s));
+	vml_walk_range(&vma->vm_mm->pgt, vma->vm_start, vma->vm_end, smaps_one, s);
+}
+
+static void put_kb(struct seq_file *m, const char *name, unsigned long pages)
+{
+	seq_printf(m, "%s%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
+}
+
+/* __show_smap() for one VMA: Rss: to Locked:, as 6.1 prints them. */
+void vml_smaps_show(struct seq_file *m, struct vml_vma *vma)
+{
+	unsigned long pss, pss_dirty;
+	struct vml_smaps s;
+
+	smaps_vma(vma, &s);
+	/* Pss in KiB keeps the fraction of a page, as Linux's PSS_SHIFT. */
+	pss = (s.pss << (PAGE_SHIFT - 10)) >> PSS_SHIFT;
+	pss_dirty = (s.pss_dirty << (PAGE_SHIFT - 10)) >> PSS_SHIFT;
+	put_kb(m, "Rss:            ", s.rss);
+	seq_printf(m, "Pss:            %8lu kB\n", pss);
+	seq_printf(m, "Pss_Dirty:      %8lu kB\n", pss_dirty);
+	put_kb(m, "Shared_Clean:   ", s.shared_clean);
+	put_kb(m, "Shared_Dirty:   ", s.shared_dirty);
+	put_kb(m, "Private_Clean:  ", s.private_clean);
+	put_kb(m, "Private_Dirty:  ", s.private_dirty);
+	put_kb(m, "Referenced:     ", s.referenced);
+	put_kb(m, "Anonymous:      ", s.anon);
+	put_kb(m, "LazyFree:       ", 0);
+	put_kb(m, "AnonHugePages:  ", 0);
+	put_kb(m, "ShmemPmdMapped: ", 0);
+	put_kb(m, "FilePmdMapped:  ", 0);
+	put_kb(m, "Shared_Hugetlb: ", 0);
+	seq_puts(m, "Private_Hugetlb:       0 kB\n");
+	put_kb(m, "Swap:           ", s.swap);
+	put_kb(m, "SwapPss:        ", s.swap);
+	seq_printf(m, "Locked:         %8lu kB\n", vma->vm_flags & VML_VM_LOCKED ? pss : 0);
 }

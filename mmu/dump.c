@@ -35,11 +35,18 @@ struct dump_state {
 
 static u64 entry_key(enum vml_pt_level level, u64 val)
 {
-	if (val & _PAGE_PRESENT)
+	if (level != VML_PT_PTE)
+		return val & _PAGE_PRESENT ? val & PRINTED_FLAGS : 0;
+	switch (vml_pte_state(__pte(val))) {
+	case VML_PTE_PRESENT:
 		return val & PRINTED_FLAGS;
-	if (level != VML_PT_PTE || pte_none(__pte(val)))
+	case VML_PTE_PROTNONE:
+		return KIND_PROTNONE;
+	case VML_PTE_SWAP:
+		return KIND_SWAP;
+	default:
 		return 0;
-	return val & _PAGE_PROTNONE ? KIND_PROTNONE : KIND_SWAP;
+	}
 }
 
 /* printk_prot() */

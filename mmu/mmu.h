@@ -13,8 +13,10 @@
  * sandbox's CR3 is loaded. Table pages are addressed through the arena's
  * own phys-to-virt translation, never __va().
  *
- * PTE values use the kernel's pte_t and its bit helpers (pte_present(),
- * pte_write(), pte_young(), pte_dirty(), pfn_pte()...). A present leaf in
+ * PTE values use the kernel's pte_t and its bit helpers (pte_write(),
+ * pte_young(), pte_dirty(), pfn_pte()...), but what an entry is (none,
+ * present, PROT_NONE, swap) and which frame it maps are read only through
+ * vml_pte_state(), vml_pte_page() and vml_normal_page(). A present leaf in
  * the user half normally has _PAGE_USER; vmalloc-style kernel mappings
  * leave it clear. No PTE vmlab writes may set a reserved bit.
  *
@@ -117,11 +119,47 @@ pgprot_t vml_pgprot(bool write, bool exec, bool user);
 pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot);
 
 /**
- * vml_pte_page() - the arena frame a present entry maps (pte_page()).
+ * enum vml_pte_state - what a leaf entry holds (see "reading a PTE" in
+ * mmu/pte.c). Read entries only through vml_pte_state(), vml_pte_page()
+ * and vml_normal_page().
+ * @VML_PTE_NONE: nothing.
+ * @VML_PTE_PRESENT: maps a frame the MMU may use.
+ * @VML_PTE_PROTNONE: maps a frame (reference, mapcount and rss held) that
+ *	the MMU may not use: PROT_NONE (pte_protnone()).
+ * @VML_PTE_SWAP: maps no frame: a swap entry, encoded by the swap layer.
+ */
+enum vml_pte_state {
+	VML_PTE_NONE,
+	VML_PTE_PRESENT,
+	VML_PTE_PROTNONE,
+	VML_PTE_SWAP,
+};
+
+/**
+ * vml_pte_state() - classify a leaf entry.
+ * @pte: the entry (a copy, or READ_ONCE() of the slot).
+ * Return: its state.
+ */
+enum vml_pte_state vml_pte_state(pte_t pte);
+
+/**
+ * vml_pte_page() - the arena frame a present or PROT_NONE entry maps,
+ * the zero page included (pte_page()).
  * @pte: the entry.
- * Return: the frame, or NULL when not present or not an arena frame.
+ * Return: the frame; NULL for none and swap entries, and for a PFN
+ * outside the arena (which vml_set_pte() never lets in; ctl check reports
+ * one). Never a frame outside the arena.
  */
 struct vml_page *vml_pte_page(pte_t pte);
+
+/**
+ * vml_normal_page() - vml_pte_page() without the zero page
+ * (vm_normal_page()): the frame whose reference, mapcount and rss the
+ * entry holds.
+ * @pte: the entry.
+ * Return: the frame, or NULL when the entry holds none.
+ */
+struct vml_page *vml_normal_page(pte_t pte);
 
 /**
  * vml_set_pte() - install a leaf entry. Caller holds @pt->lock.
@@ -129,8 +167,9 @@ struct vml_page *vml_pte_page(pte_t pte);
  * @addr: user address the slot maps.
  * @ptep: the slot, from vml_pte_lookup()/vml_pte_alloc().
  * @pte: new value. Replacing a present entry flushes the old translation
- *       from every CPU (vml_flush_tlb_page()). A present entry for a frame
- *       outside the arena is refused (reported, slot unchanged); global
+ *       from every CPU (vml_flush_tlb_page()). A present or PROT_NONE
+ *       entry for a frame outside the arena is refused (reported, slot
+ *       unchanged); global
  *       and protection-key bits and bits the CPU lacks are dropped.
  */
 void vml_set_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep, pte_t pte);
@@ -380,7 +419,8 @@ struct vml_check;
  * the PGD block and every table reachable from the user half as page
  * tables, report an intermediate entry that is not a table in the arena,
  * a non-zero odd PGD page, and a table count other than @pt->nr_tables.
- * Leaf entries are not interpreted here.
+ * Leaf entries are not interpreted here. A tree with a CPU still marked
+ * inside a window on it is reported as well.
  * @chk: the run (arena/check.h).
  * @pt: the tree; the caller holds its mm's mmap lock for reading.
  * @what: the tree's name in messages ("mm 3").
@@ -401,11 +441,20 @@ void vml_mmu_check_tables(struct vml_check *chk, unsigned long found);
 /**
  * vml_mmu_check() - the mmu layer's own part of the invariant checker:
  * claim the quicklist's cached table pages and report one that is not
- * zero or a list that loops or disagrees with its count.
+ * zero or a list that loops or disagrees with its count, and a CPU whose
+ * CR3 holds a sandbox tree (a window left open).
  * @chk: the run.
  * Context: process context.
  */
 void vml_mmu_check(struct vml_check *chk);
+
+/**
+ * vml_mmu_check_host() - can vmlab drive this host's paging? Not with
+ * memory encryption (SME/SEV/TDX) active: CR3 and vmlab's table entries
+ * would need the encryption bit. Called before anything is reserved.
+ * Return: 0, or -EOPNOTSUPP with the reason logged.
+ */
+int vml_mmu_check_host(void);
 
 /**
  * vml_mmu_init() - start the window thread.

@@ -7,6 +7,7 @@
 #include <linux/seq_file.h>
 #include "mmu/mmu-internal.h"
 #include "ctl/ctl.h"
+#include "vmlab_compat.h"
 
 #define VML_SELFTEST_MAX_ITER	1000000
 
@@ -18,7 +19,7 @@ static int mmu_show(struct seq_file *m, void *v)
 	seq_printf(m, "paging_levels %d\n", pgtable_l5_enabled() ? 5 : 4);
 	seq_printf(m, "pti %d\n", boot_cpu_has(X86_FEATURE_PTI));
 	seq_printf(m, "pcid %d\n", boot_cpu_has(X86_FEATURE_PCID));
-	seq_printf(m, "invpcid %d\n", boot_cpu_has(X86_FEATURE_INVPCID_SINGLE));
+	seq_printf(m, "invpcid %d\n", vml_cpu_has_invpcid_single());
 	seq_printf(m, "smap %d\n", boot_cpu_has(X86_FEATURE_SMAP));
 	seq_printf(m, "smep %d\n", boot_cpu_has(X86_FEATURE_SMEP));
 	seq_printf(m, "user_va_end %#lx\n", vml_user_va_end());

@@ -75,10 +75,10 @@ static unsigned long move_ptes(struct vml_pgtable *pt, unsigned long old,
 
 	for (off = 0; off < step; off += PAGE_SIZE) {
 		src = vml_pte_lookup(pt, old + off);
-		if (!src || pte_none(*src))
+		if (!src || vml_pte_state(*src) == VML_PTE_NONE)
 			continue;
 		dst = vml_pte_lookup(pt, new + off);
-		if (WARN_ON_ONCE(!dst || !pte_none(*dst)))
+		if (WARN_ON_ONCE(!dst || vml_pte_state(*dst) != VML_PTE_NONE))
 			continue;	/* prepare_dest() made it; caller checked empty */
 		val = xchg(&src->pte, 0);
 		vml_entry_write(dst, val);

@@ -39,7 +39,7 @@ static int walk_level(struct vml_pgtable *pt, u64 *table,
 		next = level_addr_end(level, addr, end);
 		slot = table + vml_level_index(level, addr);
 		if (level == VML_PT_PTE) {
-			if (!pte_none(*(pte_t *)slot))
+			if (vml_pte_state(*(pte_t *)slot) != VML_PTE_NONE)
 				ret = fn(pt, addr, (pte_t *)slot, arg);
 			continue;
 		}

@@ -42,6 +42,7 @@
 #include <asm/invpcid.h>
 #include <asm/tlbflush.h>
 #include "mmu/mmu-internal.h"
+#include "vmlab_compat.h"
 
 #define VML_WINDOW_BUDGET	(256 * 1024)
 
@@ -67,7 +68,7 @@ static void window_enter(struct window *w, struct vml_pgtable *pt)
 static void window_leave(struct window *w)
 {
 	native_write_cr3(w->saved_cr3);
-	if (cpu_feature_enabled(X86_FEATURE_INVPCID_SINGLE))
+	if (vml_cpu_has_invpcid_single())
 		invpcid_flush_single_context(0);
 	cpumask_clear_cpu(w->cpu, &w->pt->cpus);
 	pagefault_enable();

@@ -50,7 +50,10 @@ fi
 out=$(perl "$dir/scripts/checkpatch.pl" --no-tree --strict --terse \
 	--show-types --ignore FILE_PATH_CHANGES \
 	-f "${files[@]}" "$@" 2>&1) || true
-findings=$(echo "$out" | grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' || true)
+# vmlab_compat.h is where version tests belong (LINUX_VERSION_CODE >=
+# KERNEL_VERSION(...)); anywhere else checkpatch still refuses them.
+findings=$(echo "$out" | grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' |
+	grep -vE '^vmlab_compat\.h:[0-9]+: WARNING:(LINUX_VERSION_CODE|CONSTANT_COMPARISON):' || true)
 if [ -z "$findings" ]; then
 	echo "checkpatch: ${#files[@]} files clean"
 	exit 0

@@ -42,14 +42,14 @@ static bool check_frames(struct vml_check *chk, struct vml_kmem_cache *cache,
 	struct vml_page *page = slab->page;
 
 	if (!vml_page_in_arena(page) || vml_page_idx(page) + nr > vml_arena.nr_frames) {
-		vml_check_fail(chk, "slab %px of %s: frame pointer %px is not in the arena",
-			       slab, cache->name, page);
+		vml_check_fail(chk, "%s: slab %p has frame %p, not in the arena",
+			       cache->name, slab, page);
 		return false;
 	}
 	for (i = 0; i < nr; i++)
 		if (!vml_page_test(page + i, VML_PG_slab) ||
 		    page[i].private != (unsigned long)slab)
-			vml_check_fail(chk, "slab of %s at pfn %#lx: frame %u is not marked as its slab",
+			vml_check_fail(chk, "%s slab %#lx: frame %u is not marked as its own",
 				       cache->name, vml_page_to_pfn(page), i);
 	vml_check_claim(chk, vml_page_idx(page), nr, VML_FRAME_SLAB, cache->name);
 	return true;
@@ -64,12 +64,12 @@ static unsigned int walk_chain(struct vml_check *chk, struct vml_kmem_cache *cac
 	bitmap_zero(seen, cache->num);
 	while (i != VML_BUFCTL_END) {
 		if (i >= cache->num) {
-			vml_check_fail(chk, "slab of %s at pfn %#lx: bufctl chain leaves the slab (%#x)",
+			vml_check_fail(chk, "%s slab %#lx: bufctl chain leaves the slab (%#x)",
 				       cache->name, vml_page_to_pfn(slab->page), i);
 			break;
 		}
 		if (test_and_set_bit(i, seen)) {
-			vml_check_fail(chk, "slab of %s at pfn %#lx: bufctl chain loops at slot %u",
+			vml_check_fail(chk, "%s slab %#lx: bufctl chain loops at slot %u",
 				       cache->name, vml_page_to_pfn(slab->page), i);
 			break;
 		}
@@ -91,7 +91,7 @@ static void check_slots(struct vml_check *chk, struct vml_kmem_cache *cache,
 		if (slab->bufctl[i] == VML_BUFCTL_CPU)
 			t->cpu_marked++;
 		else if (slab->bufctl[i] != VML_BUFCTL_ACTIVE)
-			vml_check_fail(chk, "slab of %s at pfn %#lx: slot %u is neither free nor in use (bufctl %#x)",
+			vml_check_fail(chk, "%s slab %#lx: slot %u neither free nor used (%#x)",
 				       cache->name, vml_page_to_pfn(slab->page), i,
 				       slab->bufctl[i]);
 	}
@@ -105,20 +105,20 @@ static void check_slab(struct vml_check *chk, struct vml_kmem_cache *cache,
 	bool fits;
 
 	if (slab->cache != cache)
-		vml_check_fail(chk, "slab %px on %s's lists names cache %px",
-			       slab, cache->name, slab->cache);
+		vml_check_fail(chk, "%s: slab %p on its lists names cache %p",
+			       cache->name, slab, slab->cache);
 	if (!check_frames(chk, cache, slab))
 		return;
 	free = walk_chain(chk, cache, slab, t->seen);
 	check_slots(chk, cache, slab, t);
 	if (slab->inuse + free != cache->num)
-		vml_check_fail(chk, "slab of %s at pfn %#lx: inuse %u + %u free != %u slots",
+		vml_check_fail(chk, "%s slab %#lx: inuse %u + %u free != %u slots",
 			       cache->name, vml_page_to_pfn(slab->page), slab->inuse,
 			       free, cache->num);
 	fits = list == 0 ? !free : list == 2 ? free == cache->num :
 	       free && free < cache->num;
 	if (!fits)
-		vml_check_fail(chk, "slab of %s at pfn %#lx: %u of %u slots free on the %s list",
+		vml_check_fail(chk, "%s slab %#lx: %u of %u slots free on the %s list",
 			       cache->name, vml_page_to_pfn(slab->page), free,
 			       cache->num, names[list]);
 	t->slabs++;
@@ -137,7 +137,7 @@ static void walk_list(struct vml_check *chk, struct vml_kmem_cache *cache,
 		struct vml_slab *slab = list_entry(pos, struct vml_slab, list);
 
 		if (!slab_ptr_ok(cache, slab) || ++n > cache->num_slabs) {
-			vml_check_fail(chk, "%s: slab list %d is corrupt or loops at %px",
+			vml_check_fail(chk, "%s: slab list %d is corrupt or loops at %p",
 				       cache->name, list, slab);
 			return;
 		}
@@ -166,14 +166,14 @@ static unsigned long check_arrays(struct vml_check *chk, struct vml_kmem_cache *
 			unsigned int idx;
 
 			if (!slab || slab->cache != cache) {
-				vml_check_fail(chk, "%s: cpu %d array holds %px, not an object of the cache",
+				vml_check_fail(chk, "%s: cpu %d array holds %p, not the cache's",
 					       cache->name, cpu, ac->entry[i]);
 				continue;
 			}
 			idx = vml_slab_index(cache, slab, ac->entry[i]);
 			if (idx >= cache->num || vml_slab_buf(cache, slab, idx) != ac->entry[i] ||
 			    slab->bufctl[idx] != VML_BUFCTL_CPU)
-				vml_check_fail(chk, "%s: cpu %d array holds %px, which is not a parked slot",
+				vml_check_fail(chk, "%s: cpu %d array holds %p, not a parked slot",
 					       cache->name, cpu, ac->entry[i]);
 			n++;
 		}
@@ -186,14 +186,17 @@ static void check_cache(struct vml_check *chk, struct vml_kmem_cache *cache,
 {
 	unsigned long flags, parked;
 
-	t->slabs = t->free_slabs = t->free_objs = t->cpu_marked = 0;
+	t->slabs = 0;
+	t->free_slabs = 0;
+	t->free_objs = 0;
+	t->cpu_marked = 0;
 	spin_lock_irqsave(&cache->lock, flags);
 	walk_list(chk, cache, &cache->slabs_full, 0, t);
 	walk_list(chk, cache, &cache->slabs_partial, 1, t);
 	walk_list(chk, cache, &cache->slabs_free, 2, t);
 	if (t->slabs != cache->num_slabs || t->free_slabs != cache->free_slabs ||
 	    t->free_objs != cache->free_objects)
-		vml_check_fail(chk, "%s: found %lu slabs (%lu free) with %lu free slots; slabinfo says %lu (%lu) and %lu",
+		vml_check_fail(chk, "%s: %lu slabs %lu free %lu free slots; slabinfo %lu %lu %lu",
 			       cache->name, t->slabs, t->free_slabs, t->free_objs,
 			       cache->num_slabs, cache->free_slabs, cache->free_objects);
 	spin_unlock_irqrestore(&cache->lock, flags);
@@ -201,7 +204,7 @@ static void check_cache(struct vml_check *chk, struct vml_kmem_cache *cache,
 		return;
 	parked = check_arrays(chk, cache);
 	if (parked != t->cpu_marked)
-		vml_check_fail(chk, "%s: %lu objects on the per-CPU arrays, %lu slots marked parked",
+		vml_check_fail(chk, "%s: %lu objects on the per-CPU arrays, %lu slots parked",
 			       cache->name, parked, t->cpu_marked);
 }
 

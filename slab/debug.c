@@ -12,8 +12,8 @@
  */
 #include <linux/printk.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 #include "slab/slab-internal.h"
+#include "vmlab_compat.h"
 #include "buddy/vmstat.h"
 
 static const char * const err_names[VML_SLAB_NR_ERR] = {
@@ -195,37 +195,6 @@ unsigned long vml_slab_last_user(struct vml_kmem_cache *cache, const void *buf)
 	if (!(cache->flags & VML_SLAB_STORE_USER))
 		return 0;
 	return *user_word(cache, (void *)buf);
-}
-
-/**
- * vml_slab_check_free() - is @obj a live object of @cache?
- * @cache: the cache the caller names.
- * @obj: the pointer the caller frees.
- * @slabp: set to the slab when the answer is yes.
- * @idxp: set to the slot index when the answer is yes.
- * Return: NULL if the free is valid, else why it must be refused.
- */
-const char *vml_slab_check_free(struct vml_kmem_cache *cache, const void *obj,
-				struct vml_slab **slabp, unsigned int *idxp)
-{
-	const void *buf = obj - cache->obj_offset;
-	struct vml_slab *slab = vml_addr_to_slab(buf);
-	unsigned int idx;
-
-	if (!slab)
-		return "pointer is not a slab object";
-	if (slab->cache != cache)
-		return "object belongs to another cache";
-	if (buf < slab->s_mem)
-		return "pointer into the slab's management area";
-	idx = vml_slab_index(cache, slab, buf);
-	if (idx >= cache->num || vml_slab_buf(cache, slab, idx) != buf)
-		return "pointer is not the start of an object";
-	if (READ_ONCE(slab->bufctl[idx]) != VML_BUFCTL_ACTIVE)
-		return "double free: object is already free";
-	*slabp = slab;
-	*idxp = idx;
-	return NULL;
 }
 
 /**

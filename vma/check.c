@@ -8,9 +8,8 @@
  * page aligned, non-overlapping, inside the address space and agrees with
  * map_count, the rbtree and total_vm; its tree's tables are claimed
  * (vml_pgtable_check()); then every non-empty PTE of the user half is
- * read, with the kernel's own tests (pte_present() is true for present
- * and PROT_NONE entries alike, everything else non-empty is a swap
- * entry), and must
+ * read through mmu/'s helpers (vml_pte_state(), vml_pte_page(): present
+ * and PROT_NONE entries map a frame, swap entries none), and must
  *  - lie inside a VMA;
  *  - map a frame inside the arena that is a user page: not free, not a
  *    slab, a table or metadata (the hole of issue 11: a PTE left pointing
@@ -23,7 +22,8 @@
  * compares that with _mapcount and _refcount. The rss counters must equal
  * the pages found. Anonymous pages are claimed here; other mapped pages
  * too when no fault layer is registered (vma/'s own populate made them),
- * else the page cache (fault/) claims them.
+ * else the page cache (fault/) claims them. Every anon_vma's count must
+ * be the number of VMAs that point at it.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -39,6 +39,7 @@ struct mm_check {
 	char name[24];
 	unsigned long tables;
 	unsigned long rss[VML_MM_NR_COUNTERS];
+	struct vml_check_refs anon_vmas;	/* one entry per VMA using one */
 };
 
 static void check_vma_list(struct mm_check *c)
@@ -53,18 +54,23 @@ static void check_vma_list(struct mm_check *c)
 		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
 		    vma->vm_end > mm->task_size ||
 		    offset_in_page(vma->vm_start | vma->vm_end) || vma->vm_mm != mm)
-			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx is misplaced (previous ends at %#lx)",
+			vml_check_fail(c->chk, "%s: VMA %#lx-%#lx misplaced (previous ends %#lx)",
 				       c->name, vma->vm_start, vma->vm_end, prev_end);
 		prev_end = vma->vm_end;
 		total += vml_vma_pages(vma);
+		if (vma->anon_vma)
+			vml_check_refs_add(&c->anon_vmas, vma->anon_vma);
 		if (++n > mm->map_count)
 			break;
 	}
 	for (nd = rb_first(&mm->mm_rb); nd && rb <= mm->map_count; nd = rb_next(nd))
 		rb++;
-	if (n != mm->map_count || rb != mm->map_count || total != mm->total_vm)
-		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d; %lu pages, total_vm %lu",
-			       c->name, n, rb, mm->map_count, total, mm->total_vm);
+	if (n != mm->map_count || rb != mm->map_count)
+		vml_check_fail(c->chk, "%s: %d VMAs listed, %d in the tree, map_count %d",
+			       c->name, n, rb, mm->map_count);
+	if (total != mm->total_vm)
+		vml_check_fail(c->chk, "%s: VMAs span %lu pages, total_vm says %lu",
+			       c->name, total, mm->total_vm);
 }
 
 /* What the VMA says may be mapped there. */
@@ -78,14 +84,13 @@ static void check_page_in_vma(struct mm_check *c, struct vml_vma *vma,
 		vml_check_fail(c->chk, "%s %#lx: anonymous pfn %#lx in a shared VMA",
 			       c->name, addr, vml_page_to_pfn(page));
 	else if (!anon && !shared && !vma->vm_file)
-		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anonymous VMA is not anonymous",
+		vml_check_fail(c->chk, "%s %#lx: pfn %#lx in a private anon VMA is not anonymous",
 			       c->name, addr, vml_page_to_pfn(page));
 }
 
 static void check_mapped(struct mm_check *c, struct vml_vma *vma,
-			 unsigned long addr, pte_t pte)
+			 unsigned long addr, pte_t pte, struct vml_page *page)
 {
-	struct vml_page *page = vml_pfn_to_page(pte_pfn(pte));
 	u32 idx = vml_page_idx(page);
 	enum vml_frame_state st = vml_check_state(c->chk, idx);
 
@@ -114,6 +119,8 @@ static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct mm_check *c = arg;
 	struct vml_vma *vma = vml_vma_lookup(c->mm, addr);
 	pte_t pte = READ_ONCE(*ptep);
+	enum vml_pte_state state;
+	struct vml_page *page;
 
 	c->chk->ptes++;
 	if (!vma) {
@@ -121,20 +128,22 @@ static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 			       c->name, addr, pte_val(pte));
 		return 0;
 	}
-	if (!pte_present(pte)) {
+	state = vml_pte_state(pte);
+	if (state == VML_PTE_SWAP) {
 		c->rss[VML_MM_SWAPENTS]++;
 		return 0;
 	}
-	if (!vml_pfn_valid(pte_pfn(pte))) {
+	page = vml_pte_page(pte);
+	if (!page) {
 		vml_check_fail(c->chk, "%s %#lx: PTE %#lx maps pfn %#lx outside the arena",
 			       c->name, addr, pte_val(pte), pte_pfn(pte));
 		return 0;
 	}
-	if (((pte_flags(pte) & _PAGE_PRESENT) && !(vma->vm_flags & VML_VM_ACCESS_FLAGS)) ||
+	if ((state == VML_PTE_PRESENT && !(vma->vm_flags & VML_VM_ACCESS_FLAGS)) ||
 	    (pte_write(pte) && !(vma->vm_flags & VML_VM_WRITE)))
 		vml_check_fail(c->chk, "%s %#lx: PTE %#lx allows more than its VMA (flags %#lx)",
 			       c->name, addr, pte_val(pte), vma->vm_flags);
-	check_mapped(c, vma, addr, pte);
+	check_mapped(c, vma, addr, pte, page);
 	return 0;
 }
 
@@ -170,15 +179,49 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
+/* Each anon_vma's count is the number of VMAs pointing at it. */
+static void check_anon_vmas(struct mm_check *c)
+{
+	struct vml_check_refs *refs = &c->anon_vmas;
+	struct vml_anon_vma *av;
+	unsigned long i, n;
+
+	if (!vml_check_refs_sort(refs)) {
+		vml_check_fail(c->chk, "VMAs appeared during the check");
+		return;
+	}
+	for (i = 0; i < refs->n; i += n) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		n = vml_check_refs_count(refs, av);
+		if (refcount_read(&av->refcount) != n)
+			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
+				       av, refcount_read(&av->refcount), n);
+	}
+}
+
+static int count_vmas(struct vml_mm *mm, void *arg)
+{
+	*(unsigned long *)arg += READ_ONCE(mm->map_count);
+	return 0;
+}
+
 void vml_vma_check(struct vml_check *chk)
 {
 	struct mm_check c = { .chk = chk };
 	struct vml_page *zero = vml_zero_page();
+	unsigned long vmas = 0;
 
 	if (zero)
 		vml_check_claim(chk, vml_page_idx(zero), 1, VML_FRAME_ZERO,
 				"the zero page");
+	vml_walk_mms(count_vmas, &vmas);
+	if (vml_check_refs_init(&c.anon_vmas, vmas)) {
+		vml_check_fail(chk, "vma: no host memory to count anon_vma users");
+		return;
+	}
 	vml_walk_mms(check_one_mm, &c);
+	check_anon_vmas(&c);
+	vml_check_refs_free(&c.anon_vmas);
 	vml_mmu_check_tables(chk, c.tables);
 	vml_vma_debugfs_check(chk);
 }

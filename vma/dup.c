@@ -26,6 +26,10 @@ static int dup_one(struct vml_mm *dst, struct vml_vma *src, vml_dup_fn copy)
 		return -ENOMEM;
 	vma->vm_mm = dst;
 	vma->vm_flags &= ~VML_VM_LOCKED;
+	if (vml_anon_vma_fork(vma)) {
+		vml_vma_free(vma);
+		return -ENOMEM;
+	}
 	vml_vma_link(dst, vma);
 	vml_vm_stat_account(dst, vma->vm_flags, vml_vma_pages(vma));
 	return copy ? copy(vma, src) : 0;

@@ -5,10 +5,14 @@
  * Gorman 4.5.2 and 4.6).
  *
  * Two VMAs merge when they touch and nothing a later operation looks at
- * tells them apart: same flags, same backing file with contiguous offsets,
- * and anon_vmas that are equal or not yet set (is_mergeable_vma(),
- * is_mergeable_anon_vma()). Merging only rewrites VMAs; the pages and
- * page tables underneath stay where they are.
+ * tells them apart: same flags, same backing object with contiguous
+ * offsets (is_mergeable_vma()), and anon_vmas that Linux 6.1's
+ * is_mergeable_anon_vma() accepts: the same one, or none on one side
+ * while the VMA already there has a singular anon_vma_chain. A VMA with
+ * no anon_vma therefore never takes in a range that has one: its pages
+ * would name an anon_vma the VMA does not have, and rmap would miss them.
+ * Merging only rewrites VMAs; the pages and page tables underneath stay
+ * where they are.
  */
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -21,7 +25,7 @@ unsigned long vml_calc_vm_prot_bits(unsigned long prot)
 	       (prot & PROT_EXEC ? VML_VM_EXEC : 0);
 }
 
-static bool same_file(struct file *a, struct file *b)
+bool vml_same_file(struct file *a, struct file *b)
 {
 	/*
 	 * Linux compares the struct file; ctl opens the path anew for every
@@ -32,9 +36,21 @@ static bool same_file(struct file *a, struct file *b)
 	return file_inode(a) == file_inode(b) && a->f_mode == b->f_mode;
 }
 
+/* is_mergeable_anon_vma() for the prev + next case: neither is checked. */
 static bool anon_compatible(struct vml_anon_vma *a, struct vml_anon_vma *b)
 {
 	return !a || !b || a == b;
+}
+
+/*
+ * is_mergeable_anon_vma(): may a range whose anon_vma is @anon join @v?
+ * Only @v's chain is looked at: when @v has none, its chain is empty.
+ */
+static bool anon_mergeable(struct vml_anon_vma *anon, struct vml_vma *v)
+{
+	if (anon == v->anon_vma)
+		return true;
+	return (!anon || !v->anon_vma) && vml_anon_vma_singular(v);
 }
 
 /*
@@ -54,8 +70,8 @@ static bool can_merge_after(struct vml_vma *prev, unsigned long flags,
 			    struct file *file, unsigned long pgoff,
 			    struct vml_anon_vma *anon, void *obj)
 {
-	return prev->vm_flags == flags && same_file(prev->vm_file, file) &&
-	       anon_compatible(prev->anon_vma, anon) &&
+	return prev->vm_flags == flags && vml_same_file(prev->vm_file, file) &&
+	       anon_mergeable(anon, prev) &&
 	       object_compatible(prev, flags, file, obj) &&
 	       prev->vm_pgoff + vml_vma_pages(prev) == pgoff;
 }
@@ -66,8 +82,8 @@ static bool can_merge_before(struct vml_vma *next, unsigned long flags,
 			     unsigned long pages, struct vml_anon_vma *anon,
 			     void *obj)
 {
-	return next->vm_flags == flags && same_file(next->vm_file, file) &&
-	       anon_compatible(next->anon_vma, anon) &&
+	return next->vm_flags == flags && vml_same_file(next->vm_file, file) &&
+	       anon_mergeable(anon, next) &&
 	       object_compatible(next, flags, file, obj) &&
 	       pgoff + pages == next->vm_pgoff;
 }

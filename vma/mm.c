@@ -7,7 +7,10 @@
  *
  * Ids come from an idr under mm_ids_lock; an mm found by id is returned
  * with a reference, so a command running on it keeps it alive while
- * mm_destroy takes its id away.
+ * mm_destroy takes its id away. An mm is found by id only once published
+ * (complete): a fork child under construction has an id, which keeps the
+ * number from being reused, but no command can reach it by that id, so
+ * no mm_destroy can free it under the fork that builds it.
  */
 #include <linux/err.h>
 #include <linux/file.h>
@@ -111,42 +114,87 @@ struct vml_anon_vma *vml_anon_vma_alloc(void)
 {
 	struct vml_anon_vma *av = cache_alloc(anon_vma_cachep, sizeof(struct vml_anon_vma));
 
-	if (av)
+	if (av) {
 		refcount_set(&av->refcount, 1);
+		av->root = av;
+	}
 	return av;
 }
 
 void vml_anon_vma_put(struct vml_anon_vma *av)
 {
-	if (refcount_dec_and_test(&av->refcount))
-		cache_free(anon_vma_cachep, av);
+	struct vml_anon_vma *root = av->root;
+
+	if (!refcount_dec_and_test(&av->refcount))
+		return;
+	cache_free(anon_vma_cachep, av);
+	if (root != av)
+		vml_anon_vma_put(root);
+}
+
+/*
+ * anon_vma_fork(): a child VMA copied from a parent VMA that has an
+ * anon_vma gets one of its own in the parent's family, so that, as in
+ * Linux, the child's VMAs merge with each other only as far as a fresh
+ * fork's would (never), while rmap still finds the parent's pages in them.
+ */
+int vml_anon_vma_fork(struct vml_vma *vma)
+{
+	struct vml_anon_vma *parent = vma->anon_vma, *av;
+
+	if (!parent)
+		return 0;
+	av = vml_anon_vma_alloc();
+	if (!av)
+		return -ENOMEM;
+	av->root = parent->root;
+	refcount_inc(&av->root->refcount);
+	vma->anon_vma = av;
+	vml_anon_vma_put(parent);
+	return 0;
+}
+
+/*
+ * anon_vma_compatible(): could @b's anonymous memory continue @a's? They
+ * touch, back onto the same file, differ at most in access flags, and
+ * @b's offsets follow @a's.
+ */
+static bool anon_vma_compatible(struct vml_vma *a, struct vml_vma *b)
+{
+	return a->vm_end == b->vm_start && vml_same_file(a->vm_file, b->vm_file) &&
+	       !((a->vm_flags ^ b->vm_flags) & ~VML_VM_ACCESS_FLAGS) &&
+	       b->vm_pgoff == a->vm_pgoff + vml_vma_pages(a);
+}
+
+/* reusable_anon_vma(): @old's anon_vma, if @a and @b are compatible. */
+static struct vml_anon_vma *reusable_anon_vma(struct vml_vma *old,
+					      struct vml_vma *a, struct vml_vma *b)
+{
+	if (!old || !anon_vma_compatible(a, b) || !vml_anon_vma_singular(old))
+		return NULL;
+	return READ_ONCE(old->anon_vma);
 }
 
 /*
  * Give @vma an anon_vma before its first anonymous page (anon_vma_prepare()).
- * Like find_mergeable_anon_vma(), reuse an adjacent VMA's when the two
- * could merge, so that later merges are not blocked. Faults run under the
+ * Like find_mergeable_anon_vma(), reuse the next VMA's, else the previous
+ * one's, when they could merge later (reusable_anon_vma()), so that an
+ * mprotect undone later merges again as in Linux. Faults run under the
  * read side of mmap_lock, so two may get here at once for one VMA: as
  * __anon_vma_prepare() does under page_table_lock, the pointer is set
  * under pgt.lock and the loser frees its allocation.
  */
 int vml_anon_vma_prepare(struct vml_vma *vma)
 {
-	struct vml_vma *near[2] = { vml_vma_prev(vma), vml_vma_next(vma) };
-	struct vml_anon_vma *reuse = NULL, *av = NULL, *n_av;
+	struct vml_vma *next = vml_vma_next(vma), *prev = vml_vma_prev(vma);
+	struct vml_anon_vma *reuse, *av = NULL;
 	spinlock_t *lock = &vma->vm_mm->pgt.lock;
-	int i;
 
 	if (READ_ONCE(vma->anon_vma))
 		return 0;
-	for (i = 0; i < 2 && !reuse; i++) {
-		struct vml_vma *n = near[i];
-
-		n_av = n ? READ_ONCE(n->anon_vma) : NULL;
-		if (n_av && n->vm_flags == vma->vm_flags && n->vm_file == vma->vm_file &&
-		    (n->vm_end == vma->vm_start || n->vm_start == vma->vm_end))
-			reuse = n_av;
-	}
+	reuse = reusable_anon_vma(next, vma, next);
+	if (!reuse && prev)
+		reuse = reusable_anon_vma(prev, prev, vma);
 	if (!reuse) {
 		av = vml_anon_vma_alloc();
 		if (!av)
@@ -308,18 +356,37 @@ static int mm_assign_id(struct vml_mm *mm, int start, int end)
 	return 0;
 }
 
-struct vml_mm *vml_mm_create(void)
+struct vml_mm *vml_mm_alloc(void)
 {
 	struct vml_mm *mm = new_mm();
 	int ret;
 
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
+	refcount_inc(&mm->users);	/* the caller's; the first is the id's */
 	ret = mm_assign_id(mm, 1, 0);
 	if (ret) {
 		mm_free(mm);
 		return ERR_PTR(ret);
 	}
+	return mm;
+}
+
+void vml_mm_publish(struct vml_mm *mm)
+{
+	mutex_lock(&mm_ids_lock);
+	mm->published = true;
+	mutex_unlock(&mm_ids_lock);
+}
+
+struct vml_mm *vml_mm_create(void)
+{
+	struct vml_mm *mm = vml_mm_alloc();
+
+	if (IS_ERR(mm))
+		return mm;
+	vml_mm_publish(mm);
+	vml_mm_put(mm);		/* the id keeps it */
 	return mm;
 }
 
@@ -332,8 +399,10 @@ struct vml_mm *vml_mm_find(int id)
 
 	mutex_lock(&mm_ids_lock);
 	mm = idr_find(&mm_ids, id);
-	if (mm)
+	if (mm && mm->published)
 		refcount_inc(&mm->users);
+	else
+		mm = NULL;
 	mutex_unlock(&mm_ids_lock);
 	return mm;
 }
@@ -349,14 +418,26 @@ void vml_mm_put(struct vml_mm *mm)
 		mm_free(mm);
 }
 
+/* Take @mm's id away if it still has it. Return: true if it did. */
+static bool mm_remove_id(struct vml_mm *mm)
+{
+	bool had;
+
+	mutex_lock(&mm_ids_lock);
+	had = idr_find(&mm_ids, mm->id) == mm;
+	if (had)
+		idr_remove(&mm_ids, mm->id);
+	mutex_unlock(&mm_ids_lock);
+	return had;
+}
+
 int vml_mm_destroy(struct vml_mm *mm)
 {
 	if (mm->kernel)
 		return -EPERM;
-	mutex_lock(&mm_ids_lock);
-	idr_remove(&mm_ids, mm->id);
-	mutex_unlock(&mm_ids_lock);
-	vml_mm_put(mm);
+	if (!mm_remove_id(mm))
+		return -ESRCH;
+	vml_mm_put(mm);		/* the id's reference */
 	return 0;
 }
 
@@ -442,6 +523,7 @@ static int kernel_mm_create(void)
 	if (!mm)
 		return -ENOMEM;
 	mm->kernel = true;
+	mm->published = true;
 	ret = mm_assign_id(mm, 0, 1);
 	if (ret) {
 		mm_free(mm);
@@ -453,10 +535,8 @@ static int kernel_mm_create(void)
 
 static int put_one(struct vml_mm *mm, void *arg)
 {
-	mutex_lock(&mm_ids_lock);
-	idr_remove(&mm_ids, mm->id);
-	mutex_unlock(&mm_ids_lock);
-	vml_mm_put(mm);		/* the id's reference; the walk holds another */
+	if (mm_remove_id(mm))
+		vml_mm_put(mm);	/* the id's reference; the walk holds another */
 	return 0;
 }
 

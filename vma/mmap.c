@@ -36,6 +36,10 @@ static struct vml_vma *new_vma(struct vml_mm *mm, unsigned long addr,
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
 	vma->vm_file = file ? get_file(file) : NULL;
+	if (vml_hooks()->vma_open && vml_hooks()->vma_open(vma)) {
+		vml_vma_free(vma);
+		return NULL;
+	}
 	vml_vma_link(mm, vma);
 	return vma;
 }
@@ -102,8 +106,11 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED) && addr && addr < VML_MMAP_MIN_ADDR)
-		addr = PAGE_ALIGN(VML_MMAP_MIN_ADDR);	/* round_hint_to_min() */
+	if (!(flags & MAP_FIXED)) {
+		addr &= PAGE_MASK;			/* round_hint_to_min() */
+		if (addr && addr < VML_MMAP_MIN_ADDR)
+			addr = PAGE_ALIGN(VML_MMAP_MIN_ADDR);
+	}
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
@@ -114,8 +121,6 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 	addr = vml_get_unmapped_area(mm, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
-	if ((flags & MAP_FIXED) && addr < VML_MMAP_MIN_ADDR)
-		return -EPERM;		/* security_mmap_addr(), unprivileged */
 	if ((flags & MAP_FIXED_NOREPLACE) &&
 	    vml_find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;

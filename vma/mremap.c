@@ -79,14 +79,16 @@ static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 		return -ENOMEM;
 	if (!copy_vma_to(mm, vma, new_addr, new_len, pgoff))
 		return -ENOMEM;
-	if (vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len)) {
+	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
+	if (old_len && vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len)) {
 		vml_do_munmap(mm, new_addr, new_len);
 		return -ENOMEM;
 	}
 	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
 	if (vm_flags & VML_VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
-	vml_do_munmap(mm, old_addr, old_len);
+	if (old_len)
+		vml_do_munmap(mm, old_addr, old_len);
 	return new_addr;
 }
 
@@ -106,6 +108,10 @@ static unsigned long mremap_to(struct vml_mm *mm, unsigned long addr,
 		return -EINVAL;
 	if (mm->map_count + 2 >= mm->limits.max_map_count - 3)
 		return -ENOMEM;
+	/* Refuse a bad place (below mmap_min_addr...) before unmapping it. */
+	ret = vml_get_unmapped_area(mm, new_addr, new_len, MAP_FIXED);
+	if (IS_ERR_VALUE(ret))
+		return ret;
 	ret = vml_do_munmap(mm, new_addr, new_len);
 	if (ret)
 		return ret;

@@ -11,6 +11,7 @@
  */
 #include <linux/mutex.h>
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 /*
  * The shared zero page (ZERO_PAGE()), made on first use so that starting
@@ -53,12 +54,10 @@ void vml_zero_page_exit(void)
 /* Drop the mapping @pte had of its page (zap_pte_range() for one entry). */
 static void unmap_page(struct vml_vma *vma, pte_t pte)
 {
-	unsigned long pfn = pte_pfn(pte);
-	struct vml_page *page;
+	struct vml_page *page = vml_pte_page(pte);
 
-	if (WARN_ON_ONCE(!vml_pfn_valid(pfn)))
+	if (WARN_ON_ONCE(!page))
 		return;
-	page = vml_pfn_to_page(pfn);
 	if (vml_page_test(page, VML_PG_zero))
 		return;
 	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
@@ -92,9 +91,9 @@ static int zap_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	const struct vml_mm_hooks *h = vml_hooks();
 	pte_t pte = vml_ptep_get_and_clear(pt, addr, ptep);
 
-	if (pte_present(pte)) {
+	if (vml_pte_page(pte)) {
 		unmap_page(vma, pte);
-	} else if (!pte_none(pte)) {
+	} else if (vml_pte_state(pte) == VML_PTE_SWAP) {
 		vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
 		if (h->zap_nonpresent)
 			h->zap_nonpresent(vma->vm_mm, addr, pte);
@@ -127,10 +126,10 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct vml_page *page;
 	pte_t pte, old;
 
-	if (!pte_present(*ptep))
+	if (!vml_pte_page(*ptep))
 		return 0;
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
-	page = vml_pfn_to_page(pte_pfn(old));
+	page = vml_pte_page(old);
 	/*
 	 * pte_modify() by hand: its _PAGE_CHG_MASK names cc_mask, which the
 	 * kernel does not export to modules. Keep frame, Accessed and Dirty.
@@ -147,7 +146,7 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if ((vma->vm_flags & VML_VM_WRITE) && !vml_page_test(page, VML_PG_zero) &&
 	    ((vma->vm_flags & VML_VM_SHARED) ||
 	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1)))
-		pte = pte_mkwrite(pte);
+		pte = vml_pte_mkwrite(pte);
 	vml_set_pte(pt, addr, ptep, pte);
 	return 0;
 }
@@ -165,9 +164,9 @@ static int mlock_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 {
 	struct vml_page *page;
 
-	if (!pte_present(*ptep))
+	page = vml_pte_page(*ptep);
+	if (!page)
 		return 0;
-	page = vml_pfn_to_page(pte_pfn(*ptep));
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	if (arg)
@@ -191,9 +190,9 @@ static int age_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	unsigned long *nr = arg;
 	struct vml_page *page;
 
-	if (!pte_present(*ptep))
+	page = vml_pte_page(*ptep);
+	if (!page)
 		return 0;
-	page = vml_pfn_to_page(pte_pfn(*ptep));
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	vml_ptep_test_and_clear_young(pt, addr, ptep);

@@ -310,10 +310,13 @@ unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
 	if (flags & MAP_FIXED) {
 		if (addr > mm->task_size - len)
 			return -ENOMEM;
-		return offset_in_page(addr) ? -EINVAL : addr;
+		if (offset_in_page(addr))
+			return -EINVAL;
+		/* security_mmap_addr(), as for an unprivileged task */
+		return addr < VML_MMAP_MIN_ADDR ? -EPERM : addr;
 	}
 	if (addr) {
-		addr = PAGE_ALIGN(addr);
+		addr &= PAGE_MASK;	/* x86 masks a hint down */
 		if (range_free(mm, addr, len))
 			return addr;
 		/* A hint above the 47-bit window opens the 5-level space. */

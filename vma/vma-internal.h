@@ -24,6 +24,7 @@ struct vml_vma *vml_vma_dup(struct vml_vma *src);
 struct vml_anon_vma *vml_anon_vma_alloc(void);
 void vml_anon_vma_put(struct vml_anon_vma *av);
 int vml_anon_vma_prepare(struct vml_vma *vma);
+int vml_anon_vma_fork(struct vml_vma *vma);
 const struct vml_mm_hooks *vml_hooks(void);
 void vml_vma_shrink_caches(void);
 void vml_vm_stat_account(struct vml_mm *mm, unsigned long flags, long npages);
@@ -49,6 +50,7 @@ int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
 		  bool new_below);
 int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len);
 unsigned long vml_calc_vm_prot_bits(unsigned long prot);
+bool vml_same_file(struct file *a, struct file *b);
 struct vml_vma *vml_vma_modify(struct vml_mm *mm, struct vml_vma *vma,
 			       unsigned long start, unsigned long end,
 			       unsigned long newflags);

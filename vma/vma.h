@@ -92,12 +92,17 @@ struct vml_mm_limits {
 
 /**
  * struct vml_anon_vma - identity of the anonymous memory of a VMA and of
- * the VMAs split from it (Linux's anon_vma, without the rmap chains the
- * fault layer adds). Two VMAs with different anon_vmas never merge.
- * @refcount: VMAs pointing at it.
+ * the VMAs split from it (Linux's anon_vma, without the anon_vma_chains).
+ * Two VMAs with different anon_vmas never merge. fork gives each child
+ * VMA an anon_vma of its own whose @root is the parent's root, as
+ * anon_vma_fork() does; anonymous pages name the root, so a reverse-map
+ * walk of a page visits every VMA of the family (see fault/rmap.c).
+ * @refcount: VMAs pointing at it, plus one per anon_vma whose @root it is.
+ * @root: the anon_vma of the family's first VMA; itself for that one.
  */
 struct vml_anon_vma {
 	refcount_t refcount;
+	struct vml_anon_vma *root;
 };
 
 /**
@@ -154,6 +159,7 @@ struct vml_vma {
  * @min_flt: minor faults. @maj_flt: major faults.
  * @limits: what the mm may grow to.
  * @kernel: the kernel mm (vmalloc area): user operations refused.
+ * @published: vml_mm_find() may return it (set once it is complete).
  * @debugfs_dir: owned by the debugfs code of vma/.
  */
 struct vml_mm {
@@ -175,12 +181,27 @@ struct vml_mm {
 	atomic_long_t min_flt, maj_flt;
 	struct vml_mm_limits limits;
 	bool kernel;
+	bool published;
 	struct dentry *debugfs_dir;
 };
 
 static inline unsigned long vml_vma_pages(const struct vml_vma *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/**
+ * vml_anon_vma_singular() - would @vma's anon_vma_chain in Linux hold one
+ * entry (list_is_singular())? True for a VMA that made or reused its own
+ * anon_vma, false for one that inherited its family through fork (Linux
+ * chains the parent's anon_vmas too) and for one with none.
+ * @vma: the VMA.
+ * Return: whether it is singular; is_mergeable_anon_vma() and
+ * reusable_anon_vma() depend on it.
+ */
+static inline bool vml_anon_vma_singular(const struct vml_vma *vma)
+{
+	return vma->anon_vma && vma->anon_vma->root == vma->anon_vma;
 }
 
 static inline unsigned long vml_mm_counter(struct vml_mm *mm, int member)
@@ -233,10 +254,29 @@ unsigned long vml_mm_rss(struct vml_mm *mm);
 /* ---- address spaces (mm.c) ---- */
 
 /**
- * vml_mm_create() - a new, empty sandbox address space with an id.
- * Return: the mm holding one reference, or an ERR_PTR (-ENOMEM, -ENOSPC).
+ * vml_mm_create() - a new, empty sandbox address space with an id,
+ * published at once (vml_mm_alloc() + vml_mm_publish()).
+ * Return: the mm; its only reference is its id's, dropped by
+ *         vml_mm_destroy(). An ERR_PTR (-ENOMEM, -ENOSPC) on failure.
  */
 struct vml_mm *vml_mm_create(void);
+
+/**
+ * vml_mm_alloc() - a new, empty sandbox address space with an id that
+ * vml_mm_find() does not return yet: one that is being built (a fork
+ * child) cannot be destroyed or used by id under its builder.
+ * vml_walk_mms() does visit it (its builder holds its mmap_lock).
+ * Return: the mm with two references, the id's and the caller's; or an
+ *         ERR_PTR (-ENOMEM, -ENOSPC). On failure to build it, the caller
+ *         calls vml_mm_destroy() then vml_mm_put().
+ */
+struct vml_mm *vml_mm_alloc(void);
+
+/**
+ * vml_mm_publish() - let vml_mm_find() return @mm from now on.
+ * @mm: an mm from vml_mm_alloc(), complete.
+ */
+void vml_mm_publish(struct vml_mm *mm);
 
 /**
  * vml_mm_find() - look an address space up by id and take a reference.
@@ -257,10 +297,11 @@ void vml_mm_get(struct vml_mm *mm);
 void vml_mm_put(struct vml_mm *mm);
 
 /**
- * vml_mm_destroy() - take an mm's id away and drop the creator's
- * reference; it goes away once the last user is done.
- * @mm: an mm from vml_mm_create(), not the kernel mm.
- * Return: 0, or -EPERM for the kernel mm.
+ * vml_mm_destroy() - take an mm's id away and drop the id's reference;
+ * it goes away once the last user is done. Only the first call for an mm
+ * does anything, so two racing destroys drop one reference.
+ * @mm: an mm from vml_mm_create() or vml_mm_alloc(), not the kernel mm.
+ * Return: 0, -EPERM for the kernel mm, -ESRCH when its id is already gone.
  */
 int vml_mm_destroy(struct vml_mm *mm);
 
@@ -333,7 +374,12 @@ struct vml_vma *vml_vma_prev(struct vml_vma *vma);
  * @addr: hint, or the address itself with MAP_FIXED.
  * @len: page aligned length.
  * @flags: MAP_FIXED honoured.
- * Return: the address, or -ENOMEM/-EINVAL as an unsigned long.
+ *
+ * Every way a range is placed (mmap, MAP_FIXED, a hint, mremap in place,
+ * moved or fixed, brk) asks here, so the mmap_min_addr rule lives here
+ * once, as Linux's security_mmap_addr() in get_unmapped_area().
+ * Return: the address, or -ENOMEM/-EINVAL/-EPERM (below mmap_min_addr)
+ *         as an unsigned long.
  */
 unsigned long vml_get_unmapped_area(struct vml_mm *mm, unsigned long addr,
 				    unsigned long len, unsigned long flags);
@@ -494,16 +540,25 @@ int vml_dup_mmap(struct vml_mm *dst, struct vml_mm *src, vml_dup_fn copy);
  *	Returns 0, -EFAULT (a PROT_NONE VMA or a hole), -ENOMEM.
  * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
  *	removed by munmap/exit/DONTNEED; release what it refers to.
+ * @vma_open: mmap made a new VMA (not yet linked; the ->mmap() of its
+ *	file, or shmem_zero_setup()): attach the backing object to
+ *	@vma->vm_private_data, so that every VMA of one object names it
+ *	from birth and merges, msync and rmap agree on it. 0 or -ENOMEM.
  * @vma_dup: a VMA was split or copied (mremap) from @src: share or copy
  *	the owner's state in @dst->vm_private_data. 0 or -ENOMEM.
  * @vma_close: a VMA is being freed.
+ * @smaps_show: print the page counts of @vma in smaps (the lines from
+ *	Rss: to Locked: of 6.1's show_smap()); mmap_lock is held for
+ *	reading. Optional.
  */
 struct vml_mm_hooks {
 	int (*populate)(struct vml_mm *mm, unsigned long start,
 			unsigned long len, bool ignore_errors);
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
+	int (*vma_open)(struct vml_vma *vma);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);
+	void (*smaps_show)(struct seq_file *m, struct vml_vma *vma);
 };
 
 /**
@@ -592,12 +647,14 @@ void vml_vmallocinfo_show(struct seq_file *m);
 /* ---- lifetime and debugfs ---- */
 
 /**
- * vml_mm_debugfs_create() - give an mm made outside vma/'s ctl commands
- * (a fork child) its mm/<id>/ debugfs directory; nothing if it has one or
- * debugfs is not up.
- * @mm: the mm.
+ * vml_mm_debugfs_publish() - give a complete mm from vml_mm_alloc() (a
+ * fork child) its mm/<id>/ debugfs directory and publish it
+ * (vml_mm_publish()), as one step against a racing mm_destroy: an id is
+ * never found without its directory, nor a directory made for a
+ * destroyed mm.
+ * @mm: the mm; the caller holds a reference.
  */
-void vml_mm_debugfs_create(struct vml_mm *mm);
+void vml_mm_debugfs_publish(struct vml_mm *mm);
 
 struct vml_check;
 

@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/namei.h>
 #include <linux/string.h>
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
@@ -70,15 +71,40 @@ static const struct vml_flag_name map_flags[] = {
 	{ "noreserve", MAP_NORESERVE },
 };
 
-/* Open file=<path> as a process would for mmap: read-write if allowed. */
-static struct file *open_backing(struct vml_reply *r, const char *path)
+/*
+ * Open file=<path> for mmap, read-write if allowed, but only a regular
+ * file: opening is not harmless (opening /dev/watchdog arms the host's
+ * watchdog, a tty may become a controlling terminal), so the type is
+ * checked on the looked-up path first, and then that very dentry is
+ * opened (dentry_open()), never the name again, which a rename could
+ * have pointed elsewhere meanwhile. dentry_open() skips may_open(): an
+ * append-only or immutable file is opened read-only, as its flags ask.
+ */
+static struct file *open_backing(struct vml_reply *r, const char *name)
 {
-	struct file *f = filp_open(path, O_RDWR | O_LARGEFILE, 0);
+	struct file *f = ERR_PTR(-ENODEV);
+	struct inode *inode;
+	struct path path;
+	int err;
 
+	err = kern_path(name, LOOKUP_FOLLOW, &path);
+	if (err) {
+		vml_reply_err(r, err, "cannot find %s", name);
+		return ERR_PTR(err);
+	}
+	inode = d_inode(path.dentry);
+	if (!d_is_reg(path.dentry)) {
+		vml_reply_err(r, -ENODEV, "%s is not a regular file", name);
+		goto out;
+	}
+	if (!IS_APPEND(inode) && !IS_IMMUTABLE(inode))
+		f = dentry_open(&path, O_RDWR | O_LARGEFILE, current_cred());
 	if (IS_ERR(f))
-		f = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+		f = dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(f))
-		vml_reply_err(r, PTR_ERR(f), "cannot open %s", path);
+		vml_reply_err(r, PTR_ERR(f), "cannot open %s", name);
+out:
+	path_put(&path);
 	return f;
 }
 

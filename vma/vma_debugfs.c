@@ -4,11 +4,13 @@
  * mm_destroy commands. Parsing and printing only.
  *
  *   mm/<id>/maps        /proc/PID/maps format
+ *   mm/<id>/smaps       /proc/PID/smaps format (6.1's show_smap())
  *   mm/<id>/status      the Vm* lines of /proc/PID/status, minflt, majflt
  *   mm/<id>/pagetable   the page-table tree, ptdump style (mmu/)
  *   vmallocinfo         /proc/vmallocinfo format (the kernel mm, id 0)
  *
- * An mm's directory is made by mm_create and removed by mm_destroy before
+ * An mm's directory is made when it is published (mm_create, fork) and
+ * removed by mm_destroy before
  * the mm's last reference can go, so a file never outlives its mm (debugfs
  * removal waits for readers). At unload the whole tree is removed before
  * this code's exit runs, so the directories are then only forgotten.
@@ -18,12 +20,10 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
-#include <linux/bsearch.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
 #include "arena/check.h"
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
+#include "vmlab_compat.h"
 
 static struct dentry *mm_root;
 static DEFINE_MUTEX(mm_dirs_lock);	/* create/destroy against each other */
@@ -44,7 +44,9 @@ static void show_map_vma(struct seq_file *m, struct vml_vma *vma)
 		ino = inode->i_ino;
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 	} else if (flags & VML_VM_MAYSHARE) {
-		dev = MKDEV(0, 1);	/* shared anonymous memory is shmem */
+		/* Shared anonymous memory is a shmem file: its offset shows. */
+		dev = MKDEV(0, 1);
+		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 		name = "/dev/zero (deleted)";
 	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
 		name = "[heap]";
@@ -80,6 +82,49 @@ static int maps_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(maps);
+
+/* show_smap_vma_flags(): the VmFlags mnemonics of the flags vmlab has. */
+static void show_vma_flags(struct seq_file *m, unsigned long flags)
+{
+	static const struct { unsigned long flag; const char *name; } f[] = {
+		{ VML_VM_READ, "rd" }, { VML_VM_WRITE, "wr" }, { VML_VM_EXEC, "ex" },
+		{ VML_VM_SHARED, "sh" }, { VML_VM_MAYREAD, "mr" },
+		{ VML_VM_MAYWRITE, "mw" }, { VML_VM_MAYEXEC, "me" },
+		{ VML_VM_MAYSHARE, "ms" }, { VML_VM_GROWSDOWN, "gd" },
+		{ VML_VM_LOCKED, "lo" }, { VML_VM_ACCOUNT, "ac" },
+		{ VML_VM_NORESERVE, "nr" },
+	};
+	int i;
+
+	seq_puts(m, "VmFlags:");
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (flags & f[i].flag)
+			seq_printf(m, " %s", f[i].name);
+	seq_putc(m, '\n');
+}
+
+/* show_smap(): the maps line, the sizes, the fault layer's counts, flags. */
+static int smaps_show(struct seq_file *m, void *v)
+{
+	void (*counts)(struct seq_file *m, struct vml_vma *vma) = vml_hooks()->smaps_show;
+	struct vml_mm *mm = m->private;
+	struct vml_vma *vma;
+
+	down_read(&mm->mmap_lock);
+	vml_for_each_vma(mm, vma) {
+		show_map_vma(m, vma);
+		seq_printf(m, "Size:           %8lu kB\n", (vma->vm_end - vma->vm_start) >> 10);
+		seq_printf(m, "KernelPageSize: %8lu kB\n", PAGE_SIZE >> 10);
+		seq_printf(m, "MMUPageSize:    %8lu kB\n", PAGE_SIZE >> 10);
+		if (counts)
+			counts(m, vma);
+		seq_puts(m, "THPeligible:    0\n");
+		show_vma_flags(m, vma->vm_flags);
+	}
+	up_read(&mm->mmap_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(smaps);
 
 static void show_kb(struct seq_file *m, const char *name, unsigned long pages)
 {
@@ -144,6 +189,7 @@ static void mm_dir_create(struct vml_mm *mm)
 	snprintf(name, sizeof(name), "%d", mm->id);
 	mm->debugfs_dir = debugfs_create_dir(name, mm_root);
 	debugfs_create_file("maps", 0400, mm->debugfs_dir, mm, &maps_fops);
+	debugfs_create_file("smaps", 0400, mm->debugfs_dir, mm, &smaps_fops);
 	debugfs_create_file("status", 0400, mm->debugfs_dir, mm, &status_fops);
 	debugfs_create_file("pagetable", 0400, mm->debugfs_dir, mm, &pagetable_fops);
 }
@@ -151,16 +197,13 @@ static void mm_dir_create(struct vml_mm *mm)
 /* mm_create -> ok mm=N */
 static int cmd_mm_create(int argc, char **argv, struct vml_reply *r)
 {
-	struct vml_mm *mm;
+	struct vml_mm *mm = vml_mm_alloc();
 
-	mutex_lock(&mm_dirs_lock);
-	mm = vml_mm_create();
-	if (!IS_ERR(mm))
-		mm_dir_create(mm);
-	mutex_unlock(&mm_dirs_lock);
 	if (IS_ERR(mm))
 		return vml_reply_err(r, PTR_ERR(mm), "cannot create an mm");
+	vml_mm_debugfs_publish(mm);
 	vml_reply_add(r, " mm=%d", mm->id);
+	vml_mm_put(mm);
 	return 0;
 }
 
@@ -223,12 +266,17 @@ void vml_vma_debugfs_exit(void)
 	mm_root = NULL;
 }
 
-/* For mms made elsewhere (fork): give @mm its debugfs directory. */
-void vml_mm_debugfs_create(struct vml_mm *mm)
+/*
+ * mm_destroy finds an mm by id and removes its directory under
+ * mm_dirs_lock: made under the same lock before the mm can be found, the
+ * directory exists exactly while the id does.
+ */
+void vml_mm_debugfs_publish(struct vml_mm *mm)
 {
 	mutex_lock(&mm_dirs_lock);
 	if (mm_root && !mm->debugfs_dir)
 		mm_dir_create(mm);
+	vml_mm_publish(mm);
 	mutex_unlock(&mm_dirs_lock);
 }
 
@@ -236,8 +284,7 @@ void vml_mm_debugfs_create(struct vml_mm *mm)
 
 struct dir_check {
 	struct vml_check *chk;
-	struct dentry **dirs;	/* the live mms' directories, sorted */
-	unsigned int n, max;
+	struct vml_check_refs dirs;	/* the live mms' directories */
 };
 
 static int collect_dir(struct vml_mm *mm, void *arg)
@@ -245,63 +292,57 @@ static int collect_dir(struct vml_mm *mm, void *arg)
 	struct dir_check *d = arg;
 	char name[16];
 
+	/* A fork child being built has its id but no directory yet. */
+	if (!mm->published)
+		return 0;
 	snprintf(name, sizeof(name), "%d", mm->id);
-	if (!mm->debugfs_dir || mm->debugfs_dir->d_parent != mm_root ||
+	if (IS_ERR_OR_NULL(mm->debugfs_dir) || mm->debugfs_dir->d_parent != mm_root ||
 	    strcmp(mm->debugfs_dir->d_name.name, name)) {
 		vml_check_fail(d->chk, "mm %d has no debugfs directory of its own", mm->id);
 		return 0;
 	}
-	if (d->n < d->max)
-		d->dirs[d->n++] = mm->debugfs_dir;
+	vml_check_refs_add(&d->dirs, mm->debugfs_dir);
 	return 0;
 }
 
-static int cmp_ptr(const void *a, const void *b)
-{
-	uintptr_t x = *(uintptr_t *)a, y = *(uintptr_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Every directory under mm/ must be one of the live mms' own. */
+/* Every directory under mm/ must be one live mm's own. */
 static void check_children(struct dir_check *d)
 {
 	struct dentry *child;
 
 	spin_lock(&mm_root->d_lock);
-	list_for_each_entry(child, &mm_root->d_subdirs, d_child) {
-		if (!simple_positive(child))
-			continue;
-		if (!bsearch(&child, d->dirs, d->n, sizeof(*d->dirs), cmp_ptr))
+	vml_for_each_child_dentry(child, mm_root)
+		if (simple_positive(child) && vml_check_refs_count(&d->dirs, child) != 1)
 			vml_check_fail(d->chk, "debugfs mm/%s belongs to no live mm",
 				       child->d_name.name);
-	}
 	spin_unlock(&mm_root->d_lock);
 }
 
 static int count_mm(struct vml_mm *mm, void *arg)
 {
-	(*(unsigned int *)arg)++;
+	(*(unsigned long *)arg)++;
 	return 0;
 }
 
 void vml_vma_debugfs_check(struct vml_check *chk)
 {
 	struct dir_check d = { .chk = chk };
+	unsigned long n = 0;
 
 	mutex_lock(&mm_dirs_lock);
 	if (!mm_root)
 		goto out;	/* no debugfs (KUnit): nothing to compare */
-	vml_walk_mms(count_mm, &d.max);
-	d.dirs = kvcalloc(d.max + 1, sizeof(*d.dirs), GFP_KERNEL);
-	if (!d.dirs) {
-		vml_check_fail(chk, "no host memory to check the mm directories");
+	vml_walk_mms(count_mm, &n);
+	if (vml_check_refs_init(&d.dirs, n)) {
+		vml_check_fail(chk, "vma: no host memory to check the mm directories");
 		goto out;
 	}
 	vml_walk_mms(collect_dir, &d);
-	sort(d.dirs, d.n, sizeof(*d.dirs), cmp_ptr, NULL);
-	check_children(&d);
-	kvfree(d.dirs);
+	if (vml_check_refs_sort(&d.dirs))
+		check_children(&d);
+	else
+		vml_check_fail(chk, "mms appeared during the check");
+	vml_check_refs_free(&d.dirs);
 out:
 	mutex_unlock(&mm_dirs_lock);
 }

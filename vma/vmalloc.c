@@ -227,22 +227,22 @@ unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
 		for (i = 0; i < v->nr_pages; i++, pages++) {
 			addr = v->addr + ((unsigned long)i << PAGE_SHIFT);
 			if (!vml_page_in_arena(v->pages[i])) {
-				vml_check_fail(chk, "vmalloc %#lx: frame %px is not in the arena",
+				vml_check_fail(chk, "vmalloc %#lx: frame %p is not in the arena",
 					       addr, v->pages[i]);
 				continue;
 			}
 			vml_check_claim(chk, vml_page_idx(v->pages[i]), 1,
 					VML_FRAME_VMALLOC, "vmalloc");
 			ptep = vml_pte_lookup(&kmm->pgt, addr);
-			if (!ptep || !pte_present(*ptep) ||
-			    pte_pfn(*ptep) != vml_page_to_pfn(v->pages[i]))
+			if (!ptep || vml_pte_state(*ptep) != VML_PTE_PRESENT ||
+			    vml_pte_page(*ptep) != v->pages[i])
 				vml_check_fail(chk, "vmalloc %#lx: not mapped to its frame pfn %#lx",
 					       addr, vml_page_to_pfn(v->pages[i]));
 		}
 	}
 	vml_walk_range(&kmm->pgt, 0, ULONG_MAX, count_present, &ptes);
 	if (ptes != pages)
-		vml_check_fail(chk, "the kernel mm has %lu PTEs, its vmalloc areas %lu pages",
+		vml_check_fail(chk, "the kernel mm has %lu PTEs, vmalloc areas %lu pages",
 			       ptes, pages);
 	return ptes;
 }

@@ -34,7 +34,9 @@
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include "access/access.h"
+#include "arena/arena.h"
 #include "bench.h"
+#include "vmlab_compat.h"
 
 #define DZ_PAGES	16384	/* 64 MiB */
 #define COW_PAGES	8192	/* 32 MiB */
@@ -65,7 +67,7 @@ static unsigned long host_map(unsigned long len, unsigned long prot,
 	mmap_write_lock(current->mm);
 	vma = find_vma(current->mm, addr);
 	if (vma)
-		vma->vm_flags |= VM_NOHUGEPAGE;
+		vml_vm_flags_set(vma, VM_NOHUGEPAGE);
 	mmap_write_unlock(current->mm);
 	return addr;
 }
@@ -186,7 +188,8 @@ static int dz_setup(void)
 		host_teardown();
 		return ret;
 	}
-	vr.len = DZ_PAGES * PAGE_SIZE;
+	/* A quarter of a smaller arena (the arena-size curve goes to 16 MiB). */
+	vr.len = min_t(unsigned long, DZ_PAGES, vml_arena.nr_frames / 4) * PAGE_SIZE;
 	vr.base = VBASE;
 	return vmlab_map(vmm, vr.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 }
@@ -281,6 +284,8 @@ static int vmlab_cow_fork(void)
 		vchild = NULL;
 		return ret;
 	}
+	vml_mm_publish(vchild);
+	vml_mm_put(vchild);	/* fork's own; the id keeps it */
 	vr.cursor = 0;
 	return 0;
 }

@@ -14,9 +14,14 @@
  * round, so a machine whose speed drifts (TCG on a shared host) and the
  * order within a round bias neither side.
  *
- * Parameters: only=<substring> runs matching rows, iters=<n> overrides the
+ * Parameters: only=<substring>[+<substring>...] runs rows whose name
+ * contains any of them, iters=<n> overrides the
  * batch size, rounds=<n> the number of rounds (odd; default 11),
  * arena_mb=<n> the arena (default 256 MiB, room for the 64 MiB fault rows).
+ *
+ * First comes a memory row: the arena's metadata (frame descriptors and
+ * everything else the boot allocator handed out) per frame, against the
+ * host's struct page, in the ns/op columns.
  */
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -28,6 +33,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/mm_types.h>
+#include "arena/arena.h"
 #include "vmlab_core.h"
 #include "bench.h"
 
@@ -35,7 +42,7 @@
 
 static char *only;
 module_param(only, charp, 0444);
-MODULE_PARM_DESC(only, "Run only benchmarks whose name contains this string");
+MODULE_PARM_DESC(only, "Run only benchmarks whose name contains one of these '+'-separated strings");
 
 static unsigned int iters;
 module_param(iters, uint, 0444);
@@ -184,6 +191,32 @@ static void report(const struct vml_bench *b, unsigned int cpus,
 		ratio / 100, ratio % 100);
 }
 
+/* Does @name contain one of only='s '+'-separated strings? */
+static bool wanted(const char *name)
+{
+	const char *p = only, *end;
+	char want[64];
+
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, '+');
+		if (end == p || end - p >= sizeof(want))
+			continue;
+		strscpy(want, p, end - p + 1);
+		if (strstr(name, want))
+			return true;
+	}
+	return false;
+}
+
+static void report_meta(void)
+{
+	unsigned long v = vml_arena.meta_bytes * 10 / vml_arena.nr_frames;
+	unsigned long h = sizeof(struct page);
+
+	pr_info("vmlab_bench: result|mem: metadata bytes per frame, arena %u MiB|1|%lu.%lu|%lu.0|%lu.%02lu\n",
+		arena_mb, v / 10, v % 10, h, v * 10 / h / 100, v * 10 / h % 100);
+}
+
 static void run_one(const struct vml_bench *b)
 {
 	struct bench_run r = { };
@@ -230,10 +263,11 @@ static int __init vmlab_bench_init(void)
 	}
 	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
 		vml_nr_benches, rounds, num_online_cpus());
+	report_meta();
 	for (i = 0; i < vml_nr_benches; i++) {
 		const struct vml_bench *b = vml_benches[i];
 
-		if (only && *only && !strstr(b->name, only))
+		if (only && *only && !wanted(b->name))
 			continue;
 		run_one(b);
 	}

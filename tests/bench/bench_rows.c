@@ -5,12 +5,33 @@
  * VML_BENCH_DECLARE(vml_bench_<x>); line and a table entry below.  Rows run
  * in table order.
  *
- * The first row lives here: it proves the runner.
+ * The first two rows live here: they prove the runner. The calibration
+ * row runs the same 50-turn dec/jnz loop (100 instructions) on both
+ * sides: under make bench ICOUNT=1 it must read about 100 + the loop's
+ * own few instructions per op (guest ns == instructions), and a ratio
+ * of exactly 1.00; on the wall clock it shows what TCG takes for 100
+ * simple instructions on this machine.
  */
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include "buddy/buddy.h"
 #include "bench.h"
+
+static void calibration(unsigned int iters)
+{
+	unsigned long n;
+
+	while (iters--) {
+		n = 50;
+		asm volatile("1: dec %0\n\tjnz 1b" : "+r" (n));
+	}
+}
+
+static const struct vml_bench vml_bench_calibration = {
+	.name = "calibration: 100-instruction loop, both sides",
+	.vmlab = calibration,
+	.host = calibration,
+};
 
 static void page0_vmlab(unsigned int iters)
 {
@@ -59,6 +80,7 @@ VML_BENCH_DECLARE(vml_bench_fault_cow);
 VML_BENCH_DECLARE(vml_bench_fault_file);
 
 const struct vml_bench *const vml_benches[] = {
+	&vml_bench_calibration,
 	&vml_bench_page0,
 	&vml_bench_page3,
 	&vml_bench_window_roundtrip,

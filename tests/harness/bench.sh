@@ -1,11 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: build vmlab_bench.ko, boot a guest (-smp 2) in bench mode and
-# print the table: benchmark | CPUs | vmlab ns/op | host ns/op | ratio.
+# make bench: build vmlab_bench.ko, boot a guest in bench mode and print the
+# table: benchmark | CPUs | vmlab per op | host per op | ratio, headed by the
+# kernel, its options, the CPU and the QEMU mode that produced it. The same
+# rows go to build/bench/<kernel>-<mode>.csv (mode wall or icount).
 #
-#   bench.sh [--kernel test|stock] [-- module params, e.g. only=page rounds=21]
-# Environment: SMP (default 2), MEM, VMLAB_TIMEOUT (default 1800).
+#   bench.sh [--kernel stock|test|deb612] [--icount] [-- module params, e.g. only=page]
+#
+# Default: the stock (Debian) kernel, the one users run, with
+# init_on_alloc=0; wall-clock ns per op in a 2-vCPU TCG guest.
+# --icount (make bench ICOUNT=1): QEMU -icount shift=0 and one vCPU; the
+# guest's clock advances one ns per instruction, so every figure is
+# instructions per op (Documentation/benchmarks.rst says what that leaves out).
+# Environment: SMP (default 2; 1 with --icount), MEM, VMLAB_TIMEOUT (default
+# 1800), VMLAB_BUILD (default build).
 set -euo pipefail
 # The whole script is one block, so bash has read all of it before running:
 # editing this file while it runs cannot change what the run does.
@@ -14,12 +23,14 @@ set -euo pipefail
 cd "$VMLAB_TOP"
 B=${VMLAB_BUILD:-build}
 
-kernel=test
+kernel=stock
+mode=wall
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
+	--icount) mode=icount ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--kernel test|stock] [-- module params]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--kernel stock|test|deb612] [--icount] [-- module params]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -29,41 +40,66 @@ scripts/install-deps.sh >&2
 make -s tools
 vml_kernel_paths "$kernel"
 
+smp=${SMP:-2}
+qargs=
+unit=ns/op
+if [ "$mode" = icount ]; then
+	# shift=0: one ns per instruction; sleep=off: an idle guest jumps to its
+	# next timer instead of waiting in real time. Single vCPU (icount runs
+	# one TCG thread anyway).
+	smp=1
+	qargs="-icount shift=0,sleep=off"
+	unit=insn/op
+fi
 out=$B/$kernel-bench
-log=$B/logs/bench-$kernel.log
-mkdir -p "$B/logs"
+log=$B/logs/bench-$kernel-$mode.log
+csv=$B/bench/$kernel-$mode.csv
+mkdir -p "$B/logs" "$B/bench"
 make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR=bench OUT="$out" > $B/logs/build-$kernel-bench.log 2>&1 ||
 	{ tail -n 30 $B/logs/build-$kernel-bench.log; vml_die "bench module build failed"; }
 tests/harness/initramfs.sh $B/guest/bench.cpio.gz "$out/vmlab_bench.ko"
 # Debian kernels zero every page on allocation (init_on_alloc=1 by default);
 # vmlab does not, so turn it off to compare the allocators themselves.
-args="vmltest.mode=bench init_on_alloc=0"
+kargs="init_on_alloc=0"
+args="vmltest.mode=bench $kargs"
 [ -n "$params" ] && args+=" vmltest.params=${params// /,}"
-vml_log "running benchmarks in a $kernel-kernel guest (SMP=${SMP:-2}); log: $log"
+vml_log "running benchmarks in a $kernel-kernel guest (SMP=$smp, $mode); log: $log"
 set +e
-SMP=${SMP:-2} tests/harness/qemu.sh -k "$image" -i $B/guest/bench.cpio.gz \
-	-a "$args" -l "$log" -t "${VMLAB_TIMEOUT:-1800}" --quiet
+SMP=$smp VMLAB_QEMU_ARGS="$qargs" tests/harness/qemu.sh -k "$image" \
+	-i $B/guest/bench.cpio.gz -a "$args" -l "$log" -t "${VMLAB_TIMEOUT:-1800}" --quiet
 rc=$?
 set -e
 
-tr -d '\r' < "$log" | awk -F'|' '
+# What produced the table: guest kernel, host CPU, QEMU and its mode.
+release=$(tr -d '\r' < "$log" | sed -n 's/^@@VMLAB boot .*kernel=\([^ ]*\).*/\1/p' | head -n1)
+hostcpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n1)
+qver=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
+qmode="TCG -cpu max -smp $smp${qargs:+ $qargs}"
+echo "# $kernel kernel ${release:-?} ($kargs${params:+; $params}); host CPU $hostcpu; QEMU $qver $qmode"
+echo "kernel,release,options,host_cpu,qemu,mode,benchmark,cpus,vmlab,host,ratio,unit" > "$csv"
+tr -d '\r' < "$log" | awk -F'|' -v unit="$unit" -v csv="$csv" \
+	-v pre="$kernel,${release:-?},\"$kargs${params:+ $params}\",\"$hostcpu\",$qver,\"$qmode\"" '
 	/vmlab_bench: (result|failed)\|/ {
 		sub(/.*vmlab_bench: /, "")
 		rows[++n] = $0
 	}
 	END {
-		fmt = "%-40s | %4s | %12s | %12s | %6s\n"
-		printf fmt, "benchmark", "cpus", "vmlab ns/op", "host ns/op", "ratio"
-		printf fmt, "----------------------------------------", "----", "------------", "------------", "------"
+		fmt = "%-58s | %4s | %13s | %13s | %6s\n"
+		printf fmt, "benchmark", "cpus", "vmlab " unit, "host " unit, "ratio"
+		printf fmt, "----------------------------------------------------------", "----", "-------------", "-------------", "------"
 		for (i = 1; i <= n; i++) {
 			split(rows[i], f, "|")
-			if (f[1] == "result")
+			if (f[1] == "result") {
 				printf fmt, f[2], f[3], f[4], f[5], f[6]
-			else
+				printf "%s,\"%s\",%s,%s,%s,%s,%s\n", pre, f[2], f[3], f[4], f[5], f[6], unit >> csv
+			} else {
 				printf fmt, f[2], "-", "failed " f[3], "", ""
+				printf "%s,\"%s\",-,failed,%s,,%s\n", pre, f[2], f[3], unit >> csv
+			}
 		}
 		if (!n) print "(no results)"
 	}'
+vml_log "table written to $csv"
 if [ "$rc" != 1 ] || ! grep -q 'vmlab_bench: done' "$log"; then
 	vml_log "bench guest did not finish cleanly (QEMU status $rc); see $log"
 	grep -F -f tests/harness/dmesg-patterns "$log" | head -n 20 >&2 || true

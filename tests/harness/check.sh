@@ -12,16 +12,19 @@
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
 #             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
+#   - Debian's 6.12 kernel ("deb612"): W=1 build, the stock kernel's legs;
+#     exported symbols only, for every module built (see its block below)
 #     Each guest must report every KUnit case and every selected scenario;
 #     the summary counts distinct checks x guests.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
 # Environment (for quick development runs):
-#   VMLAB_KERNELS="test debug stock"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
+#   VMLAB_KERNELS="test debug stock deb612"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
 #   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
 #   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
 #   VMLAB_GUEST_ARGS="..."      more guest kernel arguments (vmltest.fuzz=N...)
+#   VMLAB_SEEDS="1-50" VMLAB_STEPS=1000  53-randtest's seeds and steps per seed
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
 #                               guests are cut short (and fail) to keep to it
@@ -39,7 +42,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
-KERNELS=${VMLAB_KERNELS:-test debug stock}
+KERNELS=${VMLAB_KERNELS:-test debug stock deb612}
 PAGING=${VMLAB_PAGING:-5 4}
 PTIS=${VMLAB_PTI:-on off}
 TIMEOUT=${VMLAB_TIMEOUT:-1500}
@@ -234,6 +237,8 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local log=$LOGS/check-$name.log start=$(date +%s)
 	local extra="vmltest.mode=check"
 	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
+	[ -n "${VMLAB_SEEDS:-}" ] && extra+=" vmltest.seeds=${VMLAB_SEEDS// /,}"
+	[ -n "${VMLAB_STEPS:-}" ] && extra+=" vmltest.steps=$VMLAB_STEPS"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
 	[ -n "${VMLAB_SCENARIO_TIMEOUT:-}" ] && extra+=" vmltest.timeout=$VMLAB_SCENARIO_TIMEOUT"
 	[ -n "${VMLAB_GUEST_ARGS:-}" ] && extra+=" $VMLAB_GUEST_ARGS"
@@ -304,8 +309,97 @@ want "$KERNELS" test && want "$HAVE" test-main &&
 	kernel_guests test "$KT/arch/x86/boot/bzImage" test-main test-kunit
 want "$KERNELS" debug && want "$HAVE" debug-main &&
 	kernel_guests debug "$KD/arch/x86/boot/bzImage" debug-main debug-kunit
-want "$KERNELS" stock && want "$HAVE" stock-main &&
-	kernel_guests stock "/boot/vmlinuz-$STOCK" stock-main
+EXPECT_KUNIT=0
+# The stock kernel's legs, scenarios in PAGING x PTIS, for a distribution
+# kernel: distro_legs <name> <bzImage> <vmlab.ko>
+distro_legs() {
+	local name=$1 image=$2 ko=$3 pg pti a
+
+	if ! tests/harness/initramfs.sh "$GUESTS/$name-check.cpio.gz" "$ko"; then
+		fail "initramfs for the $name kernel"
+		return
+	fi
+	for pg in $PAGING; do
+		for pti in $PTIS; do
+			a=""; [ "$pg" = 4 ] && a="no5lvl "
+			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
+			guest "$name-${pg}lvl-pti$pti" "$image" \
+				"$GUESTS/$name-check.cpio.gz" "$pg" "$pti" "$a"
+		done
+	done
+}
+if want "$KERNELS" stock && want "$HAVE" stock-main; then
+	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko"
+fi
+
+# ---- Debian 12's 6.12 kernel; exported symbols only (issue 15) -------------
+# "deb612" is Debian's newest linux-image-6.12.*+deb12, fetched into the
+# cache without installing (tests/harness/deb-kernel.sh).  vmlab.ko and
+# vmlab_bench.ko are built against it with W=1, and vmlab.ko runs the stock
+# kernel's legs.  Every module built may import only symbols its kernel
+# exports (tests/harness/symcheck.sh), and the check is shown to fail on a
+# symbol Module.symvers lacks.
+DEB=
+if want "$KERNELS" deb612; then
+	section "Debian 6.12 kernel"
+	if paths=$(vml_kernel_paths deb612 2> >(tee "$LOGS/deb612-kernel.log" >&2) &&
+		   echo "$kdir $image"); then
+		read -r DEB DEB_IMAGE <<< "$paths"
+		pass "Debian 6.12 kernel: ${DEB##*/linux-headers-}"
+		rm -rf "${B:?}/deb612-main" "${B:?}/deb612-bench"
+		build deb612-main "$DEB" main && HAVE+="deb612-main "
+		build deb612-bench "$DEB" bench && HAVE+="deb612-bench "
+	else
+		fail "Debian 6.12 kernel fetch (see $LOGS/deb612-kernel.log)"
+	fi
+fi
+section "exported symbols only"
+for n in $HAVE; do
+	case $n in
+	test-*) skd=$KT ;;
+	debug-*) skd=$KD ;;
+	stock-*) skd=/usr/src/linux-headers-$STOCK ;;
+	deb612-*) skd=$DEB ;;
+	*) continue ;;
+	esac
+	for sko in "$B/$n"/*.ko; do
+		if out=$(tests/harness/symcheck.sh "$sko" "$skd"); then
+			pass "$n: $out"
+		else
+			fail "$n: $out"
+		fi
+	done
+done
+if [ -n "${sko:-}" ] && [ -f "$sko" ]; then
+	sym=$(nm -u "$sko" | awk '{ print $2; exit }')
+	awk -v s="$sym" '$2 != s' "$skd/Module.symvers" > "$B/symvers-without-one"
+	if ! out=$(tests/harness/symcheck.sh "$sko" "$skd" "$B/symvers-without-one") &&
+	   [[ $out == *"exported by ${skd##*/}: $sym;"* ]]; then
+		pass "symbol check refuses $sym once Module.symvers lacks it"
+	else
+		fail "symbol check did not refuse $sym missing from Module.symvers: $out"
+	fi
+fi
+if want "$KERNELS" deb612 && want "$HAVE" deb612-main; then
+	distro_legs deb612 "$DEB_IMAGE" "$B/deb612-main/vmlab.ko"
+fi
+
+# ---- instruction-count gate (issue 17; tests/harness/bench-gate.sh) ---------
+# vmlab's instructions/op on the stock kernel under QEMU -icount against
+# tests/bench/baseline-icount.csv: >10% more, a missing row or a failed guest
+# fails. Runs whenever the stock kernel is tested (VMLAB_BENCH_GATE=0|1).
+if [ "${VMLAB_BENCH_GATE:-$(want "${VMLAB_KERNELS:-test stock}" stock && echo 1)}" = 1 ]; then
+	section "instruction-count gate (stock kernel, QEMU -icount)"
+	if [ -z "${STOCK:-$(vml_stock_release)}" ]; then
+		fail "instruction-count gate: no stock kernel to run it on"
+	elif VMLAB_BUILD=$B tests/harness/bench-gate.sh > "$LOGS/bench-gate.log" 2>&1; then
+		grep -E '^(guest time|note)' "$LOGS/bench-gate.log"
+		pass "instruction-count gate: $(grep 'rows within' "$LOGS/bench-gate.log")"
+	else
+		grep -E '^(FAILED|guest time|note)|bench guest|error' "$LOGS/bench-gate.log" | head -n 30
+		fail "instruction-count gate (see $LOGS/bench-gate.log)"
+	fi
+fi
 
 finish
 exit

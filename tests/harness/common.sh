@@ -10,8 +10,9 @@ vml_log() { printf '[vmlab] %s\n' "$*" >&2; }
 vml_die() { printf '[vmlab] error: %s\n' "$*" >&2; exit 1; }
 
 # Set kdir (a KDIR for out-of-tree modules) and image (a bzImage) for
-# kernel "stock" (Debian's, with PTI, PCID, 5-level) or "test" (the KUnit
-# kernel, built if needed).
+# kernel "stock" (Debian's, with PTI, PCID, 5-level), "test" (the KUnit
+# kernel, built if needed) or "deb612" (Debian 12's 6.12.x+deb12, fetched
+# into the cache if needed).
 vml_kernel_paths() {
 	local rel
 	case "$1" in
@@ -23,7 +24,11 @@ vml_kernel_paths() {
 	test)
 		kdir=$(tests/harness/test-kernel.sh --print-dir)
 		image=$kdir/arch/x86/boot/bzImage ;;
-	*) vml_die "unknown kernel '$1' (stock or test)" ;;
+	deb612)
+		kdir=$(tests/harness/deb-kernel.sh --print-dir) || exit 1
+		rel=${kdir##*/linux-headers-}
+		image=${kdir%/usr/src/*}/boot/vmlinuz-$rel ;;
+	*) vml_die "unknown kernel '$1' (stock, test or deb612)" ;;
 	esac
 }
 

@@ -37,6 +37,8 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz=*) export VMLAB_FUZZ_COMMANDS=${arg#*=} ;;
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
+	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
+	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
 	esac
 done
 MODDIR=/lib/vmlab
@@ -296,7 +298,7 @@ bench)
 	insmod $MODDIR/vmlab_bench.ko $PARAMS
 	rc=$?
 	dmesg -c | strip_ts
-	echo "@@VMLAB bench-end insmod=$rc"
+	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench
 	finish $rc
 	;;

@@ -3,8 +3,9 @@
 #
 # Build the test guest's initramfs (gzip'd newc cpio):
 #   busybox (static) + applet links, /init (guest-init.sh), the given kernel
-#   modules in /lib/vmlab/, tests/scenarios/*.sh in /scenarios/, and
-#   tools/vmlabctl + tools/guest-exit in /bin/.
+#   modules in /lib/vmlab/, tests/scenarios/*.sh in /scenarios/,
+#   tools/vmlabctl + tools/guest-exit in /bin/, and procps's ps, pmap,
+#   vmstat and slabtop with their libraries in /opt/procps/.
 #
 #   initramfs.sh OUT.cpio.gz [module.ko ...]
 set -euo pipefail
@@ -43,6 +44,18 @@ install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root
 	install -m 0755 "$VMLAB_TOP/tools/difftest/faulttest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/fuzz/vmlabfuzz" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/fuzz/vmlabfuzz" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/difftest/randtest" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/difftest/randtest" "$root/bin/"
+# Debian's procps (dynamically linked) in /opt/procps, beside busybox's
+# applets of the same names, with the libraries ldd lists (54-procps).
+for t in ps pmap vmstat slabtop; do
+	bin=$(command -v "/usr/bin/$t" || true)
+	[ -n "$bin" ] && ! [ -L "$bin" ] || continue
+	install -D -m 0755 "$bin" "$root/opt/procps/$t"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+done
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 	"$VMLAB_TOP/tests/harness/dmesg-ignore" \

@@ -7,7 +7,8 @@
 #           [-t TIMEOUT_SECONDS] [--interactive] [--quiet]
 #
 # Environment: MEM (default 2G), SMP (default 2), VMLAB_QEMU_ACCEL (default
-# "tcg"; the CPU is always "max", which under TCG has la57, PCID, SMEP, SMAP).
+# "tcg"; the CPU is always "max", which under TCG has la57, PCID, SMEP, SMAP),
+# VMLAB_QEMU_ARGS (more QEMU options, e.g. "-icount shift=0" for make bench).
 # Batch runs write the serial console to LOG (and echo it unless --quiet) and
 # are killed after TIMEOUT seconds (default 900).  Exit status is QEMU's: the
 # guest's guest-exit <c> gives (c << 1) | 1; 124 means timeout; 0 means the
@@ -44,6 +45,8 @@ qemu=(qemu-system-x86_64
 	-no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# shellcheck disable=SC2206
+qemu+=(${VMLAB_QEMU_ARGS:-})
 
 if [ -n "$interactive" ]; then
 	vml_log "booting (Ctrl-A X quits QEMU): ${qemu[*]}"

@@ -6,7 +6,7 @@
 # demo).  --shell then gives an interactive shell on the console ("exit"
 # ends the guest; Ctrl-A X kills QEMU).
 #
-#   run.sh [--shell] [--kernel stock|test] [-- vmlab.ko params, e.g. arena_mb=256]
+#   run.sh [--shell] [--kernel stock|test|deb612] [-- vmlab.ko params, e.g. arena_mb=256]
 # The default kernel is the installed Debian kernel (the one users run).
 set -euo pipefail
 # The whole script is one block, so bash has read all of it before running:
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 	--shell) mode=shell ;;
 	--kernel) kernel=$2; shift ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--shell] [--kernel stock|test] [-- module params]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--shell] [--kernel stock|test|deb612] [-- module params]" >&2; exit 2 ;;
 	esac
 	shift
 done

@@ -16,97 +16,8 @@
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/sizes.h>
-#include "vmlab_core.h"
 #include "buddy/vmstat.h"
-#include "fault/fault.h"
-#include "access/access.h"
-#include "mmu/mmu-internal.h"
-#include "vma/vma-internal.h"
-#include "vml_test.h"
-
-#define BASE	0x10000000ul
-
-static int fault_test_init(struct kunit *test)
-{
-	struct vml_config cfg;
-
-	vml_default_config(&cfg, 64);
-	return vmlab_core_start(&cfg);
-}
-
-static void fault_test_exit(struct kunit *test)
-{
-	vml_test_check(test);
-	vmlab_core_stop();
-}
-
-static unsigned long frames(struct kunit *test)
-{
-	struct vml_frame_census c;
-
-	vml_quicklist_drain();		/* cached table pages are not in use */
-	vml_vma_shrink_caches();	/* nor are empty slabs of vma/'s descriptors */
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
-	return c.allocated;
-}
-
-static struct vml_mm *new_mm(struct kunit *test)
-{
-	struct vml_mm *mm = vml_mm_create();
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
-	return mm;
-}
-
-static void map(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		unsigned long len, unsigned long prot, unsigned long flags,
-		struct file *file)
-{
-	unsigned long ret = vml_mmap(mm, addr, len, prot, flags | MAP_FIXED, file, 0);
-
-	KUNIT_ASSERT_EQ(test, ret, addr);
-}
-
-/* The frame a PTE maps, or NULL. */
-static struct vml_page *page_of(struct vml_mm *mm, unsigned long addr)
-{
-	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
-
-	return ptep && pte_present(*ptep) ? vml_pte_page(*ptep) : NULL;
-}
-
-static bool pte_is_writable(struct vml_mm *mm, unsigned long addr)
-{
-	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
-
-	return ptep && pte_present(*ptep) && pte_write(*ptep);
-}
-
-static void touch(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		  unsigned long len, bool write, unsigned long want_minflt)
-{
-	struct vml_access_result res;
-
-	KUNIT_ASSERT_EQ(test, vml_access_touch(mm, addr, len, write, PAGE_SIZE, &res), 0);
-	KUNIT_EXPECT_EQ(test, res.minflt, want_minflt);
-}
-
-static void fill(struct kunit *test, struct vml_mm *mm, unsigned long addr,
-		 unsigned long len, u64 seed)
-{
-	struct vml_access_result res;
-
-	KUNIT_ASSERT_EQ(test, vml_access_fill(mm, addr, len, seed, &res), 0);
-}
-
-static unsigned long mismatches(struct kunit *test, struct vml_mm *mm,
-				unsigned long addr, unsigned long len, u64 seed)
-{
-	struct vml_access_result res;
-
-	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, addr, len, seed, &res), 0);
-	return res.mismatches;
-}
+#include "tests/kunit/fault_test.h"
 
 /* ---- anonymous memory ---- */
 
@@ -200,8 +111,7 @@ static void fault_test_fork_cow(struct kunit *test)
 	fill(test, mm, BASE, 32 * PAGE_SIZE, 1);
 	p0 = page_of(mm, BASE);
 	before = frames(test);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	/* Only the child's page tables are new; pages are shared, read-only. */
 	KUNIT_EXPECT_LE(test, frames(test) - before, 6ul);
 	KUNIT_EXPECT_PTR_EQ(test, page_of(child, BASE), p0);
@@ -251,8 +161,7 @@ static void fault_test_fork_1000_vmas(struct kunit *test)
 			fill(test, mm, addr, PAGE_SIZE, i);
 	}
 	KUNIT_ASSERT_EQ(test, mm->map_count, 1000);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	KUNIT_EXPECT_EQ(test, child->map_count, 1000);
 	KUNIT_EXPECT_EQ(test, child->total_vm, mm->total_vm);
 	for (i = 0; i < 1000; i += 2)
@@ -273,8 +182,7 @@ static void fault_test_fork_shared_and_locked(struct kunit *test)
 	map(test, mm, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, NULL);
 	fill(test, mm, BASE, PAGE_SIZE, 1);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	KUNIT_EXPECT_EQ(test, child->locked_vm, 0ul);
 	KUNIT_EXPECT_EQ(test, mm->locked_vm, 4ul);
 	/* Shared stays writable and shared, also for pages not yet touched. */
@@ -289,12 +197,6 @@ static void fault_test_fork_shared_and_locked(struct kunit *test)
 
 /* ---- reverse mapping ---- */
 
-static int count_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
-{
-	(*(int *)arg)++;
-	return 0;
-}
-
 static void fault_test_rmap(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test), *c1, *c2;
@@ -304,10 +206,8 @@ static void fault_test_rmap(struct kunit *test)
 	map(test, mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 	fill(test, mm, BASE, 4 * PAGE_SIZE, 1);
-	c1 = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
-	c2 = vml_fork(c1);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	c1 = fork_mm(test, mm);
+	c2 = fork_mm(test, c1);
 	page = page_of(mm, BASE + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, vml_rmap_walk(page, count_one, &n), 0);
 	KUNIT_EXPECT_EQ(test, n, 3);
@@ -487,31 +387,6 @@ static void fault_test_concurrent_first_fault(struct kunit *test)
 
 /* ---- file mappings ---- */
 
-#define TFILE	"/vmlab-fault-test"
-
-static struct file *make_file(struct kunit *test, size_t len, char c)
-{
-	struct file *f = filp_open(TFILE, O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE, 0600);
-	char *buf;
-	loff_t pos = 0;
-
-	if (IS_ERR(f))
-		kunit_skip(test, "no writable root file system");
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	memset(buf, c, len);
-	KUNIT_ASSERT_EQ(test, kernel_write(f, buf, len, &pos), (ssize_t)len);
-	return f;
-}
-
-static char file_byte(struct file *f, loff_t pos)
-{
-	char c = 0;
-
-	kernel_read(f, &c, 1, &pos);
-	return c;
-}
-
 static void fault_test_file(struct kunit *test)
 {
 	struct file *f = make_file(test, 3 * PAGE_SIZE + 10, 'a');
@@ -593,6 +468,180 @@ static void fault_test_shared_anon_merge(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/* ---- Linux 6.1's merge rules and rmap after every merge ---- */
+
+struct find_arg {
+	struct vml_mm *mm;
+	unsigned long addr;
+	int found;
+};
+
+static int find_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
+{
+	struct find_arg *f = arg;
+
+	f->found += vma->vm_mm == f->mm && addr == f->addr;
+	return 0;
+}
+
+/* Pages of @mm in [start, end) that rmap does not find where they are. */
+static int rmap_misses(struct vml_mm *mm, unsigned long start, unsigned long end)
+{
+	struct vml_page *page;
+	unsigned long addr;
+	int misses = 0;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct find_arg f = { .mm = mm, .addr = addr };
+
+		page = page_of(mm, addr);
+		if (!page || vml_page_test(page, VML_PG_zero))
+			continue;
+		vml_rmap_walk(page, find_one, &f);
+		misses += f.found != 1;
+	}
+	return misses;
+}
+
+/*
+ * is_mergeable_anon_vma(): a range with an anon_vma never merges into a
+ * neighbour without one (that neighbour would not name its pages), a
+ * child's VMAs do not merge with each other after fork (each has an
+ * anon_vma of its own), and anon_vma_prepare() reuses a compatible
+ * neighbour's so that undoing an mprotect merges again. The VMA counts
+ * are those of Debian's 6.1; rmap finds every page after each step.
+ */
+static void fault_test_merge_rules(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	struct vml_mm *mm = new_mm(test), *child;
+	unsigned long b2 = BASE + SZ_2M;
+
+	/* mlock faults the first 8K in; munlock of the faulted page stays apart. */
+	map(test, mm, BASE, 3 * PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mlock(mm, BASE, 2 * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, vml_munlock(mm, BASE + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 3);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE, BASE + 3 * PAGE_SIZE), 0);
+
+	/* A faulted VMA moved back in front of a never-faulted one. */
+	map(test, mm, b2, PAGE_SIZE, rw, anon, NULL);
+	fill(test, mm, b2, PAGE_SIZE, 3);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, b2, PAGE_SIZE, PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, b2 + SZ_1M), b2 + SZ_1M);
+	map(test, mm, b2 + PAGE_SIZE, PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, b2 + SZ_1M, PAGE_SIZE, PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, b2), b2);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 5);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, b2, b2 + 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, b2, PAGE_SIZE, 3), 0ul);
+
+	/* The upper piece reuses the lower's anon_vma: undone, they merge. */
+	map(test, mm, BASE + SZ_4M, 2 * PAGE_SIZE, rw, anon, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE,
+					   rw | PROT_EXEC), 0);
+	fill(test, mm, BASE + SZ_4M, 2 * PAGE_SIZE, 4);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 7);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 6);
+
+	/* After fork, the child's pieces of one faulted VMA stay apart. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE,
+					   PROT_READ), 0);
+	child = vml_fork(mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	KUNIT_ASSERT_EQ(test, vml_mprotect(child, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, child->map_count, 7);
+	fill(test, child, BASE + SZ_4M, PAGE_SIZE, 5);
+	KUNIT_EXPECT_EQ(test, rmap_misses(child, BASE + SZ_4M, BASE + SZ_4M + 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE + SZ_4M, BASE + SZ_4M + 2 * PAGE_SIZE), 0);
+	vml_mm_destroy(child);
+	/* In the parent they merge again: its anon_vma_chain is singular. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 6);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE, BASE + SZ_8M), 0);
+	vml_mm_destroy(mm);
+}
+
+/*
+ * Shared anonymous memory is an object with a size (shmem_zero_setup()):
+ * mremap grows the VMA, not the object, so a fault past it is SIGBUS;
+ * mremap with old_len 0 maps the same object a second time.
+ */
+static void fault_test_shmem_object(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE;
+	struct vml_mm *mm = new_mm(test);
+	struct vml_access_result res;
+	u8 buf[4] = "SHM!";
+
+	map(test, mm, BASE, 2 * PAGE_SIZE, rw, MAP_SHARED | MAP_ANONYMOUS, NULL);
+	KUNIT_ASSERT_EQ(test, vml_mremap(mm, BASE, 2 * PAGE_SIZE, 4 * PAGE_SIZE, 0, 0), BASE);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + PAGE_SIZE, buf, 4, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + 3 * PAGE_SIZE, buf, 4, true, &res),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, 0, 2 * PAGE_SIZE,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, BASE + SZ_1M),
+			BASE + SZ_1M);
+	memset(buf, 0, 4);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M + PAGE_SIZE, buf, 4, false, &res),
+			0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "SHM!", 4), 0);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE + PAGE_SIZE),
+			    page_of(mm, BASE + SZ_1M + PAGE_SIZE));
+	/* Private memory cannot be duplicated that way. */
+	map(test, mm, BASE + SZ_2M, PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE + SZ_2M, 0, PAGE_SIZE, MREMAP_MAYMOVE, 0),
+			(unsigned long)-EINVAL);
+	vml_mm_destroy(mm);
+}
+
+/*
+ * msync syncs the file range: pages dirtied through another mapping, in
+ * another mm, or under a VMA that was split, faulted and merged again,
+ * reach the file; pgpgout counts KiB, as Linux's /proc/vmstat.
+ */
+static void fault_test_msync_range(struct kunit *test)
+{
+	const unsigned long rw = PROT_READ | PROT_WRITE;
+	struct file *f = make_file(test, 2 * PAGE_SIZE, 'a');
+	struct vml_mm *mm = new_mm(test), *m2 = new_mm(test);
+	struct vml_access_result res;
+	unsigned long out;
+	u8 buf[4] = "WXYZ";
+
+	map(test, mm, BASE, PAGE_SIZE, rw, MAP_SHARED, f);
+	map(test, m2, BASE, PAGE_SIZE, rw, MAP_SHARED, f);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 4, true, &res), 0);
+	out = vml_vm_event_sum(VML_PGPGOUT);
+	KUNIT_EXPECT_EQ(test, vml_msync(m2, BASE, PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'W');
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_PGPGOUT) - out, PAGE_SIZE / SZ_1K);
+	/* Even when the msync'd mapping is PROT_NONE. */
+	KUNIT_ASSERT_EQ(test, vml_mprotect(m2, BASE, PAGE_SIZE, PROT_NONE), 0);
+	buf[0] = 'V';
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE, buf, 1, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_msync(m2, BASE, PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'V');
+
+	/* Split, fault, merge: the merged VMA still names the file's pages. */
+	map(test, mm, BASE + SZ_1M, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, f);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_1M + PAGE_SIZE, PAGE_SIZE, rw), 0);
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M, buf, 1, false, &res), 0);
+	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_1M, PAGE_SIZE, rw), 0);
+	buf[0] = 'U';
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, BASE + SZ_1M, buf, 1, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	KUNIT_EXPECT_EQ(test, vml_msync(mm, BASE + SZ_1M, 2 * PAGE_SIZE), 1l);
+	KUNIT_EXPECT_EQ(test, file_byte(f, 0), 'U');
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, BASE + SZ_1M, BASE + SZ_1M + 2 * PAGE_SIZE), 0);
+	vml_mm_destroy(m2);
+	vml_mm_destroy(mm);
+	vml_drop_caches();
+	fput(f);
+}
+
 /* ---- faults resolved inside the CR3 window ---- */
 
 static long fixups(void)
@@ -626,8 +675,7 @@ static void fault_test_in_window(struct kunit *test)
 
 	/* COW in the window: the parent copies, the data stays its own. */
 	fill(test, mm, BASE, 64 * PAGE_SIZE, 5);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	fix0 = fixups();
 	cow0 = vml_vm_event_sum(VML_COW_FAULT);
 	fill(test, mm, BASE, 8 * PAGE_SIZE, 6);
@@ -676,8 +724,7 @@ static void fault_test_in_window_two_cpus(struct kunit *test)
 	map(test, mm, BASE, 256 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, NULL);
 	fill(test, mm, BASE, 256 * PAGE_SIZE, 10);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	before = frames(test);
 	for (cpu = 0; cpu < 2; cpu++)
 		r[cpu] = (struct cow_racer){ .mm = mm, .seed = 11 + cpu,
@@ -754,8 +801,7 @@ static void fault_test_returns_every_frame(struct kunit *test)
 	fill(test, mm, BASE + SZ_1M, 8 * PAGE_SIZE, 2);
 	/* All 8 are cached (the shared fill): fault-around maps them at once. */
 	touch(test, mm, BASE + SZ_2M, 8 * PAGE_SIZE, false, 1);
-	child = vml_fork(mm);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	child = fork_mm(test, mm);
 	fill(test, child, BASE, 16 * PAGE_SIZE, 3);
 	fill(test, child, BASE + SZ_2M, 8 * PAGE_SIZE, 4);
 	vml_mm_destroy(child);
@@ -777,6 +823,9 @@ static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_concurrent_first_fault),
 	KUNIT_CASE(fault_test_file),
 	KUNIT_CASE(fault_test_shared_anon_merge),
+	KUNIT_CASE(fault_test_merge_rules),
+	KUNIT_CASE(fault_test_shmem_object),
+	KUNIT_CASE(fault_test_msync_range),
 	KUNIT_CASE(fault_test_in_window),
 	KUNIT_CASE(fault_test_in_window_two_cpus),
 	KUNIT_CASE(fault_test_fault_around),

@@ -26,13 +26,9 @@ expect_ok "first touch: tables and anon_vma" touch $M 0x10000000 1280K w
 
 # Each worker logs "fail <what>" lines; an empty log is a pass.
 run() {	# run <log> WORDS...: one ctl command, recorded if it fails
-	_log=$1
+	_l=$1
 	shift
-	_r=$(vmlabctl "$@" 2>&1)
-	case "$_r" in
-	ok*) echo "$_r" ;;
-	*) echo "fail $* -> $_r" >> "$_log"; echo "" ;;
-	esac
+	worker_run "$_l" "" "$@"
 }
 
 w_fill() {	# fill and verify the 1M, a new seed each round
@@ -115,10 +111,6 @@ expect_ok "drop_caches" drop_caches
 check "nothing mapped: the page cache is empty" "[ \"\$(sed -n 's/^pages //p' $D/pagecache)\" = 0 ]"
 dmesg_clean "no oops, warning or lockdep report"
 
-dmesg_mark
-check "rmmod" vmlab_unload
-check "every frame was free at unload" \
-	"! dmesg_new | grep -q -e 'still allocated' -e 'census inconsistent'"
-check "insmod again" vmlab_load
+unload_all_free
 rm -rf $W
 done_testing

@@ -21,6 +21,11 @@
 #   vmlab_load [PARAMS] / vmlab_unload / vmlab_reload [PARAMS] / vmlab_loaded
 #   dmesg_mark / dmesg_new / dmesg_clean DESC
 #   same_files DESC A B     ok when files A and B are identical, else the diff
+#   unload_all_free         rmmod, every frame must have been free, insmod
+#   worker_run LOG ALLOW WORDS...  for background workers: run one command,
+#                           print its reply if ok (else an empty line), and
+#                           log "fail ..." to LOG unless the error matches
+#                           the extended regexp ALLOW ("" allows none)
 #   vmlab_check [WHEN]      ctl check (the invariant checker) must say ok;
 #                           a no-op when vmlab is not loaded
 #   done_testing            vmlab_check, then print the plan "1..N"; exit 1
@@ -174,6 +179,29 @@ same_files() {
 	not_ok "$1"
 	diag "$(head -n 60 "$3.diff")"
 	return 1
+}
+
+worker_run() {
+	_log=$1
+	_allow=$2
+	shift 2
+	_r=$(vmlabctl "$@" 2>&1)
+	case "$_r" in
+	ok*) echo "$_r"; return 0 ;;
+	esac
+	if [ -z "$_allow" ] || ! echo "$_r" | grep -q -E "$_allow"; then
+		echo "fail $* -> $_r" >> "$_log"
+	fi
+	echo ""
+}
+
+# The end of a scenario: unloading must find every arena frame free.
+unload_all_free() {
+	dmesg_mark
+	check "rmmod" vmlab_unload
+	check "every frame was free at unload" \
+		"! dmesg_new | grep -q -e 'still allocated' -e 'census inconsistent'"
+	check "insmod again" vmlab_load
 }
 
 # The invariant checker over everything vmlab holds right now.

@@ -30,12 +30,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "dtlib.h"
 
 #define WINDOW		(64ul << 20)
 #define VMLAB_BASE	0x100000000ul
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
 #define MAXBUF		(256 * 1024)
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char builtin[] =
 	"# merges and splits of anonymous memory\n"
@@ -111,6 +111,25 @@ static const char builtin[] =
 	"madvise 0x800000 4K dontneed\n"
 	"madvise 0x800000 0 dontneed\n"
 	"maps\n"
+	"# 6.1's is_mergeable_anon_vma(): a faulted range never joins a\n"
+	"# neighbour that has no anon_vma\n"
+	"mmap 0xb00000 12K rw private,anon,fixed\n"
+	"mlock 0xb00000 8K\n"
+	"munlock 0xb01000 8K\n"
+	"maps\n"
+	"mmap 0xb10000 8K rw private,anon,fixed\n"
+	"mlock 0xb11000 4K\n"
+	"munlock 0xb11000 4K\n"
+	"maps\n"
+	"# shared anonymous memory: the shmem offset shows; old_len 0 maps it twice\n"
+	"mmap 0xc00000 12K rw shared,anon,fixed\n"
+	"munmap 0xc00000 4K\n"
+	"maps\n"
+	"mremap 0xc01000 0 8K maymove fixed=0xd00000\n"
+	"maps\n"
+	"# a hint is masked down to a page, as x86 does\n"
+	"mmap 0xe00123 4K rw private,anon\n"
+	"munmap 0xe00000 4K\n"
 	"# PROT_NONE in the middle, then everything away\n"
 	"mmap 0xa00000 12K rw private,anon,fixed\n"
 	"mprotect 0xa01000 4K none\n"
@@ -154,13 +173,6 @@ static void flush_out(void)
 	out_len = 0;
 }
 
-static const char *errname(int err)
-{
-	const char *n = strerrorname_np(err);
-
-	return n ? n : "E?";
-}
-
 /* One ctl transaction: the reply in @reply; 0 or -errno. */
 static int ctl(const char *fmt, ...)
 {
@@ -181,71 +193,6 @@ static int ctl(const char *fmt, ...)
 	reply[n > 0 ? n : 0] = '\0';
 	close(fd);
 	return err;
-}
-
-static unsigned long num(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	if (*end == 'K')
-		v <<= 10;
-	else if (*end == 'M')
-		v <<= 20;
-	else if (*end == 'G')
-		v <<= 30;
-	return v;
-}
-
-static int prot_bits(const char *s)
-{
-	int p = 0;
-
-	if (!strcmp(s, "none"))
-		return PROT_NONE;
-	for (; *s; s++)
-		p |= *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE :
-		     *s == 'x' ? PROT_EXEC : 0x1000;
-	return p;
-}
-
-static int map_flags(const char *s)
-{
-	static const struct { const char *n; int f; } t[] = {
-		{ "private", MAP_PRIVATE }, { "shared", MAP_SHARED },
-		{ "anon", MAP_ANONYMOUS }, { "fixed", MAP_FIXED },
-		{ "fixed_noreplace", MAP_FIXED_NOREPLACE },
-		{ "growsdown", MAP_GROWSDOWN }, { "locked", MAP_LOCKED },
-		{ "populate", MAP_POPULATE }, { "noreserve", MAP_NORESERVE },
-	};
-	char w[64];
-	int f = 0, len;
-	size_t i;
-
-	while (*s) {
-		len = strcspn(s, ",");
-		snprintf(w, sizeof(w), "%.*s", len, s);
-		for (i = 0; i < ARRAY_SIZE(t); i++)
-			if (!strcmp(w, t[i].n))
-				f |= t[i].f;
-		s += len + (s[len] == ',');
-	}
-	return f;
-}
-
-static int advice(const char *s)
-{
-	if (!strcmp(s, "normal"))
-		return MADV_NORMAL;
-	if (!strcmp(s, "dontneed"))
-		return MADV_DONTNEED;
-	if (!strcmp(s, "willneed"))
-		return MADV_WILLNEED;
-	if (!strcmp(s, "cold"))
-		return MADV_COLD;
-	if (!strcmp(s, "pageout"))
-		return MADV_PAGEOUT;
-	return 12345;
 }
 
 /* Print a result: an address relative to the window, ok, or the errno. */
@@ -386,7 +333,7 @@ static void print_maps(void)
 			continue;
 		if (s < base || e > base + WINDOW)
 			continue;
-		emit("  +%#lx-+%#lx %s %s\n", s - base, e - base, perms,
+		emit("  +%#lx-+%#lx %s %08lx %s\n", s - base, e - base, perms, off,
 		     strchr(name, '/') ? strchr(name, '/') : "");
 	}
 }

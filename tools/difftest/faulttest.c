@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "dtlib.h"
 
 #define WINDOW		(64ul << 20)
 #define VMLAB_BASE	0x100000000ul
@@ -65,6 +66,9 @@ static const char script[] =
 	"P read 0x500000 4\n"
 	"C msync 0x500000 8K\n"
 	"file 0 4\n"
+	"C write 0x500004 48484848\n"	/* msync syncs the file range: */
+	"P msync 0x500000 8K\n"		/* the child's write goes too */
+	"file 4 4\n"
 	"P read 0x300000 1\n"
 	"P write 0x300000 00\n"		/* SEGV_ACCERR */
 	"P read 0x302000 1\n"		/* SEGV_ACCERR */
@@ -73,7 +77,27 @@ static const char script[] =
 	"P read 0x401000 8\n"		/* the tail of the file */
 	"C read 0x5ff000 1\n"		/* SEGV_MAPERR in the child */
 	"exit\n"
-	"P read 0x100000 4\n";
+	"P read 0x100000 4\n"
+	"P mmap 0x600000 8K rw shared,anon\n"	/* a shmem object of 8K */
+	"P mremap 0x600000 8K 16K\n"
+	"P write 0x601000 bb\n"
+	"P write 0x603000 aa\n"		/* past the object: SIGBUS */
+	"P mmap 0x700000 8K r shared file\n"	/* split, fault, merge */
+	"P mprotect 0x701000 4K rw\n"
+	"P read 0x700000 1\n"
+	"P mprotect 0x700000 4K rw\n"
+	"P write 0x700000 aabbccdd\n"
+	"P msync 0x700000 8K\n"
+	"file 0 4\n"
+	"P mmap 0x710000 4K rw shared file\n"	/* two mappings of a page */
+	"P mmap 0x720000 4K rw shared file\n"
+	"P write 0x710010 11111111\n"
+	"P msync 0x720000 4K\n"
+	"file 16 4\n"
+	"P mprotect 0x720000 4K none\n"
+	"P write 0x710020 22222222\n"
+	"P msync 0x720000 4K\n"
+	"file 32 4\n";
 
 static int vmlab;
 static unsigned long base;
@@ -159,7 +183,8 @@ static void vmlab_step(int who, char *op, char **a)
 			 addr, a[1], a[2], a[3], a[4] ? " file=" : ",anon",
 			 a[4] ? path : "");
 	else
-		snprintf(cmd, sizeof(cmd), "%s %d %#lx %s", op, mm_id[who], addr, a[1]);
+		snprintf(cmd, sizeof(cmd), "%s %d %#lx %s %s", op, mm_id[who], addr, a[1],
+			 a[2] ? a[2] : "");
 	ctl(cmd, reply, sizeof(reply));
 	vmlab_result(reply, !strcmp(op, "read"));
 }
@@ -174,30 +199,6 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	sigcode = sig == SIGBUS ? -1 : si->si_code;
 	siglongjmp(jb, 1);
-}
-
-static unsigned long parse_len(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	return *end == 'K' ? v << 10 : *end == 'M' ? v << 20 : v;
-}
-
-static int parse_prot(const char *s)
-{
-	int p = 0;
-
-	if (!strcmp(s, "none"))
-		return PROT_NONE;
-	for (; *s; s++)
-		p |= *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE : PROT_EXEC;
-	return p;
-}
-
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
 /* One access in this process, the result as a transcript line in @res. */
@@ -241,12 +242,18 @@ static void kernel_do(char *op, char **a, char *res, size_t len)
 		flags |= strstr(a[3], "shared") ? MAP_SHARED : MAP_PRIVATE;
 		if (!a[4])
 			flags |= MAP_ANONYMOUS;
-		r = mmap(p, parse_len(a[1]), parse_prot(a[2]), flags, a[4] ? filefd : -1, 0);
+		r = mmap(p, num(a[1]), prot_bits(a[2]), flags, a[4] ? filefd : -1, 0);
 		snprintf(res, len, "%s\n", r == MAP_FAILED ? strerror(errno) : "ok");
 	} else if (!strcmp(op, "read") || !strcmp(op, "write")) {
 		kernel_access(p, a[1], !strcmp(op, "read"), res, len);
+	} else if (!strcmp(op, "mprotect")) {
+		snprintf(res, len, "%s\n", mprotect(p, num(a[1]), prot_bits(a[2])) ?
+			 "error" : "ok");
+	} else if (!strcmp(op, "mremap")) {
+		r = mremap(p, num(a[1]), num(a[2]), 0);
+		snprintf(res, len, "%s\n", r == MAP_FAILED ? "error" : "ok");
 	} else {
-		snprintf(res, len, "%s\n", msync(p, parse_len(a[1]), MS_SYNC) ? "error" : "ok");
+		snprintf(res, len, "%s\n", msync(p, num(a[1]), MS_SYNC) ? "error" : "ok");
 	}
 }
 
