@@ -16,7 +16,7 @@
 #   VMLAB_EXPECT_SCENARIOS="..."  each named scenario ran to its end marker
 #   VMLAB_CHECKS_OUT=FILE         append the name of every check to FILE (for
 #                                 check.sh's "distinct checks x guests")
-# A skip is a failure unless its reason is one CPU and the guest has one.
+# A skip is a failure unless its reason is in tests/harness/skip-reasons.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -52,9 +52,13 @@ echo "RESULT passed=$P failed=$F skipped=$S kunit=0/0 scenarios=0/0"
 fi
 pass "guest booted to /init (${boot#@@VMLAB boot })"
 cpus=$(echo "$boot" | sed -n 's/.* cpus=\([0-9]*\).*/\1/p')
-# Skips allowed in this guest: only "needs a second CPU" on a 1-CPU guest.
-skip_ok='^$'
-[ "${cpus:-2}" = 1 ] && skip_ok='one CPU|two CPUs'
+# Skips allowed in this guest: the reasons in skip-reasons (extended
+# regexes; "cpus=1: " ones only on a one-CPU guest).
+skip_ok=$(sed -n 's/^cpus=1: //p' "$VMLAB_TOP/tests/harness/skip-reasons")
+[ "${cpus:-2}" = 1 ] || skip_ok=
+skip_ok=$( { [ -n "$skip_ok" ] && echo "$skip_ok"; grep -v '^cpus=' "$VMLAB_TOP/tests/harness/skip-reasons"; } |
+	paste -sd'|')
+[ -n "$skip_ok" ] || skip_ok='^$'
 if [ -n "$want_paging" ]; then
 	case "$boot" in
 	*" paging=$want_paging "*) pass "guest runs $want_paging-level paging" ;;
