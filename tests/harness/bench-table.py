@@ -90,7 +90,7 @@ def rst(wall, icount):
         i = ic.get(r['benchmark'])
         flag = ''
         iv = ih = ir = '-'
-        if i and i['vmlab'] != 'failed':
+        if i and i['vmlab'] != 'failed' and r['cpus'] == '1':
             iv, ih, ir = i['vmlab'], i['host'], i['ratio']
             try:
                 q = float(r['ratio']) / float(ir)
@@ -99,7 +99,7 @@ def rst(wall, icount):
             except (ValueError, ZeroDivisionError):
                 pass
         out.append([r['benchmark'], r['cpus'], r['vmlab'], r['host'], r['ratio'],
-                    iv, ih, ir + flag if r['cpus'] == '1' else '-'])
+                    iv, ih, ir + flag])
     head = ['benchmark', 'cpus', 'vmlab ns', 'host ns', 'wall ratio',
             'vmlab insn', 'host insn', 'insn ratio']
     widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
