@@ -8,6 +8,7 @@
 #include "vmlab_core.h"
 #include "arena/check.h"
 #include "ctl/ctl.h"
+#include "arena/fail.h"
 #include "check/check.h"
 #include "buddy/buddy.h"
 #include "slab/slab.h"
@@ -141,6 +142,7 @@ out_slab:
 out_buddy:
 	vml_buddy_debugfs_exit();
 out_ctl:
+	vml_fail_ctl_unregister();
 	vml_check_debugfs_exit();
 	vml_ctl_exit();
 	return ret;
@@ -155,6 +157,7 @@ void vmlab_core_debugfs_exit(void)
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();
 	vml_buddy_debugfs_exit();
+	vml_fail_ctl_unregister();
 	vml_check_debugfs_exit();
 	vml_ctl_exit();
 }

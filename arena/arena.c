@@ -18,6 +18,7 @@
 #include <linux/numa.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
+#include "arena/fail.h"
 #include "arena/reserve.h"
 
 struct vml_arena vml_arena;
@@ -172,6 +173,7 @@ int vml_arena_create(const struct vml_arena_config *cfg)
 		pr_err("vmlab: %s\n", why);
 		return ret;
 	}
+	vml_fail_reset();
 	memset(&vml_arena, 0, sizeof(vml_arena));
 	vml_arena.cfg = *cfg;
 	ret = vml_reserve(cfg);

@@ -9,6 +9,7 @@
 #include <linux/seq_file.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
+#include "arena/fail.h"
 
 static const char * const how_names[] = {
 	[VML_RESERVE_CONTIG] = "alloc_contig_range",
@@ -70,4 +71,5 @@ DEFINE_SHOW_ATTRIBUTE(arena);
 void vml_arena_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("arena", 0400, root, NULL, &arena_fops);
+	vml_fail_ctl_register();
 }

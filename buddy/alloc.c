@@ -15,6 +15,7 @@
 #include <linux/topology.h>
 #include "buddy/buddy-internal.h"
 #include "buddy/vmstat.h"
+#include "arena/fail.h"
 
 static void default_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 {
@@ -185,6 +186,8 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 	struct vml_page *page;
 
 	if (order >= VML_MAX_ORDER || !vml_arena_live())
+		return NULL;
+	if (vml_should_fail(VML_FAIL_FRAMES))
 		return NULL;
 	if (gfp & VML___GFP_DIRECT_RECLAIM)
 		might_sleep();
