@@ -2,6 +2,7 @@
 #
 # make                 build vmlab.ko here against KDIR
 # make FLAVOR=kunit OUT=build/kunit   build a flavour in a shadow tree
+# make install         build, then modules_install and depmod
 # make tools           build tools/vmlabctl (static)
 # make run             boot a guest with vmlab loaded and show it working
 #                      (RUN="--kernel test -- arena_mb=256")
@@ -38,8 +39,15 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+# Into /lib/modules/<release>/extra (INSTALL_MOD_PATH=<dir>: under <dir>).
+# depmod here: Debian's headers have no System.map, so modules_install skips
+# it; the release is the module's own (KDIR's `make kernelrelease` is wrong
+# for Debian's headers).
+MODDIR = $(if $(OUT),$(abspath $(OUT)),$(CURDIR))
+install: modules
+	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a \
+		$$(modinfo -F vermagic $$(ls $(MODDIR)/*.ko | head -n 1) | cut -d' ' -f1)
 
 tools:
 	$(MAKE) -C tools

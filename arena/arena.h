@@ -119,7 +119,7 @@ struct vml_node;
  * @spanned: frames spanned.
  * @present: frames present (equal to spanned: the arena has no holes).
  * @managed: frames handed to the buddy allocator at boot-allocator retirement.
- * @pcp: per-CPU order-0 free lists.
+ * @pcp: per-CPU free lists, orders 0..3 (buddy/pcp.c).
  * @node: the node this zone belongs to.
  * @type: VML_ZONE_*.
  * @name: "DMA", "Normal" or "HighMem".

@@ -3,10 +3,10 @@
  * buddy.h - vmlab's page allocator (Gorman ch. 6, mm/page_alloc.c).
  *
  * A binary buddy allocator per zone, orders 0..10, with per-CPU lists for
- * order-0 frames as today's Linux has. Allocation walks a zonelist chosen
- * by the GFP zone modifiers and the calling CPU's node, honours the zone
- * watermarks, wakes kswapd at pages_low and reclaims directly at pages_min
- * through hooks that the reclaim code registers.
+ * orders 0..3 as today's Linux has (buddy/pcp.c). Allocation walks a
+ * zonelist chosen by the GFP zone modifiers and the calling CPU's node,
+ * honours the zone watermarks, wakes kswapd at pages_low and reclaims
+ * directly at pages_min through hooks that the reclaim code registers.
  *
  * Context: vml_alloc_pages() may sleep only when the GFP flags allow it
  * (VML___GFP_DIRECT_RECLAIM); vml_free_pages() may be called from any

@@ -6,6 +6,8 @@
 #   - module builds (W=1; any compiler/modpost warning fails the build test):
 #       test-main, test-kunit, test-bench  against the test kernel
 #       stock-main                         against the Debian kernel headers
+#   - DKMS add/build/install and make install against the Debian headers, in
+#     a throwaway tree (stock kernel only)
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
@@ -178,6 +180,55 @@ if [ -n "$KD" ]; then
 fi
 if [ -n "$STOCK" ]; then
 	build stock-main "/usr/src/linux-headers-$STOCK" main && HAVE+="stock-main "
+fi
+
+# ---- DKMS and make install against the stock headers (issue 16) ------------
+# dkms add/build/install of vmlab.ko for $STOCK from a copy of the tracked
+# sources, in a throwaway tree: --dkmstree/--sourcetree/--installtree under
+# a temp dir, the signing key there too (dkms reads sign_file/mok_* from the
+# environment when framework.conf does not set them), --no-depmod.  Then
+# `make install INSTALL_MOD_PATH=<tmp>` from the stock-main tree.  Nothing
+# may appear in /var/lib/dkms (no mok.key either) or as /usr/src/vmlab*;
+# the temp dir is removed.
+if [ -n "$STOCK" ]; then
+	section "DKMS and make install (stock headers)"
+	dk_log=$LOGS/dkms.log dk_start=$(date +%s)
+	dk=$(mktemp -d "${TMPDIR:-/tmp}/vmlab-dkms.XXXXXX")
+	dk_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	dk_state() { ls -A /var/lib/dkms 2>/dev/null; ls -d /usr/src/vmlab* 2>/dev/null; }
+	dk_before=$(dk_state)
+	dk_opt=(--dkmstree "$dk/tree" --sourcetree "$dk/src" --installtree "$dk/lib/modules")
+	dk_ko=$dk/lib/modules/$STOCK/updates/dkms/vmlab.ko
+	mkdir -p "$dk/checkout" "$dk/lib/modules/$STOCK"
+	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dk/checkout"
+	if ! command -v dkms >/dev/null; then
+		fail "DKMS: no dkms (scripts/install-deps.sh installs it)"
+	elif (export sign_file= mok_signing_key="$dk/mok.key" mok_certificate="$dk/mok.pub"
+	      dkms add "${dk_opt[@]}" "$dk/checkout" &&
+	      dkms build "${dk_opt[@]}" -m vmlab -v "$dk_ver" -k "$STOCK" -j "$VMLAB_JOBS" &&
+	      dkms install "${dk_opt[@]}" --no-depmod -m vmlab -v "$dk_ver" -k "$STOCK" &&
+	      dkms status "${dk_opt[@]}") > "$dk_log" 2>&1 &&
+	   [ "$(modinfo -F vermagic "$dk_ko" 2>/dev/null | cut -d' ' -f1)" = "$STOCK" ] &&
+	   grep -q "^vmlab/$dk_ver, $STOCK, x86_64: installed" "$dk_log"; then
+		pass "DKMS: vmlab/$dk_ver built and installed for $STOCK in $(( $(date +%s) - dk_start ))s"
+	else
+		tail -n 30 "$dk_log"
+		fail "DKMS: vmlab.ko for $STOCK (see $dk_log)"
+	fi
+	if want "$HAVE" stock-main &&
+	   make install KDIR="/usr/src/linux-headers-$STOCK" OUT="$B/stock-main" \
+		INSTALL_MOD_PATH="$dk/root" >> "$dk_log" 2>&1 &&
+	   grep -q '^extra/vmlab.ko:' "$dk/root/lib/modules/$STOCK/modules.dep"; then
+		pass "make install: extra/vmlab.ko for $STOCK, in modules.dep"
+	elif want "$HAVE" stock-main; then
+		fail "make install INSTALL_MOD_PATH=<tmp> (see $dk_log)"
+	fi
+	rm -rf "$dk"
+	if [ "$(dk_state)" = "$dk_before" ]; then
+		pass "DKMS: nothing left in /var/lib/dkms or /usr/src"
+	else
+		fail "DKMS: the test left files in /var/lib/dkms or /usr/src"
+	fi
 fi
 
 if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
