@@ -2,17 +2,21 @@
 #
 # make                 build vmlab.ko here against KDIR
 # make FLAVOR=kunit OUT=build/kunit   build a flavour in a shadow tree
+# make install         build, then modules_install and depmod
 # make tools           build tools/vmlabctl (static)
 # make run             boot a guest with vmlab loaded and show it working
 #                      (RUN="--kernel test -- arena_mb=256")
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
+# make check-full      the whole matrix (-smp 1 and 4, every paging x PTI)
 # make bench           the benchmark table, stock kernel, wall clock
 #                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
 #                      instructions instead (QEMU -icount, one vCPU)
 # make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
 # make bench-scale     the scaling curves (arena size, VMA count), icount
 # make difftest        the randomized differential test (SEEDS=1-500 STEPS=1000)
+# make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
+#                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -35,8 +39,15 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools clean
 
-install:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+# Into /lib/modules/<release>/extra (INSTALL_MOD_PATH=<dir>: under <dir>).
+# depmod here: Debian's headers have no System.map, so modules_install skips
+# it; the release is the module's own (KDIR's `make kernelrelease` is wrong
+# for Debian's headers).
+MODDIR = $(if $(OUT),$(abspath $(OUT)),$(CURDIR))
+install: modules
+	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a \
+		$$(modinfo -F vermagic $$(ls $(MODDIR)/*.ko | head -n 1) | cut -d' ' -f1)
 
 tools:
 	$(MAKE) -C tools
@@ -49,6 +60,13 @@ shell:
 
 check:
 	tests/harness/check.sh
+
+# The whole matrix: test and debug kernels at every paging x PTI pair, the
+# stock kernel as in make check, each guest at -smp 1 and -smp 4, and the
+# fuzzer for 5 minutes in each (hours under TCG; not for CI).
+check-full:
+	VMLAB_FULL=1 VMLAB_BUDGET=$${VMLAB_BUDGET:-28800} \
+	VMLAB_GUEST_ARGS="vmltest.fuzz_time=300 $${VMLAB_GUEST_ARGS:-}" tests/harness/check.sh
 
 bench:
 	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
@@ -70,7 +88,15 @@ difftest:
 	VMLAB_BUDGET=$${VMLAB_BUDGET:-8000} \
 		tests/harness/check.sh
 
+FUZZ_SECONDS ?= 1800
+FUZZ_KERNELS ?= debug
+fuzz:
+	VMLAB_SCENARIOS=70 VMLAB_KERNELS="$(FUZZ_KERNELS)" VMLAB_PAGING=5 VMLAB_PTI=on \
+	VMLAB_CHECKPATCH=0 VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=$(FUZZ_SECONDS)" \
+	VMLAB_SCENARIO_TIMEOUT=$$(($(FUZZ_SECONDS) + 600)) VMLAB_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) \
+	VMLAB_BUDGET=$$(($(FUZZ_SECONDS) * 3 + 4500)) tests/harness/check.sh
+
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench bench-doc bench-scale checkpatch difftest
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale fuzz checkpatch difftest
