@@ -8,12 +8,15 @@
 #                      (RUN="--kernel test -- arena_mb=256")
 # make shell           the same, then an interactive shell in the guest
 # make check           every test: both kernels, 4- and 5-level paging
+# make check-full      the whole matrix (-smp 1 and 4, every paging x PTI)
 # make bench           the benchmark table, stock kernel, wall clock
 #                      (BENCH="--kernel test -- only=slab"); ICOUNT=1 counts
 #                      instructions instead (QEMU -icount, one vCPU)
 # make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
 # make bench-scale     the scaling curves (arena size, VMA count), icount
 # make difftest        the randomized differential test (SEEDS=1-500 STEPS=1000)
+# make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
+#                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -58,6 +61,13 @@ shell:
 check:
 	tests/harness/check.sh
 
+# The whole matrix: test and debug kernels at every paging x PTI pair, the
+# stock kernel as in make check, each guest at -smp 1 and -smp 4, and the
+# fuzzer for 5 minutes in each (hours under TCG; not for CI).
+check-full:
+	VMLAB_FULL=1 VMLAB_BUDGET=$${VMLAB_BUDGET:-28800} \
+	VMLAB_GUEST_ARGS="vmltest.fuzz_time=300 $${VMLAB_GUEST_ARGS:-}" tests/harness/check.sh
+
 bench:
 	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
 
@@ -74,9 +84,19 @@ STEPS ?= 1000
 difftest:
 	VMLAB_KERNELS=stock VMLAB_PAGING=$${VMLAB_PAGING:-5} VMLAB_PTI=$${VMLAB_PTI:-on} \
 	VMLAB_CHECKPATCH=0 VMLAB_SCENARIOS=53 VMLAB_SEEDS="$(SEEDS)" VMLAB_STEPS=$(STEPS) \
+	VMLAB_SCENARIO_TIMEOUT=$${VMLAB_SCENARIO_TIMEOUT:-7200} VMLAB_TIMEOUT=$${VMLAB_TIMEOUT:-7500} \
+	VMLAB_BUDGET=$${VMLAB_BUDGET:-8000} \
 		tests/harness/check.sh
+
+FUZZ_SECONDS ?= 1800
+FUZZ_KERNELS ?= debug
+fuzz:
+	VMLAB_SCENARIOS=70 VMLAB_KERNELS="$(FUZZ_KERNELS)" VMLAB_PAGING=5 VMLAB_PTI=on \
+	VMLAB_CHECKPATCH=0 VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=$(FUZZ_SECONDS)" \
+	VMLAB_SCENARIO_TIMEOUT=$$(($(FUZZ_SECONDS) + 600)) VMLAB_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) \
+	VMLAB_BUDGET=$$(($(FUZZ_SECONDS) * 3 + 4500)) tests/harness/check.sh
 
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check bench bench-doc bench-scale checkpatch difftest
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale fuzz checkpatch difftest

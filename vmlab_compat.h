@@ -18,6 +18,7 @@
 #ifndef VMLAB_COMPAT_H
 #define VMLAB_COMPAT_H
 
+#include <linux/blkdev.h>
 #include <linux/dcache.h>
 #include <linux/mm.h>
 #include <linux/version.h>
@@ -111,5 +112,60 @@ static inline void vml_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags
 #define vml_for_each_child_dentry(child, parent) \
 	list_for_each_entry(child, &(parent)->d_subdirs, d_child)
 #endif
+
+/*
+ * Claiming a block device for a swap area's bios. 6.9 turned an exclusive
+ * open into an open file: bdev_file_open_by_path() and bdev_fput() replace
+ * blkdev_get_by_path() and blkdev_put() (the "bdev: open block device as
+ * files" series, v6.9; 6.5 had already moved the mode to blk_mode_t and
+ * added holder ops). vmlab builds on 6.1 and 6.12 only; 6.5-6.8 would need
+ * a third branch.
+ */
+struct vml_bdev {
+	struct block_device *bdev;
+	struct file *file;	/* 6.9 and later */
+};
+
+#ifdef CONFIG_BLOCK
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+static inline int vml_bdev_open(struct vml_bdev *b, const char *path,
+				void *holder)
+{
+	struct file *file;
+
+	file = bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
+				      holder, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	b->file = file;
+	b->bdev = file_bdev(file);
+	return 0;
+}
+
+static inline void vml_bdev_close(struct vml_bdev *b, void *holder)
+{
+	bdev_fput(b->file);
+}
+#else
+static inline int vml_bdev_open(struct vml_bdev *b, const char *path,
+				void *holder)
+{
+	struct block_device *bdev;
+
+	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE | FMODE_EXCL,
+				  holder);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	b->file = NULL;
+	b->bdev = bdev;
+	return 0;
+}
+
+static inline void vml_bdev_close(struct vml_bdev *b, void *holder)
+{
+	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+}
+#endif
+#endif /* CONFIG_BLOCK */
 
 #endif /* VMLAB_COMPAT_H */

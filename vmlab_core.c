@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Start and stop the layers in the order data flows:
- * arena -> buddy -> slab -> mmu -> vma -> fault -> access, and back.
- * access/ holds no state of its own, so it has no start or stop.
+ * arena -> buddy -> slab -> mmu -> vma -> fault -> access -> swap, and
+ * back. access/ holds no state of its own, so it has no start or stop.
  */
 #include <linux/module.h>
 #include "vmlab_core.h"
 #include "arena/check.h"
 #include "ctl/ctl.h"
+#include "arena/fail.h"
 #include "check/check.h"
 #include "buddy/buddy.h"
 #include "slab/slab.h"
@@ -15,6 +16,7 @@
 #include "vma/vma.h"
 #include "fault/fault.h"
 #include "access/access.h"
+#include "swap/swap.h"
 
 void vml_default_config(struct vml_config *cfg, unsigned long arena_mb)
 {
@@ -44,6 +46,7 @@ static const struct {
 	[VML_LAYER_MMU] = { vml_mmu_init, vml_mmu_exit, vml_mmu_check },
 	[VML_LAYER_VMA] = { vml_vma_init, vml_vma_exit, vml_vma_check },
 	[VML_LAYER_FAULT] = { vml_fault_init, vml_fault_exit, vml_fault_check },
+	[VML_LAYER_SWAP] = { vml_swap_init, vml_swap_exit, vml_swap_check },
 };
 
 static int nr_started;
@@ -122,7 +125,12 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	ret = vml_access_debugfs_init(root);
 	if (ret)
 		goto out_fault;
+	ret = vml_swap_debugfs_init(root);
+	if (ret)
+		goto out_access;
 	return 0;
+out_access:
+	vml_access_debugfs_exit();
 out_fault:
 	vml_fault_debugfs_exit();
 out_vma:
@@ -134,6 +142,7 @@ out_slab:
 out_buddy:
 	vml_buddy_debugfs_exit();
 out_ctl:
+	vml_fail_ctl_unregister();
 	vml_check_debugfs_exit();
 	vml_ctl_exit();
 	return ret;
@@ -141,12 +150,14 @@ out_ctl:
 
 void vmlab_core_debugfs_exit(void)
 {
+	vml_swap_debugfs_exit();
 	vml_access_debugfs_exit();
 	vml_fault_debugfs_exit();
 	vml_vma_debugfs_exit();
 	vml_mmu_debugfs_exit();
 	vml_slab_debugfs_exit();
 	vml_buddy_debugfs_exit();
+	vml_fail_ctl_unregister();
 	vml_check_debugfs_exit();
 	vml_ctl_exit();
 }

@@ -20,6 +20,7 @@ enum vml_layer {
 	VML_LAYER_MMU,
 	VML_LAYER_VMA,
 	VML_LAYER_FAULT,
+	VML_LAYER_SWAP,
 	VML_LAYER_ALL,
 };
 
@@ -59,7 +60,7 @@ struct vml_check;
 
 /**
  * vmlab_core_check() - the invariant checker: every started layer's check
- * in layer order (arena, buddy, slab, mmu, vma, fault), then the final
+ * in layer order (arena, buddy, slab, mmu, vma, fault, swap), then the final
  * comparison of every frame (arena/check.h, Documentation/check.rst).
  * @chk: the run; read chk->violations and chk->msgs afterwards, then
  *	free it with vml_check_end() whatever was returned.

@@ -18,6 +18,7 @@
 #include <linux/numa.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
+#include "arena/fail.h"
 #include "arena/reserve.h"
 
 struct vml_arena vml_arena;
@@ -43,7 +44,7 @@ int vml_arena_validate(const struct vml_arena_config *cfg, const char **why)
 		*why = "nodes must be between 1 and 8";
 		return -EINVAL;
 	}
-	per_node = (cfg->size_mb << (20 - PAGE_SHIFT)) / cfg->nodes;
+	per_node = vml_mb_to_frames(cfg->size_mb) / cfg->nodes;
 	if (per_node < (1ul << (VML_MAX_ORDER - 1))) {
 		*why = "each node needs at least 4 MiB (arena_mb / nodes)";
 		return -EINVAL;
@@ -133,8 +134,8 @@ static int build_nodes(void)
 	const struct vml_arena_config *cfg = &vml_arena.cfg;
 	unsigned long nr = vml_arena.nr_frames;
 	u32 per_node = nr / cfg->nodes;
-	u32 dma_end = cfg->dma_mb << (20 - PAGE_SHIFT);
-	u32 high_start = nr - (cfg->high_mb << (20 - PAGE_SHIFT));
+	u32 dma_end = vml_mb_to_frames(cfg->dma_mb);
+	u32 high_start = nr - vml_mb_to_frames(cfg->high_mb);
 	unsigned int n;
 
 	vml_arena.nr_nodes = cfg->nodes;
@@ -172,6 +173,7 @@ int vml_arena_create(const struct vml_arena_config *cfg)
 		pr_err("vmlab: %s\n", why);
 		return ret;
 	}
+	vml_fail_reset();
 	memset(&vml_arena, 0, sizeof(vml_arena));
 	vml_arena.cfg = *cfg;
 	ret = vml_reserve(cfg);

@@ -52,6 +52,7 @@ enum vml_pageflags {
 	VML_PG_writeback,
 	VML_PG_mlocked,
 	VML_PG_zero,		/* the shared zero page */
+	VML_PG_unevictable,	/* on the unevictable LRU list (swap/lru.c) */
 	VML_NR_PAGEFLAGS,
 };
 
@@ -90,10 +91,13 @@ struct vml_page {
  * struct vml_plist - head of a doubly linked list of frames (by index).
  * @first: arena index of the first frame, VML_IDX_NONE when empty.
  * @nr: number of entries.
+ * @last: arena index of the last frame; meaningful only when @first is
+ *        not VML_IDX_NONE, so a list initialised with @first alone is valid.
  */
 struct vml_plist {
 	u32 first;
 	u32 nr;
+	u32 last;
 };
 
 struct vml_free_area {
@@ -258,6 +262,17 @@ struct seq_file;
  * @show: the printer, or NULL to print none.
  */
 void vml_arena_set_census_show(void (*show)(struct seq_file *m));
+
+/* Frames in @mb MiB, and whole MiB in @frames frames. */
+static inline unsigned long vml_mb_to_frames(unsigned long mb)
+{
+	return mb << (20 - PAGE_SHIFT);
+}
+
+static inline unsigned long vml_frames_to_mb(unsigned long frames)
+{
+	return frames >> (20 - PAGE_SHIFT);
+}
 
 static inline bool vml_arena_live(void)
 {
@@ -433,6 +448,16 @@ void vml_plist_del(struct vml_plist *list, struct vml_page *page);
  * Return: the frame, or NULL if the list is empty.
  */
 struct vml_page *vml_plist_pop(struct vml_plist *list);
+
+/**
+ * vml_plist_last() - the last frame, without unlinking it.
+ * @list: the list.
+ * Return: the frame, or NULL if the list is empty.
+ */
+static inline struct vml_page *vml_plist_last(const struct vml_plist *list)
+{
+	return vml_plist_empty(list) ? NULL : vml_idx_to_page(list->last);
+}
 
 /**
  * vml_next_zone() - walk the populated zones, node by node, low type first.

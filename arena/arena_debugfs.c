@@ -9,6 +9,7 @@
 #include <linux/seq_file.h>
 #include "arena/arena.h"
 #include "arena/bootmem.h"
+#include "arena/fail.h"
 
 static const char * const how_names[] = {
 	[VML_RESERVE_CONTIG] = "alloc_contig_range",
@@ -39,7 +40,7 @@ static int arena_show(struct seq_file *m, void *v)
 	int t;
 
 	seq_printf(m, "base_phys        %pa\n", &base);
-	seq_printf(m, "size             %lu MiB\n", a->nr_frames >> (20 - PAGE_SHIFT));
+	seq_printf(m, "size             %lu MiB\n", vml_frames_to_mb(a->nr_frames));
 	seq_printf(m, "frames           %lu\n", a->nr_frames);
 	seq_printf(m, "reserved_with    %s\n", how_names[a->how]);
 	seq_printf(m, "host_node        %d\n", a->host_nid);
@@ -70,4 +71,5 @@ DEFINE_SHOW_ATTRIBUTE(arena);
 void vml_arena_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("arena", 0400, root, NULL, &arena_fops);
+	vml_fail_ctl_register();
 }

@@ -26,7 +26,6 @@ static const char * const state_names[VML_NR_FRAME_STATES] = {
 	[VML_FRAME_QUICKLIST] = "quicklist",
 	[VML_FRAME_ZERO] = "zero page",
 	[VML_FRAME_VMALLOC] = "vmalloc",
-	[VML_FRAME_MAPPED] = "mapped",
 	[VML_FRAME_ANON] = "anonymous",
 	[VML_FRAME_PAGECACHE] = "page cache",
 };
@@ -71,10 +70,10 @@ void vml_check_fail(struct vml_check *chk, const char *fmt, ...)
 	chk->violations++;
 }
 
-/* Another PTE of a page already claimed as mapped by one: no conflict. */
+/* Another PTE of a page already claimed by one: no conflict. */
 static bool shared_state(enum vml_frame_state state)
 {
-	return state == VML_FRAME_MAPPED || state == VML_FRAME_ANON;
+	return state == VML_FRAME_ANON;
 }
 
 bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
@@ -265,7 +264,6 @@ static int expected_refs(const struct vml_check_frame *f)
 		return 0;
 	case VML_FRAME_META:
 		return 1;
-	case VML_FRAME_MAPPED:
 	case VML_FRAME_ANON:
 		return f->maps;
 	case VML_FRAME_PAGECACHE:
@@ -277,7 +275,7 @@ static int expected_refs(const struct vml_check_frame *f)
 
 static bool user_page(enum vml_frame_state state)
 {
-	return state == VML_FRAME_MAPPED || state == VML_FRAME_ANON ||
+	return state == VML_FRAME_ANON ||
 	       state == VML_FRAME_PAGECACHE;
 }
 

@@ -38,7 +38,6 @@ enum vml_frame_state {
 	VML_FRAME_QUICKLIST,	/* mmu: a cached free table page */
 	VML_FRAME_ZERO,		/* vma: the shared zero page */
 	VML_FRAME_VMALLOC,	/* vma: a vmalloc area's frame */
-	VML_FRAME_MAPPED,	/* vma: a user page only PTEs hold */
 	VML_FRAME_ANON,		/* vma: an anonymous page */
 	VML_FRAME_PAGECACHE,	/* fault: a page-cache page */
 	VML_NR_FRAME_STATES,
@@ -108,8 +107,8 @@ __printf(2, 3) void vml_check_fail(struct vml_check *chk, const char *fmt, ...);
  * @state: the owner.
  * @what: who claims, for the message ("slab of kmalloc-64", "mm 3").
  *
- * Claiming a frame that already has an owner is a violation, except a
- * mapped or anonymous page claimed again by another PTE.
+ * Claiming a frame that already has an owner is a violation, except an
+ * anonymous page claimed again by another PTE.
  * Context: any; never sleeps.
  * Return: true if every frame was free to claim.
  */

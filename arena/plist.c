@@ -16,6 +16,8 @@ void vml_plist_add(struct vml_plist *list, struct vml_page *page)
 	page->lru_next = list->first;
 	if (list->first != VML_IDX_NONE)
 		vml_idx_to_page(list->first)->lru_prev = idx;
+	else
+		list->last = idx;
 	list->first = idx;
 	list->nr++;
 }
@@ -28,13 +30,12 @@ void vml_plist_add_tail(struct vml_plist *list, struct vml_page *page)
 		vml_plist_add(list, page);
 		return;
 	}
-	/* Tail insertion is rare (LRU rotation); a walk keeps the head small. */
-	for (p = vml_idx_to_page(list->first); p->lru_next != VML_IDX_NONE;
-	     p = vml_idx_to_page(p->lru_next))
-		;
+	/* The tail index makes this O(1): LRU lists are scanned from it. */
+	p = vml_idx_to_page(list->last);
 	p->lru_next = vml_page_idx(page);
-	page->lru_prev = vml_page_idx(p);
+	page->lru_prev = list->last;
 	page->lru_next = VML_IDX_NONE;
+	list->last = vml_page_idx(page);
 	list->nr++;
 }
 
@@ -46,6 +47,8 @@ void vml_plist_del(struct vml_plist *list, struct vml_page *page)
 		list->first = page->lru_next;
 	if (page->lru_next != VML_IDX_NONE)
 		vml_idx_to_page(page->lru_next)->lru_prev = page->lru_prev;
+	else
+		list->last = page->lru_prev;
 	page->lru_next = VML_IDX_NONE;
 	page->lru_prev = VML_IDX_NONE;
 	list->nr--;

@@ -12,6 +12,13 @@
  *    zones and taken with alloc_contig_range(), which migrates movable pages
  *    out of the way. alloc_contig_pages() does this search in-tree but is
  *    not exported, so the search is done here the same way.
+ *
+ * alloc_contig_range() fails transiently (-EBUSY) when a page of the range
+ * is on a per-CPU free or LRU-add list, under migration, or briefly pinned;
+ * it drains those lists itself on each call. So a busy range is retried a
+ * few times, with a short sleep for the migration or pin to finish, before
+ * moving on to the next candidate range; when every candidate fails, the
+ * error names the last range tried and why it failed.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -20,6 +27,7 @@
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/page-flags.h>
+#include <linux/delay.h>
 #include <linux/sched.h>
 #include <linux/topology.h>
 #include "arena/arena.h"
@@ -27,6 +35,16 @@
 
 #define VML_RESERVE_ALIGN	(1ul << (VML_MAX_ORDER - 1))	/* 4 MiB */
 #define VML_RESERVE_TRIES	64
+#define VML_RESERVE_RETRIES	3	/* per range, for transient -EBUSY */
+
+/* Why the last candidate range failed, for the error message. */
+struct reserve_why {
+	unsigned long pfn, nr;	/* the range */
+	unsigned long bad;	/* an unmovable page in it, or ULONG_MAX */
+	int err;		/* alloc_contig_range()'s last error */
+	int retries;		/* after the first try */
+	const char *zone;
+};
 
 /*
  * Would alloc_contig_range() stand a chance? Every page must be present, in
@@ -51,9 +69,27 @@ static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
 	return ULONG_MAX;
 }
 
+/* alloc_contig_range(), retried while the failure is transient. */
+static int take_range(unsigned long pfn, unsigned long nr, struct reserve_why *why)
+{
+	int err;
+
+	why->retries = 0;
+	for (;;) {
+		err = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+					 GFP_KERNEL | __GFP_NOWARN);
+		if ((err != -EBUSY && err != -EAGAIN) ||
+		    why->retries == VML_RESERVE_RETRIES)
+			break;
+		msleep(10 << why->retries++);	/* let a migration or a pin finish */
+	}
+	why->err = err;
+	return err;
+}
+
 /* Top down: early boot allocations sit low, the top is usually free. */
 static int reserve_in_zone(struct zone *zone, unsigned long nr,
-			   unsigned long *base, int *tries)
+			   unsigned long *base, int *tries, struct reserve_why *why)
 {
 	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
 	unsigned long pfn, bad;
@@ -63,10 +99,11 @@ static int reserve_in_zone(struct zone *zone, unsigned long nr,
 	pfn = ALIGN_DOWN(end - nr, VML_RESERVE_ALIGN);
 	while (pfn >= start && *tries < VML_RESERVE_TRIES) {
 		bad = last_unusable(zone, pfn, nr);
+		*why = (struct reserve_why){ .pfn = pfn, .nr = nr, .bad = bad,
+					     .zone = zone->name };
 		if (bad == ULONG_MAX) {
 			(*tries)++;
-			if (!alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-						GFP_KERNEL | __GFP_NOWARN)) {
+			if (!take_range(pfn, nr, why)) {
 				*base = pfn;
 				return 0;
 			}
@@ -81,7 +118,8 @@ static int reserve_in_zone(struct zone *zone, unsigned long nr,
 	return -ENOMEM;
 }
 
-static int reserve_contig(unsigned long nr, unsigned long *base, int *host_nid)
+static int reserve_contig(unsigned long nr, unsigned long *base, int *host_nid,
+			  struct reserve_why *why)
 {
 	int nid, z, tries = 0, first = numa_node_id();
 
@@ -98,7 +136,7 @@ static int reserve_contig(unsigned long nr, unsigned long *base, int *host_nid)
 #endif
 			if (!managed_zone(zone))
 				continue;
-			if (!reserve_in_zone(zone, nr, base, &tries)) {
+			if (!reserve_in_zone(zone, nr, base, &tries, why)) {
 				*host_nid = nid;
 				return 0;
 			}
@@ -178,6 +216,21 @@ static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
 	return 0;
 }
 
+static void report_failure(unsigned long size_mb, const struct reserve_why *why)
+{
+	if (!why->zone)
+		pr_err("vmlab: no zone has %lu MiB for the arena\n", size_mb);
+	else if (why->bad != ULONG_MAX)
+		pr_err("vmlab: last range tried, pfn %#lx-%#lx in zone %s, holds an unmovable page at pfn %#lx\n",
+		       why->pfn, why->pfn + why->nr - 1, why->zone, why->bad);
+	else
+		pr_err("vmlab: last range tried, pfn %#lx-%#lx in zone %s: alloc_contig_range() %pe after %d tries\n",
+		       why->pfn, why->pfn + why->nr - 1, why->zone,
+		       ERR_PTR(why->err), why->retries + 1);
+	pr_err("vmlab: no free contiguous %lu MiB range for the arena; use a smaller arena_mb or boot with memmap=%luM$<addr> and pass arena_phys=<addr>\n",
+	       size_mb, size_mb);
+}
+
 /**
  * vml_reserve() - obtain the arena's memory.
  * @cfg: size and (optionally) physical base.
@@ -185,7 +238,7 @@ static int reserve_memmap(phys_addr_t phys, unsigned long nr, void **virt)
  */
 int vml_reserve(const struct vml_arena_config *cfg)
 {
-	unsigned long nr = cfg->size_mb << (20 - PAGE_SHIFT), base;
+	unsigned long nr = vml_mb_to_frames(cfg->size_mb), base;
 	int ret, nid = NUMA_NO_NODE;
 	void *virt;
 
@@ -196,10 +249,11 @@ int vml_reserve(const struct vml_arena_config *cfg)
 		vml_arena.how = VML_RESERVE_MEMMAP;
 		base = PHYS_PFN(cfg->phys);
 	} else {
-		ret = reserve_contig(nr, &base, &nid);
+		struct reserve_why why = { .zone = NULL };
+
+		ret = reserve_contig(nr, &base, &nid, &why);
 		if (ret) {
-			pr_err("vmlab: no free contiguous %lu MiB range for the arena; use a smaller arena_mb or boot with memmap=%luM$<addr> and pass arena_phys=<addr>\n",
-			       cfg->size_mb, cfg->size_mb);
+			report_failure(cfg->size_mb, &why);
 			return ret;
 		}
 		vml_arena.how = VML_RESERVE_CONTIG;

@@ -15,6 +15,7 @@
 #include <linux/topology.h>
 #include "buddy/buddy-internal.h"
 #include "buddy/vmstat.h"
+#include "arena/fail.h"
 
 static void default_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 {
@@ -186,6 +187,8 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 
 	if (order >= VML_MAX_ORDER || !vml_arena_live())
 		return NULL;
+	if (vml_should_fail(VML_FAIL_FRAMES))
+		return NULL;
 	if (gfp & VML___GFP_DIRECT_RECLAIM)
 		might_sleep();
 	if (nid < 0 || nid >= vml_arena.nr_nodes)
@@ -209,13 +212,6 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 struct vml_page *vml_alloc_pages(vml_gfp_t gfp, unsigned int order)
 {
 	return vml_alloc_pages_node(NUMA_NO_NODE, gfp, order);
-}
-
-void *vml_get_free_pages(vml_gfp_t gfp, unsigned int order)
-{
-	struct vml_page *page = vml_alloc_pages(gfp & ~VML___GFP_HIGHMEM, order);
-
-	return page ? vml_page_address(page) : NULL;
 }
 
 /* Flags an owner must have cleared before giving a frame back. */
@@ -310,13 +306,4 @@ void vml_put_page(struct vml_page *page)
 	if (vml_page_in_arena(page) && put_not_last(page))
 		return;
 	vml_free_pages(page, vml_page_order(page));
-}
-
-void vml_free_pages_addr(void *addr, unsigned int order)
-{
-	if (!vml_virt_in_arena(addr)) {
-		vml_report_bad_free(NULL, order, "address is not in the arena");
-		return;
-	}
-	vml_free_pages(vml_virt_to_page(addr), order);
 }

@@ -39,7 +39,7 @@ void vml_prep_new_page(struct vml_page *page, unsigned int order,
 void vml_report_bad_free(const struct vml_page *page, unsigned int order,
 			 const char *why);
 
-/* buddy_debugfs.c: ctl's blocks, for the checker (check.c). */
+/* owned.c: the interface's blocks, for the checker (check.c). */
 struct vml_check;
 void vml_buddy_ctl_check(struct vml_check *chk);
 

@@ -89,21 +89,6 @@ void vml_free_pages(struct vml_page *page, unsigned int order);
  */
 const char *vml_free_check(const struct vml_page *page, unsigned int order);
 
-/**
- * vml_get_free_pages() - allocate and return the kernel virtual address.
- * @gfp: VML_GFP_* flags.
- * @order: 0..10.
- * Return: address inside the arena, or NULL.
- */
-void *vml_get_free_pages(vml_gfp_t gfp, unsigned int order);
-
-/**
- * vml_free_pages_addr() - free by address what vml_get_free_pages() gave.
- * @addr: the address.
- * @order: its order.
- */
-void vml_free_pages_addr(void *addr, unsigned int order);
-
 static inline void vml_get_page(struct vml_page *page)
 {
 	atomic_inc(&page->_refcount);
@@ -245,5 +230,50 @@ struct vml_pcp_info {
  * Return: its count, high and batch.
  */
 struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu);
+
+/* ---- blocks owned by the interface (owned.c) ---- */
+
+/**
+ * vml_owned_alloc_pages() - vml_alloc_pages() for the interface (ctl's
+ * alloc_pages): the block is remembered, so that only it can be freed
+ * through vml_owned_free_pages().
+ * @gfp: as vml_alloc_pages().
+ * @order: as vml_alloc_pages().
+ * Return: the first page, or NULL (no block, or no host memory for the
+ *         registry entry).
+ */
+struct vml_page *vml_owned_alloc_pages(vml_gfp_t gfp, unsigned int order);
+
+/**
+ * vml_owned_free_pages() - free a block vml_owned_alloc_pages() handed
+ * out. The block is looked up and removed under the registry's lock
+ * before it is freed; anything else is never passed to a free: it is
+ * refused, reported and counted as a bad free (vmstat bad_free), and the
+ * frame is left as it was.
+ * @pfn: the block's first frame.
+ * @order: its order.
+ * @why: out: why a free was refused, NULL on success.
+ * Context: may sleep.
+ * Return: 0; -EINVAL (not in the arena, a free frame, an order other than
+ *         the allocation's, metadata); -EPERM (an allocated frame the
+ *         interface did not hand out).
+ */
+int vml_owned_free_pages(unsigned long pfn, unsigned int order, const char **why);
+
+/**
+ * vml_owned_order() - the order of a block the interface holds.
+ * @pfn: its first frame.
+ * Return: the order, or -ENOENT.
+ */
+int vml_owned_order(unsigned long pfn);
+
+/**
+ * vml_owned_frames() - frames the interface holds (for a census).
+ * Return: the sum over its blocks of 2^order.
+ */
+unsigned long vml_owned_frames(void);
+
+/** vml_owned_release_all() - free every block the interface holds. */
+void vml_owned_release_all(void);
 
 #endif /* VMLAB_BUDDY_H */

@@ -4,26 +4,16 @@
  * arena file's census line, and the
  * alloc_pages / free_pages ctl commands. Parsing and printing only.
  *
- * Blocks allocated through ctl are remembered, so that free_pages can only
- * free what ctl handed out (never a frame some other layer owns), and so
- * that whatever is left is freed when the files go away.
+ * Blocks allocated through ctl are remembered by buddy/ (owned.c), so that
+ * free_pages can only free what ctl handed out (never a frame some other
+ * layer owns), and so that whatever is left is freed when the files go
+ * away.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
-#include "arena/check.h"
 #include "buddy/buddy-internal.h"
 #include "buddy/vmstat.h"
 #include "ctl/ctl.h"
-
-struct ctl_block {
-	struct list_head node;
-	unsigned long pfn;
-	unsigned int order;
-};
-
-static LIST_HEAD(ctl_blocks);
-static DEFINE_MUTEX(ctl_blocks_lock);
 
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
@@ -180,7 +170,6 @@ static int parse_gfp(struct vml_reply *r, char *s, vml_gfp_t *gfp)
 
 static int cmd_alloc_pages(int argc, char **argv, struct vml_reply *r)
 {
-	struct ctl_block *b;
 	struct vml_page *page;
 	vml_gfp_t gfp = VML_GFP_KERNEL;
 	u64 order;
@@ -191,56 +180,17 @@ static int cmd_alloc_pages(int argc, char **argv, struct vml_reply *r)
 		ret = parse_gfp(r, argv[2], &gfp);
 	if (ret)
 		return ret;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return vml_reply_err(r, -ENOMEM, "out of host memory");
-	page = vml_alloc_pages(gfp | VML___GFP_NOWARN, order);
-	if (!page) {
-		kfree(b);
+	page = vml_owned_alloc_pages(gfp | VML___GFP_NOWARN, order);
+	if (!page)
 		return vml_reply_err(r, -ENOMEM, "no free block of order %llu", order);
-	}
-	b->pfn = vml_page_to_pfn(page);
-	b->order = order;
-	mutex_lock(&ctl_blocks_lock);
-	list_add(&b->node, &ctl_blocks);
-	mutex_unlock(&ctl_blocks_lock);
-	vml_reply_add(r, " pfn=%#lx order=%llu zone=%s node=%d", b->pfn, order,
-		      vml_page_zone(page)->name, vml_page_nid(page));
+	vml_reply_add(r, " pfn=%#lx order=%llu zone=%s node=%d", vml_page_to_pfn(page),
+		      order, vml_page_zone(page)->name, vml_page_nid(page));
 	return 0;
-}
-
-static struct ctl_block *find_block(unsigned long pfn)
-{
-	struct ctl_block *b;
-
-	list_for_each_entry(b, &ctl_blocks, node)
-		if (b->pfn == pfn)
-			return b;
-	return NULL;
-}
-
-/* An untracked frame: say why freeing it would be refused, and count it. */
-static int refuse_untracked(struct vml_reply *r, u64 pfn, unsigned int order)
-{
-	struct vml_page *page;
-	const char *why;
-
-	if (!vml_pfn_valid(pfn)) {
-		vml_report_bad_free(NULL, order, "frame is not in the arena");
-		return vml_reply_err(r, -EINVAL, "pfn %#llx is not in the arena", pfn);
-	}
-	page = vml_pfn_to_page(pfn);
-	why = vml_free_check(page, order);
-	if (why) {
-		vml_free_pages(page, order);	/* refused and counted there */
-		return vml_reply_err(r, -EINVAL, "%s", why);
-	}
-	return vml_reply_err(r, -EPERM, "pfn %#llx was not allocated through ctl", pfn);
 }
 
 static int cmd_free_pages(int argc, char **argv, struct vml_reply *r)
 {
-	struct ctl_block *b;
+	const char *why;
 	u64 pfn, order;
 	int ret;
 
@@ -249,22 +199,12 @@ static int cmd_free_pages(int argc, char **argv, struct vml_reply *r)
 		ret = vml_parse_arg_u64(r, "order", argv[2], 63, &order);
 	if (ret)
 		return ret;
-	mutex_lock(&ctl_blocks_lock);
-	b = find_block(pfn);
-	if (!b) {
-		ret = refuse_untracked(r, pfn, order);
-	} else if (b->order != order) {
-		vml_free_pages(vml_pfn_to_page(pfn), order);	/* refused, counted */
-		ret = vml_reply_err(r, -EINVAL,
-				    "order %llu does not match the allocation (order %u)",
-				    order, b->order);
-	} else {
-		list_del(&b->node);
-		vml_free_pages(vml_pfn_to_page(pfn), order);
-		kfree(b);
-	}
-	mutex_unlock(&ctl_blocks_lock);
-	return ret;
+	ret = vml_owned_free_pages(pfn, order, &why);
+	if (ret == -EPERM)
+		return vml_reply_err(r, ret, "pfn %#llx was not allocated through ctl", pfn);
+	if (ret)
+		return vml_reply_err(r, ret, "pfn %#llx order %llu: %s", pfn, order, why);
+	return 0;
 }
 
 static const struct vml_ctl_cmd buddy_cmds[] = {
@@ -296,32 +236,7 @@ int vml_buddy_debugfs_init(struct dentry *root)
 
 void vml_buddy_debugfs_exit(void)
 {
-	struct ctl_block *b, *tmp;
-
 	vml_ctl_unregister(&buddy_group);
 	vml_arena_set_census_show(NULL);
-	mutex_lock(&ctl_blocks_lock);
-	list_for_each_entry_safe(b, tmp, &ctl_blocks, node) {
-		vml_free_pages(vml_pfn_to_page(b->pfn), b->order);
-		list_del(&b->node);
-		kfree(b);
-	}
-	mutex_unlock(&ctl_blocks_lock);
-}
-
-/* The checker's view of ctl's blocks: each one is owned by ctl. */
-void vml_buddy_ctl_check(struct vml_check *chk)
-{
-	struct ctl_block *b;
-
-	mutex_lock(&ctl_blocks_lock);
-	list_for_each_entry(b, &ctl_blocks, node) {
-		if (!vml_pfn_valid(b->pfn)) {
-			vml_check_fail(chk, "ctl block pfn %#lx is outside the arena", b->pfn);
-			continue;
-		}
-		vml_check_claim(chk, b->pfn - vml_arena.base_pfn, 1ul << b->order,
-				VML_FRAME_CTL, "ctl alloc_pages");
-	}
-	mutex_unlock(&ctl_blocks_lock);
+	vml_owned_release_all();
 }

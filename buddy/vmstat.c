@@ -33,6 +33,11 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_PGREADAHEAD] = "pgreadahead",
 	[VML_PGPGIN] = "pgpgin",
 	[VML_PGPGOUT] = "pgpgout",
+	[VML_PGACTIVATE] = "pgactivate",
+	[VML_PGDEACTIVATE] = "pgdeactivate",
+	[VML_PGREFILL] = "pgrefill",
+	[VML_PSWPIN] = "pswpin",
+	[VML_PSWPOUT] = "pswpout",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

@@ -37,6 +37,11 @@ enum vml_vm_event {
 	VML_PGREADAHEAD,		/* fault: pages read ahead */
 	VML_PGPGIN,			/* fault: KiB read from files, as Linux */
 	VML_PGPGOUT,			/* fault: KiB written back to files */
+	VML_PGACTIVATE,			/* swap: pages moved to an active list */
+	VML_PGDEACTIVATE,		/* swap: ... from active to inactive */
+	VML_PGREFILL,			/* swap: active pages scanned to refill */
+	VML_PSWPIN,			/* swap: pages read from swap areas */
+	VML_PSWPOUT,			/* swap: pages written to swap areas */
 	VML_NR_VM_EVENTS,
 };
 

@@ -6,8 +6,10 @@
  * replies (page dumps, reads) fit: each open file carries one transaction,
  * a write runs the command, reads return its reply. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
- * its own locking. A VML_CTL_EXCLUSIVE command (check) takes the registry
- * lock for writing instead, so it runs with no other command under way.
+ * its own locking, and a group whose commands must not interleave names
+ * the mutex they run under (&struct vml_ctl_group.lock). A
+ * VML_CTL_EXCLUSIVE command (check) takes the registry lock for writing
+ * instead, so it runs with no other command under way.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -89,16 +91,33 @@ void vml_ctl_unregister(struct vml_ctl_group *group)
 	up_write(&ctl_rwsem);
 }
 
-static const struct vml_ctl_cmd *find_cmd(const char *name)
+static const struct vml_ctl_cmd *find_cmd(const char *name,
+					  struct vml_ctl_group **group)
 {
 	struct vml_ctl_group *g;
 	unsigned int i;
 
 	list_for_each_entry(g, &ctl_groups, node)
 		for (i = 0; i < g->nr; i++)
-			if (!strcmp(g->cmds[i].name, name))
+			if (!strcmp(g->cmds[i].name, name)) {
+				*group = g;
 				return &g->cmds[i];
+			}
 	return NULL;
+}
+
+/* Run a handler under the lock its group declares. */
+static int run_cmd(const struct vml_ctl_group *g, const struct vml_ctl_cmd *cmd,
+		   int argc, char **argv, struct vml_reply *r)
+{
+	int ret;
+
+	if (g->lock)
+		mutex_lock(g->lock);
+	ret = cmd->fn(argc, argv, r);
+	if (g->lock)
+		mutex_unlock(g->lock);
+	return ret;
 }
 
 static int split_words(char *line, char **argv)
@@ -120,6 +139,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 {
 	char *argv[VML_CTL_MAX_ARGS];
 	const struct vml_ctl_cmd *cmd;
+	struct vml_ctl_group *g;
 	bool exclusive = false;
 	int argc, ret;
 
@@ -132,13 +152,13 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 	if (!argc)
 		return vml_reply_err(r, -EINVAL, "empty command");
 	down_read(&ctl_rwsem);
-	cmd = find_cmd(argv[0]);
+	cmd = find_cmd(argv[0], &g);
 	if (cmd && (cmd->flags & VML_CTL_EXCLUSIVE)) {
 		up_read(&ctl_rwsem);
 		if (down_write_killable(&ctl_rwsem))
 			return vml_reply_err(r, -EINTR, "interrupted waiting for other commands");
 		exclusive = true;
-		cmd = find_cmd(argv[0]);	/* the registry may have changed */
+		cmd = find_cmd(argv[0], &g);	/* the registry may have changed */
 	}
 	if (!cmd) {
 		ret = vml_reply_err(r, -EINVAL, "unknown command '%s' (try help)",
@@ -148,7 +168,7 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 				    cmd->usage);
 	} else {
 		vml_reply_add(r, "ok");
-		ret = cmd->fn(argc, argv, r);
+		ret = run_cmd(g, cmd, argc, argv, r);
 		if (ret && !r->err)
 			vml_reply_err(r, ret, "%s failed", cmd->name);
 		if (ret > 0)

@@ -15,6 +15,7 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 
 struct dentry;
 
@@ -90,11 +91,15 @@ struct vml_ctl_cmd {
  * struct vml_ctl_group - a subsystem's table of commands.
  * @cmds: the commands.
  * @nr: how many.
+ * @lock: NULL, or the mutex every command of the group runs under (the
+ *	dispatcher takes it around the handler), for a group whose commands
+ *	must not interleave: one lookup by name followed by a use, say.
  * @node: on the dispatcher's list; owned by ctl.
  */
 struct vml_ctl_group {
 	const struct vml_ctl_cmd *cmds;
 	unsigned int nr;
+	struct mutex *lock;	/* the group's commands run under it */
 	struct list_head node;
 };
 

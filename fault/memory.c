@@ -258,6 +258,9 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	struct vml_page *page, *copy;
 	int err, ret;
 
+	/* do_cow_fault() prepares the anon_vma first, even for a SIGBUS. */
+	if (write && private && anon_vma_ready(vma, atomic))
+		return no_memory(atomic);
 	if (atomic) {
 		vml_filemap_find_range(vma, vml_linear_index(vma, addr), 1, &page, true);
 		if (!page)

@@ -188,6 +188,26 @@ struct vml_mmu_selftest {
 
 int vml_mmu_selftest(struct vml_mmu_selftest *res);
 
+/**
+ * vml_shootdown_race() - TLB shootdowns against a racer: a kthread on
+ * another CPU writes @addr of @pt in long batches of windows while this
+ * CPU, @rounds times, clears the PTE (vml_ptep_get_and_clear(), which
+ * shoots every CPU's entry down), checks that @frame stays quiet from
+ * then on, and maps it again with @prot.
+ * @pt: the tree; @addr must be mapped to @frame.
+ * @addr: the page the racer writes.
+ * @frame: the frame mapped there.
+ * @prot: its protection.
+ * @rounds: clears to try.
+ * @windows: out: windows the racer ran.
+ * Context: process context, two CPUs online.
+ * Return: the rounds in which @frame was written after the clear
+ *         returned (0 when shootdowns work), or -errno.
+ */
+int vml_shootdown_race(struct vml_pgtable *pt, unsigned long addr,
+		       struct vml_page *frame, pgprot_t prot, int rounds,
+		       unsigned long *windows);
+
 /* ---- mmu.c: statistics for the debugfs "mmu" file ---- */
 
 /**

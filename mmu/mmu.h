@@ -456,6 +456,64 @@ void vml_mmu_check(struct vml_check *chk);
  */
 int vml_mmu_check_host(void);
 
+/* ---- swap entries in non-present PTEs (swp_entry.c) ---- */
+
+/* Type bits of an x86-64 swap PTE (SWP_TYPE_BITS); 32 types at most. */
+#define VML_SWP_TYPE_BITS	5
+#define VML_SWP_TYPE_SHIFT	(BITS_PER_LONG - 1 - VML_SWP_TYPE_BITS)
+#define VML_SWP_OFFSET_MASK	((1UL << VML_SWP_TYPE_SHIFT) - 1)
+
+/**
+ * struct vml_swp_entry - a swap slot, (type, offset), as swp_entry_t:
+ * @val: type above VML_SWP_TYPE_SHIFT, offset below. This
+ *       architecture-neutral form is what the swap layer keeps;
+ *       vml_swp_entry_to_pte() makes the PTE.
+ */
+struct vml_swp_entry {
+	unsigned long val;
+};
+
+static inline struct vml_swp_entry vml_swp_entry(unsigned long type,
+						 unsigned long offset)
+{
+	return (struct vml_swp_entry){ (type << VML_SWP_TYPE_SHIFT) |
+				       (offset & VML_SWP_OFFSET_MASK) };
+}
+
+static inline unsigned int vml_swp_type(struct vml_swp_entry entry)
+{
+	return entry.val >> VML_SWP_TYPE_SHIFT;
+}
+
+static inline unsigned long vml_swp_offset(struct vml_swp_entry entry)
+{
+	return entry.val & VML_SWP_OFFSET_MASK;
+}
+
+/**
+ * vml_swp_entry_to_pte() - the non-present PTE holding @entry
+ * (__swp_entry_to_pte(__swp_entry())): type in bits 59-63, the offset
+ * inverted in bits 9-58 (the L1TF mitigation); Present and PROT_NONE clear.
+ * @entry: the entry; its offset must not exceed vml_max_swap_offset().
+ * Return: the PTE value.
+ */
+pte_t vml_swp_entry_to_pte(struct vml_swp_entry entry);
+
+/**
+ * vml_pte_to_swp_entry() - decode a swap PTE (__pte_to_swp_entry()).
+ * @pte: a PTE that vml_pte_state() calls VML_PTE_SWAP.
+ * Return: the entry.
+ */
+struct vml_swp_entry vml_pte_to_swp_entry(pte_t pte);
+
+/**
+ * vml_max_swap_offset() - the largest slot offset a swap area may use:
+ * what the PTE layout can hold, cut so that the inverted PFN bits of every
+ * such entry stay above the L1TF limit (max_swapfile_size()).
+ * Return: the offset.
+ */
+unsigned long vml_max_swap_offset(void);
+
 /**
  * vml_mmu_init() - start the window thread.
  * Return: 0 or -errno.

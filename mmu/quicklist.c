@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include "arena/check.h"
 #include "mmu/mmu-internal.h"
+#include "arena/fail.h"
 
 /* pgt_cache_water[] of 2.4: trim above HIGH, down to LOW. */
 #define VML_QUICKLIST_LOW	25
@@ -51,8 +52,11 @@ static void table_release(struct vml_page *page)
  */
 struct vml_page *vml_table_alloc(vml_gfp_t gfp)
 {
-	struct vml_page *page = quicklist_pop();
+	struct vml_page *page;
 
+	if (vml_should_fail(VML_FAIL_PGTABLE))
+		return NULL;
+	page = quicklist_pop();
 	if (page) {
 		atomic_long_inc(&vml_mmu_stats.quicklist_hits);
 	} else {

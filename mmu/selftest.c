@@ -6,7 +6,10 @@
  * faults, supervisor-only leaves, SMAP/SMEP unchanged afterwards, a TLB
  * shootdown racing another CPU's write windows, every table freed. The
  * ctl command mmu_selftest runs it, so the window can be load-tested on
- * any kernel, KUnit or not.
+ * any kernel, KUnit or not: it stays in the shipped module because the
+ * stock kernel vmlab is meant for (Debian's, without KUnit) is where the
+ * window must be shown to work. The shootdown racer is shared with the
+ * KUnit suite (vml_shootdown_race()).
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -165,8 +168,8 @@ static int st_load(struct selftest *st)
 			    "smap/smep unchanged");
 }
 
-/* Another CPU writing the read-write page in long batches of windows. */
-struct st_racer {
+/* Another CPU writing one page in long batches of windows. */
+struct racer {
 	struct vml_pgtable *pt;
 	unsigned long addr;
 	atomic_t stop;
@@ -176,14 +179,14 @@ struct st_racer {
 	u32 val[256];
 };
 
-static int st_racer_fn(void *arg)
+static int racer_fn(void *arg)
 {
-	struct st_racer *r = arg;
+	struct racer *r = arg;
 	unsigned int i;
 
 	while (!atomic_read(&r->stop)) {
 		for (i = 0; i < ARRAY_SIZE(r->acc); i++) {
-			r->val[i] = i + 1;
+			r->val[i] = r->windows * 256 + i + 1;
 			r->acc[i] = (struct vml_access){ .addr = r->addr, .len = 4,
 							 .buf = &r->val[i], .write = true };
 		}
@@ -196,57 +199,72 @@ static int st_racer_fn(void *arg)
 }
 
 /* Unmap the page under the racer: once that returns, no write may land. */
-static bool st_unmap_quiet(struct selftest *st)
+static bool unmap_quiet(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
+			struct vml_page *frame, pgprot_t prot)
 {
-	unsigned long a = st->addr[ST_RW];
-	u32 *mem = vml_page_address(st->frame[ST_RW]), snap;
-	pte_t *ptep = vml_pte_lookup(&st->pt, a);
+	u32 *mem = vml_page_address(frame), snap;
 	bool quiet;
 
-	spin_lock(&st->pt.lock);
-	vml_ptep_get_and_clear(&st->pt, a, ptep);
-	spin_unlock(&st->pt.lock);
+	spin_lock(&pt->lock);
+	vml_ptep_get_and_clear(pt, addr, ptep);
+	spin_unlock(&pt->lock);
 	snap = READ_ONCE(*mem);
-	usleep_range(200, 400);
+	usleep_range(500, 1000);
 	quiet = READ_ONCE(*mem) == snap;
-	spin_lock(&st->pt.lock);
-	vml_set_pte(&st->pt, a, ptep, vml_mk_pte(st->frame[ST_RW],
-						 vml_pgprot(true, false, true)));
-	spin_unlock(&st->pt.lock);
+	spin_lock(&pt->lock);
+	vml_set_pte(pt, addr, ptep, vml_mk_pte(frame, prot));
+	spin_unlock(&pt->lock);
 	return quiet;
 }
 
-static int st_shootdown(struct selftest *st)
+int vml_shootdown_race(struct vml_pgtable *pt, unsigned long addr,
+		       struct vml_page *frame, pgprot_t prot, int rounds,
+		       unsigned long *windows)
 {
-	unsigned long ipis = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH);
+	pte_t *ptep = vml_pte_lookup(pt, addr);
 	struct task_struct *t;
-	struct st_racer *r;
-	int round, stale = 0;
+	struct racer *r;
+	int stale = 0;
 
-	if (num_online_cpus() < 2)
-		return 0;
+	if (!ptep)
+		return -EINVAL;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	r->pt = &st->pt;
-	r->addr = st->addr[ST_RW];
+	r->pt = pt;
+	r->addr = addr;
 	init_completion(&r->done);
-	t = kthread_create(st_racer_fn, r, "vmlab_racer");
+	t = kthread_create(racer_fn, r, "vmlab_racer");
 	if (IS_ERR(t)) {
 		kfree(r);
 		return PTR_ERR(t);
 	}
 	kthread_bind(t, cpumask_any_but(cpu_online_mask, raw_smp_processor_id()));
 	wake_up_process(t);
-	for (round = 0; round < 20; round++) {
+	while (rounds--) {
 		usleep_range(1000, 2000);
-		stale += !st_unmap_quiet(st);
+		stale += !unmap_quiet(pt, addr, ptep, frame, prot);
 	}
 	atomic_set(&r->stop, 1);
 	wait_for_completion(&r->done);
-	st->res->racer_windows = r->windows;
-	st->res->shootdowns = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH) - ipis;
+	*windows = r->windows;
 	kfree(r);
+	return stale;
+}
+
+static int st_shootdown(struct selftest *st)
+{
+	unsigned long ipis = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH);
+	int stale;
+
+	if (num_online_cpus() < 2)
+		return 0;
+	stale = vml_shootdown_race(&st->pt, st->addr[ST_RW], st->frame[ST_RW],
+				   vml_pgprot(true, false, true), 20,
+				   &st->res->racer_windows);
+	if (stale < 0)
+		return stale;
+	st->res->shootdowns = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH) - ipis;
 	return check(st, !stale, "old frame quiet once the shootdown returned") ?:
 	       check(st, cpumask_empty(&st->pt.cpus), "no cpu left in a window");
 }

@@ -83,25 +83,34 @@ static void window_leave(struct window *w)
  */
 static bool touch_piece(struct vml_access *a, long *budget)
 {
-	unsigned long off = a->done;
+	/*
+	 * Everything is read before the user-access section: a sanitizer's
+	 * check of a field (UBSAN's bool load) would be a call with AC set.
+	 */
+	unsigned long off = a->done, len = a->len, stride = a->stride;
+	unsigned long addr = a->addr;
+	bool write = a->write;
+	long left = *budget;
 	char __user *p;
 	char c __maybe_unused;
 
 	__uaccess_begin();
-	while (off < a->len && *budget > 0) {
-		p = (char __user *)(a->addr + off);
-		if (a->write)
+	while (off < len && left > 0) {
+		p = (char __user *)(addr + off);
+		if (write)
 			unsafe_put_user((char)0, p, fault);
 		else
 			unsafe_get_user(c, p, fault);
-		off += a->stride;
-		*budget -= L1_CACHE_BYTES;
+		off += stride;
+		left -= L1_CACHE_BYTES;
 	}
 	user_access_end();
-	a->done = min(off, a->len);
+	*budget = left;
+	a->done = min(off, len);
 	return true;
 fault:
 	user_access_end();
+	*budget = left;
 	a->done = off;
 	return false;
 }

@@ -59,6 +59,23 @@ struct vml_kmem_cache *vml_kmem_cache_find(const char *name)
 	return NULL;
 }
 
+/**
+ * vml_kmem_cache_lookup() - vml_kmem_cache_find() under vml_slab_mutex.
+ * @name: the cache's name.
+ * Return: the cache, or NULL. The caller keeps it alive by other means
+ *         (the ctl commands run under their group's lock, and only they
+ *         destroy the caches they create).
+ */
+struct vml_kmem_cache *vml_kmem_cache_lookup(const char *name)
+{
+	struct vml_kmem_cache *cache;
+
+	mutex_lock(&vml_slab_mutex);
+	cache = vml_kmem_cache_find(name);
+	mutex_unlock(&vml_slab_mutex);
+	return cache;
+}
+
 /* A name slabinfo parsers can read back: printable, no blanks. */
 static bool name_ok(const char *name)
 {
@@ -202,11 +219,6 @@ void vml_kmem_cache_info(struct vml_kmem_cache *cache, struct vml_slabinfo *info
 	info->user_objs = info->active_objs - info->cpu_objs;
 }
 
-unsigned int vml_kmem_cache_size(const struct vml_kmem_cache *cache)
-{
-	return cache->object_size;
-}
-
 /* The static cache of caches (Gorman 8.6); rebuilt for every arena. */
 static int cache_cache_init(void)
 {
@@ -220,7 +232,7 @@ int vml_slab_init(void)
 	int ret;
 
 	/* Today's slab_max_order: order-1 slabs only with more than 32 MiB. */
-	vml_slab_break_order = vml_arena.nr_frames > (32ul << (20 - PAGE_SHIFT));
+	vml_slab_break_order = vml_arena.nr_frames > vml_mb_to_frames(32);
 	mutex_lock(&vml_slab_mutex);
 	ret = cache_cache_init();
 	mutex_unlock(&vml_slab_mutex);

@@ -320,19 +320,20 @@ unsigned long vml_cpucache_count(struct vml_kmem_cache *cache)
 /**
  * vml_cpucache_stats() - hit and miss counters summed over all CPUs.
  * @cache: the cache.
- * @st: allochit, allocmiss, freehit, freemiss.
+ * Return: the sums.
  */
-void vml_cpucache_stats(struct vml_kmem_cache *cache, unsigned long st[4])
+struct vml_cpucache_stats vml_cpucache_stats(struct vml_kmem_cache *cache)
 {
+	struct vml_cpucache_stats st = {};
 	int cpu;
 
-	memset(st, 0, 4 * sizeof(*st));
 	for_each_possible_cpu(cpu) {
 		struct vml_array_cache *ac = per_cpu_ptr(cache->cpu_cache, cpu);
 
-		st[0] += READ_ONCE(ac->allochit);
-		st[1] += READ_ONCE(ac->allocmiss);
-		st[2] += READ_ONCE(ac->freehit);
-		st[3] += READ_ONCE(ac->freemiss);
+		st.allochit += READ_ONCE(ac->allochit);
+		st.allocmiss += READ_ONCE(ac->allocmiss);
+		st.freehit += READ_ONCE(ac->freehit);
+		st.freemiss += READ_ONCE(ac->freemiss);
 	}
+	return st;
 }

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "slab/slab-internal.h"
+#include "arena/fail.h"
 
 /*
  * Mark a slot popped from a per-CPU array as held by the caller. The slot
@@ -29,9 +30,11 @@ static __always_inline void mark_active(struct vml_kmem_cache *cache, void *buf)
 
 void *vml_kmem_cache_alloc(struct vml_kmem_cache *cache, vml_gfp_t gfp)
 {
-	void *buf = vml_cpucache_alloc(cache, gfp);
-	void *obj;
+	void *buf, *obj;
 
+	if (vml_should_fail(VML_FAIL_SLAB))
+		return NULL;
+	buf = vml_cpucache_alloc(cache, gfp);
 	if (unlikely(!buf))
 		return NULL;
 	mark_active(cache, buf);

@@ -242,7 +242,12 @@ void vml_cpucache_free(struct vml_kmem_cache *cache, void *buf);
 void vml_cpucache_drain_all(struct vml_kmem_cache *cache);
 void vml_cpucache_drain_local(struct vml_kmem_cache *cache);
 unsigned long vml_cpucache_count(struct vml_kmem_cache *cache);
-void vml_cpucache_stats(struct vml_kmem_cache *cache, unsigned long st[4]);
+/* Per-CPU array hits and misses, summed over all CPUs (slabinfo). */
+struct vml_cpucache_stats {
+	unsigned long allochit, allocmiss, freehit, freemiss;
+};
+
+struct vml_cpucache_stats vml_cpucache_stats(struct vml_kmem_cache *cache);
 
 /* debug.c */
 void vml_slab_init_obj(struct vml_kmem_cache *cache, void *buf);
@@ -261,6 +266,7 @@ void *vml_slab_slot(struct vml_kmem_cache *cache, const void *obj);
 
 /* cache.c */
 struct vml_kmem_cache *vml_kmem_cache_find(const char *name);
+struct vml_kmem_cache *vml_kmem_cache_lookup(const char *name);
 struct vml_kmem_cache *__vml_kmem_cache_create(const char *name, size_t size,
 					       size_t align, unsigned long flags,
 					       void (*ctor)(void *obj));
@@ -279,6 +285,20 @@ void vml_kmalloc_check(struct vml_check *chk);
 /* slab_debugfs.c: per-cache directories follow the cache chain. */
 void vml_slab_debugfs_add(struct vml_kmem_cache *cache);
 void vml_slab_debugfs_del(struct vml_kmem_cache *cache);
+
+/* owned.c: what the interface (ctl) handed out; see the file. */
+struct vml_kmem_cache *vml_slab_owned_create(const char *name, size_t size,
+					     size_t align, unsigned long flags,
+					     bool test_ctor);
+int vml_slab_owned_destroy(struct vml_kmem_cache *cache);
+bool vml_slab_owned_cache(struct vml_kmem_cache *cache);
+long vml_slab_owned_ctor_calls(struct vml_kmem_cache *cache);
+void *vml_slab_owned_alloc(struct vml_kmem_cache *cache, size_t size,
+			   vml_gfp_t gfp);
+int vml_slab_owned_free(struct vml_kmem_cache *cache, void *addr,
+			const char **why);
+unsigned long vml_slab_owned_objects(void);
+void vml_slab_owned_release(void);
 
 /* slab_ctl.c */
 void vml_slab_ctl_init(void);

@@ -150,13 +150,6 @@ struct vml_slabinfo {
 void vml_kmem_cache_info(struct vml_kmem_cache *cache, struct vml_slabinfo *info);
 
 /**
- * vml_kmem_cache_size() - the object size a cache was created with.
- * @cache: the cache.
- * Return: bytes.
- */
-unsigned int vml_kmem_cache_size(const struct vml_kmem_cache *cache);
-
-/**
  * vml_kmem_cache_reap() - shrink caches under memory pressure (Gorman 8.1.7).
  * @gfp: the allocation that is short of memory; without
  *       VML___GFP_DIRECT_RECLAIM the cache chain is only trylocked.

@@ -65,10 +65,10 @@ static int info_show(struct seq_file *m, void *v)
 {
 	struct vml_kmem_cache *c = m->private;
 	struct vml_slabinfo si;
-	unsigned long st[4];
+	struct vml_cpucache_stats st;
 
 	vml_kmem_cache_info(c, &si);
-	vml_cpucache_stats(c, st);
+	st = vml_cpucache_stats(c);
 	seq_printf(m, "name %s\nobject_size %u\nsize %u\nalign %u\nobj_offset %u\n",
 		   c->name, c->object_size, c->size, c->align, c->obj_offset);
 	show_flags(m, c->flags);
@@ -84,7 +84,7 @@ static int info_show(struct seq_file *m, void *v)
 		   READ_ONCE(c->stat_grown), READ_ONCE(c->stat_reaped),
 		   READ_ONCE(c->stat_high));
 	seq_printf(m, "allochit %lu\nallocmiss %lu\nfreehit %lu\nfreemiss %lu\n",
-		   st[0], st[1], st[2], st[3]);
+		   st.allochit, st.allocmiss, st.freehit, st.freemiss);
 	seq_printf(m, "bad_free %lu\npoison %lu\nredzone %lu\ncorrupt %lu\n",
 		   vml_slab_errors(c, VML_SLAB_ERR_BAD_FREE),
 		   vml_slab_errors(c, VML_SLAB_ERR_POISON),

@@ -20,10 +20,9 @@
  *    pages (or the zero page) in a private anonymous VMA.
  * Each such PTE counts one mapping of its frame; the ledger's final pass
  * compares that with _mapcount and _refcount. The rss counters must equal
- * the pages found. Anonymous pages are claimed here; other mapped pages
- * too when no fault layer is registered (vma/'s own populate made them),
- * else the page cache (fault/) claims them. Every anon_vma's count must
- * be the number of VMAs that point at it.
+ * the pages found. Anonymous pages are claimed here, the others by the
+ * page cache (fault/). Every anon_vma's count must be the number of VMAs
+ * that point at it.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -101,7 +100,7 @@ static void check_mapped(struct mm_check *c, struct vml_vma *vma,
 		return;
 	}
 	vml_check_add_map(c->chk, idx);
-	if (st != VML_FRAME_UNSEEN && st != VML_FRAME_ANON && st != VML_FRAME_MAPPED) {
+	if (st != VML_FRAME_UNSEEN && st != VML_FRAME_ANON) {
 		vml_check_fail(c->chk, "%s %#lx: PTE maps pfn %#lx, which is %s",
 			       c->name, addr, vml_page_to_pfn(page),
 			       vml_frame_state_name(st));
@@ -179,12 +178,32 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
-/* Each anon_vma's count is the number of VMAs pointing at it. */
+/* anon_vma_fork(): each anon_vma made by a fork holds one on its root. */
+static unsigned long fork_children(struct vml_check_refs *refs,
+				   struct vml_anon_vma *root)
+{
+	struct vml_anon_vma *av;
+	unsigned long i, n = 0;
+
+	for (i = 0; i < refs->n; i++) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		if (i && refs->ptrs[i - 1] == refs->ptrs[i])
+			continue;	/* sorted: each anon_vma once */
+		n += av != root && av->root == root;
+	}
+	return n;
+}
+
+/*
+ * Each anon_vma's count is the number of VMAs pointing at it, plus one
+ * for each anon_vma forked from it that still has a VMA (both are its
+ * users in the message).
+ */
 static void check_anon_vmas(struct mm_check *c)
 {
 	struct vml_check_refs *refs = &c->anon_vmas;
 	struct vml_anon_vma *av;
-	unsigned long i, n;
+	unsigned long i, n, want;
 
 	if (!vml_check_refs_sort(refs)) {
 		vml_check_fail(c->chk, "VMAs appeared during the check");
@@ -193,9 +212,10 @@ static void check_anon_vmas(struct mm_check *c)
 	for (i = 0; i < refs->n; i += n) {
 		av = (struct vml_anon_vma *)refs->ptrs[i];
 		n = vml_check_refs_count(refs, av);
-		if (refcount_read(&av->refcount) != n)
+		want = n + fork_children(refs, av);
+		if (refcount_read(&av->refcount) != want)
 			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
-				       av, refcount_read(&av->refcount), n);
+				       av, refcount_read(&av->refcount), want);
 	}
 }
 

@@ -260,6 +260,9 @@ int vml_expand_stack(struct vml_vma *vma, unsigned long addr)
 	if (addr >= vma->vm_start)
 		return 0;
 	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	/* expand_downwards() makes sure of the anon_vma first: merges see it. */
+	if (vml_anon_vma_prepare(vma))
+		return -ENOMEM;
 	if (vma->vm_end - addr > mm->limits.stack ||
 	    !vml_may_expand_vm(mm, vma->vm_flags, grow) ||
 	    !vml_mlock_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))

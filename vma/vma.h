@@ -661,8 +661,7 @@ struct vml_check;
 /**
  * vml_vma_check() - the address-space layer's part of the invariant
  * checker: claim the zero page, every live mm's page tables, anonymous
- * pages, pages its own populate mapped (when no fault layer is
- * registered) and vmalloc frames; count every PTE's mapping; report VMA
+ * pages and vmalloc frames; count every PTE's mapping; report VMA
  * lists that are unsorted or disagree with map_count, the rbtree or
  * total_vm, PTEs outside any VMA, mapping frames outside the arena or in
  * a state that is no user page (free, slab, table...), allowing more than

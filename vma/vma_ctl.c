@@ -72,6 +72,20 @@ static const struct vml_flag_name map_flags[] = {
 };
 
 /*
+ * Is @inode's data kept by a file system (its page cache reads or writes
+ * through the address space)? Files of /proc, /sys, debugfs and the like
+ * are regular too, but have no address-space operations: their "data"
+ * is the kernel's state, and msync would write into it (sysrq-trigger,
+ * drop_caches...). Linux refuses to mmap them; so does vmlab.
+ */
+static bool stored_file(struct inode *inode)
+{
+	const struct address_space_operations *a_ops = inode->i_mapping->a_ops;
+
+	return a_ops && (a_ops->read_folio || a_ops->write_begin);
+}
+
+/*
  * Open file=<path> for mmap, read-write if allowed, but only a regular
  * file: opening is not harmless (opening /dev/watchdog arms the host's
  * watchdog, a tty may become a controlling terminal), so the type is
@@ -95,6 +109,11 @@ static struct file *open_backing(struct vml_reply *r, const char *name)
 	inode = d_inode(path.dentry);
 	if (!d_is_reg(path.dentry)) {
 		vml_reply_err(r, -ENODEV, "%s is not a regular file", name);
+		goto out;
+	}
+	if (!stored_file(inode)) {
+		vml_reply_err(r, -ENODEV, "%s is not stored in a file system (a /proc, /sys or debugfs file?)",
+			      name);
 		goto out;
 	}
 	if (!IS_APPEND(inode) && !IS_IMMUTABLE(inode))

@@ -11,16 +11,21 @@
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
+#             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
+#               5-level pti=on: KUnit + scenarios + kmemleak scan
 #             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
 #   - Debian's 6.12 kernel ("deb612"): W=1 build, the stock kernel's legs;
 #     exported symbols only, for every module built (see its block below)
+#     Each guest must report every KUnit case and every selected scenario;
+#     the summary counts distinct checks x guests.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
 # Environment (for quick development runs):
-#   VMLAB_KERNELS="test stock deb612"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
+#   VMLAB_KERNELS="test debug stock deb612"  VMLAB_PAGING="5 4"  VMLAB_PTI="on off"
 #   VMLAB_SCENARIOS="00 10"     only scenarios whose names start with these
 #   VMLAB_PARAMS="arena_mb=128" vmlab.ko parameters for the scenarios
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
+#   VMLAB_GUEST_ARGS="..."      more guest kernel arguments (vmltest.fuzz=N...)
 #   VMLAB_SEEDS="1-50" VMLAB_STEPS=1000  53-randtest's seeds and steps per seed
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
@@ -30,6 +35,8 @@
 #   VMLAB_BUILD=build           where module trees, initramfs and logs go
 #                               (a private one avoids races with other builds)
 #   MEM=2G SMP=2                guest size
+#   VMLAB_FULL=1                make check-full: the whole matrix (below)
+#   VMLAB_SMPS="1 4"            run every guest once per -smp value
 set -uo pipefail
 # The whole script is one block, so bash has read all of it before running:
 # editing this file while it runs cannot change what the run does.
@@ -37,7 +44,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$VMLAB_TOP"
 
-KERNELS=${VMLAB_KERNELS:-test stock deb612}
+KERNELS=${VMLAB_KERNELS:-test debug stock deb612}
 PAGING=${VMLAB_PAGING:-5 4}
 PTIS=${VMLAB_PTI:-on off}
 TIMEOUT=${VMLAB_TIMEOUT:-1500}
@@ -47,7 +54,7 @@ case $B in /*) ;; *) B=$VMLAB_TOP/$B ;; esac
 LOGS=$B/logs
 GUESTS=$B/guest
 mkdir -p "$LOGS" "$GUESTS"
-rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log
+rm -f "$LOGS"/check-*.log "$LOGS"/build-*.log "$LOGS"/checkpatch.log "$LOGS"/checks-*.txt
 
 PASSED=0
 FAILED=0
@@ -59,6 +66,10 @@ section() { echo; echo "=== $* ($(( $(date +%s) - t0 ))s)"; }
 finish() {
 	section "summary"
 	for l in "${SUMMARY[@]}"; do echo "$l"; done
+	local g d
+	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
+	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
+	echo "checks: $d distinct x $g guest(s) (and the host checks)"
 	echo "logs: $LOGS"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
@@ -104,6 +115,23 @@ if want "$KERNELS" test || want "$KERNELS" bench; then
 		KT=
 	fi
 fi
+KD=
+if want "$KERNELS" debug; then
+	section "debug test kernel"
+	if KD=$(tests/harness/test-kernel.sh --debug --print-dir 2> >(tee "$LOGS/debug-kernel.log" >&2)); then
+		pass "debug kernel built: $KD"
+		if tests/harness/test-kernel.sh --debug --verify 2>&1 | tee -a "$LOGS/debug-kernel.log" |
+			grep -q 'did not survive'; then
+			fail "debug kernel .config has every fragment option (see $LOGS/debug-kernel.log)"
+		else
+			pass "debug kernel .config has every fragment option"
+		fi
+	else
+		fail "debug kernel build (see $LOGS/debug-kernel.log)"
+		KERNELS=${KERNELS//debug/}
+		KD=
+	fi
+fi
 
 section "tools"
 if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/build-tools.log"; then
@@ -135,7 +163,7 @@ build() {	# build <name> <kdir> <flavor>
 }
 section "module builds"
 # Rebuild from scratch so warnings of unchanged files are seen again.
-for n in test-main test-kunit test-bench stock-main; do
+for n in test-main test-kunit test-bench debug-main debug-kunit stock-main; do
 	rm -rf "${B:?}/$n"
 done
 HAVE=" "
@@ -145,6 +173,10 @@ if [ -n "$KT" ]; then
 	if ls tests/bench/*.c >/dev/null 2>&1; then
 		build test-bench "$KT" bench
 	fi
+fi
+if [ -n "$KD" ]; then
+	build debug-main "$KD" main && HAVE+="debug-main "
+	build debug-kunit "$KD" kunit && HAVE+="debug-kunit "
 fi
 if [ -n "$STOCK" ]; then
 	build stock-main "/usr/src/linux-headers-$STOCK" main && HAVE+="stock-main "
@@ -220,7 +252,38 @@ if [ -x scripts/check-layers.sh ]; then
 fi
 
 # ---- guests ----------------------------------------------------------------------
-guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
+# make check-full (VMLAB_FULL=1): every guest at -smp 1 and -smp 4, the test
+# and debug kernels at every paging x PTI pair.
+FULL=${VMLAB_FULL:-0}
+SMPS=${VMLAB_SMPS:-}
+[ "$FULL" = 1 ] && [ -z "$SMPS" ] && SMPS="1 4"
+guest() {	# as guest1, once per -smp of $SMPS
+	local s
+	if [ -z "$SMPS" ]; then
+		guest1 "$@"
+		return
+	fi
+	for s in $SMPS; do
+		SMP=$s guest1 "$1-smp$s" "${@:2}"
+	done
+}
+legs() {	# legs <kernel>: "paging pti args" lines for its guests
+	local pg pti a ptis=$PTIS
+	[ "$1" = stock ] || ptis="on off"
+	for pg in $PAGING; do
+		for pti in $ptis; do
+			a=""; [ "$pg" = 4 ] && a="no5lvl "
+			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
+			# Outside check-full the test kernel runs 5-level with PTI
+			# and 4-level without, the debug kernel 5-level with PTI.
+			if [ "$FULL" != 1 ] && [ "$1" != stock ]; then
+				[ "$pg$pti" = 5on ] || { [ "$1$pg$pti" = test4off ] || continue; }
+			fi
+			echo "$pg $pti $a"
+		done
+	done
+}
+guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
 	local log=$LOGS/check-$name.log start=$(date +%s)
 	local extra="vmltest.mode=check"
@@ -229,6 +292,7 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	[ -n "${VMLAB_STEPS:-}" ] && extra+=" vmltest.steps=$VMLAB_STEPS"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
 	[ -n "${VMLAB_SCENARIO_TIMEOUT:-}" ] && extra+=" vmltest.timeout=$VMLAB_SCENARIO_TIMEOUT"
+	[ -n "${VMLAB_GUEST_ARGS:-}" ] && extra+=" $VMLAB_GUEST_ARGS"
 	section "guest $name: $args"
 	local left=$(( t0 + BUDGET - $(date +%s) )) to=$TIMEOUT
 	[ "$left" -lt "$to" ] && to=$left
@@ -244,7 +308,9 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 			-l "$log" -t "$to" --quiet
 	fi
 	rc=$?
-	out=$(tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
+	out=$(VMLAB_CHECKS_OUT=$LOGS/checks-$name.txt VMLAB_EXPECT_SCENARIOS=$EXPECT_SC \
+		VMLAB_EXPECT_KUNIT=$EXPECT_KUNIT \
+		tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
 	echo "$out" | grep -v '^RESULT '
 	res=$(echo "$out" | grep '^RESULT ' | tail -n1)
 	local p f k s
@@ -260,27 +326,48 @@ guest() {	# guest <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	SUMMARY+=("$line")
 }
 
-if want "$KERNELS" test && want "$HAVE" test-main; then
-	mods=("$B/test-main/vmlab.ko")
-	want "$HAVE" test-kunit && mods+=("$B/test-kunit/vmlab_kunit.ko")
-	if tests/harness/initramfs.sh "$GUESTS/test-check.cpio.gz" "${mods[@]}"; then
-		for pg in $PAGING; do
-			# The KUnit suites run once with PTI forced on (5-level)
-			# and once with it off (4-level).
-			if [ "$pg" = 4 ]; then a="no5lvl nopti"; p=off; else a="pti=on"; p=on; fi
-			guest "test-${pg}lvl-pti$p" "$KT/arch/x86/boot/bzImage" \
-				"$GUESTS/test-check.cpio.gz" "$pg" "$p" "$a"
-		done
+# Every guest must run these scenarios (and, with a KUnit module, every case).
+EXPECT_SC=
+for f in tests/scenarios/[0-9]*.sh; do
+	n=${f##*/}; n=${n%.sh}
+	for m in ${VMLAB_SCENARIOS:-$n}; do
+		case $n in "$m"*) EXPECT_SC+="$n "; break ;; esac
+	done
+done
+# kernel_guests <kernel> <image> <module builds...>: its initramfs, then
+# its guests; every KUnit case is expected when a kunit module is there.
+kernel_guests() {
+	local k=$1 image=$2 pg p a m mods=()
+	shift 2
+	EXPECT_KUNIT=0
+	for m in "$@"; do
+		want "$HAVE" "$m" || continue
+		case $m in
+		*-kunit) mods+=("$B/$m/vmlab_kunit.ko"); EXPECT_KUNIT=1 ;;
+		*) mods+=("$B/$m/vmlab.ko") ;;
+		esac
+	done
+	if tests/harness/initramfs.sh "$GUESTS/$k-check.cpio.gz" "${mods[@]}"; then
+		while read -r pg p a; do
+			guest "$k-${pg}lvl-pti$p" "$image" "$GUESTS/$k-check.cpio.gz" \
+				"$pg" "$p" "$a" < /dev/null
+		done < <(legs "$k")
 	else
-		fail "initramfs for the test kernel"
+		fail "initramfs for the $k kernel"
 	fi
-fi
+}
+want "$KERNELS" test && want "$HAVE" test-main &&
+	kernel_guests test "$KT/arch/x86/boot/bzImage" test-main test-kunit
+want "$KERNELS" debug && want "$HAVE" debug-main &&
+	kernel_guests debug "$KD/arch/x86/boot/bzImage" debug-main debug-kunit
+EXPECT_KUNIT=0
 # The stock kernel's legs, scenarios in PAGING x PTIS, for a distribution
-# kernel: distro_legs <name> <bzImage> <vmlab.ko>
+# kernel: distro_legs <name> <bzImage> <vmlab.ko> [extra modules...]
 distro_legs() {
 	local name=$1 image=$2 ko=$3 pg pti a
 
-	if ! tests/harness/initramfs.sh "$GUESTS/$name-check.cpio.gz" "$ko"; then
+	shift 3
+	if ! tests/harness/initramfs.sh "$GUESTS/$name-check.cpio.gz" "$ko" "$@"; then
 		fail "initramfs for the $name kernel"
 		return
 	fi
@@ -294,7 +381,10 @@ distro_legs() {
 	done
 }
 if want "$KERNELS" stock && want "$HAVE" stock-main; then
-	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko"
+	# brd.ko (a RAM block device) lets 70-swap drive swap bios.
+	brd=/lib/modules/$STOCK/kernel/drivers/block/brd.ko
+	[ -f "$brd" ] || brd=
+	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko" ${brd:+"$brd"}
 fi
 
 # ---- Debian 12's 6.12 kernel; exported symbols only (issue 15) -------------
@@ -322,6 +412,7 @@ section "exported symbols only"
 for n in $HAVE; do
 	case $n in
 	test-*) skd=$KT ;;
+	debug-*) skd=$KD ;;
 	stock-*) skd=/usr/src/linux-headers-$STOCK ;;
 	deb612-*) skd=$DEB ;;
 	*) continue ;;

@@ -42,6 +42,8 @@ install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root
 	install -m 0755 "$VMLAB_TOP/tools/difftest/difftest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/faulttest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/faulttest" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/fuzz/vmlabfuzz" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/fuzz/vmlabfuzz" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/randtest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/randtest" "$root/bin/"
 # Debian's procps (dynamically linked) in /opt/procps, beside busybox's
@@ -56,7 +58,8 @@ for t in ps pmap vmstat slabtop; do
 done
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
-	"$VMLAB_TOP/tests/harness/dmesg-ignore" "$root/etc/vmlab/"
+	"$VMLAB_TOP/tests/harness/dmesg-ignore" \
+	"$VMLAB_TOP/tests/harness/dmesg-kunit-ignore" "$root/etc/vmlab/"
 for f in "$VMLAB_TOP"/tests/scenarios/*.sh; do
 	[ -f "$f" ] && install -m 0644 "$f" "$root/scenarios/"
 done

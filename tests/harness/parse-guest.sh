@@ -9,6 +9,14 @@
 #   RESULT passed=<n> failed=<n> skipped=<n> kunit=<p>/<t> scenarios=<p>/<t>
 # KUnit KTAP is parsed with the kernel's tools/testing/kunit/kunit.py (per
 # test case, nested suites included), falling back to a built-in parser.
+#
+# What the guest must have run (a missing result is a failure, not a smaller
+# count):
+#   VMLAB_EXPECT_KUNIT=1          every KUNIT_CASE in tests/kunit/*.c reports
+#   VMLAB_EXPECT_SCENARIOS="..."  each named scenario ran to its end marker
+#   VMLAB_CHECKS_OUT=FILE         append the name of every check to FILE (for
+#                                 check.sh's "distinct checks x guests")
+# A skip is a failure unless its reason is in tests/harness/skip-reasons.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -17,8 +25,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vmlab-parse.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 P=0 F=0 S=0
 KP=0 KT=0 SP=0 ST=0
-pass() { P=$((P + 1)); echo "  ok     $*"; }
-fail() { F=$((F + 1)); echo "  FAILED $*"; }
+CHECKS=${VMLAB_CHECKS_OUT:-/dev/null}
+named() { echo "harness: $*" | sed 's/ (.*//; s/[0-9][0-9]*/N/g' >> "$CHECKS"; }
+pass() { P=$((P + 1)); echo "  ok     $*"; named "$*"; }
+fail() { F=$((F + 1)); echo "  FAILED $*"; named "$*"; }
 
 # Normalise: drop CRs, and take kernel console messages out of the middle of
 # guest output lines (printk writes to the UART directly, so a message can
@@ -33,10 +43,22 @@ if [ -z "$boot" ]; then
 	fail "guest booted to /init (no '@@VMLAB boot' line; QEMU status $qstatus)"
 	echo "  --- last console lines ---"
 	grep -v '^#' "$work/log" | tail -n 30 | sed 's/^/  | /'
-	echo "RESULT passed=$P failed=$F skipped=$S kunit=0/0 scenarios=0/0"
+	for name in ${VMLAB_EXPECT_SCENARIOS:-}; do
+	[ -f "$work/sc-$name" ] || fail "$name: scenario ran (no result from this guest)"
+done
+
+echo "RESULT passed=$P failed=$F skipped=$S kunit=0/0 scenarios=0/0"
 	exit 0
 fi
 pass "guest booted to /init (${boot#@@VMLAB boot })"
+cpus=$(echo "$boot" | sed -n 's/.* cpus=\([0-9]*\).*/\1/p')
+# Skips allowed in this guest: the reasons in skip-reasons (extended
+# regexes; "cpus=1: " ones only on a one-CPU guest).
+skip_ok=$(sed -n 's/^cpus=1: //p' "$VMLAB_TOP/tests/harness/skip-reasons")
+[ "${cpus:-2}" = 1 ] || skip_ok=
+skip_ok=$( { [ -n "$skip_ok" ] && echo "$skip_ok"; grep -v '^cpus=' "$VMLAB_TOP/tests/harness/skip-reasons"; } |
+	paste -sd'|')
+[ -n "$skip_ok" ] || skip_ok='^$'
 if [ -n "$want_paging" ]; then
 	case "$boot" in
 	*" paging=$want_paging "*) pass "guest runs $want_paging-level paging" ;;
@@ -78,7 +100,7 @@ if [ "$kunit_started" -gt 0 ]; then
 	nsub=$(grep -cE '^ {4}K?TAP version' "$work/kunit")
 	[ "$nsub" -gt "$ntop" ] && ntop=$nsub
 	if [ "$nsub" = 0 ] && [ "$ntop" = 0 ]; then
-		echo "  kunit: no KTAP output (module has no suites): 0 results"
+		fail "kunit: KTAP results printed (none: module has no suites?)"
 		[ -n "$kinsmod" ] || fail "kunit: module load finished (crashed inside insmod)"
 	else
 		{ echo "KTAP version 1"; echo "1..$ntop"
@@ -132,6 +154,25 @@ if [ "$kunit_started" -gt 0 ]; then
 			fail "kunit: module load finished (crashed inside insmod)"
 		fi
 	fi
+	grep -E '^[[:space:]]*(not )?ok [0-9]+ ' "$work/kunit" |
+		sed -E 's/^[[:space:]]*(not )?ok [0-9]+ (- )?/kunit: /; s/ # .*//' >> "$CHECKS"
+	bad=$(grep -E '^[[:space:]]*ok [0-9]+ .*# SKIP' "$work/kunit" | grep -Ev "$skip_ok")
+	[ -z "$bad" ] || fail "kunit: no unexpected skip: $(echo "$bad" | sed 's/^ *//' | head -n 5 | paste -sd';')"
+elif [ "${VMLAB_EXPECT_KUNIT:-0}" = 1 ]; then
+	fail "kunit: the KUnit module ran (no kunit-begin marker)"
+fi
+if [ "${VMLAB_EXPECT_KUNIT:-0}" = 1 ] && [ "$kunit_started" -gt 0 ]; then
+	missing=
+	for c in $(cat "$VMLAB_TOP"/tests/kunit/*.c |
+		sed -n 's/.*KUNIT_CASE[A-Z_]*(\([A-Za-z0-9_]*\).*/\1/p'); do
+		grep -qE "^[[:space:]]*(not )?ok [0-9]+ (- )?$c( |\$)" "$work/kunit" ||
+			missing+=" $c"
+	done
+	if [ -n "$missing" ]; then
+		fail "kunit: every KUNIT_CASE of tests/kunit reported (missing:$missing)"
+	else
+		pass "kunit: every KUNIT_CASE of tests/kunit reported"
+	fi
 fi
 
 # ---- scenarios (and the guest's own checks) ----
@@ -150,6 +191,10 @@ for f in "$work"/sc-*; do
 	P=$((P + sp)); F=$((F + sf)); S=$((S + sk))
 	[ "$name" = guest ] || { SP=$((SP + sp)); ST=$((ST + sp + sf)); }
 	grep -E '^not ok [0-9]+' -A8 "$f" | grep -E '^(not ok|#)' | sed "s/^/  $name: /" | head -n 40
+	grep -E '^(not )?ok [0-9]+' "$f" |
+		sed -E "s/^(not )?ok [0-9]+ (- )?/$name: /; s/ # .*//" >> "$CHECKS"
+	bad=$(grep -E '^ok [0-9]+ .*# SKIP' "$f" | grep -Ev "$skip_ok")
+	[ -z "$bad" ] || fail "$name: no unexpected skip: $(echo "$bad" | head -n 5 | paste -sd';')"
 	status=$(awk -v n="$name" '$1 == n { print $2 }' "$work/ends" 2>/dev/null | tail -n1)
 	plan=$(grep -E '^1\.\.[0-9]+' "$f" | tail -n1 | cut -d. -f3)
 	ran=$(grep -cE '^(not )?ok [0-9]+' "$f")
@@ -162,6 +207,10 @@ for f in "$work"/sc-*; do
 		fail "$name: plan 1..${plan:-?} but $ran results"
 	fi
 	echo "  $name: $sp passed, $sf failed${sk:+, $sk skipped}"
+done
+
+for name in ${VMLAB_EXPECT_SCENARIOS:-}; do
+	[ -f "$work/sc-$name" ] || fail "$name: scenario ran (no result from this guest)"
 done
 
 echo "RESULT passed=$P failed=$F skipped=$S kunit=$KP/$KT scenarios=$SP/$ST"

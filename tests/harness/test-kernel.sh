@@ -11,17 +11,27 @@
 #   test-kernel.sh              build if needed, report where it is
 #   test-kernel.sh --print-dir  same, but stdout is only the KDIR path
 #   test-kernel.sh --verify     re-check the fragment against the .config
+#   test-kernel.sh --debug ...  the same for the debug test kernel: also
+#                               tests/config/debug.fragment (KASAN, UBSAN,
+#                               KFENCE, kmemleak...), cached as debug-<hash>
 set -euo pipefail
 # One block: bash reads all of it before running (safe to edit mid-run).
 {
 . "$(dirname "$0")/common.sh"
 
 mode=build
+PREFIX=kernel
+FRAGS=("$VMLAB_TOP/tests/config/vmlab.fragment")
+if [ "${1:-}" = --debug ]; then
+	PREFIX=debug
+	FRAGS+=("$VMLAB_TOP/tests/config/debug.fragment")
+	shift
+fi
 case "${1:-}" in
 --print-dir) mode=print ;;
 --verify) mode=verify ;;
 "") ;;
-*) echo "usage: $0 [--print-dir|--verify]" >&2; exit 2 ;;
+*) echo "usage: $0 [--debug] [--print-dir|--verify]" >&2; exit 2 ;;
 esac
 
 # All chatter goes to stderr; stdout carries only the path in --print-dir.
@@ -31,24 +41,28 @@ exec 3>&1 1>&2
 RECIPE=1
 SRCPKG=linux-source-6.1
 TARBALL=/usr/src/linux-source-6.1.tar.xz
-FRAG=$VMLAB_TOP/tests/config/vmlab.fragment
 
 srcver=$(dpkg-query -W -f='${Version}' "$SRCPKG" 2>/dev/null) ||
 	vml_die "$SRCPKG is not installed (run scripts/install-deps.sh)"
 [ -f "$TARBALL" ] || vml_die "$TARBALL missing"
-hash=$({ echo "recipe=$RECIPE"; echo "$SRCPKG=$srcver"; cat "$FRAG"; } |
+hash=$({ echo "recipe=$RECIPE"; echo "$SRCPKG=$srcver"; cat "${FRAGS[@]}"; } |
 	sha256sum | cut -c1-16)
-kdir=$VMLAB_CACHE/kernel-$hash
+kdir=$VMLAB_CACHE/$PREFIX-$hash
 src=$VMLAB_CACHE/src/linux-source-6.1
 mkdir -p "$VMLAB_CACHE/src"
 
-# One builder at a time per cache (make check and make bench may race).
+# One builder at a time per cache (make check and make bench may race); the
+# source tree is extracted under kernel.lock, each kernel built under its
+# own lock, so a debug build does not hold up users of the test kernel.
 exec 9>"$VMLAB_CACHE/kernel.lock"
 flock 9
 
 # Verify that each fragment option made it into the final .config.
 verify_config() {
-	local cfg=$1 line sym want missing=()
+	local cfg=$1 line sym want missing=() n=0
+	for f in "${FRAGS[@]}"; do
+		n=$((n + $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$f")))
+	done
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*)
@@ -63,19 +77,19 @@ verify_config() {
 			grep -qE "^$sym=[ym]" "$cfg" &&
 				missing+=("$line (got $(grep -E "^$sym=" "$cfg"))") ;;
 		esac
-	done < "$FRAG"
+	done < <(cat "${FRAGS[@]}")
 	if [ ${#missing[@]} -gt 0 ]; then
 		vml_log "WARNING: ${#missing[@]} fragment option(s) did not survive in $cfg:"
 		printf '[vmlab]   %s\n' "${missing[@]}" >&2
 		return 1
 	fi
-	vml_log "all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$FRAG") fragment options present in .config"
+	vml_log "all $n fragment options present in .config"
 }
 
 # Keep the VMLAB_KEEP_KERNELS (default 2) most recently used kernels.
 prune_cache() {
 	local old
-	ls -1dt "$VMLAB_CACHE"/kernel-*/.vmlab-complete 2>/dev/null |
+	ls -1dt "$VMLAB_CACHE"/$PREFIX-*/.vmlab-complete 2>/dev/null |
 		tail -n +$(( ${VMLAB_KEEP_KERNELS:-2} + 1 )) | while read -r old; do
 		old=${old%/.vmlab-complete}
 		[ "$old" = "$kdir" ] && continue
@@ -113,6 +127,16 @@ if [ "$(cat "$src/.vmlab-srcver" 2>/dev/null)" != "$srcver" ]; then
 	echo "$srcver" > "$src/.vmlab-srcver"
 fi
 
+if [ "$PREFIX" != kernel ]; then
+	exec 8>"$VMLAB_CACHE/$PREFIX.lock"
+	flock -u 9
+	flock 8
+	if [ -f "$kdir/.vmlab-complete" ]; then	# built while we waited
+		vml_log "test kernel up to date: $kdir (cached)"
+		[ "$mode" = print ] && echo "$kdir" >&3
+		exit 0
+	fi
+fi
 mkdir -p "$kdir"
 log=$kdir/build.log
 vml_log "building test kernel in $kdir (log: $log) ..."
@@ -122,7 +146,7 @@ kmake() { make -C "$src" O="$kdir" ARCH=x86_64 "$@"; }
 	if [ ! -f "$kdir/.vmlab-configured" ]; then
 		kmake tinyconfig
 		ARCH=x86_64 "$src/scripts/kconfig/merge_config.sh" -m -O "$kdir" \
-			"$kdir/.config" "$FRAG"
+			"$kdir/.config" "${FRAGS[@]}"
 		kmake olddefconfig
 		touch "$kdir/.vmlab-configured"
 	fi

@@ -9,6 +9,7 @@
 #include "vmlab_core.h"
 #include "access/access.h"
 #include "mmu/mmu-internal.h"
+#include "vml_test.h"
 
 #define BASE	0x10000000ul
 
@@ -22,6 +23,7 @@ static int access_test_init(struct kunit *test)
 
 static void access_test_exit(struct kunit *test)
 {
+	vml_test_check(test);
 	vmlab_core_stop();
 }
 

@@ -62,7 +62,7 @@ static void arena_test_sizes(struct kunit *test)
 	vml_default_config(&cfg, mb);
 	cfg.top = VML_LAYER_BUDDY;
 	KUNIT_ASSERT_EQ(test, vmlab_core_start(&cfg), 0);
-	KUNIT_EXPECT_EQ(test, vml_arena.nr_frames, mb << (20 - PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, vml_arena.nr_frames, vml_mb_to_frames(mb));
 	/* Contiguous ranges are taken on a 4 MiB boundary. */
 	KUNIT_EXPECT_EQ(test, vml_arena.base_pfn & 1023, 0ul);
 	check_accounting(test);

@@ -540,6 +540,106 @@ static void buddy_test_smp_stress(struct kunit *test)
 	expect_census_clean(test);
 }
 
+/*
+ * The interface's registry (owned.c): a free of a frame it did not hand
+ * out is refused and counted, and the frame is left exactly as it was.
+ */
+static void buddy_test_owned_refusals(struct kunit *test)
+{
+	unsigned long bad = vml_vm_event_sum(VML_BAD_FREE);
+	struct vml_page *mine = vml_alloc_pages(VML_GFP_KERNEL, 0), *q;
+	unsigned long pfn;
+	const char *why;
+
+	KUNIT_ASSERT_NOT_NULL(test, mine);
+	pfn = vml_page_to_pfn(mine);
+	/* Allocated, but not through the interface. */
+	KUNIT_EXPECT_EQ(test, vml_owned_free_pages(pfn, 0, &why), -EPERM);
+	KUNIT_EXPECT_NOT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, vml_page_count(mine), 1);
+	KUNIT_EXPECT_FALSE(test, vml_page_test(mine, VML_PG_buddy));
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_BAD_FREE), bad + 1);
+	vml_free_pages(mine, 0);
+	/* Wrong order, then right; then a double free; then outside the arena. */
+	q = vml_owned_alloc_pages(VML_GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	pfn = vml_page_to_pfn(q);
+	KUNIT_EXPECT_EQ(test, vml_owned_order(pfn), 2);
+	KUNIT_EXPECT_EQ(test, vml_owned_frames(), 4ul);
+	KUNIT_EXPECT_EQ(test, vml_owned_free_pages(pfn, 1, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_page_count(q), 1);
+	KUNIT_EXPECT_EQ(test, vml_owned_free_pages(pfn, 2, &why), 0);
+	KUNIT_EXPECT_EQ(test, vml_owned_order(pfn), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vml_owned_free_pages(pfn, 2, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_owned_free_pages(0, 0, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_BAD_FREE), bad + 4);
+	KUNIT_EXPECT_EQ(test, vml_owned_frames(), 0ul);
+	expect_census_clean(test);
+}
+
+struct owned_race {
+	unsigned long pfn;		/* the frame the allocator holds now */
+	atomic_t failures;
+	bool stop;
+	struct completion done;
+};
+
+/* Allocate and free one frame over and over; it must always be ours. */
+static int owned_race_fn(void *arg)
+{
+	struct owned_race *r = arg;
+	struct vml_page *page;
+
+	while (!READ_ONCE(r->stop)) {
+		page = vml_alloc_pages(VML_GFP_KERNEL, 0);
+		if (!page)
+			continue;
+		WRITE_ONCE(r->pfn, vml_page_to_pfn(page));
+		if (vml_page_count(page) != 1 || vml_page_test(page, VML_PG_buddy))
+			atomic_inc(&r->failures);
+		vml_free_pages(page, 0);
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Hole 4 of issue 11: the interface tried to free a frame it did not
+ * hand out "to have it refused", and another CPU could allocate it in
+ * between. Now every such free is refused without touching the frame:
+ * each try is counted exactly once, and the other CPU's frees are never
+ * refused (a frame freed under it would make its own free a double one).
+ */
+static void buddy_test_owned_race(struct kunit *test)
+{
+	struct owned_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	unsigned long bad, tries = 20000, i;
+	struct task_struct *t;
+	const char *why;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	init_completion(&r->done);
+	r->pfn = vml_arena.base_pfn;
+	t = kthread_create(owned_race_fn, r, "vml_owned_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpumask_any_but(cpu_online_mask, raw_smp_processor_id()));
+	bad = vml_vm_event_sum(VML_BAD_FREE);
+	wake_up_process(t);
+	for (i = 0; i < tries; i++) {
+		KUNIT_EXPECT_NE(test, vml_owned_free_pages(READ_ONCE(r->pfn), 0, &why), 0);
+		if (!(i % 256))
+			cond_resched();
+	}
+	WRITE_ONCE(r->stop, true);
+	wait_for_completion(&r->done);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_BAD_FREE) - bad, tries);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->failures), 0);
+	expect_census_clean(test);
+}
+
 static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE(buddy_test_split_coalesce_exact),
 	KUNIT_CASE(buddy_test_every_order),
@@ -553,6 +653,8 @@ static struct kunit_case buddy_cases[] = {
 	KUNIT_CASE(buddy_test_refcount),
 	KUNIT_CASE(buddy_test_fragmentation_index),
 	KUNIT_CASE(buddy_test_smp_stress),
+	KUNIT_CASE(buddy_test_owned_refusals),
+	KUNIT_CASE(buddy_test_owned_race),
 	{}
 };
 

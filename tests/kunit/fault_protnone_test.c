@@ -7,11 +7,12 @@
  * NULL (issue 11, holes 1 and 2).
  *
  * One case per kind of memory (private and shared anonymous, private and
- * shared file), each populated and not. Over the PROT_NONE range it runs
- * mlock/munlock, msync, smaps, fork, rmap, mremap, page_unmap, munmap of
- * half in the child, mm_destroy of the child, then mprotect back; after
- * each step every frame's mapcount and reference count must be what the
- * PTEs hold, and at the end every frame must be free again.
+ * shared file), each populated (written, or read) and not. Over the
+ * PROT_NONE range it runs mlock/munlock, msync, madvise, smaps, fork, rmap,
+ * mremap, page_unmap, munmap and MADV_DONTNEED in the child, mm_destroy of
+ * the child, then mprotect back; after each step every frame's mapcount
+ * and reference count must be what the PTEs hold, and at the end every
+ * frame must be free again (and ctl check pass, as in every fault case).
  */
 #include <linux/sizes.h>
 #include "tests/kunit/fault_test.h"
@@ -167,6 +168,8 @@ static void pn_in_place(struct pn_state *s, const struct pn_kind *k)
 	KUNIT_EXPECT_EQ(test, vml_msync(s->mm, BASE, LEN),
 			k->file && k->populate == PN_WRITTEN &&
 			(k->flags & MAP_SHARED) ? NPAGES : 0l);
+	KUNIT_EXPECT_EQ(test, vml_madvise(s->mm, BASE, LEN, MADV_COLD), 0);
+	KUNIT_EXPECT_EQ(test, vml_madvise(s->mm, BASE, LEN, MADV_WILLNEED), 0);
 	KUNIT_EXPECT_EQ(test, vml_smaps_rollup(s->mm, &sm), 0);
 	KUNIT_EXPECT_EQ(test, sm.rss + sm.zero,
 			k->populate ? (unsigned long)NPAGES : 0ul);
@@ -214,7 +217,10 @@ static void pn_move_and_unmap(struct pn_state *s)
 	s->page[0] = NULL;	/* still cached; refaults below */
 }
 
-/* The child unmaps half and goes; the parent's counts are back. */
+/*
+ * The child unmaps its low half and drops its high half (MADV_DONTNEED):
+ * the parent's counts are back; the child's mm_destroy changes nothing.
+ */
 static void pn_child_goes(struct pn_state *s)
 {
 	struct kunit *test = s->test;
@@ -229,6 +235,10 @@ static void pn_child_goes(struct pn_state *s)
 	expect_counts(s, 0, "the child's munmap of its low half");
 	for (i = 0; i < NPAGES / 2; i++)
 		s->page[NPAGES / 2 + i] = hi[i];
+	KUNIT_EXPECT_EQ(test, vml_madvise(s->child, BASE + LEN / 2, LEN / 2,
+					  MADV_DONTNEED), 0);
+	expect_counts(s, 0, "the child's MADV_DONTNEED of its high half");
+	KUNIT_EXPECT_EQ(test, vml_mm_rss(s->child), 0ul);
 	KUNIT_EXPECT_EQ(test, vml_mm_destroy(s->child), 0);
 	expect_counts(s, 0, "the child's mm_destroy");
 }
@@ -240,10 +250,15 @@ static void pn_test_ops(struct kunit *test)
 	struct file *f = NULL;
 	unsigned long before;
 
-	vml_mm_destroy(new_mm(test));		/* caches and the kernel mm exist */
-	KUNIT_ASSERT_NOT_NULL(test, vml_get_zero_page());	/* so does it */
 	if (k->file)
 		f = make_file(test, LEN, 'p');
+	/* Once over, so that caches and objects made on first use exist. */
+	s.mm = new_mm(test);
+	map(test, s.mm, BASE, LEN, PROT_READ | PROT_WRITE, k->flags, f);
+	fill(test, s.mm, BASE, LEN, SEED);
+	vml_mm_destroy(s.mm);
+	vml_drop_caches();
+	KUNIT_ASSERT_NOT_NULL(test, vml_get_zero_page());	/* made on first use */
 	before = frames(test);
 	s.mm = new_mm(test);
 	pn_setup(&s, k, f);

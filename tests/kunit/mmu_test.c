@@ -459,81 +459,21 @@ static void mmu_test_window_refused(struct kunit *test)
 
 /* ---- shootdown: another CPU keeps writing through its windows ---- */
 
-struct racer {
-	struct vml_pgtable *pt;
-	unsigned long addr;
-	atomic_t stop;
-	unsigned long windows;
-	struct completion done;
-	struct vml_access acc[256];
-	u32 val[256];
-};
-
-/* Long batches of small writes, so a window is often in flight. */
-static int racer_fn(void *arg)
-{
-	struct racer *r = arg;
-	int i;
-
-	while (!atomic_read(&r->stop)) {
-		for (i = 0; i < ARRAY_SIZE(r->acc); i++) {
-			r->val[i] = r->windows * 256 + i + 1;
-			r->acc[i] = (struct vml_access){ .addr = r->addr, .len = 4,
-							 .buf = &r->val[i], .write = true };
-		}
-		vml_window_run(r->pt, r->acc, ARRAY_SIZE(r->acc));
-		r->windows++;
-		cond_resched();
-	}
-	complete(&r->done);
-	return 0;
-}
-
 static void mmu_test_shootdown(struct kunit *test)
 {
 	struct fixture *f = test->priv;
-	unsigned long sent = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH);
-	u32 *mem = vml_page_address(f->frame[0]);
-	struct task_struct *t;
-	struct racer *r;
-	int cpu, round, stale = 0;
-	pte_t *ptep;
-	u32 snap;
+	unsigned long sent = vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH), windows = 0;
+	unsigned long addr = 0x400000;
+	int stale;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->pt = &f->pt;
-	r->addr = 0x400000;
-	init_completion(&r->done);
-	map(test, r->addr, 0, user_rw());
-	ptep = vml_pte_lookup(&f->pt, r->addr);
-	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
-	t = kthread_create(racer_fn, r, "vml_racer");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
-	for (round = 0; round < 50; round++) {
-		usleep_range(2000, 3000);
-		spin_lock(&f->pt.lock);
-		vml_ptep_get_and_clear(&f->pt, r->addr, ptep);
-		spin_unlock(&f->pt.lock);
-		/* The old frame must be quiet from here on. */
-		snap = READ_ONCE(*mem);
-		usleep_range(500, 1000);
-		if (READ_ONCE(*mem) != snap)
-			stale++;
-		spin_lock(&f->pt.lock);
-		vml_set_pte(&f->pt, r->addr, ptep, vml_mk_pte(f->frame[0], user_rw()));
-		spin_unlock(&f->pt.lock);
-	}
-	atomic_set(&r->stop, 1);
-	wait_for_completion(&r->done);
-	kunit_info(test, "racer windows %lu, shootdown IPIs %lu\n", r->windows,
+	map(test, addr, 0, user_rw());
+	stale = vml_shootdown_race(&f->pt, addr, f->frame[0], user_rw(), 50, &windows);
+	kunit_info(test, "racer windows %lu, shootdown IPIs %lu\n", windows,
 		   vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH) - sent);
 	KUNIT_EXPECT_EQ(test, stale, 0);
-	KUNIT_EXPECT_GT(test, r->windows, 0ul);
+	KUNIT_EXPECT_GT(test, windows, 0ul);
 	KUNIT_EXPECT_GT(test, vml_vm_event_sum(VML_NR_TLB_REMOTE_FLUSH), sent);
 	KUNIT_EXPECT_TRUE(test, cpumask_empty(&f->pt.cpus));
 }

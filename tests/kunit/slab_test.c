@@ -808,6 +808,52 @@ static void slab_test_clean_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_slab_init(), 0);
 }
 
+/*
+ * The interface's registry (owned.c): only what it handed out is freed or
+ * destroyed through it; anything else is refused, counted in the cache's
+ * bad_free, and left live.
+ */
+static void slab_test_owned(struct kunit *test)
+{
+	struct vml_kmem_cache *c = vml_slab_owned_create("owned", 64, 0, 0, true);
+	struct vml_kmem_cache *k64 = vml_kmem_cache_lookup("kmalloc-64");
+	struct vml_slab *slab;
+	void *mine, *other, *k;
+	unsigned int idx;
+	const char *why;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_ASSERT_NOT_NULL(test, k64);
+	KUNIT_EXPECT_TRUE(test, vml_slab_owned_cache(c));
+	KUNIT_EXPECT_FALSE(test, vml_slab_owned_cache(k64));
+	mine = vml_slab_owned_alloc(c, 0, VML_GFP_KERNEL);
+	other = vml_kmem_cache_alloc(c, VML_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mine);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_EQ(test, *(u8 *)mine, 0xc7);	/* the test constructor */
+	KUNIT_EXPECT_GT(test, vml_slab_owned_ctor_calls(c), 0l);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_objects(), 1ul);
+	/* Live, but not the interface's: refused, counted, still live. */
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(c, other, &why), -EPERM);
+	KUNIT_EXPECT_EQ(test, vml_slab_errors(c, VML_SLAB_ERR_BAD_FREE), 1ul);
+	KUNIT_EXPECT_NULL(test, vml_slab_check_free(c, other, &slab, &idx));
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_destroy(c), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(c, mine, &why), 0);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(c, mine, &why), -EINVAL);	/* double */
+	KUNIT_EXPECT_EQ(test, vml_slab_errors(c, VML_SLAB_ERR_BAD_FREE), 2ul);
+	/* kmalloc objects: through the right call only. */
+	k = vml_slab_owned_alloc(NULL, 50, VML_GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(c, k, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(NULL, k, &why), 0);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_free(NULL, k, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_destroy(k64), -EPERM);
+	vml_kmem_cache_free(c, other);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_objects(), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_slab_owned_destroy(c), 0);
+	KUNIT_EXPECT_NULL(test, vml_kmem_cache_lookup("owned"));
+}
+
 static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_layout_formula),
 	KUNIT_CASE(slab_test_bad_create),
@@ -826,6 +872,7 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE(slab_test_smp_cross_free),
 	KUNIT_CASE(slab_test_smp_hammer),
 	KUNIT_CASE(slab_test_unload_returns_all),
+	KUNIT_CASE(slab_test_owned),
 	KUNIT_CASE(slab_test_clean_exit),
 	{}
 };

@@ -30,6 +30,7 @@ long=$(head -c 4200 /dev/zero | tr '\0' ' ')
 ctl "$long version"
 check "an over-long line of blanks (4 KiB + word) fails" '[ "$STATUS" != 0 ]'
 expect_ok "ctl still answers after the bad lines" version
+check "and its reply is whole" '[ -n "$(field version)" ] && [ -n "$(field kernel)" ]'
 
 # Fresh opens each time: many transactions in a row.
 fails=0

@@ -41,6 +41,8 @@ expect_err "dma and highmem together" EINVAL alloc_pages 0 dma,highmem
 expect_err "missing arguments" EINVAL free_pages 0x100
 expect_err "too many arguments" EINVAL alloc_pages 0 kernel extra
 
+allocated() { sed -n 's/.*allocated=\([0-9]*\).*/\1/p' $D/arena; }
+a0=$(allocated)
 expect_ok "dma allocation" alloc_pages 0 dma
 check "dma allocation comes from the DMA zone" "[ '$(field zone)' = DMA ]"
 dpfn=$(field pfn)
@@ -48,6 +50,7 @@ expect_ok "atomic zeroed allocation" alloc_pages 1 atomic,zero
 apfn=$(field pfn)
 expect_ok "free dma frame" free_pages "$dpfn" 0
 expect_ok "free atomic block" free_pages "$apfn" 1
+check "census: the three frames came and went" "[ $(allocated) = $a0 ]"
 
 # A frame owned by someone else (vmlab's own metadata) cannot be freed.
 base=$(sed -n 's/^base_phys *//p' $D/arena)

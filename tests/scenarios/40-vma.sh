@@ -32,6 +32,7 @@ expect_ok "second mapping goes below the first (top-down)" mmap $M 0 16K r priva
 B=$(field addr)
 check "top-down: second address lower" "[ \$(( $B < $A )) = 1 ]"
 expect_ok "munmap second" munmap $M $B 16K
+check "second mapping gone from maps" "! maps | grep -q '^$(printf %08x $B)-'"
 
 # ---- access without a fault handler ----
 if [ -f $D/pagecache ]; then	# the fault layer (50-fault.sh) resolves it
@@ -59,6 +60,7 @@ check "no mismatches" "[ '$(field mismatches)' = 0 ]"
 expect_ok "verify with another seed" verify $M $P 32K 43
 check "other seed mismatches" "[ '$(field mismatches)' -gt 30000 ]"
 expect_ok "touch r" touch $M $P 32K r
+check "touch r of populated pages: no fault" "[ '$(field minflt)' = 0 ] && [ '$(field majflt)' = 0 ]"
 expect_ok "touch w with stride" touch $M $P 32K w stride=8K
 expect_ok "verify after touch w" verify $M $P 32K 42
 check "touch w stored 4 zero bytes" "[ '$(field mismatches)' -ge 1 ] && [ '$(field mismatches)' -le 4 ]"
@@ -78,14 +80,21 @@ check "split into three VMAs" "[ $(maps | grep -c "^$(printf %08x $P)\|^$(printf
 expect_err "write to read-only page is accerr" EFAULT write $M $((P + 8192)) 00
 check "accerr in reply" "echo '$REPLY' | grep -q 'code=accerr'"
 expect_ok "read of read-only page still works" read $M $((P + 8192)) 4
+check "read-only page keeps its data (touch w zeroed its first byte)" \
+	"[ \"\$(echo '$(field data)' | cut -c1-2)\" = 00 ] && [ '$(field minflt)' = 0 ]"
 expect_ok "mprotect back to rw" mprotect $M $((P + 8192)) 4K rw
 check "merged back" "[ $(maps | grep -c "^$(printf %08x $P)-$(printf %08x $((P + 32768))) rw-p") = 1 ]"
 expect_ok "write after mprotect back" write $M $((P + 8192)) 11
+ctl read $M $((P + 8192)) 1
+check "the write after mprotect back landed" "[ '$(field data)' = 11 ]"
 expect_ok "mprotect none" mprotect $M $P 4K none
 expect_err "read of PROT_NONE is accerr" EFAULT read $M $P 1
 check "---p line" "maps | grep -q '^$(printf %08x $P)-[0-9a-f]* ---p'"
 expect_err "mprotect unaligned" EINVAL mprotect $M $((P + 1)) 4K r
+maps > /tmp/maps-before
 expect_ok "mprotect len 0 is a no-op" mprotect $M $P 0 r
+maps > /tmp/maps-after
+same_files "mprotect len 0 changed no VMA" /tmp/maps-before /tmp/maps-after
 expect_err "mprotect over a hole" ENOMEM mprotect $M $P 1M r
 expect_err "mprotect bad prot" EINVAL mprotect $M $P 4K rq
 expect_err "mprotect unmapped" ENOMEM mprotect $M 0x10000000 4K r
@@ -95,7 +104,10 @@ expect_ok "munmap a hole in the middle" munmap $M $((P + 16384)) 4K
 expect_err "hole reads maperr" EFAULT read $M $((P + 16384)) 1
 expect_ok "munmap across VMAs" munmap $M $P 32K
 check "range gone from maps" "! maps | grep -q '^$(printf %08x $P)'"
+maps > /tmp/maps-before
 expect_ok "munmap of nothing" munmap $M 0x10000000 4K
+maps > /tmp/maps-after
+same_files "munmap of nothing changed no VMA" /tmp/maps-before /tmp/maps-after
 expect_err "munmap len 0" EINVAL munmap $M $A 0
 expect_err "munmap unaligned" EINVAL munmap $M $((A + 12)) 4K
 expect_err "munmap beyond user space" EINVAL munmap $M 0xfffffffffffff000 4K
@@ -125,6 +137,7 @@ check "hint honoured" "[ '$(field addr)' = 0x20000000 ]"
 expect_ok "mmap shared anon" mmap $M 0x30000000 8K rw shared,anon,fixed
 check "shared anon shows as /dev/zero (deleted)" "maps | grep -q '^30000000-30002000 rw-s 00000000 00:01 0 .*/dev/zero (deleted)'"
 expect_ok "mmap noreserve" mmap $M 0x31000000 8K rw private,anon,noreserve,fixed
+check "noreserve mapping in maps" "maps | grep -q '^31000000-31002000 rw-p'"
 expect_ok "mmap growsdown" mmap $M 0x40000000 8K rw private,anon,growsdown,fixed
 if [ -f $D/pagecache ]; then
 	expect_ok "access below the stack grows it" write $M 0x3ffff000 aa
@@ -136,6 +149,7 @@ expect_err "shared growsdown refused" EINVAL mmap $M 0 8K rw shared,anon,growsdo
 expect_ok "mmap locked" mmap $M 0x50000000 16K rw private,anon,locked,fixed
 check "VmLck is 16 kB" "[ $(status VmLck) = 16 ]"
 expect_ok "read locked (populated)" read $M 0x50000000 4
+check "locked memory was populated: no fault" "[ '$(field minflt)' = 0 ]"
 
 # ---- file mappings ----
 printf 'hello, vmlab file mapping\n' > /tmp/vma-file
@@ -160,10 +174,11 @@ D0=$(field data)
 expect_ok "read page 1 before the moves" read $M 0x60001000 64
 D1=$(field data)
 expect_ok "shrink" mremap $M 0x60000000 16K 8K
-check "shrink keeps the address" "[ '$(field addr)' = 0x60000000 ]"
+check "shrink keeps the address" "[ '$(field addr)' = 0x60000000 ] && maps | grep -q '^60000000-60002000 rw-p'"
 expect_ok "grow in place" mremap $M 0x60000000 8K 24K
 check "grown in place" "[ '$(field addr)' = 0x60000000 ] && maps | grep -q '^60000000-60006000 rw-p'"
 expect_ok "block the way" mmap $M 0x60006000 4K r private,anon,fixed
+check "the blocker is mapped" "maps | grep -q '^60006000-60007000 r--p'"
 expect_err "cannot grow without maymove" ENOMEM mremap $M 0x60000000 24K 32K
 expect_ok "grow with maymove" mremap $M 0x60000000 24K 32K maymove
 N=$(field addr)
@@ -187,6 +202,7 @@ expect_ok "mmap to lock" mmap $M 0x80000000 16K rw private,anon,fixed
 expect_ok "mlock unaligned start rounds down" mlock $M 0x80000010 4K
 check "VmLck grew by 8 kB (the range is widened to pages)" "[ $(status VmLck) = 24 ]"
 expect_ok "mlocked page is populated" read $M 0x80000000 1
+check "mlock populated it: no fault" "[ '$(field minflt)' = 0 ]"
 expect_err "mlock over a hole" ENOMEM mlock $M 0x80000000 1M
 expect_ok "munlock" munlock $M 0x80000000 16K
 check "VmLck back" "[ $(status VmLck) = 16 ]"
@@ -203,10 +219,22 @@ if [ -f $D/pagecache ]; then
 else
 	expect_err "dontneed page is gone (no fault handler)" EFAULT read $M 0x70000000 1
 fi
-expect_ok "madvise cold" madvise $M 0x70001000 4K cold
-expect_ok "madvise willneed" madvise $M 0x70001000 4K willneed
-expect_ok "madvise pageout" madvise $M 0x70001000 4K pageout
-expect_ok "madvise normal" madvise $M 0x70001000 4K normal
+# cold and pageout clear the Accessed bit (smaps' Referenced drops by the
+# page); willneed and normal leave data and residency as they were.
+referenced() { ctl smaps_rollup $M; field referenced; }
+for adv in cold pageout; do
+	ctl read $M 0x70001000 1
+	r0=$(referenced)
+	expect_ok "madvise $adv" madvise $M 0x70001000 4K $adv
+	check "$adv cleared the page's Accessed bit" "[ $(( r0 - $(referenced) )) = 4 ]"
+done
+for adv in willneed normal; do
+	rss0=$(status VmRSS)
+	expect_ok "madvise $adv" madvise $M 0x70001000 4K $adv
+	ctl read $M 0x70001000 64
+	check "$adv kept the page and its data" \
+		"[ $(status VmRSS) = $rss0 ] && [ '$(field data)' = '$D1' ] && [ '$(field minflt)' = 0 ]"
+done
 expect_err "madvise dontneed on locked" EINVAL madvise $M 0x50000000 4K dontneed
 expect_err "madvise hole" ENOMEM madvise $M 0x70000000 1M cold
 expect_err "madvise unknown advice" EINVAL madvise $M 0x70000000 4K forget
@@ -215,6 +243,7 @@ expect_err "madvise unaligned" EINVAL madvise $M 0x70000001 4K cold
 # ---- brk ----
 expect_ok "brk query" brk $M 0
 B0=$(field brk)
+check "brk is a page-aligned user address" "[ \$(( $B0 & 0xfff )) = 0 ] && [ \$(( $B0 > 0 && $B0 < 0x800000000000 )) = 1 ]"
 expect_ok "brk grow" brk $M $((B0 + 20000))
 check "brk moved" "[ '$(field brk)' = $(printf %#x $((B0 + 20000))) ]"
 check "[heap] in maps" "maps | grep -q '\[heap\]'"
@@ -243,6 +272,7 @@ expect_ok "set map_count unlimited" mm_setlimit $L map_count unlimited
 expect_err "MAP_LOCKED over RLIMIT_MEMLOCK" EAGAIN mmap $L 0x20000000 8K rw private,anon,locked,fixed
 expect_err "mlock over RLIMIT_MEMLOCK" ENOMEM mlock $L 0x10000000 16K
 expect_ok "mm_destroy limits mm" mm_destroy $L
+check "limits mm gone" "[ ! -e $D/mm/$L ]"
 
 # ---- vmalloc ----
 expect_ok "vmalloc 10000 bytes" vmalloc 10000
@@ -270,31 +300,39 @@ check "reused the first hole" "[ '$(field addr)' = $(printf %#x $V) ]"
 expect_ok "mm for the race" mm_create
 C=$(field mm)
 expect_ok "populated 1M" mmap $C 0x10000000 1M rw private,anon,populate,fixed
+# The racer may only see ok or a SEGV (EFAULT: a page read-only or unmapped
+# for the moment); every change of the main loop must succeed.
 (
 	i=0
 	while [ $i -lt 20 ]; do
-		vmlabctl fill $C 0x10000000 1M $i > /dev/null 2>&1
-		vmlabctl touch $C 0x10000000 1M w > /dev/null 2>&1
+		for c in "fill $C 0x10000000 1M $i" "touch $C 0x10000000 1M w"; do
+			r=$(vmlabctl $c 2>&1)
+			case "$r" in ok*|"error EFAULT "*) ;; *) echo "$c: $r" ;; esac
+		done
 		i=$((i + 1))
-	done
+	done > /tmp/race-racer
 ) &
 RACER=$!
 i=0
+: > /tmp/race-main
 while [ $i -lt 20 ]; do
-	vmlabctl mprotect $C 0x10040000 64K r > /dev/null
-	vmlabctl mprotect $C 0x10040000 64K rw > /dev/null
-	vmlabctl munmap $C 0x10080000 8K > /dev/null
-	vmlabctl mmap $C 0x10080000 8K rw private,anon,fixed,populate > /dev/null
-	vmlabctl mremap $C 0x100c0000 8K 8K maymove fixed=0x20000000 > /dev/null
-	vmlabctl mremap $C 0x20000000 8K 8K maymove fixed=0x100c0000 > /dev/null
+	for c in "mprotect $C 0x10040000 64K r" "mprotect $C 0x10040000 64K rw" \
+		 "munmap $C 0x10080000 8K" "mmap $C 0x10080000 8K rw private,anon,fixed,populate" \
+		 "mremap $C 0x100c0000 8K 8K maymove fixed=0x20000000" \
+		 "mremap $C 0x20000000 8K 8K maymove fixed=0x100c0000"; do
+		r=$(vmlabctl $c 2>&1) || echo "$c: $r" >> /tmp/race-main
+	done
 	i=$((i + 1))
 done
 wait $RACER
+check "every change during the race succeeded" "[ ! -s /tmp/race-main ]" || diag "$(head -n 5 /tmp/race-main)"
+check "the racer saw only ok or EFAULT" "[ ! -s /tmp/race-racer ]" || diag "$(head -n 5 /tmp/race-racer)"
 expect_ok "fill after the race" fill $C 0x10000000 1M 9
 expect_ok "verify after the race" verify $C 0x10000000 1M 9
 check "no mismatches after the race" "[ '$(field mismatches)' = 0 ]"
 check "one VMA again" "[ $(wc -l < $D/mm/$C/maps) = 1 ]"
 expect_ok "destroy the raced mm" mm_destroy $C
+check "raced mm gone" "[ ! -e $D/mm/$C ]"
 
 # ---- mm lifecycle ----
 expect_err "mm_destroy the kernel mm" EPERM mm_destroy 0

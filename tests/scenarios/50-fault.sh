@@ -90,7 +90,7 @@ check "child has an id" "[ '$C' -gt 0 ] && [ '$C' != '$M' ]"
 check "child has its mm dir" "[ -f $D/mm/$C/status ]"
 check "child RssAnon equals parent's" "[ $(status $C RssAnon) = 1024 ]"
 expect_ok "smaps_rollup of the child" smaps_rollup $C
-check "all 1024 kB shared" "[ $(field shared_clean) -ge 0 ] && [ $(( $(field shared_clean) + $(field shared_dirty) )) = 1024 ]"
+check "all 1024 kB shared and dirty (fork keeps a private PTE's D bit)" "[ $(field shared_clean) = 0 ] && [ $(field shared_dirty) = 1024 ]"
 check "pss is half" "[ $(field pss) = 512 ]"
 check "fork's PTEs start old: nothing referenced" "[ $(field referenced) = 0 ]"
 expect_ok "rmap shows two mappings" rmap $M 0x10000000
@@ -142,19 +142,23 @@ expect_ok "rmap of shared anon" rmap $M 0x30000000
 check "kind=shmem, two mappings" "[ '$(field kind)' = shmem ] && [ $(field mappings) = 2 ]"
 check "RssShmem counted" "[ $(status $M RssShmem) = 16 ]"
 expect_ok "destroy child 2" mm_destroy $C
+check "child 2's dir removed, parent's shared anon kept" "[ ! -e $D/mm/$C ] && [ $(status $M RssShmem) = 16 ]"
 
 # ---- file mappings: the page cache ----
 F=/tmp/fault-file
 dd if=/dev/zero bs=4096 count=6 2>/dev/null | tr '\000' 'a' > $F
 printf 'tail' >> $F			# 6 pages + 4 bytes: 7 pages, EOF mid-page
 expect_ok "drop caches first" drop_caches
+check "page cache holds only the 16K of shared anon (shmem, still mapped)" "[ $(cache pages) = 4 ]"
 maj0=$(stat pgmajfault)
 expect_ok "mmap file private" mmap $M 0x40000000 32K rw private file=$F
 expect_ok "read page 0 (major)" read $M 0x40000000 4
 check "first read is a major fault" "[ $(field majflt) = 1 ]"
 check "data is the file's" "[ '$(field data)' = 61616161 ]"
 expect_ok "read page 1 (readahead made it minor)" read $M 0x40001000 4
+check "page 1: no major fault (read ahead, mapped around the first fault)" "[ $(field majflt) = 0 ]"
 expect_ok "read page 2" read $M 0x40002000 4
+check "page 2: no major fault either" "[ $(field majflt) = 0 ] && [ $(( $(stat pgmajfault) - maj0 )) = 1 ]"
 check "readahead counted" "[ $(stat pgreadahead) -gt 0 ]"
 check "file pages cached" "[ $(cache pages) -ge 3 ]"
 check "RssFile counted" "[ $(status $M RssFile) -ge 12 ]"
@@ -166,6 +170,7 @@ expect_ok "private write" write $M 0x40000000 42424242
 expect_ok "rmap: private copy is anon" rmap $M 0x40000000
 check "kind=anon after COW" "[ '$(field kind)' = anon ]"
 expect_ok "msync private" msync $M 0x40000000 32K
+check "msync of a private mapping writes nothing" "[ $(field written) = 0 ]"
 expect_ok "munmap private" munmap $M 0x40000000 32K
 check "MAP_PRIVATE write never reaches the file" "[ \"\$(head -c 4 $F)\" = aaaa ]"
 
@@ -227,6 +232,7 @@ expect_err "rmap: bad address" EINVAL rmap $M xyz
 expect_err "page_unmap: anon refused" EINVAL page_unmap $M 0x10000000
 expect_err "smaps_rollup: no mm" ESRCH smaps_rollup 9999
 expect_ok "mm_destroy" mm_destroy $M
+check "mm dir removed" "[ ! -e $D/mm/$M ]"
 check "no bad free during the scenario" "[ $(stat bad_free) = $bad0 ]"
 dmesg_clean "no oops, warning or bad free"
 done_testing

@@ -123,6 +123,12 @@ for f in /dev/null /dev/console /dev/tty0 /dev/watchdog $W/fifo $W; do
 	check "file=$f: the reply says why" \
 		'echo "$REPLY" | grep -q "is not a regular file"'
 done
+# Regular, but the kernel's state, not stored data: msync would write it.
+for f in /proc/sysrq-trigger /proc/meminfo /sys/kernel/debug/vmlab/ctl; do
+	expect_err "file=$f refused" ENODEV mmap $G 0x20000000 4096 rw shared file=$f
+	check "file=$f: the reply says why" \
+		'echo "$REPLY" | grep -q "is not stored in a file system"'
+done
 expect_err "file= of a missing path" ENOENT mmap $G 0x20000000 4096 r shared file=$W/none
 F=$W/regular
 dd if=/dev/zero bs=4096 count=1 2>/dev/null > $F

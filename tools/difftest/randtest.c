@@ -697,6 +697,12 @@ static int make_file(void)
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = 'a' + i % 23;
+	/*
+	 * A new inode each run: vmlab's page cache is its own copy of the
+	 * file's pages and keeps them after the last munmap, so rewriting
+	 * the same inode would leave it stale pages (Documentation/fault.rst).
+	 */
+	unlink(path);
 	filefd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	return filefd < 0 || write(filefd, buf, sizeof(buf)) != sizeof(buf);
 }

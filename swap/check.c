@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * check.c - the swap layer's part of the invariant checker (ctl `check`).
+ *
+ * swap/ owns no frames (pages on the LRU or in the swap cache belong to
+ * their anonymous or file owner, who claims them), so nothing is claimed
+ * here. What is checked is the layer's own bookkeeping: every LRU list
+ * links back and forth, holds only allocated frames of its node whose
+ * flags name that list, and has the length it says; every swap area's
+ * in-use count, bad-slot count and free-slot hints agree with its
+ * swap_map; every swap-cache page is an allocated frame marked as such
+ * and keyed by the entry it records. Indices are range-checked and list
+ * walks bounded before anything is dereferenced.
+ */
+#include <linux/xarray.h>
+#include "arena/check.h"
+#include "swap/swap-internal.h"
+
+/* One LRU list; lru_lock held. */
+static void check_list(struct vml_check *chk, struct vml_lruvec *lv,
+		       enum vml_lru_list lru)
+{
+	struct vml_plist *list = &lv->lists[lru];
+	u32 idx = list->first, prev = VML_IDX_NONE;
+	unsigned long n = 0;
+	struct vml_page *page;
+
+	while (idx != VML_IDX_NONE && n <= list->nr) {
+		if (idx >= vml_arena.nr_frames) {
+			vml_check_fail(chk, "lru: node %d list %d: frame %u out of the arena",
+				       lv->nid, lru, idx);
+			return;
+		}
+		page = vml_idx_to_page(idx);
+		if (page->lru_prev != prev)
+			vml_check_fail(chk, "lru: frame %u's prev link is %u, not %u",
+				       idx, page->lru_prev, prev);
+		if (!vml_page_test(page, VML_PG_lru) || vml_page_lru(page) != lru ||
+		    vml_page_nid(page) != lv->nid || !vml_page_count(page))
+			vml_check_fail(chk, "lru: frame %u on node %d list %d: flags %#x count %d",
+				       idx, lv->nid, lru, atomic_read(&page->flags),
+				       vml_page_count(page));
+		prev = idx;
+		idx = page->lru_next;
+		n++;
+	}
+	if (n != list->nr || idx != VML_IDX_NONE)
+		vml_check_fail(chk, "lru: node %d list %d holds %s%lu frames, says %u",
+			       lv->nid, lru, idx != VML_IDX_NONE ? "more than " : "",
+			       n, list->nr);
+	else if (n && list->last != prev)
+		vml_check_fail(chk, "lru: node %d list %d tail is %u, not %u",
+			       lv->nid, lru, list->last, prev);
+}
+
+/* One area's swap_map against its counters; swap_lock held. */
+static void check_area(struct vml_check *chk, struct vml_swap_area *si)
+{
+	unsigned long off, inuse = 0, bad = 0;
+
+	for (off = 0; off < si->max; off++) {
+		unsigned char map = si->swap_map[off];
+
+		if (map == VML_SWAP_MAP_BAD) {
+			bad++;
+		} else if (map) {
+			inuse++;
+		} else if (off < si->lowest_bit || off > si->highest_bit) {
+			vml_check_fail(chk, "swap %s: free slot %lu out of hints %lu..%lu",
+				       si->spec, off, si->lowest_bit, si->highest_bit);
+		}
+	}
+	if (si->swap_map[0] != VML_SWAP_MAP_BAD)
+		vml_check_fail(chk, "swap %s: the header slot is not marked bad", si->spec);
+	if (inuse != si->inuse || si->max - bad != si->pages)
+		vml_check_fail(chk, "swap %s: %lu used, %lu usable; counted %lu, %lu",
+			       si->spec, inuse, si->max - bad, si->inuse, si->pages);
+}
+
+static void check_swap_cache(struct vml_check *chk)
+{
+	struct vml_page *page;
+	unsigned long off;
+	int type;
+
+	for (type = 0; type < VML_MAX_SWAPFILES; type++) {
+		xa_for_each(vml_swap_cache_xa(type), off, page) {
+			struct vml_swp_entry e = vml_swp_entry(type, off);
+
+			if (!vml_page_in_arena(page)) {
+				vml_check_fail(chk, "swap cache: entry %#lx: page out of the arena",
+					       e.val);
+				continue;
+			}
+			if (!vml_page_test(page, VML_PG_swapcache) ||
+			    page->private != e.val || !vml_page_count(page))
+				vml_check_fail(chk,
+					       "swap cache: frame %u entry %#lx: flags %#x private %#lx",
+					       vml_page_idx(page), e.val,
+					       atomic_read(&page->flags), page->private);
+		}
+	}
+}
+
+/* Takes every lru_lock and swap_lock in turn (swap.h has the contract). */
+void vml_swap_check(struct vml_check *chk)
+{
+	struct vml_lruvec *lv;
+	unsigned long flags;
+	int nid, lru, type;
+
+	for (nid = 0; nid < vml_arena.nr_nodes; nid++) {
+		lv = vml_lruvec(nid);
+		if (!lv)
+			continue;
+		spin_lock_irqsave(&lv->lock, flags);
+		for (lru = 0; lru < VML_NR_LRU_LISTS; lru++)
+			check_list(chk, lv, lru);
+		spin_unlock_irqrestore(&lv->lock, flags);
+	}
+	spin_lock(&vml_swap_lock);
+	for (type = 0; type < VML_MAX_SWAPFILES; type++)
+		if (vml_swap_info[type])
+			check_area(chk, vml_swap_info[type]);
+	spin_unlock(&vml_swap_lock);
+	check_swap_cache(chk);
+}

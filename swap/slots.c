@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slots.c - swap slot allocation and use counts (mm/swapfile.c
+ * scan_swap_map_slots(), get_swap_pages(), __swap_duplicate(), swap_free()).
+ *
+ * DOC: swap slot allocation
+ *
+ * Each area has a swap_map: one byte per slot holding the number of
+ * references to the slot (swap PTEs, up to VML_SWAP_MAP_MAX), plus
+ * VML_SWAP_HAS_CACHE while the swap cache holds the slot's page; the header
+ * slot and bad slots hold VML_SWAP_MAP_BAD. A slot is free when its byte
+ * is 0. A new slot starts with only VML_SWAP_HAS_CACHE, as in 6.1, because
+ * the page being swapped out is put in the swap cache first.
+ *
+ * Areas are used highest priority first; among areas of equal priority
+ * the one that just gave a slot moves behind the others (6.1's
+ * plist_requeue()), which spreads pages round robin.
+ *
+ * Within an area, slots are handed out in clusters of VML_SWAPFILE_CLUSTER
+ * consecutive free slots, so pages reclaimed together are written together
+ * and read back with one readahead (2.6's scan_swap_map(); 6.1 adds
+ * per-CPU clusters for SSDs, which vmlab does not need yet). When no whole
+ * free cluster is left it takes any free slot. lowest_bit and highest_bit
+ * bound the free slots so a scan never starts below the first or runs past
+ * the last.
+ *
+ * One spinlock, swap_lock, covers the list of areas and every swap_map;
+ * 6.1 has one per area, which vmlab will need when reclaim runs on several
+ * CPUs at once.
+ */
+#include <linux/wait.h>
+#include "swap/swap-internal.h"
+
+DEFINE_SPINLOCK(vml_swap_lock);
+struct vml_swap_area *vml_swap_info[VML_MAX_SWAPFILES];
+LIST_HEAD(vml_swap_active);
+static DECLARE_WAIT_QUEUE_HEAD(swap_io_wait);
+
+void vml_swap_area_reset(struct vml_swap_area *si)
+{
+	si->inuse = 0;
+	si->lowest_bit = 1;
+	si->highest_bit = si->max - 1;
+	si->cluster_next = 1;
+	si->cluster_nr = 0;
+	atomic_set(&si->users, 0);
+}
+
+static unsigned long scan_range(struct vml_swap_area *si, unsigned long from,
+				unsigned long to)
+{
+	unsigned long off;
+
+	for (off = from; off <= to; off++)
+		if (!si->swap_map[off])
+			return off;
+	return 0;
+}
+
+static unsigned long find_free_cluster(struct vml_swap_area *si)
+{
+	unsigned long off, run = 0;
+
+	for (off = si->lowest_bit; off <= si->highest_bit; off++) {
+		run = si->swap_map[off] ? 0 : run + 1;
+		if (run == VML_SWAPFILE_CLUSTER)
+			return off + 1 - VML_SWAPFILE_CLUSTER;
+	}
+	return 0;
+}
+
+/* A free slot of @si, taken with VML_SWAP_HAS_CACHE; 0 if none. */
+static unsigned long scan_swap_map(struct vml_swap_area *si)
+{
+	unsigned long off = 0;
+
+	if (si->cluster_nr) {
+		si->cluster_nr--;
+		off = scan_range(si, max(si->cluster_next, si->lowest_bit),
+				 si->highest_bit);
+	} else {
+		off = find_free_cluster(si);
+		if (off)
+			si->cluster_nr = VML_SWAPFILE_CLUSTER - 1;
+	}
+	if (!off) {
+		si->cluster_nr = 0;
+		off = scan_range(si, si->lowest_bit, si->highest_bit);
+		if (!off)
+			return 0;
+	}
+	si->swap_map[off] = VML_SWAP_HAS_CACHE;
+	si->inuse++;
+	si->cluster_next = off + 1;
+	if (off == si->lowest_bit)
+		si->lowest_bit++;
+	if (off == si->highest_bit)
+		si->highest_bit--;
+	return off;
+}
+
+/* Move @si behind the other areas of its priority (plist_requeue()). */
+static void requeue(struct vml_swap_area *si)
+{
+	struct vml_swap_area *next = si;
+
+	list_for_each_entry_continue(next, &vml_swap_active, list)
+		if (next->prio != si->prio)
+			break;
+	list_move_tail(&si->list, &next->list);
+}
+
+int vml_swap_alloc(struct vml_swp_entry *entry)
+{
+	struct vml_swap_area *si;
+	unsigned long off;
+
+	spin_lock(&vml_swap_lock);
+	list_for_each_entry(si, &vml_swap_active, list) {
+		if (si->inuse >= si->pages)
+			continue;
+		off = scan_swap_map(si);
+		if (WARN_ON_ONCE(!off))
+			continue;
+		*entry = vml_swp_entry(si->type, off);
+		requeue(si);
+		spin_unlock(&vml_swap_lock);
+		return 0;
+	}
+	spin_unlock(&vml_swap_lock);
+	return -ENOSPC;
+}
+
+/* The area and slot byte of @entry, or NULL; swap_lock held. */
+static unsigned char *slot_of(struct vml_swp_entry entry, struct vml_swap_area **sip)
+{
+	unsigned int type = vml_swp_type(entry);
+	unsigned long off = vml_swp_offset(entry);
+	struct vml_swap_area *si;
+
+	if (type >= VML_MAX_SWAPFILES)
+		return NULL;
+	si = vml_swap_info[type];
+	if (!si || !off || off >= si->max ||
+	    si->swap_map[off] == VML_SWAP_MAP_BAD)
+		return NULL;
+	*sip = si;
+	return &si->swap_map[off];
+}
+
+/* The slot's byte became 0: it is free again; swap_lock held. */
+static void slot_freed(struct vml_swap_area *si, unsigned long off)
+{
+	si->inuse--;
+	if (off < si->lowest_bit)
+		si->lowest_bit = off;
+	if (off > si->highest_bit)
+		si->highest_bit = off;
+}
+
+/* Change a slot's byte by @fn; report bad entries once. */
+static int slot_update(struct vml_swp_entry entry, int (*fn)(unsigned char *map),
+		       const char *what)
+{
+	struct vml_swap_area *si;
+	unsigned char *map;
+	int ret = -EINVAL;
+
+	spin_lock(&vml_swap_lock);
+	map = slot_of(entry, &si);
+	if (map && *map)
+		ret = fn(map);
+	if (!ret && !*map)
+		slot_freed(si, vml_swp_offset(entry));
+	spin_unlock(&vml_swap_lock);
+	if (ret == -EINVAL)
+		pr_warn_once("vmlab: %s of a free or bad swap entry %#lx\n",
+			     what, entry.val);
+	return ret;
+}
+
+static int map_dup(unsigned char *map)
+{
+	if ((*map & ~VML_SWAP_HAS_CACHE) >= VML_SWAP_MAP_MAX)
+		return -EOVERFLOW;
+	(*map)++;
+	return 0;
+}
+
+static int map_put(unsigned char *map)
+{
+	if (!(*map & ~VML_SWAP_HAS_CACHE))
+		return -EINVAL;
+	(*map)--;
+	return 0;
+}
+
+static int map_uncache(unsigned char *map)
+{
+	if (!(*map & VML_SWAP_HAS_CACHE))
+		return -EINVAL;
+	*map &= ~VML_SWAP_HAS_CACHE;
+	return 0;
+}
+
+int vml_swap_duplicate(struct vml_swp_entry entry)
+{
+	return slot_update(entry, map_dup, "swap_duplicate");
+}
+
+int vml_swap_free(struct vml_swp_entry entry)
+{
+	return slot_update(entry, map_put, "swap_free");
+}
+
+int vml_swapcache_free(struct vml_swp_entry entry)
+{
+	return slot_update(entry, map_uncache, "swapcache_free");
+}
+
+int vml_swap_count(struct vml_swp_entry entry)
+{
+	struct vml_swap_area *si;
+	unsigned char *map;
+	int ret;
+
+	spin_lock(&vml_swap_lock);
+	map = slot_of(entry, &si);
+	ret = map ? *map : -EINVAL;
+	spin_unlock(&vml_swap_lock);
+	return ret;
+}
+
+/**
+ * vml_swap_pin() - keep the area of an allocated slot for an I/O
+ * (get_swap_device()).
+ * @entry: the slot.
+ * Return: the area, or NULL if the slot is not in use.
+ */
+struct vml_swap_area *vml_swap_pin(struct vml_swp_entry entry)
+{
+	struct vml_swap_area *si = NULL;
+	unsigned char *map;
+
+	spin_lock(&vml_swap_lock);
+	map = slot_of(entry, &si);
+	if (map && *map)
+		atomic_inc(&si->users);
+	else
+		si = NULL;
+	spin_unlock(&vml_swap_lock);
+	return si;
+}
+
+/** vml_swap_unpin() - the I/O is over. @si: from vml_swap_pin(). */
+void vml_swap_unpin(struct vml_swap_area *si)
+{
+	if (atomic_dec_and_test(&si->users))
+		wake_up_all(&swap_io_wait);
+}
+
+/**
+ * vml_swap_wait_unpinned() - wait until no I/O pins @si.
+ * @si: an area already unreachable for new pins.
+ */
+void vml_swap_wait_unpinned(struct vml_swap_area *si)
+{
+	wait_event(swap_io_wait, !atomic_read(&si->users));
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * swap-internal.h - what the files of swap/ share: list moves for the
+ * replacement policies. Callers hold the lruvec's lock.
+ */
+#ifndef VMLAB_SWAP_INTERNAL_H
+#define VMLAB_SWAP_INTERNAL_H
+
+#include "swap/swap.h"
+#include "buddy/buddy.h"
+#include "buddy/vmstat.h"
+#include "vmlab_compat.h"
+
+/* Pages moved per refill of an inactive list at least (SWAP_CLUSTER_MAX). */
+#define VML_SWAP_CLUSTER_MAX	32
+
+static inline enum vml_lru_list vml_lru_inactive(bool file)
+{
+	return file ? VML_LRU_INACTIVE_FILE : VML_LRU_INACTIVE_ANON;
+}
+
+/* The list a page on the LRU is on, from its flags (folio_lru_list()). */
+static inline enum vml_lru_list vml_page_lru(const struct vml_page *page)
+{
+	if (vml_page_test(page, VML_PG_unevictable))
+		return VML_LRU_UNEVICTABLE;
+	return vml_lru_inactive(!vml_page_test(page, VML_PG_anon)) +
+	       vml_page_test(page, VML_PG_active);
+}
+
+/* Put @page, on no list, at the front of the list its flags name. */
+static inline void vml_lru_link(struct vml_lruvec *lv, struct vml_page *page)
+{
+	vml_plist_add(&lv->lists[vml_page_lru(page)], page);
+}
+
+static inline void vml_lru_unlink(struct vml_lruvec *lv, struct vml_page *page)
+{
+	vml_plist_del(&lv->lists[vml_page_lru(page)], page);
+}
+
+/* Move @page to the front of the active (true) or inactive list. */
+static inline void vml_lru_move(struct vml_lruvec *lv, struct vml_page *page,
+				bool active)
+{
+	vml_lru_unlink(lv, page);
+	if (active)
+		vml_page_set(page, VML_PG_active);
+	else
+		vml_page_clear(page, VML_PG_active);
+	vml_lru_link(lv, page);
+}
+
+/*
+ * Referenced since the last look: the harvest's count or the software
+ * bit. Both are read, so both are cleared (page_referenced() and
+ * folio_test_clear_referenced() in folio_check_references()).
+ */
+static inline bool vml_lru_test_clear_referenced(struct vml_page *page)
+{
+	int hw = vml_lru_referenced(page);
+
+	return vml_page_test_and_clear(page, VML_PG_referenced) || hw > 0;
+}
+
+/* Take @page off its list into @out for reclaim (isolate_lru_folios()). */
+static inline void vml_lru_isolate(struct vml_lruvec *lv, struct vml_page *page,
+				   struct vml_plist *out)
+{
+	vml_lru_unlink(lv, page);
+	vml_page_clear(page, VML_PG_lru);
+	vml_get_page(page);
+	vml_plist_add_tail(out, page);
+}
+
+/* Every active page of one type to the front of its inactive list. */
+static inline void vml_lru_deactivate_all(struct vml_lruvec *lv, bool file)
+{
+	struct vml_plist *active = &lv->lists[vml_lru_inactive(file) + 1];
+	struct vml_page *page;
+
+	while ((page = vml_plist_last(active)))
+		vml_lru_move(lv, page, false);
+}
+
+#endif /* VMLAB_SWAP_INTERNAL_H */
+
+/* ---- swap areas (swapfile.c, slots.c, page_io.c) ---- */
+
+struct file;
+
+/**
+ * struct vml_swap_area - one swap area (struct swap_info_struct).
+ * @list: on the active list, by priority (highest first).
+ * @type: its index in the swap type table, the entry's type.
+ * @prio: priority; equal priorities share allocations round robin.
+ * @spec: what swapon was given ("ram:SIZE" or the path).
+ * @file: the open swap file or block device; NULL for a ram: area.
+ * @bdev: the block device claimed for bios, if @file is one.
+ * @ram: the ram: area's memory (vmalloc, outside the arena).
+ * @swap_map: per slot: references, VML_SWAP_HAS_CACHE, or VML_SWAP_MAP_BAD.
+ * @max: slots, the header's included (last_page + 1).
+ * @pages: usable slots (neither header nor bad).
+ * @inuse: slots in use.
+ * @lowest_bit: no free slot below this (scan hint).
+ * @highest_bit: no free slot above this.
+ * @cluster_next: where the current cluster continues.
+ * @cluster_nr: slots left to hand out from the current cluster.
+ * @users: I/O in flight; swapoff waits for zero.
+ *
+ * Everything but @file, @bdev and @ram changes under swap_lock.
+ */
+struct vml_swap_area {
+	struct list_head list;
+	int type, prio;
+	char *spec;
+	struct file *file;
+	struct vml_bdev bdev;
+	void *ram;
+	unsigned char *swap_map;
+	unsigned long max, pages, inuse;
+	unsigned long lowest_bit, highest_bit;
+	unsigned long cluster_next, cluster_nr;
+	atomic_t users;
+};
+
+extern spinlock_t vml_swap_lock;
+extern struct vml_swap_area *vml_swap_info[VML_MAX_SWAPFILES];
+
+/* slots.c: allocation state of a new area; swap_lock held. */
+void vml_swap_area_reset(struct vml_swap_area *si);
+/* slots.c: pin the area of an allocated slot for I/O, or NULL. */
+struct vml_swap_area *vml_swap_pin(struct vml_swp_entry entry);
+void vml_swap_unpin(struct vml_swap_area *si);
+void vml_swap_wait_unpinned(struct vml_swap_area *si);
+/* slots.c: areas in priority order, for the allocator. */
+extern struct list_head vml_swap_active;
+
+/* lru.c: a node's lists, NULL before the layer starts. */
+struct vml_lruvec *vml_lruvec(int nid);
+/* swap_state.c: the swap cache of one type. */
+struct xarray *vml_swap_cache_xa(int type);
+
+/* page_io.c: the backing store. */
+int vml_swap_open(struct vml_swap_area *si, unsigned long *size_pages,
+		  const char **why);
+void vml_swap_close(struct vml_swap_area *si);
+int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
+		bool write);
+bool vml_swap_is_bdev(struct vml_swap_area *si);
