@@ -199,7 +199,7 @@ if [ -n "$STOCK" ]; then
 	dk_before=$(dk_state)
 	dk_opt=(--dkmstree "$dk/tree" --sourcetree "$dk/src" --installtree "$dk/lib/modules")
 	dk_ko=$dk/lib/modules/$STOCK/updates/dkms/vmlab.ko
-	mkdir -p "$dk/checkout" "$dk/lib/modules/$STOCK"
+	mkdir -p "$dk/checkout" "$dk/tree" "$dk/src" "$dk/lib/modules/$STOCK"
 	git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dk/checkout"
 	if ! command -v dkms >/dev/null; then
 		fail "DKMS: no dkms (scripts/install-deps.sh installs it)"
