@@ -22,7 +22,7 @@
  * compares that with _mapcount and _refcount. The rss counters must equal
  * the pages found. Anonymous pages are claimed here, the others by the
  * page cache (fault/). Every anon_vma's count must be the number of VMAs
- * that point at it.
+ * that point at it plus the anon_vmas whose root it is.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -178,44 +178,34 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
-/* anon_vma_fork(): each anon_vma made by a fork holds one on its root. */
-static unsigned long fork_children(struct vml_check_refs *refs,
-				   struct vml_anon_vma *root)
-{
-	struct vml_anon_vma *av;
-	unsigned long i, n = 0;
-
-	for (i = 0; i < refs->n; i++) {
-		av = (struct vml_anon_vma *)refs->ptrs[i];
-		if (i && refs->ptrs[i - 1] == refs->ptrs[i])
-			continue;	/* sorted: each anon_vma once */
-		n += av != root && av->root == root;
-	}
-	return n;
-}
-
 /*
  * Each anon_vma's count is the number of VMAs pointing at it, plus one
- * for each anon_vma forked from it that still has a VMA (both are its
- * users in the message).
+ * for each other anon_vma whose root it is (vml_anon_vma's contract).
  */
 static void check_anon_vmas(struct mm_check *c)
 {
 	struct vml_check_refs *refs = &c->anon_vmas;
 	struct vml_anon_vma *av;
-	unsigned long i, n, want;
+	unsigned long i, n, vmas;
 
 	if (!vml_check_refs_sort(refs)) {
 		vml_check_fail(c->chk, "VMAs appeared during the check");
 		return;
 	}
+	vmas = refs->n;
+	for (i = 0; i < vmas; i++) {	/* each anon_vma once: a run of equals */
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		if ((!i || refs->ptrs[i - 1] != av) && av->root != av)
+			vml_check_refs_add(refs, av->root);
+	}
+	if (!vml_check_refs_sort(refs))
+		return;
 	for (i = 0; i < refs->n; i += n) {
 		av = (struct vml_anon_vma *)refs->ptrs[i];
 		n = vml_check_refs_count(refs, av);
-		want = n + fork_children(refs, av);
-		if (refcount_read(&av->refcount) != want)
-			vml_check_fail(c->chk, "anon_vma %p: refcount %u, VMAs using it %lu",
-				       av, refcount_read(&av->refcount), want);
+		if (refcount_read(&av->refcount) != n)
+			vml_check_fail(c->chk, "anon_vma %p: refcount %u, users found %lu",
+				       av, refcount_read(&av->refcount), n);
 	}
 }
 
@@ -235,7 +225,7 @@ void vml_vma_check(struct vml_check *chk)
 		vml_check_claim(chk, vml_page_idx(zero), 1, VML_FRAME_ZERO,
 				"the zero page");
 	vml_walk_mms(count_vmas, &vmas);
-	if (vml_check_refs_init(&c.anon_vmas, vmas)) {
+	if (vml_check_refs_init(&c.anon_vmas, 2 * vmas)) {
 		vml_check_fail(chk, "vma: no host memory to count anon_vma users");
 		return;
 	}

@@ -190,7 +190,7 @@ static void check_test_anon_vma(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vma);
 	KUNIT_ASSERT_NOT_NULL(test, vma->anon_vma);
 	refcount_inc(&vma->anon_vma->refcount);
-	expect_violation(test, "refcount 2, VMAs using it 1");
+	expect_violation(test, "refcount 2, users found 1");
 	refcount_dec(&vma->anon_vma->refcount);
 	check_ok(test);
 	vml_mm_destroy(mm);

@@ -548,7 +548,7 @@ static void fault_test_merge_rules(struct kunit *test)
 	/* After fork, the child's pieces of one faulted VMA stay apart. */
 	KUNIT_ASSERT_EQ(test, vml_mprotect(mm, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE,
 					   PROT_READ), 0);
-	child = fork_mm(test, mm);
+	child = fork_mm(test, mm);	/* published, the fork's reference dropped */
 	KUNIT_ASSERT_EQ(test, vml_mprotect(child, BASE + SZ_4M + PAGE_SIZE, PAGE_SIZE, rw), 0);
 	KUNIT_EXPECT_EQ(test, child->map_count, 7);
 	fill(test, child, BASE + SZ_4M, PAGE_SIZE, 5);
