@@ -14,7 +14,10 @@
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
 #             stock kernel x {5-level, 4-level} x {pti=on, nopti}: scenarios
-#   - Debian's 6.12 kernel ("deb612"): W=1 build, the stock kernel's legs;
+#   - Debian's 6.12 kernel ("deb612"): W=1 build, 5- and 4-level with PTI
+#     (all four of the stock kernel's legs under check-full);
+#   - the fuzzer (70-fuzz) and the reload loop (72-arena-reload) run on a few
+#     guests only (HEAVY_ON below; every guest under check-full);
 #     exported symbols only, for every module built (see its block below)
 #     Each guest must report every KUnit case and every selected scenario;
 #     the summary counts distinct checks x guests.
@@ -286,8 +289,9 @@ legs() {	# legs <kernel>: "paging pti args" lines for its guests
 guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
 	local log=$LOGS/check-$name.log start=$(date +%s)
-	local extra="vmltest.mode=check"
-	[ -n "${VMLAB_SCENARIOS:-}" ] && extra+=" vmltest.scenarios=${VMLAB_SCENARIOS// /,}"
+	local extra="vmltest.mode=check" sc
+	sc=$(guest_scenarios "$name")
+	[ -n "$sc" ] && extra+=" vmltest.scenarios=${sc// /,}"
 	[ -n "${VMLAB_SEEDS:-}" ] && extra+=" vmltest.seeds=${VMLAB_SEEDS// /,}"
 	[ -n "${VMLAB_STEPS:-}" ] && extra+=" vmltest.steps=$VMLAB_STEPS"
 	[ -n "${VMLAB_PARAMS:-}" ] && extra+=" vmltest.params=${VMLAB_PARAMS// /,}"
@@ -308,7 +312,7 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 			-l "$log" -t "$to" --quiet
 	fi
 	rc=$?
-	out=$(VMLAB_CHECKS_OUT=$LOGS/checks-$name.txt VMLAB_EXPECT_SCENARIOS=$EXPECT_SC \
+	out=$(VMLAB_CHECKS_OUT=$LOGS/checks-$name.txt VMLAB_EXPECT_SCENARIOS=${sc:-$EXPECT_SC} \
 		VMLAB_EXPECT_KUNIT=$EXPECT_KUNIT \
 		tests/harness/parse-guest.sh "$log" "$rc" "$paging" "$pti")
 	echo "$out" | grep -v '^RESULT '
@@ -334,6 +338,29 @@ for f in tests/scenarios/[0-9]*.sh; do
 		case $n in "$m"*) EXPECT_SC+="$n "; break ;; esac
 	done
 done
+# The scenarios that take minutes (the fuzzer, the reload loop) run on a
+# few guests only, outside check-full and unless VMLAB_SCENARIOS names
+# them: guest_scenarios <guest> prints that guest's list (empty: all).
+HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
+72-arena-reload:debug-5lvl-ption,stock-5lvl-ption"
+guest_scenarios() {
+	local g=${1%-smp*} n h on out=
+	if [ -n "${VMLAB_SCENARIOS:-}" ]; then
+		echo "$EXPECT_SC"
+		return
+	fi
+	[ "$FULL" = 1 ] && return
+	for n in $EXPECT_SC; do
+		on=
+		while IFS=: read -r h on; do
+			[ "$h" = "$n" ] && break
+			on=
+		done <<< "$HEAVY_ON"
+		[ -n "$on" ] && ! want "${on//,/ }" "$g" && continue
+		out+="$n "
+	done
+	echo "$out"
+}
 # kernel_guests <kernel> <image> <module builds...>: its initramfs, then
 # its guests; every KUnit case is expected when a kunit module is there.
 kernel_guests() {
@@ -373,6 +400,8 @@ distro_legs() {
 	fi
 	for pg in $PAGING; do
 		for pti in $PTIS; do
+			# Outside check-full a newer kernel runs with PTI only.
+			[ "$FULL" != 1 ] && [ "$name" != stock ] && [ "$pti" != on ] && continue
 			a=""; [ "$pg" = 4 ] && a="no5lvl "
 			if [ "$pti" = on ]; then a+="pti=on"; else a+="nopti"; fi
 			guest "$name-${pg}lvl-pti$pti" "$image" \
