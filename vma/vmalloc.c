@@ -236,7 +236,7 @@ unsigned long vml_vmalloc_check(struct vml_check *chk, struct vml_mm *kmm)
 			ptep = vml_pte_lookup(&kmm->pgt, addr);
 			if (!ptep || vml_pte_state(*ptep) != VML_PTE_PRESENT ||
 			    vml_pte_page(*ptep) != v->pages[i])
-				vml_check_fail(chk, "vmalloc %#lx: not mapped to its frame pfn %#lx",
+				vml_check_fail(chk, "vmalloc %#lx: not mapped to pfn %#lx",
 					       addr, vml_page_to_pfn(v->pages[i]));
 		}
 	}
