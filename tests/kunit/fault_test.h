@@ -15,6 +15,7 @@
 #include "access/access.h"
 #include "fault/fault.h"
 #include "mmu/mmu-internal.h"
+#include "slab/slab.h"
 #include "vma/vma-internal.h"
 #include "tests/kunit/vml_test.h"
 
@@ -40,9 +41,15 @@ static inline void fault_test_exit(struct kunit *test)
 static inline unsigned long frames(struct kunit *test)
 {
 	struct vml_frame_census c;
+	size_t size;
 
 	vml_quicklist_drain();		/* cached table pages are not in use */
 	vml_vma_shrink_caches();	/* nor are empty slabs of vma/'s descriptors */
+	/* ... nor of the size caches fault/ and vma/ kmalloc from */
+	for (size = VML_KMALLOC_MIN; size <= VML_KMALLOC_MAX_CACHE; size *= 2)
+		vml_kmem_cache_shrink(vml_kmalloc_cache(size));
+	vml_kmem_cache_shrink(vml_kmalloc_cache(96));
+	vml_kmem_cache_shrink(vml_kmalloc_cache(192));
 	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
 	return c.allocated;
 }
