@@ -47,10 +47,27 @@ struct reserve_why {
 };
 
 /*
+ * A page in use that migration can move: on an LRU list, or a page-cache
+ * or anonymous page not on one yet. Pages wait in per-CPU LRU-add batches
+ * before PageLRU is set, and a process writing files keeps many there;
+ * alloc_contig_range() drains the batches (lru_cache_disable()) before it
+ * migrates, so such a page must not disqualify a range. Slab and table
+ * pages reuse ->mapping, hence those tests first.
+ */
+static bool page_movable_in_use(struct page *page)
+{
+	if (PageLRU(page))
+		return true;
+	if (PageSlab(page) || PageTable(page) || PageReserved(page))
+		return false;
+	return READ_ONCE(page->mapping) != NULL;
+}
+
+/*
  * Would alloc_contig_range() stand a chance? Every page must be present, in
- * @zone, and either free or on an LRU list (movable); one kernel page
- * (slab, page table, reserved) makes the whole range fail. Pages are
- * checked from the top, so the value returned is the highest bad PFN.
+ * @zone, and either free or movable; one kernel page (slab, page table,
+ * reserved) makes the whole range fail. Pages are checked from the top, so
+ * the value returned is the highest bad PFN.
  */
 static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
 				   unsigned long nr)
@@ -63,7 +80,7 @@ static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
 			return i;
 		page = pfn_to_page(i);
 		if (page_zone(page) != zone || PageReserved(page) ||
-		    PageHuge(page) || (page_count(page) && !PageLRU(page)))
+		    PageHuge(page) || (page_count(page) && !page_movable_in_use(page)))
 			return i;
 	}
 	return ULONG_MAX;

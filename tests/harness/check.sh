@@ -343,8 +343,7 @@ done
 # them: guest_scenarios <guest> prints that guest's list (empty: all).
 # The reload loop runs on the kernel users run: on the debug kernel,
 # KASAN's quarantine and kmemleak keep unmovable slab pages scattered
-# through memory, and under page-cache churn no range of three quarters
-# of it stays free of them (seen: "holds an unmovable page").
+# through memory (seen: "holds an unmovable page" under page-cache churn).
 HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
 72-arena-reload:stock-5lvl-ption"
 guest_scenarios() {

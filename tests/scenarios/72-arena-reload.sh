@@ -1,17 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The largest arena the guest can hold loads every time: ten loads in a
-# row, five on a quiet guest and five while another process churns the
-# page cache (tmpfs pages on LRU lists, the pages alloc_contig_range() must
-# migrate). A load that cannot find a range must say which range failed
-# and why.
+# A large arena loads every time: ten loads in a row of half the guest's
+# available memory, five on a quiet guest and five while another process
+# churns the page cache (tmpfs pages on LRU lists and in per-CPU add
+# batches, the pages alloc_contig_range() must migrate). Three quarters
+# fit only when no unmovable kernel page happens to sit mid-memory (seen
+# at boot: one at pfn 0x37fff of a 2 GiB guest), which no retry can
+# change: that size needs memmap= (Documentation/install.rst). A load
+# that cannot find a range must say which range failed and why.
 . ./lib.sh
 
 D=$VMLAB_DBG
 avail=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 vmlab_unload
-# Three quarters of what is available, in 64 MiB steps.
-MB=$(( avail * 3 / 4 / 1024 / 64 * 64 ))
+# Half of what is available, in 64 MiB steps.
+MB=$(( avail / 2 / 1024 / 64 * 64 ))
 diag "MemAvailable $((avail / 1024)) MiB: arena_mb=$MB"
 check "the guest has room for an arena of 256 MiB or more" "[ $MB -ge 256 ]"
 
