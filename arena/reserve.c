@@ -60,7 +60,7 @@ static bool page_movable_in_use(struct page *page)
 		return true;
 	if (PageSlab(page) || PageTable(page) || PageReserved(page))
 		return false;
-	return READ_ONCE(page->mapping) != NULL;
+	return !!READ_ONCE(page->mapping);
 }
 
 /*
