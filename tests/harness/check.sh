@@ -328,6 +328,11 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	line="guest $name: ${p:-0} passed, ${f:-0} failed (kunit $k, scenarios $s) in $(( $(date +%s) - start ))s"
 	echo "$line"
 	SUMMARY+=("$line")
+	# CI shows only the end of the output: name the failures there too.
+	local fl
+	while IFS= read -r fl; do
+		SUMMARY+=("    $name: ${fl#"${fl%%[![:space:]]*}"}")
+	done < <(echo "$out" | grep -E '^ *FAILED' | head -n 12)
 }
 
 # Every guest must run these scenarios (and, with a KUnit module, every case).
