@@ -42,6 +42,17 @@ enum vml_vm_event {
 	VML_PGREFILL,			/* swap: active pages scanned to refill */
 	VML_PSWPIN,			/* swap: pages read from swap areas */
 	VML_PSWPOUT,			/* swap: pages written to swap areas */
+	VML_PGSCAN_KSWAPD,		/* swap: inactive pages kswapd scanned */
+	VML_PGSCAN_DIRECT,		/* swap: ... direct reclaim scanned */
+	VML_PGSTEAL_KSWAPD,		/* swap: pages kswapd reclaimed */
+	VML_PGSTEAL_DIRECT,		/* swap: ... direct reclaim reclaimed */
+	VML_SLABS_SCANNED,		/* swap: slab caches shrunk by reclaim */
+	/* LRU sizes: per-CPU deltas (lru.c), in enum vml_lru_list's order */
+	VML_NR_INACTIVE_ANON,
+	VML_NR_ACTIVE_ANON,
+	VML_NR_INACTIVE_FILE,
+	VML_NR_ACTIVE_FILE,
+	VML_NR_UNEVICTABLE,
 	VML_NR_VM_EVENTS,
 };
 

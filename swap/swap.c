@@ -17,7 +17,12 @@ int vml_swap_init(void)
 	ret = vml_swap_state_init();
 	if (ret)
 		goto out_swapfile;
+	ret = vml_vmscan_init();
+	if (ret)
+		goto out_state;
 	return 0;
+out_state:
+	vml_swap_state_exit();
 out_swapfile:
 	vml_swapfile_exit();
 out_lru:
@@ -27,6 +32,7 @@ out_lru:
 
 void vml_swap_exit(void)
 {
+	vml_vmscan_exit();
 	vml_swap_state_exit();
 	vml_swapfile_exit();
 	vml_lru_exit();
