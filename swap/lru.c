@@ -320,6 +320,16 @@ void vml_lru_deactivate(struct vml_page *page)
 	spin_unlock_irqrestore(&lv->lock, flags);
 }
 
+/*
+ * The default harvest: page_referenced() through the reverse map. An
+ * unmapped page has no PTE to look at, and its object pointer may name an
+ * anon_vma already gone (6.1 checks folio_mapped() first too).
+ */
+static int harvest(struct vml_page *page)
+{
+	return vml_page_mapcount(page) > 0 ? vml_page_referenced(page) : 0;
+}
+
 static void update_evictable_hook(struct vml_page *page)
 {
 	vml_lru_update_evictable(page);	/* -ENOENT: batched or isolated */
@@ -434,7 +444,7 @@ int vml_lru_init(void)
 		lruvecs[nid]->nid = nid;
 	}
 	lru_policy = &vml_lru_policy_2list;
-	referenced_fn = vml_page_referenced;
+	referenced_fn = harvest;
 	vml_set_lru_hooks(&lru_hooks);
 	return 0;
 }

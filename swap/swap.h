@@ -187,8 +187,8 @@ const char *vml_lru_policy_name(void);
 
 /**
  * vml_lru_set_referenced_fn() - replace the Accessed-bit harvest, which
- * is vml_page_referenced() (fault/, through the reverse map) from the
- * layer's start; for tests.
+ * is vml_page_referenced() (fault/, through the reverse map) for mapped
+ * pages from the layer's start; for tests.
  * @fn: the function, or NULL for none (only VML_PG_referenced counts).
  */
 void vml_lru_set_referenced_fn(vml_referenced_fn fn);

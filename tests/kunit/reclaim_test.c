@@ -212,6 +212,33 @@ static void reclaim_test_madv_cold(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/* The checker's LRU rule: a page flagged lru is on exactly one list. */
+static void reclaim_test_check_rule(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct vml_check chk;
+	struct vml_page *page;
+	bool found = false;
+	unsigned long i;
+
+	map(test, mm, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, PAGE_SIZE, 5);
+	page = page_of(mm, BASE);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, vml_lru_del(page), 0);
+	vml_page_set(page, VML_PG_lru);		/* flagged, on no list */
+	KUNIT_EXPECT_EQ(test, vmlab_core_check(&chk), -EUCLEAN);
+	for (i = 0; i < min_t(unsigned long, chk.violations, VML_CHECK_MAX_MSGS); i++)
+		found |= !!strstr(chk.msgs[i], "1 frames flagged lru, 0 on its lists");
+	KUNIT_EXPECT_TRUE_MSG(test, found, "first violation: %s",
+			      chk.violations ? chk.msgs[0] : "none");
+	vml_check_end(&chk);
+	vml_page_clear(page, VML_PG_lru);
+	vml_lru_cache_add(page);		/* back on a list: clean again */
+	vml_test_check(test);
+	vml_mm_destroy(mm);
+}
+
 /* Bad and boundary values of swappiness; the default is 60. */
 static void reclaim_test_swappiness(struct kunit *test)
 {
@@ -231,6 +258,7 @@ static struct kunit_case reclaim_test_cases[] = {
 	KUNIT_CASE(reclaim_test_mlocked),
 	KUNIT_CASE(reclaim_test_anon_kept),
 	KUNIT_CASE(reclaim_test_madv_cold),
+	KUNIT_CASE(reclaim_test_check_rule),
 	KUNIT_CASE(reclaim_test_swappiness),
 	{}
 };
