@@ -24,10 +24,12 @@
  *    a PTE stays (a busy mm), it is kept; a dirty page is written back
  *    (kernel_write(), synchronous, so the same pass frees it); a clean
  *    one leaves the page cache and is freed;
- *  - an anonymous page: kept (rotated). Swap-out, vml_swap_out_page(),
- *    is not merged yet: reclaim rotates anonymous pages and scans them
- *    only when swap could take them, which it cannot yet;
- *  - shared anonymous (shmem) pages: kept; only swap could back them.
+ *  - an anonymous page (or one in the swap cache): swapped out and freed
+ *    by vml_swap_out_page() (swap_out.c: swap cache, every PTE replaced
+ *    by the swap entry through the reverse map, written, freed); kept if
+ *    it cannot be (no slot, a busy mm, pinned). The anonymous lists are
+ *    scanned only while some area has a free slot;
+ *  - shared anonymous (shmem) pages: kept; vmlab does not swap them.
  *
  * Page tables are never on an LRU list, so never reclaimed. After the
  * lists, the slab caches are reaped (vml_kmem_cache_reap(), 2.4's
@@ -62,11 +64,12 @@
  * @priority: the current scan priority (size >> priority per type).
  * @kswapd: counted as kswapd's (pgscan_kswapd) or direct.
  * @may_writepage: dirty file pages may be written back.
+ * @may_swap: anonymous pages may be swapped out.
  */
 struct scan_control {
 	unsigned long nr_to_reclaim, nr_reclaimed, nr_scanned;
 	int priority;
-	bool kswapd, may_writepage;
+	bool kswapd, may_writepage, may_swap;
 };
 
 static int swappiness = VML_SWAPPINESS_DEFAULT;
@@ -96,13 +99,15 @@ int vml_swappiness(void)
 	return READ_ONCE(swappiness);
 }
 
-/*
- * Anonymous pages are worth scanning only if swap can take them: not
- * until vml_swap_out_page() exists (see the DOC block).
- */
-static bool can_swap(void)
+/* Anonymous pages are worth scanning only if swap can take them. */
+static bool can_swap(struct scan_control *sc)
 {
-	return false;
+	struct vml_swap_totals t;
+
+	if (!sc->may_swap)
+		return false;
+	vml_swap_totals(&t);
+	return t.inuse < t.pages;
 }
 
 static unsigned long list_size(struct vml_lruvec *lv, enum vml_lru_list lru)
@@ -120,7 +125,7 @@ static void get_scan_count(struct vml_lruvec *lv, struct scan_control *sc,
 			     list_size(lv, VML_LRU_ACTIVE_FILE);
 	unsigned long ap = vml_swappiness(), fp = VML_SWAPPINESS_MAX - ap;
 
-	if (!can_swap() || !ap) {
+	if (!can_swap(sc) || !ap) {
 		nr[0] = 0;
 		nr[1] = file >> sc->priority;
 		return;
@@ -156,19 +161,41 @@ static int vma_locked_one(struct vml_vma *vma, unsigned long addr,
 	return !!(vma->vm_flags & VML_VM_LOCKED);
 }
 
+/*
+ * A page another VMA still locks lost VML_PG_mlocked to one VMA's
+ * munlock: lock it again and keep it, as try_to_unmap_one() calls
+ * mlock_vma_folio() on meeting a VM_LOCKED VMA.
+ */
+static bool locked_by_a_vma(struct vml_page *page)
+{
+	if (vml_page_mapcount(page) <= 0 ||
+	    vml_rmap_walk(page, vma_locked_one, NULL) >= 0)
+		return false;
+	vml_page_set(page, VML_PG_mlocked);
+	return true;
+}
+
+/*
+ * An anonymous page, or one in the swap cache: swapped out and freed by
+ * vml_swap_out_page() (swap_out.c), which drops our reference when it
+ * succeeds. Shared anonymous memory (shmem) is page cache with no file:
+ * only swap could back it and vmlab does not swap it (swap.rst).
+ */
+static bool reclaim_anon_page(struct vml_page *page, struct scan_control *sc)
+{
+	if (!vml_page_test(page, VML_PG_anon) &&
+	    !vml_page_test(page, VML_PG_swapcache))
+		return false;
+	if (!sc->may_swap || locked_by_a_vma(page))
+		return false;
+	return vml_swap_out_page(page) == 0;
+}
+
 /* A file page: unmap, write back if dirty, drop from the cache. */
 static bool reclaim_file_page(struct vml_page *page, struct scan_control *sc)
 {
-	/*
-	 * A page another VMA still locks lost VML_PG_mlocked to one VMA's
-	 * munlock: lock it again and keep it, as try_to_unmap_one() calls
-	 * mlock_vma_folio() on meeting a VM_LOCKED VMA.
-	 */
-	if (vml_page_mapcount(page) > 0 &&
-	    vml_rmap_walk(page, vma_locked_one, NULL) < 0) {
-		vml_page_set(page, VML_PG_mlocked);
+	if (locked_by_a_vma(page))
 		return false;
-	}
 	if (vml_page_mapcount(page) > 0) {
 		vml_try_to_unmap(page, __pte(0));
 		if (vml_page_mapcount(page) > 0)
@@ -185,14 +212,19 @@ static unsigned long shrink_page_list(struct vml_plist *list,
 	unsigned long freed = 0;
 
 	while ((page = vml_plist_pop(list))) {
-		if (vml_page_test(page, VML_PG_mlocked) ||
-		    vml_page_test(page, VML_PG_swapbacked) ||
-		    !reclaim_file_page(page, sc)) {
+		if (vml_page_test(page, VML_PG_mlocked)) {
 			keep(page);
-			continue;
+		} else if (vml_page_test(page, VML_PG_swapbacked)) {
+			if (reclaim_anon_page(page, sc))
+				freed++;	/* swapped out, reference gone */
+			else
+				keep(page);
+		} else if (reclaim_file_page(page, sc)) {
+			free_isolated(page);
+			freed++;
+		} else {
+			keep(page);
 		}
-		free_isolated(page);
-		freed++;
 	}
 	return freed;
 }
@@ -291,6 +323,7 @@ static unsigned long vml_try_to_free_pages(struct vml_zonelist *zl,
 	struct scan_control sc = {
 		.nr_to_reclaim = VML_SWAP_CLUSTER_MAX,
 		.may_writepage = !!(gfp & VML___GFP_FS),
+		.may_swap = !!(gfp & VML___GFP_IO),
 	};
 	unsigned long nodes = 0;
 	struct vml_zone **z;
@@ -314,6 +347,7 @@ unsigned long vml_reclaim_pages(unsigned long nr)
 			.nr_to_reclaim = max_t(unsigned long, nr - reclaimed,
 					       VML_SWAP_CLUSTER_MAX),
 			.may_writepage = true,
+			.may_swap = true,
 		};
 
 		vml_do_try_to_free_pages(BIT(vml_arena.nr_nodes) - 1, &sc);
@@ -359,6 +393,7 @@ static void balance_node(int nid)
 			.priority = priority,
 			.kswapd = true,
 			.may_writepage = true,
+			.may_swap = true,
 		};
 
 		vml_lru_add_drain_all();

@@ -4,8 +4,9 @@
  * LRU wiring of fault/ and vma/: pages reach the lists when first mapped
  * or cached and leave them with their last reference; reclaim unmaps
  * file pages through the reverse map, writes dirty ones back and frees
- * them, under both replacement policies; mlocked and anonymous pages
- * stay (no swap-out yet); MADV_COLD deactivates.
+ * them, under both replacement policies; anonymous pages stay without
+ * swap and go to a swap area when there is one; mlocked pages stay;
+ * MADV_COLD deactivates.
  *
  * Each case runs on a fresh core with a 64 MiB arena and ends with the
  * invariant checker.
@@ -171,7 +172,7 @@ static void reclaim_test_mlocked(struct kunit *test)
 	fput(f);
 }
 
-/* Anonymous pages stay resident and intact: there is no swap-out yet. */
+/* Without a swap area anonymous pages stay resident and intact. */
 static void reclaim_test_anon_kept(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test);
@@ -185,6 +186,36 @@ static void reclaim_test_anon_kept(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, resident(mm), (unsigned long)NR);
 	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 9), 0ul);
 	vml_mm_destroy(mm);
+}
+
+/*
+ * With a swap area, reclaim swaps anonymous pages out (vml_swap_out_page())
+ * and they fault back intact; mlocked anonymous pages stay.
+ */
+static void reclaim_test_anon_swap(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	unsigned long out = vml_vm_event_sum(VML_PSWPOUT), steal;
+	const char *why;
+
+	KUNIT_ASSERT_GE(test, vml_swapon("ram:1M", VML_SWAP_PRIO_DEFAULT, &why), 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	map(test, mm, BASE + SZ_1M, LEN, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, NULL);
+	fill(test, mm, BASE, LEN, 21);
+	fill(test, mm, BASE + SZ_1M, LEN, 22);
+	steal = stolen();
+	KUNIT_EXPECT_GE(test, vml_reclaim_pages(NR), (unsigned long)NR);
+	KUNIT_EXPECT_GE(test, stolen() - steal, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, resident(mm), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_PSWPOUT) - out, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), (unsigned long)NR);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 21), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE + SZ_1M, LEN, 22), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), 0ul);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_EQ(test, vml_swapoff("ram:1M", &why), 0);
 }
 
 /* MADV_COLD moves active pages to the inactive list (deactivate_page()). */
@@ -257,6 +288,7 @@ static struct kunit_case reclaim_test_cases[] = {
 	KUNIT_CASE(reclaim_test_referenced_survive),
 	KUNIT_CASE(reclaim_test_mlocked),
 	KUNIT_CASE(reclaim_test_anon_kept),
+	KUNIT_CASE(reclaim_test_anon_swap),
 	KUNIT_CASE(reclaim_test_madv_cold),
 	KUNIT_CASE(reclaim_test_check_rule),
 	KUNIT_CASE(reclaim_test_swappiness),
