@@ -79,16 +79,46 @@ check "locked pages still unevictable" '[ $(stat nr_unevictable) = 256 ]'
 expect_ok "read the locked page 100 again" read $ML 0x20064000 16
 check "locked data unchanged" '[ "$(field data)" = "$LOCKED" ]'
 
-# ---- kswapd stops at pages_high ----
-sleep 1
-k1=$(stat pgscan_kswapd)
-sleep 2
-check "kswapd is asleep (pgscan_kswapd still)" "[ $(stat pgscan_kswapd) = $k1 ]"
-zones | while read z f h; do
-	diag "zone $z: free $f high $h"
-	[ "$f" -ge "$h" ] || echo bad
-done > /tmp/reclaim-zones
-check "every zone is at or above pages_high" "! grep -q bad /tmp/reclaim-zones"
+# ---- kswapd wakes at pages_low and stops at pages_high ----
+# Frames taken one at a time without direct reclaim (nowait) until one
+# allocation had to go below pages_low everywhere and woke kswapd; kswapd
+# must then give the zones back their pages_high, with the frames still held.
+kswapd_idle() {	# wait (at most 60 s) until kswapd has not scanned for 2 s
+	_i=0
+	_k=$(stat pgscan_kswapd)
+	while [ $_i -lt 30 ]; do
+		sleep 2
+		[ "$(stat pgscan_kswapd)" = "$_k" ] && return 0
+		_k=$(stat pgscan_kswapd)
+		_i=$((_i + 1))
+	done
+	return 1
+}
+check "kswapd goes to sleep after the fill" kswapd_idle
+zones > /tmp/reclaim-zones
+diag "$(cat /tmp/reclaim-zones)"
+w1=$(stat kswapd_wakeup)
+PFNS=
+n=0
+while [ "$(stat kswapd_wakeup)" = "$w1" ] && [ $n -lt 4096 ]; do
+	ctl alloc_pages 0 nowait || break
+	PFNS="$PFNS $(field pfn)"
+	n=$((n + 1))
+done
+diag "$n frames taken before kswapd woke"
+sk1=$(stat pgsteal_kswapd)
+check "an allocation below pages_low woke kswapd" "[ $(stat kswapd_wakeup) -gt $w1 ]"
+check "kswapd finishes and sleeps again" kswapd_idle
+check "kswapd reclaimed for it" "[ $(stat pgsteal_kswapd) -gt $sk1 ]"
+zones > /tmp/reclaim-zones
+diag "$(cat /tmp/reclaim-zones)"
+check "kswapd left every zone above pages_high" \
+	"awk '\$2 <= \$3 { bad = 1 } END { exit bad }' /tmp/reclaim-zones"
+fails=0
+for p in $PFNS; do
+	vmlabctl free_pages $p 0 > /dev/null || fails=$((fails + 1))
+done
+check "the frames go back" "[ $fails = 0 ]"
 
 # ---- direct reclaim: an allocation below pages_min reclaims itself ----
 # A second pass over the file, with kswapd usually behind: counted either
