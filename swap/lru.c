@@ -152,22 +152,30 @@ void vml_mark_page_accessed(struct vml_page *page)
 	spin_unlock_irqrestore(&lv->lock, flags);
 }
 
+/* Unlink @page if it is on a list; its LRU flags go. lru_lock held. */
+static bool lru_unlink_clear(struct vml_lruvec *lv, struct vml_page *page)
+{
+	bool was_on = vml_page_test(page, VML_PG_lru);
+
+	if (was_on) {
+		vml_lru_unlink(lv, page);
+		vml_page_clear(page, VML_PG_lru);
+	}
+	vml_page_clear(page, VML_PG_active);
+	vml_page_clear(page, VML_PG_unevictable);
+	vml_page_clear(page, VML_PG_referenced);
+	return was_on;
+}
+
 /* Off the lists if on them; lru_lock taken here. */
 static bool lru_try_del(struct vml_page *page)
 {
 	struct vml_lruvec *lv = page_lruvec(page);
 	unsigned long flags;
-	bool was_on = false;
+	bool was_on;
 
 	spin_lock_irqsave(&lv->lock, flags);
-	if (vml_page_test(page, VML_PG_lru)) {
-		vml_lru_unlink(lv, page);
-		vml_page_clear(page, VML_PG_lru);
-		vml_page_clear(page, VML_PG_active);
-		vml_page_clear(page, VML_PG_unevictable);
-		vml_page_clear(page, VML_PG_referenced);
-		was_on = true;
-	}
+	was_on = vml_page_test(page, VML_PG_lru) && lru_unlink_clear(lv, page);
 	spin_unlock_irqrestore(&lv->lock, flags);
 	return was_on;
 }
@@ -287,13 +295,7 @@ bool vml_lru_release(struct vml_page *page)
 		spin_unlock_irqrestore(&lv->lock, flags);
 		return false;
 	}
-	if (vml_page_test(page, VML_PG_lru)) {
-		vml_lru_unlink(lv, page);
-		vml_page_clear(page, VML_PG_lru);
-	}
-	vml_page_clear(page, VML_PG_active);
-	vml_page_clear(page, VML_PG_unevictable);
-	vml_page_clear(page, VML_PG_referenced);
+	lru_unlink_clear(lv, page);
 	atomic_set(&page->_refcount, 1);	/* for vml_free_pages() to drop */
 	spin_unlock_irqrestore(&lv->lock, flags);
 	return true;
@@ -458,13 +460,8 @@ static void lru_forget(struct vml_lruvec *lv)
 
 	spin_lock_irqsave(&lv->lock, flags);
 	for (i = 0; i < VML_NR_LRU_LISTS; i++) {
-		while ((page = vml_plist_last(&lv->lists[i]))) {
-			vml_lru_unlink(lv, page);
-			vml_page_clear(page, VML_PG_lru);
-			vml_page_clear(page, VML_PG_active);
-			vml_page_clear(page, VML_PG_unevictable);
-			vml_page_clear(page, VML_PG_referenced);
-		}
+		while ((page = vml_plist_last(&lv->lists[i])))
+			lru_unlink_clear(lv, page);
 	}
 	spin_unlock_irqrestore(&lv->lock, flags);
 }
