@@ -36,9 +36,10 @@
  * kmem_cache_reap(); 6.1 calls the shrinkers here).
  *
  * kswapd: one kernel thread per node, woken by the allocator when a zone
- * falls below pages_low (buddy/'s wakeup_kswapd hook); it reclaims,
- * lowering the priority only when a pass frees nothing (balance_pgdat()),
- * until every zone of the node is above pages_high, then sleeps. Direct
+ * falls below pages_low (buddy/'s wakeup_kswapd hook); it reclaims a
+ * cluster at a time, lowering the priority when a pass frees less than a
+ * cluster (balance_pgdat()), until every zone that woke it is above
+ * pages_high, then sleeps. Direct
  * reclaim is the allocator's try_to_free_pages hook: an allocation that
  * may sleep and found every zone below pages_min reclaims
  * VML_SWAP_CLUSTER_MAX pages itself. Never from atomic context: the hook
@@ -78,7 +79,7 @@ static int swappiness = VML_SWAPPINESS_DEFAULT;
 struct kswapd {
 	struct task_struct *task;
 	wait_queue_head_t wait;
-	bool woken;
+	unsigned long zones;	/* zone types that woke it since its last pass */
 	int failures;
 };
 
@@ -366,28 +367,36 @@ static bool zone_balanced(struct vml_zone *zone)
 	       vml_zone_watermark_ok(zone, 0, zone->pages_high, (__force vml_gfp_t)0);
 }
 
-/* pgdat_balanced(): every zone of the node above pages_high. */
-static bool node_balanced(int nid)
+/*
+ * pgdat_balanced(): every zone that woke kswapd (@zones, a bit per zone
+ * type) above pages_high. 6.1 asks the same of the zones the waking
+ * allocation could use, with lowmem_reserve keeping a lower zone's
+ * plenty from counting for a higher one; vmlab has no lowmem_reserve, so
+ * it asks it of the zones that fell below pages_low themselves.
+ */
+static bool node_balanced(int nid, unsigned long zones)
 {
 	struct vml_node *node = vml_arena.nodes[nid];
 	int i;
 
 	for (i = 0; i < VML_NR_ZONES; i++)
-		if (!zone_balanced(&node->zones[i]))
+		if ((zones & BIT(i)) && !zone_balanced(&node->zones[i]))
 			return false;
 	return true;
 }
 
 /*
- * balance_pgdat(): reclaim a cluster at a time; the priority falls only
- * when a pass frees nothing, so easy reclaim stays gentle.
+ * balance_pgdat(): reclaim a cluster at a time; the priority falls when a
+ * pass frees less than its cluster (6.1's raise_priority), so easy
+ * reclaim stays gentle and a node that cannot be balanced ends the pass
+ * after priority 0. The checker may pause kswapd between clusters.
  */
-static void balance_node(int nid)
+static void balance_node(int nid, unsigned long zones)
 {
 	int priority = VML_DEF_PRIORITY;
 	struct kswapd *k = &kswapds[nid];
 
-	while (priority >= 0 && !node_balanced(nid) && !kthread_should_stop()) {
+	while (priority >= 0 && !kthread_should_stop()) {
 		struct scan_control sc = {
 			.nr_to_reclaim = VML_SWAP_CLUSTER_MAX,
 			.priority = priority,
@@ -396,12 +405,17 @@ static void balance_node(int nid)
 			.may_swap = true,
 		};
 
-		vml_lru_add_drain_all();
-		if (!vml_shrink_node(nid, &sc)) {
-			vml_shrink_slab(&sc);
-			if (!sc.nr_reclaimed)
-				priority--;
+		down_read(&reclaim_pause);
+		if (node_balanced(nid, zones)) {
+			up_read(&reclaim_pause);
+			break;
 		}
+		vml_lru_add_drain_all();
+		if (vml_shrink_node(nid, &sc) < sc.nr_to_reclaim)
+			vml_shrink_slab(&sc);
+		up_read(&reclaim_pause);
+		if (sc.nr_reclaimed < sc.nr_to_reclaim)
+			priority--;
 		cond_resched();
 	}
 	/* pgdat->kswapd_failures: a node nothing can be freed from. */
@@ -418,14 +432,11 @@ static int vml_kswapd(void *arg)
 
 	set_freezable();
 	while (!kthread_should_stop()) {
-		wait_event_freezable(k->wait, READ_ONCE(k->woken) ||
+		wait_event_freezable(k->wait, READ_ONCE(k->zones) ||
 				     kthread_should_stop());
-		WRITE_ONCE(k->woken, false);
 		if (kthread_should_stop())
 			break;
-		down_read(&reclaim_pause);
-		balance_node(nid);
-		up_read(&reclaim_pause);
+		balance_node(nid, xchg(&k->zones, 0));
 	}
 	return 0;
 }
@@ -439,7 +450,7 @@ static void vml_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 	if (!k->task || zone_balanced(zone) ||
 	    READ_ONCE(k->failures) >= VML_MAX_RECLAIM_RETRIES)
 		return;
-	WRITE_ONCE(k->woken, true);
+	set_bit(zone->type, &k->zones);
 	wake_up_interruptible(&k->wait);
 }
 
@@ -468,7 +479,7 @@ int vml_vmscan_init(void)
 	swappiness = VML_SWAPPINESS_DEFAULT;
 	for (nid = 0; nid < vml_arena.nr_nodes; nid++) {
 		init_waitqueue_head(&kswapds[nid].wait);
-		kswapds[nid].woken = false;
+		kswapds[nid].zones = 0;
 		kswapds[nid].failures = 0;
 		t = kthread_run(vml_kswapd, &kswapds[nid], "vmlab_kswapd%d", nid);
 		if (IS_ERR(t)) {
