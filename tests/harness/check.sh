@@ -361,7 +361,7 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local fl
 	while IFS= read -r fl; do
 		SUMMARY+=("    $name: ${fl#"${fl%%[![:space:]]*}"}")
-	done < <(echo "$out" | grep -E '^ *FAILED' | head -n 12)
+	done < <(echo "$out" | grep -E 'not ok|FAILED' | head -n 12)
 }
 
 # Every guest must run these scenarios (and, with a KUnit module, every case).
