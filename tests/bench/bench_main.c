@@ -224,6 +224,8 @@ static void run_one(const struct vml_bench *b)
 
 	if (b->setup) {
 		ret = b->setup();
+		if (ret == VML_BENCH_SKIP)
+			return;
 		if (ret) {
 			pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
 			return;
@@ -264,6 +266,7 @@ static int __init vmlab_bench_init(void)
 	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
 		vml_nr_benches, rounds, num_online_cpus());
 	report_meta();
+	vml_bench_fork_start();
 	for (i = 0; i < vml_nr_benches; i++) {
 		const struct vml_bench *b = vml_benches[i];
 
@@ -271,6 +274,7 @@ static int __init vmlab_bench_init(void)
 			continue;
 		run_one(b);
 	}
+	vml_bench_fork_stop();
 	vmlab_core_stop();
 	pr_info("vmlab_bench: done\n");
 	return 0;

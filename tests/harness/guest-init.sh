@@ -294,9 +294,16 @@ run|shell)
 	;;
 bench)
 	echo "@@VMLAB bench-begin"
+	# The host side of the fork+COW rows: a real process (bench_fork.c).
+	helper=
+	if command -v bench-forkcow >/dev/null; then
+		bench-forkcow &
+		helper=$!
+	fi
 	# shellcheck disable=SC2086
 	insmod $MODDIR/vmlab_bench.ko $PARAMS
 	rc=$?
+	[ -n "$helper" ] && { kill "$helper" 2>/dev/null; wait "$helper" 2>/dev/null; }
 	dmesg -c | strip_ts
 	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench

@@ -37,7 +37,11 @@ for applet in sh mount insmod rmmod dmesg; do
 		vml_die "busybox lacks the '$applet' applet"
 done
 install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
-# Optional tools (only when built): the VMA differential test.
+# Optional tools (only when built): the fork+COW bench helper, the VMA
+# differential test.
+[ -x "$VMLAB_TOP/tools/bench-forkcow" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/bench-forkcow" "$root/bin/"
+
 [ -x "$VMLAB_TOP/tools/difftest/difftest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/difftest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/faulttest" ] &&
