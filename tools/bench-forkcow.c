@@ -100,10 +100,10 @@ static int serve(int fd)
 			ret = run(arg);
 		else if (!strncmp(req, "teardown", 8))
 			ret = (teardown(), 0);
-		else if (!strncmp(req, "quit", 4))
-			return 0;
-		else
+		else if (strncmp(req, "quit", 4))
 			ret = -EINVAL;
+		else
+			return 0;
 		n = snprintf(ans, sizeof(ans), "%d", ret);
 		if (write(fd, ans, n) != n)
 			return 1;

@@ -42,9 +42,9 @@ static unsigned int fork_mb = 64;
 module_param(fork_mb, uint, 0444);
 MODULE_PARM_DESC(fork_mb, "Largest fork+COW size in MiB (default 64)");
 
-/* The hand-off with the user-space helper; @lock guards every field. */
+/* The hand-off with the user-space helper. */
 static struct {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards every field */
 	wait_queue_head_t req_wq, reply_wq;
 	char req[FC_REQ_LEN];
 	bool connected, pending, replied, quitting;
@@ -271,14 +271,14 @@ static void fork_host(unsigned int iters)
 	fc_request(req);
 }
 
-#define FORK_ROW(mb)							\
-static int fork_setup_##mb(void)					\
+#define FORK_ROW(mib)							\
+static int fork_setup_##mib(void)					\
 {									\
-	return fork_setup(mb);						\
+	return fork_setup(mib);						\
 }									\
-const struct vml_bench vml_bench_fork_##mb = {				\
-	.name = "fork+COW " #mb " MiB written, child writes all",	\
-	.setup = fork_setup_##mb,					\
+const struct vml_bench vml_bench_fork_##mib = {				\
+	.name = "fork+COW " #mib " MiB written, child writes all",	\
+	.setup = fork_setup_##mib,					\
 	.vmlab = fork_vmlab,						\
 	.host = fork_host,						\
 	.teardown = fork_teardown,					\

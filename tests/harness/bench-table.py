@@ -8,6 +8,7 @@
   bench-table.py baseline RESULT.csv        print a new baseline file
   bench-table.py rst WALL.csv ICOUNT.csv    print the merged table (rst)
   bench-table.py scale SCALE.csv XNAME      print a scaling row set (rst)
+  bench-table.py fork ICOUNT.csv WALL.csv   print the fork+COW curve (rst)
   bench-table.py selftest                   prove the gate can fail
 """
 import contextlib
@@ -20,6 +21,7 @@ import tempfile
 
 LIMIT = 1.10        # the gate's tolerance: 10% more instructions fails
 SUSPICIOUS = 2.0    # wall ratio vs instruction ratio apart by more than this
+FORK = re.compile(r'^fork\+COW (\d+) MiB')
 
 
 def rows(path):
@@ -87,6 +89,8 @@ def rst(wall, icount):
     w, ic = rows(wall), one_cpu(rows(icount))
     out = []
     for r in w:
+        if FORK.match(r['benchmark']):
+            continue    # the fork+COW curve has its own table
         i = ic.get(r['benchmark'])
         flag = ''
         iv = ih = ir = '-'
@@ -144,6 +148,38 @@ def scale(path, xname):
     return 0
 
 
+def fork(icount, wall):
+    """The fork+COW rows: per op and per page, instructions and wall."""
+    ic, w = one_cpu(rows(icount)), one_cpu(rows(wall)) if os.path.exists(wall) else {}
+    head = ['MiB', 'vmlab insn', 'host insn', 'insn/page vmlab', 'host', 'ratio',
+            'vmlab ms', 'host ms', 'wall ratio']
+    out = []
+    for name, r in ic.items():
+        m = FORK.match(name)
+        if not m or r['vmlab'] == 'failed':
+            continue
+        pages = int(m.group(1)) * 256
+        v, h = float(r['vmlab']), float(r['host'])
+        x = w.get(name)
+        wv = wh = wr = '-'
+        if x and x['vmlab'] != 'failed':
+            wv, wh, wr = f"{float(x['vmlab']) / 1e6:.1f}", f"{float(x['host']) / 1e6:.1f}", x['ratio']
+        out.append([m.group(1), f"{v:.0f}", f"{h:.0f}", f"{v / pages:.0f}",
+                    f"{h / pages:.0f}", r['ratio'], wv, wh, wr])
+    if not out:
+        print('(no fork+COW rows)')
+        return 0
+    widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
+    rule = ' '.join('=' * n for n in widths)
+    print(rule)
+    print(' '.join(v.ljust(n) for v, n in zip(head, widths)).rstrip())
+    print(rule)
+    for x in out:
+        print(' '.join(v.ljust(n) for v, n in zip(x, widths)).rstrip())
+    print(rule)
+    return 0
+
+
 def selftest():
     """The gate against made-up runs: it must pass and fail where it should."""
     head = 'kernel,release,options,host_cpu,qemu,mode,benchmark,cpus,vmlab,host,ratio,unit\n'
@@ -172,7 +208,7 @@ def selftest():
 
 if __name__ == '__main__':
     cmds = {'gate': (gate, 2), 'baseline': (baseline, 1), 'rst': (rst, 2),
-            'scale': (scale, 2), 'selftest': (selftest, 0)}
+            'scale': (scale, 2), 'fork': (fork, 2), 'selftest': (selftest, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]][0](*sys.argv[2:]))
