@@ -47,4 +47,4 @@ phase "5 teardown"
 ctl mm_destroy "$C"
 ctl mm_destroy "$M"
 sleep 1
-phase "end"
+phase "6 end"
