@@ -94,15 +94,18 @@ static u64 median(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
-/* Markers in a function-graph trace: the side whose calls follow. */
+/*
+ * Markers in a function-graph trace: the side whose calls follow. Their
+ * bodies differ so that the compiler cannot fold them into one function.
+ */
 static noinline void bench_trace_mark_vmlab(void)
 {
-	barrier();
+	asm volatile("nop");
 }
 
 static noinline void bench_trace_mark_host(void)
 {
-	barrier();
+	asm volatile("nop; nop");
 }
 
 /* One untimed batch of each side with tracing on, when trace= asks. */

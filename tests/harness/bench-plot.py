@@ -35,6 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, '..', 'bench', 'sample')
 TERM = "set terminal pngcairo size {w},{h} font 'sans,9' noenhanced\n"
 FORK = re.compile(r'^fork\+COW (\d+) MiB')
+# One colour per buddy order, 0 (small, warm) to 10 (large, cool).
+ORDER_COLOURS = ['#b2182b', '#d6604d', '#f4a582', '#fddbc7', '#e6f5d0', '#b8e186',
+                 '#7fbc41', '#4d9221', '#92c5de', '#4393c3', '#2166ac']
 
 
 def rows(path):
@@ -182,7 +185,8 @@ def counters(tmp, path):
                           "font 'sans,8'\n")
     areas = []
     for k in reversed(range(len(orders))):
-        areas.append(f"'{dat}' using 1:{k + 3} with filledcurves x1 lc {k + 1} "
+        areas.append(f"'{dat}' using 1:{k + 3} with filledcurves x1 "
+                     f"lc rgb '{ORDER_COLOURS[k % len(ORDER_COLOURS)]}' "
                      f"title 'order {orders[k]}'")
     return TERM.format(w=900, h=700) + f"""
 set multiplot layout 2,1 title 'vmlab counters over a run (sampled from debugfs)'

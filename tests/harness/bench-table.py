@@ -151,8 +151,8 @@ def scale(path, xname):
 def fork(icount, wall):
     """The fork+COW rows: per op and per page, instructions and wall."""
     ic, w = one_cpu(rows(icount)), one_cpu(rows(wall)) if os.path.exists(wall) else {}
-    head = ['MiB', 'vmlab insn', 'host insn', 'insn/page vmlab', 'host', 'ratio',
-            'vmlab ms', 'host ms', 'wall ratio']
+    head = ['MiB', 'vmlab insn/op', 'host insn/op', 'vmlab insn/page', 'host insn/page',
+            'ratio', 'vmlab ms/op', 'host ms/op', 'wall ratio']
     out = []
     for name, r in ic.items():
         m = FORK.match(name)

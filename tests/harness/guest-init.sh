@@ -110,7 +110,9 @@ bench_trace_setup() {
 # distinct 4 KiB pages holding their entry points (from /proc/kallsyms);
 # then the 30 most called functions of each side.
 bench_trace_summary() {
-	echo nop > $TRACEFS/current_tracer 2>/dev/null
+	echo "@@VMLAB trace tracer=$(cat $TRACEFS/current_tracer) lines=$(wc -l < $TRACEFS/trace)"
+	grep -m 4 -n 'bench_trace_mark' $TRACEFS/trace
+	sed -n '1,12p' $TRACEFS/trace
 	awk -v ks=/proc/kallsyms '
 	BEGIN { side = "" }
 	/bench_trace_mark_vmlab/ { side = "vmlab"; next }
