@@ -462,9 +462,61 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 	return ret ? VML_FIXUP_FLUSH : VML_FIXUP_DONE;
 }
 
+/*
+ * do_swap_page()'s mapping half, for the swap layer: an anonymous page
+ * mapped once more (page_add_anon_rmap()), or for the first time again
+ * after it was fully unmapped (page_add_new_anon_rmap()).
+ */
+int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+		   pte_t orig, struct vml_page *page, bool write)
+{
+	struct vml_pgtable *pt = &vma->vm_mm->pgt;
+	pte_t pte;
+
+	if (vml_anon_vma_prepare(vma))
+		return -ENOMEM;
+	pte = vml_fault_mk_pte(vma, page, write);
+	if (!write)
+		pte = pte_wrprotect(pte);
+	spin_lock(&pt->lock);
+	if (!pte_same(*ptep, orig)) {
+		spin_unlock(&pt->lock);
+		return -EAGAIN;
+	}
+	if (vml_page_mapcount(page))
+		vml_page_dup_rmap(page);
+	else
+		vml_page_add_new_anon_rmap(page, vma, addr);
+	account_new(vma, page);
+	vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
+	vml_set_pte(pt, addr, ptep, pte);
+	spin_unlock(&pt->lock);
+	return 0;
+}
+
+/* vma/'s zap of a swap PTE and MADV_PAGEOUT go on to the swap layer. */
+static void zap_swap_pte(struct vml_mm *mm, unsigned long addr, pte_t pte)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+
+	if (h->swap_zap)
+		h->swap_zap(pte);
+}
+
+static void pageout_range(struct vml_vma *vma, unsigned long start,
+			  unsigned long end)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+
+	if (h->pageout)
+		h->pageout(vma, start, end);
+}
+
 /* What vma/ calls: populating, splits/copies and closes of VMAs. */
 static const struct vml_mm_hooks mm_hooks = {
 	.populate = vml_populate,
+	.zap_nonpresent = zap_swap_pte,
+	.pageout = pageout_range,
 	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,
