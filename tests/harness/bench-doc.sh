@@ -27,6 +27,10 @@ fork=$(python3 tests/harness/bench-table.py fork "$B/bench/stock-icount.csv" "$B
 grep -q '^\.\. bench-fork-begin' "$DOC" || vml_die "$DOC has no bench-fork markers"
 TABLE=$fork perl -0pi -e \
 	's/(\.\. bench-fork-begin\n).*?(\n\.\. bench-fork-end)/$1\n$ENV{TABLE}\n$2/s' "$DOC"
+swap=$(python3 tests/harness/bench-table.py swap "$B/bench/stock-icount.csv" "$B/bench/stock-wall.csv")
+grep -q '^\.\. bench-swap-begin' "$DOC" || vml_die "$DOC has no bench-swap markers"
+TABLE=$swap perl -0pi -e \
+	's/(\.\. bench-swap-begin\n).*?(\n\.\. bench-swap-end)/$1\n$ENV{TABLE}\n$2/s' "$DOC"
 vml_log "table in $DOC regenerated"
 # The plots from every CSV at hand (the scaling and counter ones come from
 # make bench-scale and make counters).

@@ -17,24 +17,23 @@ set -e
 phase() { echo "phase $1 at $(cut -d' ' -f1 /proc/uptime) s"; }
 ctl() { vmlabctl "$@" > /dev/null; }
 B=0x10000000
+touch_2m() {	# touch_2m MM N: write the first N x 2 MiB of MM, 2 MiB a call
+	i=0
+	while [ $i -lt "$2" ]; do
+		ctl touch "$1" $((B + i * 0x200000)) 2M w
+		i=$((i + 1))
+	done
+}
 phase "1 idle"
 sleep 1
 phase "2 demand-zero"
 M=$(vmlabctl mm_create | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
 ctl mmap "$M" $B 32M rw private,anon,fixed
-i=0
-while [ $i -lt 16 ]; do
-	ctl touch "$M" $((B + i * 0x200000)) 2M w
-	i=$((i + 1))
-done
+touch_2m "$M" 16
 sleep 1
 phase "3 fork+COW"
 C=$(vmlabctl fork "$M" | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
-i=0
-while [ $i -lt 8 ]; do
-	ctl touch "$C" $((B + i * 0x200000)) 2M w
-	i=$((i + 1))
-done
+touch_2m "$C" 8
 sleep 1
 phase "4 fragmentation"
 i=0
