@@ -6,8 +6,9 @@
  *   bench-forkcow [FILE]   (default /sys/kernel/debug/vmlab_bench/forkcow)
  *
  * Waits for FILE to appear (the guest starts it just before insmod), opens
- * it and serves the requests read from it, answering each with "0" or a
- * negative errno written back:
+ * it, checks that it refuses bad input (answers with no request read,
+ * numbers that are no errno, a second open) and serves the requests read
+ * from it, answering each with "0" or a negative errno written back:
  *   setup <MiB>  map that much private anonymous memory (no THP) and write
  *                every page
  *   run <n>      n times: fork(); the child writes one byte of every page
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #define PAGE 4096ul
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static char *region;
 static size_t region_len;
@@ -110,6 +112,27 @@ static int serve(int fd)
 	}
 }
 
+/* Bad input to the file must be refused and change nothing. */
+static int selftest(int fd, const char *path)
+{
+	static const char *const bad[] = { "abc", "7", "-99999", "0" };
+	unsigned int i;
+	int fd2;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (write(fd, bad[i], strlen(bad[i])) >= 0 || errno != EINVAL) {
+			fprintf(stderr, "bench-forkcow: \"%s\" was not refused (EINVAL)\n", bad[i]);
+			return 1;
+		}
+	}
+	fd2 = open(path, O_RDWR);
+	if (fd2 >= 0 || errno != EBUSY) {
+		fprintf(stderr, "bench-forkcow: a second open was not refused with EBUSY\n");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "/sys/kernel/debug/vmlab_bench/forkcow";
@@ -123,5 +146,7 @@ int main(int argc, char **argv)
 		}
 		nanosleep(&poll, NULL);
 	}
+	if (selftest(fd, path))
+		return 1;
 	return serve(fd);
 }

@@ -17,7 +17,9 @@
  * process and the wake-ups of the hand-off (a few thousand instructions),
  * which vmlab does not pay: the per-page slope is the comparable figure.
  * Without the helper (it is not running, or failed to connect within
- * two seconds) the rows report -ENOTCONN.
+ * two seconds) the rows report -ENOTCONN. The file takes one opener
+ * (-EBUSY for a second) and only an answer ("0" or -errno) to a request
+ * read (-EINVAL otherwise); the helper checks both before serving.
  *
  * Module parameter fork_mb=<n>: the largest size measured (default 64; the
  * make check gate uses 2 to stay within its guest-time budget).
@@ -47,7 +49,7 @@ static struct {
 	spinlock_t lock;	/* guards every field */
 	wait_queue_head_t req_wq, reply_wq;
 	char req[FC_REQ_LEN];
-	bool connected, pending, replied, quitting;
+	bool connected, pending, inflight, replied, quitting;
 	int result;
 	struct dentry *dir;
 } fc = {
@@ -111,6 +113,7 @@ static int fc_release(struct inode *inode, struct file *file)
 	spin_lock(&fc.lock);
 	fc.connected = false;
 	fc.pending = false;
+	fc.inflight = false;
 	spin_unlock(&fc.lock);
 	wake_up(&fc.reply_wq);
 	return 0;
@@ -128,6 +131,7 @@ static ssize_t fc_read(struct file *file, char __user *buf, size_t len, loff_t *
 		return ret;
 	spin_lock(&fc.lock);
 	strscpy(req, fc.pending ? fc.req : "quit", sizeof(req));
+	fc.inflight = fc.pending;
 	fc.pending = false;
 	spin_unlock(&fc.lock);
 	n = strlen(req);
@@ -136,7 +140,10 @@ static ssize_t fc_read(struct file *file, char __user *buf, size_t len, loff_t *
 	return copy_to_user(buf, req, n) ? -EFAULT : n;
 }
 
-/* The helper's answer: "0" or a negative errno. */
+/*
+ * The helper's answer to the request it read: "0" or a negative errno.
+ * Anything else, or an answer with no request read, is -EINVAL.
+ */
 static ssize_t fc_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)
 {
 	int ret, result;
@@ -147,6 +154,11 @@ static ssize_t fc_write(struct file *file, const char __user *buf, size_t len, l
 	if (result > 0 || result < -MAX_ERRNO)
 		return -EINVAL;
 	spin_lock(&fc.lock);
+	if (!fc.inflight) {
+		spin_unlock(&fc.lock);
+		return -EINVAL;
+	}
+	fc.inflight = false;
 	fc.result = result;
 	fc.replied = true;
 	spin_unlock(&fc.lock);
