@@ -64,7 +64,7 @@ for scr in $(sed -n 's/.*DIVERGES (script \(.*\))$/\1/p' /tmp/rt.out); do
 	n=$((n + 1))
 	[ $n -gt 2 ] && break
 	diag "reducing $scr"
-	randtest reduce "$scr" /tmp/rt.min 2>&1 | sed 's/^/# /'
+	randtest reduce "$scr" /tmp/rt.min /tmp/rt-ramfs/k.file /tmp/rt-v.file 2>&1 | sed 's/^/# /'
 	diag "reduced script:"
 	sed 's/^/#   /' /tmp/rt.min
 	randtest kernel /tmp/rt-ramfs/k.file /tmp/rt.min > /tmp/rt.k

@@ -12,7 +12,8 @@
  *                                    each seed of SEEDS ("1-50,70"), in one
  *                                    process; a diverging seed's script is
  *                                    left in /tmp/rt-SEED.script
- *   randtest reduce SCRIPT OUT       shrink a diverging SCRIPT into OUT
+ *   randtest reduce SCRIPT OUT [KFILE VFILE]
+ *                                    shrink a diverging SCRIPT into OUT
  *
  * Every step prints its result (ok, the relative address, the errno name,
  * the bytes read, or the fault: SEGV_MAPERR/SEGV_ACCERR/SIGBUS and its
@@ -65,8 +66,9 @@
 #define FILE_SIZE	(2 * 4096 + 1000)
 #define PG		4096ul
 #define NCHILD		3		/* children at once: C (C0), C1, C2 */
-#define HEAP_PAD	(64 * PG)	/* heap base: start_brk + HEAP_PAD */
+#define HEAP_PAD	(64 * PG)	/* heap base: PMD-aligned above start_brk + this */
 #define FULL_EVERY	16		/* the full Vm/Rss line at least this often */
+#define PMD		(2ul << 20)	/* the window and the heap start PMD-aligned */
 
 static int vmlab, no_madvise;
 static unsigned long base, hbase;
@@ -270,8 +272,8 @@ static void gline(const char *fmt, ...)
 /* A script of @steps steps for @seed into @buf (size @size). */
 static void gen(uint64_t seed, unsigned long steps, char *buf, size_t size)
 {
-	static const char * const adv[] = { " dontneed", " willneed", " cold", " pageout",
-		" normal" };
+	/* No pageout: see Documentation/testing.rst, what is not compared. */
+	static const char * const adv[] = { " dontneed", " willneed", " cold", " normal" };
 	int alive[NCHILD] = { 0 }, nalive = 0, r, c, k;
 	char l[LINE], who[4];
 	unsigned long i;
@@ -1050,6 +1052,19 @@ static void grow_stack(void)
 	asm("" : : "r"(pad) : "memory");
 }
 
+/*
+ * The window ends at the PMD boundary under @top, where the top-down
+ * search puts things: fault-around's 64 KiB blocks and the PTE tables
+ * then fall alike on both sides. What lies between, up to @top, is
+ * filled with a shared anonymous PROT_NONE mapping (it merges with
+ * nothing), so that a mapping whose hint is taken still lands at the
+ * window's top on both sides.
+ */
+static unsigned long window_base(unsigned long top)
+{
+	return (top & ~(PMD - 1)) - WINDOW;
+}
+
 /* start_brk, field 47 of /proc/self/stat. */
 static unsigned long start_brk(void)
 {
@@ -1083,11 +1098,15 @@ static int setup_kernel(void)
 	 * both sides.
 	 */
 	sigaltstack(&ss, NULL);
-	w = mmap(NULL, WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	w = mmap(NULL, WINDOW + PMD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (w == MAP_FAILED)
 		return 1;
-	munmap(w, WINDOW);
-	base = (unsigned long)w;
+	munmap(w, WINDOW + PMD);
+	base = window_base((unsigned long)w + WINDOW + PMD);
+	if (base + WINDOW < (unsigned long)w + WINDOW + PMD &&
+	    mmap((void *)(base + WINDOW), (unsigned long)w + PMD - base, PROT_NONE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return 1;
 	/* The scratch page far below the window: nothing may merge with it. */
 	scratch = mmap((void *)(base - 4 * WINDOW), PG, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -1095,7 +1114,7 @@ static int setup_kernel(void)
 		return 1;
 	/* The heap: [start_brk, its base) holds glibc's TLS block. */
 	sb = start_brk();
-	hbase = sb + HEAP_PAD;
+	hbase = (sb + HEAP_PAD + PMD - 1) & ~(PMD - 1);
 	if (!sb || (unsigned long)sbrk(0) > hbase ||
 	    (unsigned long)syscall(SYS_brk, hbase) != hbase)
 		return 1;
@@ -1110,6 +1129,7 @@ static int setup_kernel(void)
 /* vmlab: the window and the heap as the kernel's side has them. */
 static int setup_vmlab(void)
 {
+	unsigned long top, sb;
 	long m[4];
 
 	ctl("mm_create");
@@ -1117,25 +1137,30 @@ static int setup_vmlab(void)
 	if (mm_id[0] <= 0)
 		return 1;
 	/* The window where the top-down search puts it, as above. */
-	ctl("mmap %d 0 %lu none private,anon", mm_id[0], WINDOW);
-	base = reply_num("addr=");
-	ctl("munmap %d %#lx %lu", mm_id[0], base, WINDOW);
-	if (!base)
+	ctl("mmap %d 0 %lu none private,anon", mm_id[0], WINDOW + PMD);
+	top = reply_num("addr=") + WINDOW + PMD;
+	ctl("munmap %d %#lx %lu", mm_id[0], top - WINDOW - PMD, WINDOW + PMD);
+	if (top == WINDOW + PMD)
 		return 1;
+	base = window_base(top);
+	if (base + WINDOW < top)
+		ctl("mmap %d %#lx %lu none shared,anon,fixed", mm_id[0], base + WINDOW,
+		    top - base - WINDOW);
 	/*
 	 * The file's pages into vmlab's own cache, as the kernel's holds
 	 * them since write(): fault-around maps only what is cached.
 	 */
 	ctl("mmap %d 0 %d r shared,populate file=%s offset=0", mm_id[0], FILE_SIZE, path);
 	ctl("munmap %d %#lx %d", mm_id[0], reply_num("addr="), FILE_SIZE);
-	/* A heap of HEAP_PAD bytes, its pages in (the kernel's TLS block). */
+	/* The heap below its base, its pages in (the kernel's TLS block). */
 	ctl("brk %d 0", mm_id[0]);
-	hbase = reply_num("brk=") + HEAP_PAD;
+	sb = reply_num("brk=");
+	hbase = (sb + HEAP_PAD + PMD - 1) & ~(PMD - 1);
 	ctl("brk %d %#lx", mm_id[0], hbase);
 	if (reply_num("brk=") != hbase)
 		return 1;
-	ctl("mlock %d %#lx %lu", mm_id[0], hbase - HEAP_PAD, HEAP_PAD);
-	ctl("munlock %d %#lx %lu", mm_id[0], hbase - HEAP_PAD, HEAP_PAD);
+	ctl("mlock %d %#lx %lu", mm_id[0], sb, hbase - sb);
+	ctl("munlock %d %#lx %lu", mm_id[0], sb, hbase - sb);
 	vmlab_open(0, mm_id[0]);
 	vmlab_counters(0, vm_base, m);
 	statm_of(vm_base, statm_base);
@@ -1180,6 +1205,7 @@ static int run_mode(int is_vmlab, const char *file)
 
 static char *lines[8192];
 static int nlines;
+static const char *red_kfile = "/tmp/randtest.rk", *red_vfile = "/tmp/randtest.rv";
 
 /* Run @self in @mode on the kept lines; its transcript into @res. */
 static int run_side(const char *self, const char *mode, const char *scr,
@@ -1192,8 +1218,8 @@ static int run_side(const char *self, const char *mode, const char *scr,
 		fd = open(res, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(1);
-		execl(self, self, mode, !strcmp(mode, "vmlab") ? "/tmp/randtest.rv" :
-		      "/tmp/randtest.rk", scr, (char *)NULL);
+		execl(self, self, mode, !strcmp(mode, "vmlab") ? red_vfile : red_kfile, scr,
+		      (char *)NULL);
 		_exit(1);
 	}
 	waitpid(p, &st, 0);
@@ -1411,9 +1437,13 @@ int main(int argc, char **argv)
 		fputs(script, stdout);
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[1], "reduce")) {
+	if ((argc == 4 || argc == 6) && !strcmp(argv[1], "reduce")) {
 		if (read_script(argv[2]))
 			return 1;
+		if (argc == 6) {
+			red_kfile = argv[4];
+			red_vfile = argv[5];
+		}
 		return reduce("/proc/self/exe", argv[3]);
 	}
 	if (argc == 6 && !strcmp(argv[1], "run"))
@@ -1422,7 +1452,7 @@ int main(int argc, char **argv)
 		fputs("usage: randtest gen SEED N\n", stderr);
 		fputs("       randtest kernel|vmlab FILE SCRIPT\n", stderr);
 		fputs("       randtest run KFILE VFILE SEEDS N\n", stderr);
-		fputs("       randtest reduce SCRIPT OUT\n", stderr);
+		fputs("       randtest reduce SCRIPT OUT [KFILE VFILE]\n", stderr);
 		return 2;
 	}
 	if (read_script(argv[3]))
