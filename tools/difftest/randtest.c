@@ -71,7 +71,7 @@
 #define PMD		(2ul << 20)	/* the window and the heap start PMD-aligned */
 
 static int vmlab, no_madvise;
-static unsigned long base, hbase;
+static unsigned long base, hbase, heap_start;	/* heap_start: start_brk */
 static const char *path;
 static int filefd = -1;
 static int me;				/* kernel: 0 the parent, 1 + N child N */
@@ -769,12 +769,13 @@ static void kernel_step(unsigned long nr, char *op, char **a, int argc, char *o,
 
 /*
  * Fault in every page outside the window and the heap above its base,
- * writing to each writable one (a private page becomes anonymous), and
- * leave the scratch page's table in place: after this the process's
- * resident set outside is constant, and the same in a fork child, whose
- * file pages fork did not copy.
+ * writing to each writable one when @write (a private page becomes
+ * anonymous), and leave the scratch page's table in place: after this
+ * the process's resident set outside is constant. A fork child reads
+ * alone: fork copied its anonymous pages, and it faults back the file
+ * pages fork did not copy (writing would only COW-copy them all).
  */
-static void kernel_touch(void)
+static void kernel_touch(int write)
 {
 	static char maps[BIG];
 	char *line, *save;
@@ -793,15 +794,16 @@ static void kernel_touch(void)
 		if (perms[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall]") ||
 		    (s < base + WINDOW && e > base))
 			continue;
-		if (e > hbase && s < hbase + WINDOW)
-			e = hbase > s ? hbase : s;
+		/* Not the heap: glibc's TLS block is in, the rest stays out. */
+		if (e > heap_start && s < hbase + WINDOW)
+			e = heap_start > s ? heap_start : s;
 		if (sigsetjmp(jb, 1))
 			continue;	/* a page that cannot be read ends its VMA */
 		for (a = s; a < e; a += PG) {
 			char v = *(char *)a;
 
 			asm("" : "+r"(v));	/* the load happens */
-			if (perms[1] == 'w')
+			if (write && perms[1] == 'w')
 				*(char *)a = v;
 		}
 	}
@@ -849,7 +851,7 @@ static void child_loop(int k)
 	close(to_child[k][1]);
 	close(from_child[k][0]);
 	kernel_open();
-	kernel_touch();
+	kernel_touch(0);
 	last_maps[me][0] = 0;
 	for (;;) {
 		n = read(to_child[k][0], cmd, sizeof(cmd) - 1);
@@ -1114,6 +1116,7 @@ static int setup_kernel(void)
 		return 1;
 	/* The heap: [start_brk, its base) holds glibc's TLS block. */
 	sb = start_brk();
+	heap_start = sb;
 	hbase = (sb + HEAP_PAD + PMD - 1) & ~(PMD - 1);
 	if (!sb || (unsigned long)sbrk(0) > hbase ||
 	    (unsigned long)syscall(SYS_brk, hbase) != hbase)
@@ -1121,7 +1124,7 @@ static int setup_kernel(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	kernel_open();
-	kernel_touch();
+	kernel_touch(1);
 	kernel_counters(vm_base, statm_base, 1);
 	return 0;
 }
@@ -1152,15 +1155,14 @@ static int setup_vmlab(void)
 	 */
 	ctl("mmap %d 0 %d r shared,populate file=%s offset=0", mm_id[0], FILE_SIZE, path);
 	ctl("munmap %d %#lx %d", mm_id[0], reply_num("addr="), FILE_SIZE);
-	/* The heap below its base, its pages in (the kernel's TLS block). */
+	/* The heap below its base, one page in (the kernel's TLS block). */
 	ctl("brk %d 0", mm_id[0]);
 	sb = reply_num("brk=");
 	hbase = (sb + HEAP_PAD + PMD - 1) & ~(PMD - 1);
 	ctl("brk %d %#lx", mm_id[0], hbase);
 	if (reply_num("brk=") != hbase)
 		return 1;
-	ctl("mlock %d %#lx %lu", mm_id[0], sb, hbase - sb);
-	ctl("munlock %d %#lx %lu", mm_id[0], sb, hbase - sb);
+	ctl("write %d %#lx 00", mm_id[0], sb);	/* its anon_vma, as the TLS's */
 	vmlab_open(0, mm_id[0]);
 	vmlab_counters(0, vm_base, m);
 	statm_of(vm_base, statm_base);
