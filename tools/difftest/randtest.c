@@ -994,7 +994,8 @@ static void run_line(char *line, unsigned long nr)
 		msync_hash(step_out + mark, num(a[0]), num(a[1]), step_out, &len);
 done:
 	emit("%.*s", (int)len, step_out);
-	flush_out();
+	if (outlen > sizeof(out) / 2)	/* one write per many steps */
+		flush_out();
 }
 
 /* Run the script; return the number of steps. */
