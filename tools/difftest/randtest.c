@@ -777,33 +777,47 @@ static void kernel_step(unsigned long nr, char *op, char **a, int argc, char *o,
  */
 static void kernel_touch(int write)
 {
+	/* What was outside at the start: a child touches that, not later VMAs. */
+	static unsigned long range[64][2];
+	static char perm[64];
+	static int nr;
 	static char maps[BIG];
 	char *line, *save;
+	int i;
 
-	unsigned long a, e;
+	if (write) {
+		slurp("/proc/self/maps");
+		memcpy(maps, slurpbuf, strlen(slurpbuf) + 1);
+		for (line = strtok_r(maps, "\n", &save); line && nr < 64;
+		     line = strtok_r(NULL, "\n", &save)) {
+			unsigned long s, e;
+			char perms[8], name[256] = "";
 
-	slurp("/proc/self/maps");
-	memcpy(maps, slurpbuf, strlen(slurpbuf) + 1);
-	for (line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long s;
-		char perms[8], name[256] = "";
+			if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &s, &e, perms,
+				   name) < 3)
+				continue;
+			/* vvar's pages are PFN mappings that no RSS counts. */
+			if (perms[0] != 'r' || strstr(name, "[vvar") ||
+			    strstr(name, "[vsyscall]") || (s < base + WINDOW && e > base))
+				continue;
+			/* Not the heap: glibc's TLS block is in, the rest stays out. */
+			if (e > heap_start && s < hbase + WINDOW)
+				e = heap_start > s ? heap_start : s;
+			range[nr][0] = s;
+			range[nr][1] = e;
+			perm[nr++] = perms[1];
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned long a;
 
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &s, &e, perms, name) < 3)
-			continue;
-		/* vvar's pages are PFN mappings that no RSS counts. */
-		if (perms[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall]") ||
-		    (s < base + WINDOW && e > base))
-			continue;
-		/* Not the heap: glibc's TLS block is in, the rest stays out. */
-		if (e > heap_start && s < hbase + WINDOW)
-			e = heap_start > s ? heap_start : s;
 		if (sigsetjmp(jb, 1))
 			continue;	/* a page that cannot be read ends its VMA */
-		for (a = s; a < e; a += PG) {
+		for (a = range[i][0]; a < range[i][1]; a += PG) {
 			char v = *(char *)a;
 
 			asm("" : "+r"(v));	/* the load happens */
-			if (write && perms[1] == 'w')
+			if (write && perm[i] == 'w')
 				*(char *)a = v;
 		}
 	}
