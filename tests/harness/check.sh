@@ -32,6 +32,7 @@
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
 #   VMLAB_GUEST_ARGS="..."      more guest kernel arguments (vmltest.fuzz=N...)
 #   VMLAB_SEEDS="1-50" VMLAB_STEPS=1000  53-randtest's seeds and steps per seed
+#                               (default: its table, by guest name)
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
 #                               guests are cut short (and fail) to keep to it
@@ -72,6 +73,12 @@ finish() {
 	section "summary"
 	for l in "${SUMMARY[@]}"; do echo "$l"; done
 	local g d
+	# 53-randtest's seeds and operations, summed over the guests.
+	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
+		/^@@VMLAB randtest / { split($3, s, "="); split($4, o, "=");
+			n++; seeds += s[2]; ops += o[2] }
+		END { if (n) printf "randtest: %d operations over %d seeds compared on %d guest(s)\n",
+			ops, seeds, n }'
 	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
 	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
 	echo "checks: $d distinct x $g guest(s) (and the host checks)"
@@ -329,7 +336,7 @@ legs() {	# legs <kernel>: "paging pti args" lines for its guests
 guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
 	local log=$LOGS/check-$name.log start=$(date +%s)
-	local extra="vmltest.mode=check" sc
+	local extra="vmltest.mode=check vmltest.guest=$name" sc
 	sc=$(guest_scenarios "$name")
 	[ -n "$sc" ] && extra+=" vmltest.scenarios=${sc// /,}"
 	[ -n "${VMLAB_SEEDS:-}" ] && extra+=" vmltest.seeds=${VMLAB_SEEDS// /,}"

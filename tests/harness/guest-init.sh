@@ -11,6 +11,7 @@
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
 #   vmltest.timeout=SECONDS    per-scenario timeout (default 600)
+#   vmltest.guest=NAME         the guest's name in make check (53-randtest's seeds)
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
@@ -39,6 +40,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz=*) export VMLAB_FUZZ_COMMANDS=${arg#*=} ;;
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
+	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
 	esac
