@@ -8,6 +8,7 @@
  * Violations are kept as text in a second host buffer; formatting one
  * never allocates, so layers may report under spinlocks and in IPIs.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -81,6 +82,7 @@ bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
 		     enum vml_frame_state state, const char *what)
 {
 	struct vml_check_frame *f;
+	u8 order = is_power_of_2(nr) ? ilog2(nr) : 0;
 	bool ok = true;
 	unsigned long i;
 
@@ -107,6 +109,7 @@ bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
 		}
 		f->state = state;
 		f->head = i == 0;
+		f->order = order;
 	}
 	return ok;
 }

@@ -53,11 +53,13 @@ enum vml_frame_state {
  * @maps: PTEs (present or PROT_NONE) found mapping it, zero page excepted.
  * @state: enum vml_frame_state.
  * @head: the first frame of the block it was claimed with.
+ * @order: log2 of that block's frames, when a power of two (else 0).
  */
 struct vml_check_frame {
 	u32 maps;
 	u8 state;
 	bool head;
+	u8 order;
 };
 
 /**

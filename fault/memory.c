@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
+#include "fault/fault_trace.h"
 #include "vmlab_compat.h"
 
 static const struct vml_fault_hooks *fault_hooks;
@@ -45,13 +46,28 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write)
 	return pte;
 }
 
+/*
+ * A new private page is mapped: onto the LRU, through this CPU's batch
+ * (folio_add_lru_vma() in do_anonymous_page() and wp_page_copy()).
+ */
+static void lru_add_new(struct vml_page *page)
+{
+	const struct vml_lru_hooks *lru = vml_lru_hooks();
+
+	if (lru->add)
+		lru->add(page);
+}
+
 /* The mm-side bookkeeping of a newly mapped page (under pgt.lock). */
 static void account_new(struct vml_vma *vma, struct vml_page *page)
 {
+	const struct vml_lru_hooks *lru = vml_lru_hooks();
 	struct vml_mm *mm = vma->vm_mm;
 
-	if (vma->vm_flags & VML_VM_LOCKED)
-		vml_page_set(page, VML_PG_mlocked);
+	/* mlock_vma_folio(): a cached page already on the LRU moves now. */
+	if ((vma->vm_flags & VML_VM_LOCKED) &&
+	    !vml_page_test_and_set(page, VML_PG_mlocked) && lru->update_evictable)
+		lru->update_evictable(page);
 	vml_mm_add_counter(mm, vml_mm_counter_of(vma, page), 1);
 	mm->hiwater_rss = max(mm->hiwater_rss, vml_mm_rss(mm));
 }
@@ -69,6 +85,15 @@ static void account_new(struct vml_vma *vma, struct vml_page *page)
  */
 #define VML_FAULT_NOWAIT	0x100
 #define VML_FAULT_FLUSH		0x200
+
+/*
+ * What a resolved fault did, for the vmlab_fault tracepoint: a
+ * VML_FAULT_RES_* value in these bits of a handler's return, stripped
+ * before vml_handle_mm_fault() and vml_handle_fault_atomic() return.
+ */
+#define VML_FAULT_KIND_SHIFT	12
+#define VML_FAULT_KIND_MASK	(0xf << VML_FAULT_KIND_SHIFT)
+#define FK(res)			((res) << VML_FAULT_KIND_SHIFT)
 
 static bool fault_lock(struct vml_pgtable *pt, bool atomic)
 {
@@ -132,17 +157,19 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 		spin_unlock(&pt->lock);
 		if (page)
 			vml_put_page(page);
-		return 0;
+		return FK(VML_FAULT_RES_SPURIOUS);
 	}
 	if (page) {
 		vml_page_add_new_anon_rmap(page, vma, addr);
 		account_new(vma, page);
 	}
 	vml_set_pte(pt, addr, ptep, pte);
+	if (page)
+		lru_add_new(page);
 	spin_unlock(&pt->lock);
 	if (!page)
 		vml_count_event(VML_ZERO_PAGE_FAULT);
-	return 0;
+	return FK(page ? VML_FAULT_RES_ANON : VML_FAULT_RES_ZERO);
 }
 
 /* Map one page-cache @page at @addr (do_set_pte()); under pgt.lock. */
@@ -177,6 +204,7 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_page_add_new_anon_rmap(page, vma, addr);
 		account_new(vma, page);
 		vml_set_pte(pt, addr, ptep, vml_fault_mk_pte(vma, page, write));
+		lru_add_new(page);
 	} else {
 		map_cache_page(vma, addr, ptep, page, write);
 	}
@@ -188,8 +216,9 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 
 /*
  * do_fault_around() / filemap_map_pages(): a read fault on the page cache
- * also maps the neighbours that are already cached, in the 64 KiB-aligned
- * block around @addr that lies in the VMA and in the same PTE table, so a
+ * also maps the neighbours that are already cached: 16 pages from the
+ * 64 KiB-aligned block's start, or from vm_start when the VMA starts
+ * inside the block, cut at the VMA's and the PTE table's end, so a
  * sequential reader takes one fault per 16 pages. Nothing is read in; a
  * page another fault mapped meanwhile is left alone.
  */
@@ -203,9 +232,9 @@ static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	unsigned int n, i;
 	pte_t *p;
 
-	start = max3(ALIGN_DOWN(addr, block), vma->vm_start, addr & PMD_MASK);
-	end = min3(ALIGN_DOWN(addr, block) + block, vma->vm_end,
-		   (addr & PMD_MASK) + PMD_SIZE);
+	/* As 6.1 counts it: 16 pages from the block's start or vm_start. */
+	start = max(ALIGN_DOWN(addr, block), vma->vm_start);
+	end = min3(start + block, vma->vm_end, (addr & PMD_MASK) + PMD_SIZE);
 	n = (end - start) >> PAGE_SHIFT;
 	if (n <= 1)
 		return;
@@ -267,6 +296,12 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 			return VML_FAULT_NOWAIT;
 	} else {
 		page = vml_filemap_fault(vma, vml_linear_index(vma, addr), &major, &err);
+		/*
+		 * do_read_fault() maps the cached neighbours before it
+		 * asks for the page itself: a read past EOF still maps them.
+		 */
+		if (!page && !write && err == -EFAULT)
+			fault_around(vma, addr, ptep, atomic);
 		if (!page)
 			return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
 	}
@@ -286,7 +321,8 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_count_event(VML_COW_FAULT);
 	if (major)
 		vml_count_event(VML_PGMAJFAULT);
-	return major ? VML_FAULT_MAJOR : 0;
+	return (major ? VML_FAULT_MAJOR : 0) |
+	       FK(write && private ? VML_FAULT_RES_COW : VML_FAULT_RES_FILE);
 }
 
 /* wp_page_reuse(): this PTE is the page's only user; just allow writes. */
@@ -337,6 +373,7 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_mm_add_counter(mm, vml_mm_counter_of(vma, old), -1);
 	vml_page_add_new_anon_rmap(page, vma, addr);
 	account_new(vma, page);
+	lru_add_new(page);
 	pte = vml_fault_mk_pte(vma, page, true);
 	if (!atomic) {
 		vml_ptep_get_and_clear(pt, addr, ptep);	/* flushes every CPU */
@@ -346,6 +383,9 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	}
 	if (!zero) {
 		vml_page_remove_rmap(old);
+		/* its last mapping may have been the one that locked it */
+		if (vml_lru_hooks()->update_evictable)
+			vml_lru_hooks()->update_evictable(old);
 		if (ret == VML_FAULT_FLUSH)
 			*deferred = old;	/* the old PTE's reference */
 		else
@@ -373,26 +413,30 @@ static int do_wp_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (!page)
 		return atomic ? VML_FAULT_NOWAIT : VML_FAULT_SIGBUS;
 	if (vma->vm_flags & VML_VM_SHARED)
-		return wp_reuse(vma, addr, ptep, orig, atomic);
+		return wp_reuse(vma, addr, ptep, orig, atomic) | FK(VML_FAULT_RES_REUSE);
+	/* wp_can_reuse_anon_folio(): an LRU add batch may hold a reference. */
+	if (vml_page_test(page, VML_PG_anon) && vml_page_count(page) > 1 &&
+	    !vml_page_test(page, VML_PG_lru) && vml_lru_hooks()->drain)
+		vml_lru_hooks()->drain();
 	if (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
 	    vml_page_count(page) == 1) {
 		ret = wp_reuse(vma, addr, ptep, orig, atomic);
 		if (!ret)
 			vml_count_event(VML_PGREUSE);
-		return ret;
+		return ret | FK(VML_FAULT_RES_REUSE);
 	}
 	/* Hold the old page while copying; a racing unmap may drop its PTE. */
 	vml_get_page(page);
 	ret = wp_copy(vma, addr, ptep, orig, page, atomic, deferred);
 	vml_put_page(page);
-	return ret;
+	return ret | FK(VML_FAULT_RES_COW);
 }
 
 /* A present PTE that already allows the access: a spurious fault. */
 static int do_spurious(struct vml_vma *vma, unsigned long addr, pte_t *ptep)
 {
 	vml_flush_tlb_page(&vma->vm_mm->pgt, addr);
-	return 0;
+	return FK(VML_FAULT_RES_SPURIOUS);
 }
 
 /* handle_pte_fault(): dispatch on the PTE (Gorman's Table 9.4). */
@@ -413,8 +457,8 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 		if (atomic)
 			return VML_FAULT_NOWAIT;
 		h = vml_fault_hooks();
-		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) :
-				   VML_FAULT_SIGBUS;
+		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) |
+				   FK(VML_FAULT_RES_SWAP) : VML_FAULT_SIGBUS;
 	case VML_PTE_PROTNONE:
 		/*
 		 * No NUMA hinting (do_numa_page()): mprotect changes a VMA
@@ -431,34 +475,54 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 	return atomic ? VML_FAULT_NOWAIT : do_spurious(vma, addr, ptep);
 }
 
+/* The VML_FAULT_RES_* value of a handler's return. */
+static int fault_result(int ret)
+{
+	if (ret & VML_FAULT_OOM)
+		return VML_FAULT_RES_OOM;
+	if (ret & VML_FAULT_SIGBUS)
+		return VML_FAULT_RES_SIGBUS;
+	if (ret & VML_FAULT_SIGSEGV)
+		return VML_FAULT_RES_SEGV_ACCERR;	/* a PROT_NONE entry */
+	return (ret & VML_FAULT_KIND_MASK) >> VML_FAULT_KIND_SHIFT;
+}
+
 int vml_handle_mm_fault(struct vml_vma *vma, unsigned long addr,
 			unsigned int flags)
 {
+	unsigned long page_addr = addr & PAGE_MASK;
 	pte_t *ptep;
+	int ret;
 
-	addr &= PAGE_MASK;
 	vml_count_event(VML_PGFAULT);	/* as handle_mm_fault(): past the VMA checks */
-	ptep = vml_pte_alloc(&vma->vm_mm->pgt, addr, VML_GFP_KERNEL);
-	if (!ptep)
-		return VML_FAULT_OOM;
-	return handle_pte_fault(vma, addr, ptep, flags, false, NULL);
+	ptep = vml_pte_alloc(&vma->vm_mm->pgt, page_addr, VML_GFP_KERNEL);
+	if (ptep)
+		ret = handle_pte_fault(vma, page_addr, ptep, flags, false, NULL);
+	else
+		ret = VML_FAULT_OOM;
+	trace_vmlab_fault(vma->vm_mm->id, addr, flags, fault_result(ret),
+			  ret & VML_FAULT_MAJOR, false);
+	return ret & ~VML_FAULT_KIND_MASK;
 }
 
 enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 				       unsigned int flags,
 				       struct vml_page **deferred)
 {
+	unsigned long page_addr = addr & PAGE_MASK;
 	pte_t *ptep;
-	int ret;
+	int ret, kind;
 
-	addr &= PAGE_MASK;
-	ptep = vml_pte_lookup(&vma->vm_mm->pgt, addr);
+	ptep = vml_pte_lookup(&vma->vm_mm->pgt, page_addr);
 	if (!ptep)
 		return VML_FIXUP_NONE;
-	ret = handle_pte_fault(vma, addr, ptep, flags, true, deferred);
+	ret = handle_pte_fault(vma, page_addr, ptep, flags, true, deferred);
+	kind = ret & VML_FAULT_KIND_MASK;
+	ret &= ~VML_FAULT_KIND_MASK;
 	if (ret && ret != VML_FAULT_FLUSH)
 		return VML_FIXUP_NONE;	/* counted when the full path takes it */
 	vml_count_event(VML_PGFAULT);
+	trace_vmlab_fault(vma->vm_mm->id, addr, flags, fault_result(kind), false, true);
 	return ret ? VML_FIXUP_FLUSH : VML_FIXUP_DONE;
 }
 
