@@ -1318,16 +1318,15 @@ static int reduce(const char *self, const char *outp)
 /* ---- many seeds in one process ---- */
 
 /*
- * Run one side of the script @scr in a new program (as replay and the
+ * Start one side of the script @scr in a new program (as replay and the
  * reducer do: a process forked from this one would inherit its heap VMA,
  * whose anon_vma chain fork made non-singular), stdout into @res.
  */
-static int run_exec(const char *mode, const char *file, const char *scr, const char *res)
+static pid_t run_exec(const char *mode, const char *file, const char *scr, const char *res)
 {
-	pid_t p;
-	int st = 1, fd;
+	pid_t p = fork();
+	int fd;
 
-	p = fork();
 	if (p == 0) {
 		fd = open(res, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 1) < 0)
@@ -1336,9 +1335,7 @@ static int run_exec(const char *mode, const char *file, const char *scr, const c
 		execl("/proc/self/exe", "randtest", mode, file, scr, (char *)NULL);
 		_exit(1);
 	}
-	if (p > 0)
-		waitpid(p, &st, 0);
-	return st;
+	return p;
 }
 
 /* Write @len bytes of @buf to the file @p. */
@@ -1417,6 +1414,7 @@ static int run_seeds(const char *kfile, const char *vfile, const char *seeds,
 	unsigned long a, b, s, n = 0, ops = 0, bad = 0, k;
 	char scr[64], sets[LINE], *tok, *sp, *end;
 	int ret = 0;
+	pid_t pk, pv;
 
 	snprintf(sets, sizeof(sets), "%s", seeds);
 	for (tok = strtok_r(sets, ",", &sp); tok; tok = strtok_r(NULL, ",", &sp)) {
@@ -1427,8 +1425,16 @@ static int run_seeds(const char *kfile, const char *vfile, const char *seeds,
 			snprintf(scr, sizeof(scr), "/tmp/rt-%lu.script", s);
 			if (put_file(scr, script, strlen(script)))
 				return 2;
-			run_exec("kernel", kfile, scr, "/tmp/rt.kernel");
-			run_exec("vmlab", vfile, scr, "/tmp/rt.vmlab");
+			/*
+			 * Both sides at once: they share nothing (own mm,
+			 * own file), and the guest has two vCPUs.
+			 */
+			pk = run_exec("kernel", kfile, scr, "/tmp/rt.kernel");
+			pv = run_exec("vmlab", vfile, scr, "/tmp/rt.vmlab");
+			if (pk > 0)
+				waitpid(pk, NULL, 0);
+			if (pv > 0)
+				waitpid(pv, NULL, 0);
 			k = count_steps("/tmp/rt.kernel");
 			n++;
 			ops += k;
