@@ -11,6 +11,7 @@
 #     a throwaway tree (stock kernel only)
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
+#   - plots: gnuplot renders the benchmark plots from sample CSVs (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
@@ -280,6 +281,16 @@ if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
 	fi
 fi
 
+# The benchmark plots: gnuplot renders every plot from the checked-in
+# sample CSVs (tests/bench/sample/) into valid PNGs (a few seconds).
+section "plots"
+if out=$(python3 tests/harness/bench-plot.py selftest 2>&1); then
+	pass "$(echo "$out" | tail -n 1)"
+else
+	echo "$out" | tail -n 20
+	fail "bench-plot.py selftest: the plots do not render"
+fi
+
 if [ -x scripts/check-layers.sh ]; then
 	section "layers"
 	if out=$(scripts/check-layers.sh 2>&1); then
@@ -368,7 +379,7 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local fl
 	while IFS= read -r fl; do
 		SUMMARY+=("    $name: ${fl#"${fl%%[![:space:]]*}"}")
-	done < <(echo "$out" | grep -E '^ *FAILED' | head -n 12)
+	done < <(echo "$out" | grep -E 'not ok|FAILED' | head -n 12)
 }
 
 # Every guest must run these scenarios (and, with a KUnit module, every case).

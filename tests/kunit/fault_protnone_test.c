@@ -16,6 +16,7 @@
  */
 #include <linux/sizes.h>
 #include "tests/kunit/fault_test.h"
+#include "swap/swap.h"
 
 #define NPAGES	8
 #define LEN	(NPAGES * PAGE_SIZE)
@@ -131,6 +132,7 @@ static void pn_setup(struct pn_state *s, const struct pn_kind *k,
 		if (k->file)
 			memset(s->data, 'p', LEN);
 	}
+	vml_lru_add_drain_all();	/* no LRU add batch reference in the counts */
 	for (i = 0; i < NPAGES; i++) {
 		s->page[i] = page_of(s->mm, BASE + i * PAGE_SIZE);
 		KUNIT_EXPECT_EQ(test, !!s->page[i], k->populate != PN_NONE);
