@@ -216,8 +216,9 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 
 /*
  * do_fault_around() / filemap_map_pages(): a read fault on the page cache
- * also maps the neighbours that are already cached, in the 64 KiB-aligned
- * block around @addr that lies in the VMA and in the same PTE table, so a
+ * also maps the neighbours that are already cached: 16 pages from the
+ * 64 KiB-aligned block's start, or from vm_start when the VMA starts
+ * inside the block, cut at the VMA's and the PTE table's end, so a
  * sequential reader takes one fault per 16 pages. Nothing is read in; a
  * page another fault mapped meanwhile is left alone.
  */
@@ -231,9 +232,9 @@ static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	unsigned int n, i;
 	pte_t *p;
 
-	start = max3(ALIGN_DOWN(addr, block), vma->vm_start, addr & PMD_MASK);
-	end = min3(ALIGN_DOWN(addr, block) + block, vma->vm_end,
-		   (addr & PMD_MASK) + PMD_SIZE);
+	/* As 6.1 counts it: 16 pages from the block's start or vm_start. */
+	start = max(ALIGN_DOWN(addr, block), vma->vm_start);
+	end = min3(start + block, vma->vm_end, (addr & PMD_MASK) + PMD_SIZE);
 	n = (end - start) >> PAGE_SHIFT;
 	if (n <= 1)
 		return;
@@ -295,6 +296,12 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 			return VML_FAULT_NOWAIT;
 	} else {
 		page = vml_filemap_fault(vma, vml_linear_index(vma, addr), &major, &err);
+		/*
+		 * do_read_fault() maps the cached neighbours before it
+		 * asks for the page itself: a read past EOF still maps them.
+		 */
+		if (!page && !write && err == -EFAULT)
+			fault_around(vma, addr, ptep, atomic);
 		if (!page)
 			return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
 	}
