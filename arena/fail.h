@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Fault injection
+ *
  * fail.h - fault injection: make chosen allocations fail on purpose.
  *
  * Linux's fault_attr (lib/fault-inject.c, failslab, fail_page_alloc) in

@@ -218,7 +218,7 @@ static int pagecache_show(struct seq_file *m, void *v)
 {
 	struct vml_cache_stats s;
 
-	vml_cache_stats(&s);
+	vml_cache_get_stats(&s);
 	seq_printf(m, "mappings %lu\npages %lu\ndirty %lu\nmapped %lu\nshmem %lu\n",
 		   s.mappings, s.pages, s.dirty, s.mapped, s.shmem);
 	return 0;

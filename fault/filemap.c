@@ -566,7 +566,7 @@ unsigned long vml_drop_caches(void)
 	return nr;
 }
 
-void vml_cache_stats(struct vml_cache_stats *s)
+void vml_cache_get_stats(struct vml_cache_stats *s)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page replacement and swap
+ *
  * swap.h - page replacement and swap (Gorman ch. 10 and 11; mm/swap.c,
  * mm/vmscan.c, mm/swapfile.c, mm/swap_state.c, mm/page_io.c).
  *
@@ -7,10 +9,12 @@
  *
  * swap/ is the top layer. It holds three independent pieces that reclaim
  * will join:
+ *
  *  - LRU lists and a pluggable replacement policy (lru.c, policy_*.c);
  *  - swap areas: slot allocation, use counts and page I/O (swapfile.c,
  *    page_io.c);
  *  - the swap cache: pages keyed by swap entry (swap_state.c).
+ *
  * NOT YET WIRED: nothing in fault/ or buddy/ calls into swap/ yet. Pages
  * reach the LRU only through callers of vml_lru_cache_add(), and nothing
  * is reclaimed or swapped out on its own (see Documentation/reclaim.rst).

@@ -31,7 +31,7 @@ static unsigned long allocated_frames(void)
 
 	vml_quicklist_drain();
 	vml_drain_all_pages();
-	vml_frame_census(&c);
+	vml_take_census(&c);
 	return c.allocated;
 }
 
