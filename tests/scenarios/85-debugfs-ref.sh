@@ -30,7 +30,7 @@ section_terms() {	# section_terms <title>
 
 # ---- commands --------------------------------------------------------------
 expect_ok "help" help
-echo "$REPLY" | sed 1d > $T/help
+echo "$REPLY" | sed -e 1d -e "s/ *$//" > $T/help
 check "help lists commands" [ -s $T/help ]
 section_terms "ctl commands" > $T/doc
 check "debugfs.rst has a 'ctl commands' section with entries" [ -s $T/doc ]
