@@ -11,8 +11,9 @@
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
 #   - htmldocs: Documentation/ builds with zero Sphinx/kernel-doc warnings
-#   - the debugfs reference (Documentation/debugfs.rst) lists exactly the
-#     module's ctl commands (one test)
+#   - vmlabctl's bash completion (tests/harness/completion-test.sh)
+#   - in the guests, 85-debugfs-ref: Documentation/debugfs.rst lists exactly the
+#     module's ctl commands and files; 86-tutorial, 87-vmlabctl
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
@@ -145,6 +146,13 @@ if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/
 else
 	cat "$LOGS/build-tools.log"
 	fail "tools build without warnings"
+fi
+
+if out=$(tests/harness/completion-test.sh 2>&1); then
+	pass "$out"
+else
+	echo "$out"
+	fail "vmlabctl bash completion (tests/harness/completion-test.sh)"
 fi
 
 # ---- module builds -------------------------------------------------------------
