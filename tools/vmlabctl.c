@@ -724,6 +724,21 @@ static int header_cols(char *hdr, char **cols)
 	return ncol;
 }
 
+/* The fields of a maps line split into @tok, @dash ending its start. */
+static void maps_fields(char **tok, int n, char *dash)
+{
+	int f = 1;
+
+	*dash = '\0';
+	json_kv_str(&f, "start", tok[0]);
+	json_kv_str(&f, "end", dash + 1);
+	json_kv(&f, "perms", tok[1]);
+	json_kv_str(&f, "offset", tok[2]);
+	json_kv(&f, "dev", tok[3]);
+	json_kv(&f, "inode", tok[4]);
+	json_kv(&f, "path", n > 5 ? tok[5] : "");
+}
+
 /* Does @key start more than one line of @text? */
 static int key_repeats(const char *text, const char *key)
 {
@@ -863,22 +878,14 @@ static void show_json(const char *name, char *text)
 		fputs(", \"rows\": [", stdout);
 		while ((line = next_line(&p))) {
 			char *dash;
-			int f = 1;
 
 			n = split(line, tok, 6);
 			dash = n >= 5 ? strchr(tok[0], '-') : NULL;
 			if (!dash)
 				continue;
-			*dash = '\0';
 			printf("%s{", first ? "" : ", ");
 			first = 0;
-			json_kv_str(&f, "start", tok[0]);
-			json_kv_str(&f, "end", dash + 1);
-			json_kv(&f, "perms", tok[1]);
-			json_kv_str(&f, "offset", tok[2]);
-			json_kv(&f, "dev", tok[3]);
-			json_kv(&f, "inode", tok[4]);
-			json_kv(&f, "path", n > 5 ? tok[5] : "");
+			maps_fields(tok, n, dash);
 			putchar('}');
 		}
 		fputs("]}\n", stdout);
@@ -888,22 +895,14 @@ static void show_json(const char *name, char *text)
 		fputs(", \"vmas\": [", stdout);
 		while ((line = next_line(&p))) {
 			char copy[4096], *dash;
-			int f = 1;
 
 			snprintf(copy, sizeof(copy), "%s", line);
 			n = split(copy, tok, 6);
 			dash = n >= 5 ? strchr(tok[0], '-') : NULL;
 			if (dash && strlen(tok[1]) == 4 && strchr("ps", tok[1][3])) {
-				*dash = '\0';
 				printf("%s{", in_zone ? "}, " : "");
 				in_zone = 1;
-				json_kv_str(&f, "start", tok[0]);
-				json_kv_str(&f, "end", dash + 1);
-				json_kv(&f, "perms", tok[1]);
-				json_kv_str(&f, "offset", tok[2]);
-				json_kv(&f, "dev", tok[3]);
-				json_kv(&f, "inode", tok[4]);
-				json_kv(&f, "path", n > 5 ? tok[5] : "");
+				maps_fields(tok, n, dash);
 				first = 0;
 				continue;
 			}
