@@ -59,6 +59,10 @@ rc=$?
 nw=$(grep -ciE 'warning|error' "$log")
 if [ "$quiet" = 0 ]; then
 	grep -iE 'warning|error' "$log"
+	grep -q 'Duplicate C declaration' "$log" &&
+		echo "(a struct and a function with one name: Sphinx's C domain has one namespace; rename the function, e.g. vml_get_<name>())"
+	grep -q "warning: '.*' not found" "$log" &&
+		echo "(a DOC: block must open its own /** comment)"
 	for h in "${missing[@]}"; do
 		echo "$h: not pulled into any page (add '.. kernel-doc:: $h' to its layer's page)"
 	done
