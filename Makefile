@@ -20,6 +20,8 @@
 # make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
 #                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
+# make htmldocs        Documentation/ as HTML in build/htmldocs, with every
+#                      header's kernel-doc (Sphinx + the kernel's kernel-doc)
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
 	echo /lib/modules/$$(uname -r)/build; else tests/harness/test-kernel.sh --print-dir; fi)
@@ -110,4 +112,7 @@ fuzz:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale counters bench-plots fuzz checkpatch difftest
+htmldocs:
+	scripts/htmldocs.sh
+
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale counters bench-plots fuzz checkpatch difftest htmldocs

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Fault injection
+ *
  * fail.h - fault injection: make chosen allocations and swap I/O fail on
  * purpose.
  *

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Inside the address-space layer
+ *
  * vma-internal.h - what the files of vma/ share and nobody else sees.
  *
  * Unless said otherwise every function here expects mm->mmap_lock held

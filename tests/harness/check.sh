@@ -11,6 +11,10 @@
 #     a throwaway tree (stock kernel only)
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
+#   - htmldocs: Documentation/ builds with zero Sphinx/kernel-doc warnings
+#   - vmlabctl's bash completion (tests/harness/completion-test.sh)
+#   - in the guests, 85-debugfs-ref: Documentation/debugfs.rst lists exactly the
+#     module's ctl commands and files; 86-tutorial, 87-vmlabctl
 #   - plots: gnuplot renders the benchmark plots from sample CSVs (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
@@ -153,6 +157,13 @@ else
 	fail "tools build without warnings"
 fi
 
+if out=$(tests/harness/completion-test.sh 2>&1); then
+	pass "$out"
+else
+	echo "$out"
+	fail "vmlabctl bash completion (tests/harness/completion-test.sh)"
+fi
+
 # ---- frame-map pictures (issue 16) ----------------------------------------------
 # tools/vmlab-map draws each frame map captured in Documentation/images/
 # (tests/harness/run.sh --pictures); the PNG must be valid, of the size
@@ -278,6 +289,18 @@ if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
 	else
 		grep -v '^total:' "$LOGS/checkpatch.log" | head -n 40
 		fail "checkpatch --strict: $(grep -cE ':[0-9]+: (ERROR|WARNING|CHECK):' "$LOGS/checkpatch.log") finding(s) (see $LOGS/checkpatch.log)"
+	fi
+fi
+
+# make htmldocs: zero Sphinx or kernel-doc warnings, every header's
+# kernel-doc in some page (issue 16).
+if [ -x scripts/htmldocs.sh ]; then
+	section "htmldocs"
+	if out=$(VMLAB_BUILD=$B scripts/htmldocs.sh 2>&1); then
+		pass "$(echo "$out" | tail -n 1)"
+	else
+		echo "$out" | head -n 40
+		fail "htmldocs: $(echo "$out" | tail -n 1)"
 	fi
 fi
 
