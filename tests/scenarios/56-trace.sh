@@ -61,7 +61,7 @@ r fill \$m 0x10010000 16K 5
 r mmap \$m 0x20000000 32K r private,fixed file=$F
 r touch \$m 0x20000000 32K r
 r mprotect \$m 0x10000000 64K r
-r mremap \$m 0x10040000 64K 128K maymove
+r mremap \$m 0x10030000 64K 128K maymove
 r munmap \$m 0x10020000 64K
 vmlabctl read \$m 0x30000000 1 > /tmp/tw.segv 2>&1
 r alloc_pages 5
@@ -154,7 +154,7 @@ check "vmlab_mmap: both mmaps, with their addresses as results" \
 	"[ $(events vmlab_mmap) = 2 ] && grep -q 'vmlab_mmap:.*mm=$M addr=0x10000000 len=262144 .*ret=0x10000000' /tmp/trace.txt"
 check "vmlab_mprotect, vmlab_mremap, vmlab_munmap: one each, succeeded" \
 	"grep -q 'vmlab_mprotect:.*mm=$M start=0x10000000 len=65536 prot=0x1 ret=0' /tmp/trace.txt &&
-	 grep -q 'vmlab_mremap:.*mm=$M addr=0x10040000 old_len=65536 new_len=131072' /tmp/trace.txt &&
+	 grep -q 'vmlab_mremap:.*mm=$M addr=0x10030000 old_len=65536 new_len=131072' /tmp/trace.txt &&
 	 grep -q 'vmlab_munmap:.*mm=$M addr=0x10020000 len=65536 ret=0' /tmp/trace.txt"
 check "5 slab allocations and 5 frees in cache trc, the same objects" \
 	"[ $(events_with vmlab_kmem_cache_alloc 'name=trc ') = 5 ] && [ $(events_with vmlab_kmem_cache_free 'name=trc') = 5 ] &&
