@@ -170,6 +170,32 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 }
 
 /*
+ * vml_vma_merge_new() - mmap_region()'s merge of a new range [@addr, @end)
+ * (6.1): next is tried first, with no anon_vma; prev then with next's
+ * anon_vma, so a prev without one (or with another) does not join a next
+ * that has one, where vma_merge() would merge all three. Found by
+ * 53-randtest. Arguments as vml_vma_merge()'s.
+ * Return: the VMA that now covers the range, or NULL.
+ */
+struct vml_vma *vml_vma_merge_new(struct vml_mm *mm, struct vml_vma *prev,
+				  unsigned long addr, unsigned long end,
+				  unsigned long vm_flags, struct file *file,
+				  unsigned long pgoff, void *obj)
+{
+	struct vml_vma *next = prev ? vml_vma_next(prev) : vml_find_vma(mm, 0);
+	unsigned long pages = (end - addr) >> PAGE_SHIFT;
+
+	if (prev && prev->vm_end == addr && next && next->vm_start == end &&
+	    next->anon_vma &&
+	    can_merge_before(next, vm_flags, file, pgoff, pages, NULL, obj) &&
+	    !can_merge_after(prev, vm_flags, file, pgoff, next->anon_vma, obj)) {
+		vml_vma_set_range(next, addr, next->vm_end, pgoff);
+		return next;
+	}
+	return vml_vma_merge(mm, prev, addr, end, vm_flags, file, pgoff, NULL, obj);
+}
+
+/*
  * vml_split_vma() - cut @vma at @addr into two VMAs (__split_vma()). The
  * new VMA is the lower part if @new_below, else the upper part.
  * Return: 0 or -ENOMEM.
