@@ -217,6 +217,7 @@ run_scenarios() {
 		fi
 		dmesg_take /tmp/dmesg-tests
 		echo "@@VMLAB scenario-begin $name"
+		t0=$(cut -d' ' -f1 /proc/uptime)
 		unload vmlab
 		if vmlab_load; then
 			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
@@ -226,7 +227,7 @@ run_scenarios() {
 			echo "1..1"
 			rc=1
 		fi
-		echo "@@VMLAB scenario-end $name status=$rc"
+		echo "@@VMLAB scenario-end $name status=$rc secs=$(awk -v t="$t0" '{ printf "%d", $1 - t }' /proc/uptime)"
 		unload vmlab
 		tap $? "$name: vmlab unloads after the scenario"
 		# The scenario and its unload: leaks are reported at unload.
