@@ -1307,9 +1307,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < ncmds; i++)
 		used += sh->per_cmd[i] > 0;
 	secs = time(NULL) - t0;
-	printf("vmlabfuzz: %ld commands (%ld ok, %ld errors) in %lds (%ld/s), %d of %d %s, %ld %s\n",
+	printf("vmlabfuzz: %ld commands (%ld ok, %ld errors) in %lds (%ld/s), %d of %d %s",
 	       sh->cmds, sh->ok, sh->err, secs, sh->cmds / (secs ? secs : 1), used, ncmds,
-	       "grammar commands", sh->reads, "debugfs reads");
+	       "grammar commands");
+	printf(", %ld debugfs reads\n", sh->reads);
 	if (have_fail)
 		printf("vmlabfuzz: %ld injected allocation failures survived\n", injected);
 	if (orphans)
