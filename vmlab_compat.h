@@ -168,4 +168,16 @@ static inline void vml_bdev_close(struct vml_bdev *b, void *holder)
 #endif
 #endif /* CONFIG_BLOCK */
 
+/*
+ * vml_assign_str() - copy a __string() field in a trace header's
+ * TP_fast_assign(). 6.10 dropped __assign_str()'s source argument, which
+ * __string() now records (2c92ca849fcc "tracing/treewide: Remove second
+ * parameter of __assign_str()").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define vml_assign_str(dst, src)	__assign_str(dst)
+#else
+#define vml_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* VMLAB_COMPAT_H */

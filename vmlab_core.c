@@ -106,6 +106,7 @@ int vmlab_core_debugfs_init(struct dentry *root)
 	if (ret)
 		return ret;
 	vml_check_debugfs_init();
+	vml_framemap_debugfs_init(root);
 	vml_arena_debugfs_init(root);
 	ret = vml_buddy_debugfs_init(root);
 	if (ret)

@@ -12,6 +12,7 @@
  * access the caller was making.
  */
 #include "access/access.h"
+#include "fault/fault_trace.h"
 
 /*
  * An access below a stack VMA: retake the lock for writing, look the VMA
@@ -57,6 +58,16 @@ static enum vml_segv_code classify_pte(struct vml_mm *mm, unsigned long addr,
 	return VML_SEGV_NONE;		/* spurious: retry */
 }
 
+/* vmlab_fault's result for a fault in the kernel mm (no handler). */
+static int kernel_result(enum vml_segv_code code)
+{
+	if (code == VML_SEGV_MAPERR)
+		return VML_FAULT_RES_SEGV_MAPERR;
+	if (code == VML_SEGV_ACCERR)
+		return VML_FAULT_RES_SEGV_ACCERR;
+	return VML_FAULT_RES_SPURIOUS;
+}
+
 /* The handler's verdict as a return value and a classification. */
 static int handler_result(int ret, enum vml_segv_code *code)
 {
@@ -89,15 +100,18 @@ int vml_access_fault(struct vml_mm *mm, unsigned long addr, unsigned int flags,
 	*code = VML_SEGV_NONE;
 	if (!vma && !mm->kernel) {
 		*code = VML_SEGV_MAPERR;
+		trace_vmlab_fault(mm->id, addr, flags, VML_FAULT_RES_SEGV_MAPERR, false, false);
 		return -EFAULT;
 	}
 	if (vma && access_error(vma, write)) {
 		*code = VML_SEGV_ACCERR;
+		trace_vmlab_fault(mm->id, addr, flags, VML_FAULT_RES_SEGV_ACCERR, false, false);
 		return -EFAULT;
 	}
 	if (mm->kernel) {
 		*code = classify_pte(mm, addr, write);
 		ret = *code == VML_SEGV_NONE ? 0 : -EFAULT;
+		trace_vmlab_fault(mm->id, addr, flags, kernel_result(*code), false, false);
 	} else {
 		ret = handler_result(vml_handle_mm_fault(vma, addr, flags), code);
 	}

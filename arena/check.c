@@ -8,6 +8,7 @@
  * Violations are kept as text in a second host buffer; formatting one
  * never allocates, so layers may report under spinlocks and in IPIs.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -28,6 +29,7 @@ static const char * const state_names[VML_NR_FRAME_STATES] = {
 	[VML_FRAME_VMALLOC] = "vmalloc",
 	[VML_FRAME_ANON] = "anonymous",
 	[VML_FRAME_PAGECACHE] = "page cache",
+	[VML_FRAME_SWAPCACHE] = "swap cache",
 };
 
 const char *vml_frame_state_name(enum vml_frame_state state)
@@ -80,6 +82,7 @@ bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
 		     enum vml_frame_state state, const char *what)
 {
 	struct vml_check_frame *f;
+	u8 order = is_power_of_2(nr) ? ilog2(nr) : 0;
 	bool ok = true;
 	unsigned long i;
 
@@ -92,6 +95,10 @@ bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
 		f = &chk->frames[idx + i];
 		if (f->state == state && shared_state(state))
 			continue;
+		if (state == VML_FRAME_SWAPCACHE && f->state == VML_FRAME_ANON) {
+			f->state = state;	/* mapped and cached */
+			continue;
+		}
 		if (f->state != VML_FRAME_UNSEEN) {
 			vml_check_fail(chk, "pfn %#lx claimed as %s by %s but is already %s",
 				       vml_arena.base_pfn + idx + i,
@@ -102,6 +109,7 @@ bool vml_check_claim(struct vml_check *chk, u32 idx, unsigned long nr,
 		}
 		f->state = state;
 		f->head = i == 0;
+		f->order = order;
 	}
 	return ok;
 }
@@ -228,6 +236,8 @@ static u32 owner_flag(enum vml_frame_state state, bool head)
 		return BIT(VML_PG_zero);
 	case VML_FRAME_ANON:
 		return BIT(VML_PG_anon);
+	case VML_FRAME_SWAPCACHE:
+		return BIT(VML_PG_swapcache);
 	default:
 		return 0;
 	}
@@ -246,6 +256,9 @@ static void check_flags(struct vml_check *chk, u32 idx,
 	/* PG_head and PG_buddy/pcp on a tail are stale from a merge: allowed. */
 	if (!f->head && (f->state == VML_FRAME_BUDDY || f->state == VML_FRAME_PCP))
 		extra &= ~(BIT(VML_PG_buddy) | BIT(VML_PG_pcp));
+	/* A cached page that is also mapped is anonymous too. */
+	if (f->state == VML_FRAME_SWAPCACHE && f->maps)
+		extra &= ~BIT(VML_PG_anon);
 	if ((flags & need) == need && !extra)
 		return;
 	vml_check_fail(chk, "pfn %#lx (%s%s) has flags %#x: %s %#x",
@@ -267,6 +280,7 @@ static int expected_refs(const struct vml_check_frame *f)
 	case VML_FRAME_ANON:
 		return f->maps;
 	case VML_FRAME_PAGECACHE:
+	case VML_FRAME_SWAPCACHE:
 		return f->maps + 1;	/* the cache's own reference */
 	default:
 		return f->head ? 1 : 0;
@@ -275,7 +289,7 @@ static int expected_refs(const struct vml_check_frame *f)
 
 static bool user_page(enum vml_frame_state state)
 {
-	return state == VML_FRAME_ANON ||
+	return state == VML_FRAME_ANON || state == VML_FRAME_SWAPCACHE ||
 	       state == VML_FRAME_PAGECACHE;
 }
 

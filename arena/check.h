@@ -40,6 +40,7 @@ enum vml_frame_state {
 	VML_FRAME_VMALLOC,	/* vma: a vmalloc area's frame */
 	VML_FRAME_ANON,		/* vma: an anonymous page */
 	VML_FRAME_PAGECACHE,	/* fault: a page-cache page */
+	VML_FRAME_SWAPCACHE,	/* swap: a swap-cache page, mapped or not */
 	VML_NR_FRAME_STATES,
 };
 
@@ -52,11 +53,13 @@ enum vml_frame_state {
  * @maps: PTEs (present or PROT_NONE) found mapping it, zero page excepted.
  * @state: enum vml_frame_state.
  * @head: the first frame of the block it was claimed with.
+ * @order: log2 of that block's frames, when a power of two (else 0).
  */
 struct vml_check_frame {
 	u32 maps;
 	u8 state;
 	bool head;
+	u8 order;
 };
 
 /**
@@ -108,7 +111,8 @@ __printf(2, 3) void vml_check_fail(struct vml_check *chk, const char *fmt, ...);
  * @what: who claims, for the message ("slab of kmalloc-64", "mm 3").
  *
  * Claiming a frame that already has an owner is a violation, except an
- * anonymous page claimed again by another PTE.
+ * anonymous page claimed again by another PTE, or claimed as a swap-cache
+ * page by the swap layer (which then accounts for the cache's reference).
  * Context: any; never sleeps.
  * Return: true if every frame was free to claim.
  */

@@ -2,7 +2,8 @@
 /*
  * fail.c - fault injection at the allocation sites (see fail.h).
  *
- *   fail <frames|slab|pgtable> <nth|off|random=pct> [times=N]
+ *   fail <frames|slab|pgtable|swap_write|swap_read> <nth|off|random=pct>
+ *        [times=N]
  *
  * nth: the Nth call from now fails, and the times-1 after it (times
  * defaults to 1). random=pct: each call fails with that probability, times
@@ -28,7 +29,10 @@ struct fail_attr {
 };
 
 static struct fail_attr attrs[VML_FAIL_NR];
-static const char *const site_names[VML_FAIL_NR] = { "frames", "slab", "pgtable" };
+static const char *const site_names[VML_FAIL_NR] = {
+	"frames", "slab", "pgtable", "swap_write", "swap_read"
+};
+
 bool vml_fail_armed;
 
 bool __vml_should_fail(enum vml_fail_site site)
@@ -90,7 +94,8 @@ static int cmd_fail(int argc, char **argv, struct vml_reply *r)
 	int ret = 0;
 
 	if (site < 0)
-		return vml_reply_err(r, -EINVAL, "unknown site '%s' (frames, slab, pgtable)",
+		return vml_reply_err(r, -EINVAL,
+				     "unknown site '%s' (frames, slab, pgtable, swap_write, swap_read)",
 				     argv[1]);
 	a = &attrs[site];
 	if (argc == 4 && strncmp(argv[3], "times=", 6))
@@ -148,7 +153,8 @@ void vml_fail_debugfs_init(struct dentry *root)
 }
 
 static const struct vml_ctl_cmd fail_cmds[] = {
-	{ "fail", "<frames|slab|pgtable> <nth|off|random=pct> [times=N]", 2, 3, cmd_fail },
+	{ "fail", "<frames|slab|pgtable|swap_write|swap_read> <nth|off|random=pct> [times=N]",
+	  2, 3, cmd_fail },
 };
 
 static struct vml_ctl_group fail_group = {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * fail.h - fault injection: make chosen allocations fail on purpose.
+ * fail.h - fault injection: make chosen allocations and swap I/O fail on
+ * purpose.
  *
  * Linux's fault_attr (lib/fault-inject.c, failslab, fail_page_alloc) in
  * small: each site counts its calls once armed through ctl `fail`, and
@@ -21,6 +22,8 @@ enum vml_fail_site {
 	VML_FAIL_FRAMES,	/* vml_alloc_pages_node(): arena frames */
 	VML_FAIL_SLAB,		/* vml_kmem_cache_alloc(): slab objects */
 	VML_FAIL_PGTABLE,	/* vml_table_alloc(): page-table pages */
+	VML_FAIL_SWAP_WRITE,	/* vml_swap_writepage(): -EIO */
+	VML_FAIL_SWAP_READ,	/* vml_swap_readpage(): -EIO */
 	VML_FAIL_NR,
 };
 

@@ -19,6 +19,12 @@
  * few times, with a short sleep for the migration or pin to finish, before
  * moving on to the next candidate range; when every candidate fails, the
  * error names the last range tried and why it failed.
+ *
+ * A range is taken and given back in chunks with cond_resched() between
+ * them: alloc_contig_range() zeroes every page it hands out (init_on_alloc)
+ * without rescheduling, and on a voluntary-preemption kernel a gigabyte in
+ * one call keeps ksoftirqd off the CPU long enough for an RCU stall report
+ * under a slow (emulated) CPU.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -36,6 +42,7 @@
 #define VML_RESERVE_ALIGN	(1ul << (VML_MAX_ORDER - 1))	/* 4 MiB */
 #define VML_RESERVE_TRIES	64
 #define VML_RESERVE_RETRIES	3	/* per range, for transient -EBUSY */
+#define VML_RESERVE_CHUNK	(8 * VML_RESERVE_ALIGN)		/* 32 MiB */
 
 /* Why the last candidate range failed, for the error message. */
 struct reserve_why {
@@ -76,6 +83,8 @@ static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
 	struct page *page;
 
 	for (i = pfn + nr; i-- > pfn; ) {
+		if (!(i % VML_RESERVE_CHUNK))
+			cond_resched();
 		if (!pfn_valid(i))
 			return i;
 		page = pfn_to_page(i);
@@ -86,19 +95,54 @@ static unsigned long last_unusable(struct zone *zone, unsigned long pfn,
 	return ULONG_MAX;
 }
 
-/* alloc_contig_range(), retried while the failure is transient. */
-static int take_range(unsigned long pfn, unsigned long nr, struct reserve_why *why)
+/* free_contig_range() a chunk at a time (see the top of the file). */
+static void give_back(unsigned long pfn, unsigned long nr)
+{
+	unsigned long n;
+
+	while (nr) {
+		n = min(nr, VML_RESERVE_CHUNK - pfn % VML_RESERVE_CHUNK);
+		free_contig_range(pfn, n);
+		pfn += n;
+		nr -= n;
+		cond_resched();
+	}
+}
+
+/* alloc_contig_range() of one chunk, retried while the failure is transient. */
+static int take_chunk(unsigned long pfn, unsigned long nr, struct reserve_why *why)
 {
 	int err;
 
-	why->retries = 0;
 	for (;;) {
 		err = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
 					 GFP_KERNEL | __GFP_NOWARN);
 		if ((err != -EBUSY && err != -EAGAIN) ||
 		    why->retries == VML_RESERVE_RETRIES)
-			break;
+			return err;
 		msleep(10 << why->retries++);	/* let a migration or a pin finish */
+	}
+}
+
+/*
+ * The whole range, chunk by chunk; a chunk that fails gives back the ones
+ * taken, so the range is taken whole or not at all.
+ */
+static int take_range(unsigned long pfn, unsigned long nr, struct reserve_why *why)
+{
+	unsigned long done = 0, n;
+	int err = 0;
+
+	why->retries = 0;
+	while (done < nr) {
+		n = min(nr - done, VML_RESERVE_CHUNK - (pfn + done) % VML_RESERVE_CHUNK);
+		err = take_chunk(pfn + done, n, why);
+		if (err) {
+			give_back(pfn, done);
+			break;
+		}
+		done += n;
+		cond_resched();
 	}
 	why->err = err;
 	return err;
@@ -295,7 +339,7 @@ void vml_unreserve(void)
 		release_mem_region(arena_res->start, resource_size(arena_res));
 		arena_res = NULL;
 	} else {
-		free_contig_range(vml_arena.base_pfn, vml_arena.nr_frames);
+		give_back(vml_arena.base_pfn, vml_arena.nr_frames);
 	}
 	vml_arena.virt = NULL;
 }

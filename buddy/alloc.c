@@ -14,6 +14,7 @@
 #include <linux/ratelimit.h>
 #include <linux/topology.h>
 #include "buddy/buddy-internal.h"
+#include "buddy/buddy_trace.h"
 #include "buddy/vmstat.h"
 #include "arena/fail.h"
 
@@ -198,7 +199,7 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 	page = get_page_from_freelist(gfp & ~(VML___GFP_HIGH | VML___GFP_ATOMIC),
 				      order, zl, VML_WMARK_LOW);
 	if (likely(page))
-		return page;
+		goto out;
 	page = alloc_slowpath(gfp, order, zl);
 	if (!page) {
 		vml_count_event(VML_PGALLOC_FAIL);
@@ -206,6 +207,12 @@ struct vml_page *vml_alloc_pages_node(int nid, vml_gfp_t gfp, unsigned int order
 			pr_warn_ratelimited("vmlab: page allocation failure: order:%u, mode:%#x\n",
 					    order, (__force unsigned int)gfp);
 	}
+out:
+	/* As mm_page_alloc: failures too, with pfn -1 and no zone. */
+	trace_vmlab_page_alloc(page ? vml_page_to_pfn(page) : -1ul, order,
+			       (__force unsigned int)gfp,
+			       page ? vml_page_zonenum(page) : -1,
+			       page ? vml_page_nid(page) : -1);
 	return page;
 }
 
@@ -261,6 +268,7 @@ static void free_pages_ok(struct vml_page *page, unsigned int order)
 	struct vml_zone *zone = vml_page_zone(page);
 	unsigned long flags;
 
+	trace_vmlab_page_free(vml_page_to_pfn(page), order);
 	vml_count_events(VML_PGFREE, 1l << order);
 	vml_page_clear(page, VML_PG_head);
 	if (order <= VML_PCP_MAX_ORDER) {

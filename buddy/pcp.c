@@ -14,6 +14,7 @@
 #include <linux/log2.h>
 #include <linux/smp.h>
 #include "buddy/buddy-internal.h"
+#include "buddy/buddy_trace.h"
 #include "buddy/vmstat.h"
 
 /* Take blocks of @order from the buddy lists onto this CPU's list. */
@@ -34,6 +35,7 @@ static void pcp_refill(struct vml_zone *zone, struct vml_pcp *pcp,
 	}
 	spin_unlock(&zone->lock);
 	vml_count_event(VML_PCP_REFILL);
+	trace_vmlab_pcp_refill(zone->type, zone->node->id, order, i << order);
 }
 
 struct vml_page *vml_rmqueue_pcp(struct vml_zone *zone, unsigned int order)
@@ -62,7 +64,7 @@ struct vml_page *vml_rmqueue_pcp(struct vml_zone *zone, unsigned int order)
 static void pcp_free_bulk(struct vml_zone *zone, struct vml_pcp *pcp,
 			  unsigned int count)
 {
-	unsigned int order = 0, empty = 0;
+	unsigned int order = 0, empty = 0, freed = 0;
 	struct vml_page *page;
 
 	spin_lock(&zone->lock);
@@ -73,6 +75,7 @@ static void pcp_free_bulk(struct vml_zone *zone, struct vml_pcp *pcp,
 			__vml_free_one(zone, page, order);
 			pcp->count -= 1u << order;
 			count -= 1u << order;
+			freed += 1u << order;
 			empty = 0;
 		} else {
 			empty++;
@@ -80,6 +83,7 @@ static void pcp_free_bulk(struct vml_zone *zone, struct vml_pcp *pcp,
 		order = (order + 1) % (VML_PCP_MAX_ORDER + 1);
 	}
 	spin_unlock(&zone->lock);
+	trace_vmlab_pcp_drain(zone->type, zone->node->id, VML_PCP_MAX_ORDER, freed);
 }
 
 void vml_free_pcp(struct vml_page *page, unsigned int order)

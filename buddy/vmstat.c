@@ -38,6 +38,11 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_PGREFILL] = "pgrefill",
 	[VML_PSWPIN] = "pswpin",
 	[VML_PSWPOUT] = "pswpout",
+	[VML_PSWPIN_FAIL] = "pswpin_fail",
+	[VML_PSWPOUT_FAIL] = "pswpout_fail",
+	[VML_SWAP_RA] = "swap_ra",
+	[VML_SWAP_RA_HIT] = "swap_ra_hit",
+	[VML_NR_SWAPCACHED] = "nr_swapcached",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

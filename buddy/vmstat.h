@@ -42,6 +42,11 @@ enum vml_vm_event {
 	VML_PGREFILL,			/* swap: active pages scanned to refill */
 	VML_PSWPIN,			/* swap: pages read from swap areas */
 	VML_PSWPOUT,			/* swap: pages written to swap areas */
+	VML_PSWPIN_FAIL,		/* swap: reads that failed (SIGBUS) */
+	VML_PSWPOUT_FAIL,		/* swap: writes that failed (page kept) */
+	VML_SWAP_RA,			/* swap: pages read ahead around a fault */
+	VML_SWAP_RA_HIT,		/* swap: ... later found by a fault */
+	VML_NR_SWAPCACHED,		/* swap: a gauge, +1/-1: swap-cache pages */
 	VML_NR_VM_EVENTS,
 };
 

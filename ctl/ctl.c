@@ -91,6 +91,16 @@ void vml_ctl_unregister(struct vml_ctl_group *group)
 	up_write(&ctl_rwsem);
 }
 
+int vml_ctl_exclusive_begin(void)
+{
+	return down_write_killable(&ctl_rwsem);
+}
+
+void vml_ctl_exclusive_end(void)
+{
+	up_write(&ctl_rwsem);
+}
+
 static const struct vml_ctl_cmd *find_cmd(const char *name,
 					  struct vml_ctl_group **group)
 {

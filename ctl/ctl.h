@@ -110,6 +110,18 @@ struct vml_ctl_group {
 void vml_ctl_register(struct vml_ctl_group *group);
 
 /**
+ * vml_ctl_exclusive_begin() - wait until no ctl command runs and hold
+ * new ones off, as for a VML_CTL_EXCLUSIVE command: for a debugfs file
+ * that must see a still picture (the framemap snapshot).
+ * Context: process context, sleeps; killable.
+ * Return: 0, or -EINTR when a fatal signal came first (nothing held).
+ */
+int vml_ctl_exclusive_begin(void);
+
+/** vml_ctl_exclusive_end() - let ctl commands run again. */
+void vml_ctl_exclusive_end(void);
+
+/**
  * vml_ctl_unregister() - remove a group; waits for running commands.
  * @group: a registered group.
  */

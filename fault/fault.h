@@ -148,7 +148,10 @@ int vml_page_referenced(struct vml_page *page);
  * moving hardware Dirty bits into VML_PG_dirty.
  * @page: the page.
  * @entry: what replaces each PTE: __pte(0) for a page-cache page, the
- *         swap entry for an anonymous page (counted as a swap entry).
+ *         swap entry for an anonymous page (counted as a swap entry, and
+ *         the slot's use count raised for each PTE through the swap_dup
+ *         hook before the PTE is written; when that fails the walk stops
+ *         and the remaining PTEs stay).
  * Return: the number of PTEs removed; the page is unmapped when its
  *         _mapcount is -1 afterwards.
  */
@@ -236,14 +239,38 @@ void vml_smaps_show(struct seq_file *m, struct vml_vma *vma);
  * struct vml_fault_hooks - what the swap layer adds to the fault path.
  * @swapin: resolve a fault on a swap entry (do_swap_page()); returns as
  *	vml_handle_mm_fault().
- * @swap_dup: a swap entry is copied into a child at fork
- *	(swap_duplicate()); 0 or -ENOMEM.
+ * @swap_dup: a swap entry is copied into a child at fork, or written
+ *	by vml_try_to_unmap() (swap_duplicate()); called under pgt.lock,
+ *	must not sleep; 0 or -ENOMEM.
+ * @swap_zap: a swap PTE was removed (munmap, exit, MADV_DONTNEED): drop
+ *	its reference (free_swap_and_cache()); under pgt.lock, no sleeping.
+ * @pageout: MADV_PAGEOUT of [@start, @end) in @vma: swap out its
+ *	anonymous pages; the mm's mmap_lock is held for reading.
  */
 struct vml_fault_hooks {
 	int (*swapin)(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		      pte_t entry, unsigned int flags);
 	int (*swap_dup)(pte_t entry);
+	void (*swap_zap)(pte_t entry);
+	void (*pageout)(struct vml_vma *vma, unsigned long start, unsigned long end);
 };
+
+/**
+ * vml_swapin_map() - map a page brought back from swap where the fault saw
+ * a swap PTE (the mapping half of do_swap_page()).
+ * @vma: the VMA; its mm's mmap_lock held for reading.
+ * @addr: the page address.
+ * @ptep: the slot.
+ * @orig: the swap PTE the fault saw; nothing is done if the slot changed.
+ * @page: the page (anonymous, or read from swap and not mapped yet);
+ *	on success the caller's reference becomes the PTE's.
+ * @write: map it writable and dirty (the caller found it exclusive to
+ *	this PTE); else read-only, so a write takes the copy-on-write path.
+ * Return: 0 mapped (rss and swap counters moved), -EAGAIN the PTE
+ * changed, -ENOMEM no anon_vma could be made.
+ */
+int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+		   pte_t orig, struct vml_page *page, bool write);
 
 /**
  * vml_set_fault_hooks() - install or (NULL) remove the swap layer's hooks.

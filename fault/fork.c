@@ -13,6 +13,7 @@
  */
 #include <linux/err.h>
 #include "fault/fault-internal.h"
+#include "fault/fault_trace.h"
 
 struct copy_arg {
 	struct vml_vma *dst, *src;
@@ -147,9 +148,11 @@ struct vml_mm *vml_fork(struct vml_mm *parent)
 		return child;
 	ret = vml_dup_mmap(child, parent, vml_copy_page_range);
 	if (ret) {
+		trace_vmlab_fork(parent->id, ret, parent->map_count, vml_mm_rss(parent));
 		vml_mm_destroy(child);
 		vml_mm_put(child);
 		return ERR_PTR(ret);
 	}
+	trace_vmlab_fork(parent->id, child->id, child->map_count, vml_mm_rss(child));
 	return child;
 }

@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
+#include "fault/fault_trace.h"
 #include "vmlab_compat.h"
 
 static const struct vml_fault_hooks *fault_hooks;
@@ -69,6 +70,15 @@ static void account_new(struct vml_vma *vma, struct vml_page *page)
  */
 #define VML_FAULT_NOWAIT	0x100
 #define VML_FAULT_FLUSH		0x200
+
+/*
+ * What a resolved fault did, for the vmlab_fault tracepoint: a
+ * VML_FAULT_RES_* value in these bits of a handler's return, stripped
+ * before vml_handle_mm_fault() and vml_handle_fault_atomic() return.
+ */
+#define VML_FAULT_KIND_SHIFT	12
+#define VML_FAULT_KIND_MASK	(0xf << VML_FAULT_KIND_SHIFT)
+#define FK(res)			((res) << VML_FAULT_KIND_SHIFT)
 
 static bool fault_lock(struct vml_pgtable *pt, bool atomic)
 {
@@ -132,7 +142,7 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 		spin_unlock(&pt->lock);
 		if (page)
 			vml_put_page(page);
-		return 0;
+		return FK(VML_FAULT_RES_SPURIOUS);
 	}
 	if (page) {
 		vml_page_add_new_anon_rmap(page, vma, addr);
@@ -142,7 +152,7 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 	spin_unlock(&pt->lock);
 	if (!page)
 		vml_count_event(VML_ZERO_PAGE_FAULT);
-	return 0;
+	return FK(page ? VML_FAULT_RES_ANON : VML_FAULT_RES_ZERO);
 }
 
 /* Map one page-cache @page at @addr (do_set_pte()); under pgt.lock. */
@@ -286,7 +296,8 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_count_event(VML_COW_FAULT);
 	if (major)
 		vml_count_event(VML_PGMAJFAULT);
-	return major ? VML_FAULT_MAJOR : 0;
+	return (major ? VML_FAULT_MAJOR : 0) |
+	       FK(write && private ? VML_FAULT_RES_COW : VML_FAULT_RES_FILE);
 }
 
 /* wp_page_reuse(): this PTE is the page's only user; just allow writes. */
@@ -373,26 +384,26 @@ static int do_wp_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (!page)
 		return atomic ? VML_FAULT_NOWAIT : VML_FAULT_SIGBUS;
 	if (vma->vm_flags & VML_VM_SHARED)
-		return wp_reuse(vma, addr, ptep, orig, atomic);
+		return wp_reuse(vma, addr, ptep, orig, atomic) | FK(VML_FAULT_RES_REUSE);
 	if (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
 	    vml_page_count(page) == 1) {
 		ret = wp_reuse(vma, addr, ptep, orig, atomic);
 		if (!ret)
 			vml_count_event(VML_PGREUSE);
-		return ret;
+		return ret | FK(VML_FAULT_RES_REUSE);
 	}
 	/* Hold the old page while copying; a racing unmap may drop its PTE. */
 	vml_get_page(page);
 	ret = wp_copy(vma, addr, ptep, orig, page, atomic, deferred);
 	vml_put_page(page);
-	return ret;
+	return ret | FK(VML_FAULT_RES_COW);
 }
 
 /* A present PTE that already allows the access: a spurious fault. */
 static int do_spurious(struct vml_vma *vma, unsigned long addr, pte_t *ptep)
 {
 	vml_flush_tlb_page(&vma->vm_mm->pgt, addr);
-	return 0;
+	return FK(VML_FAULT_RES_SPURIOUS);
 }
 
 /* handle_pte_fault(): dispatch on the PTE (Gorman's Table 9.4). */
@@ -413,8 +424,8 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 		if (atomic)
 			return VML_FAULT_NOWAIT;
 		h = vml_fault_hooks();
-		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) :
-				   VML_FAULT_SIGBUS;
+		return h->swapin ? h->swapin(vma, addr, ptep, pte, flags) |
+				   FK(VML_FAULT_RES_SWAP) : VML_FAULT_SIGBUS;
 	case VML_PTE_PROTNONE:
 		/*
 		 * No NUMA hinting (do_numa_page()): mprotect changes a VMA
@@ -431,40 +442,112 @@ static int handle_pte_fault(struct vml_vma *vma, unsigned long addr,
 	return atomic ? VML_FAULT_NOWAIT : do_spurious(vma, addr, ptep);
 }
 
+/* The VML_FAULT_RES_* value of a handler's return. */
+static int fault_result(int ret)
+{
+	if (ret & VML_FAULT_OOM)
+		return VML_FAULT_RES_OOM;
+	if (ret & VML_FAULT_SIGBUS)
+		return VML_FAULT_RES_SIGBUS;
+	if (ret & VML_FAULT_SIGSEGV)
+		return VML_FAULT_RES_SEGV_ACCERR;	/* a PROT_NONE entry */
+	return (ret & VML_FAULT_KIND_MASK) >> VML_FAULT_KIND_SHIFT;
+}
+
 int vml_handle_mm_fault(struct vml_vma *vma, unsigned long addr,
 			unsigned int flags)
 {
+	unsigned long page_addr = addr & PAGE_MASK;
 	pte_t *ptep;
+	int ret;
 
-	addr &= PAGE_MASK;
 	vml_count_event(VML_PGFAULT);	/* as handle_mm_fault(): past the VMA checks */
-	ptep = vml_pte_alloc(&vma->vm_mm->pgt, addr, VML_GFP_KERNEL);
-	if (!ptep)
-		return VML_FAULT_OOM;
-	return handle_pte_fault(vma, addr, ptep, flags, false, NULL);
+	ptep = vml_pte_alloc(&vma->vm_mm->pgt, page_addr, VML_GFP_KERNEL);
+	if (ptep)
+		ret = handle_pte_fault(vma, page_addr, ptep, flags, false, NULL);
+	else
+		ret = VML_FAULT_OOM;
+	trace_vmlab_fault(vma->vm_mm->id, addr, flags, fault_result(ret),
+			  ret & VML_FAULT_MAJOR, false);
+	return ret & ~VML_FAULT_KIND_MASK;
 }
 
 enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 				       unsigned int flags,
 				       struct vml_page **deferred)
 {
+	unsigned long page_addr = addr & PAGE_MASK;
 	pte_t *ptep;
-	int ret;
+	int ret, kind;
 
-	addr &= PAGE_MASK;
-	ptep = vml_pte_lookup(&vma->vm_mm->pgt, addr);
+	ptep = vml_pte_lookup(&vma->vm_mm->pgt, page_addr);
 	if (!ptep)
 		return VML_FIXUP_NONE;
-	ret = handle_pte_fault(vma, addr, ptep, flags, true, deferred);
+	ret = handle_pte_fault(vma, page_addr, ptep, flags, true, deferred);
+	kind = ret & VML_FAULT_KIND_MASK;
+	ret &= ~VML_FAULT_KIND_MASK;
 	if (ret && ret != VML_FAULT_FLUSH)
 		return VML_FIXUP_NONE;	/* counted when the full path takes it */
 	vml_count_event(VML_PGFAULT);
+	trace_vmlab_fault(vma->vm_mm->id, addr, flags, fault_result(kind), false, true);
 	return ret ? VML_FIXUP_FLUSH : VML_FIXUP_DONE;
+}
+
+/*
+ * do_swap_page()'s mapping half, for the swap layer: an anonymous page
+ * mapped once more (page_add_anon_rmap()), or for the first time again
+ * after it was fully unmapped (page_add_new_anon_rmap()).
+ */
+int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+		   pte_t orig, struct vml_page *page, bool write)
+{
+	struct vml_pgtable *pt = &vma->vm_mm->pgt;
+	pte_t pte;
+
+	if (vml_anon_vma_prepare(vma))
+		return -ENOMEM;
+	pte = vml_fault_mk_pte(vma, page, write);
+	if (!write)
+		pte = pte_wrprotect(pte);
+	spin_lock(&pt->lock);
+	if (!pte_same(*ptep, orig)) {
+		spin_unlock(&pt->lock);
+		return -EAGAIN;
+	}
+	if (vml_page_mapcount(page))
+		vml_page_dup_rmap(page);
+	else
+		vml_page_add_new_anon_rmap(page, vma, addr);
+	account_new(vma, page);
+	vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
+	vml_set_pte(pt, addr, ptep, pte);
+	spin_unlock(&pt->lock);
+	return 0;
+}
+
+/* vma/'s zap of a swap PTE and MADV_PAGEOUT go on to the swap layer. */
+static void zap_swap_pte(struct vml_mm *mm, unsigned long addr, pte_t pte)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+
+	if (h->swap_zap)
+		h->swap_zap(pte);
+}
+
+static void pageout_range(struct vml_vma *vma, unsigned long start,
+			  unsigned long end)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+
+	if (h->pageout)
+		h->pageout(vma, start, end);
 }
 
 /* What vma/ calls: populating, splits/copies and closes of VMAs. */
 static const struct vml_mm_hooks mm_hooks = {
 	.populate = vml_populate,
+	.zap_nonpresent = zap_swap_pte,
+	.pageout = pageout_range,
 	.vma_open = vml_filemap_vma_open,
 	.vma_dup = vml_filemap_vma_dup,
 	.vma_close = vml_filemap_vma_close,

@@ -169,9 +169,20 @@ static int unmap_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 {
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 	struct unmap_arg *u = arg;
+	const struct vml_fault_hooks *h;
 	struct vml_page *page;
 	pte_t old;
 
+	/*
+	 * The slot gains a reference for each swap PTE before the PTE is
+	 * written, under pgt.lock (swap_duplicate() in try_to_unmap_one());
+	 * if it cannot, this PTE stays and the walk stops.
+	 */
+	if (vml_pte_state(u->entry) == VML_PTE_SWAP) {
+		h = vml_fault_hooks();
+		if (!h->swap_dup || h->swap_dup(u->entry))
+			return 1;
+	}
 	old = vml_ptep_get_and_clear(pt, addr, ptep);
 	page = vml_pte_page(old);
 	if (pte_dirty(old))

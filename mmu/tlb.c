@@ -27,6 +27,7 @@
  */
 #include <linux/smp.h>
 #include "mmu/mmu-internal.h"
+#include "mmu/mmu_trace.h"
 #include "buddy/vmstat.h"
 
 static void tlb_flush_ipi(void *info)
@@ -44,6 +45,7 @@ void vml_tlb_shootdown(struct vml_pgtable *pt)
 		return;
 	preempt_disable();
 	vml_count_event(VML_NR_TLB_REMOTE_FLUSH);
+	trace_vmlab_tlb_shootdown(pt->pgd_phys, cpumask_weight(&pt->cpus));
 	smp_call_function_many(&pt->cpus, tlb_flush_ipi, NULL, true);
 	preempt_enable();
 }

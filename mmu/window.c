@@ -42,6 +42,7 @@
 #include <asm/invpcid.h>
 #include <asm/tlbflush.h>
 #include "mmu/mmu-internal.h"
+#include "mmu/mmu_trace.h"
 #include "vmlab_compat.h"
 
 #define VML_WINDOW_BUDGET	(256 * 1024)
@@ -180,7 +181,7 @@ unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc
 {
 	unsigned long fixed_at = -1ul, copied, addr;
 	enum vml_fixup fix = VML_FIXUP_NONE;
-	unsigned int i = 0, j;
+	unsigned int i = 0, j, fixups;
 	struct window w;
 	bool fault = false;
 	long budget;
@@ -192,6 +193,8 @@ unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc
 	while (i < n && !fault) {
 		budget = VML_WINDOW_BUDGET;
 		copied = 0;
+		fixups = 0;
+		trace_vmlab_window_enter(pt->pgd_phys);
 		window_enter(&w, pt);
 		while (i < n && budget > 0) {
 			if (access_piece(&acc[i], &budget, &copied)) {
@@ -208,12 +211,15 @@ unsigned int vml_window_run_fixup(struct vml_pgtable *pt, struct vml_access *acc
 				break;
 			}
 			fixed_at = addr;
+			fixups++;
 			atomic_long_inc(&vml_mmu_stats.window_fixups);
 			budget -= VML_FIXUP_COST;
 			if (fix == VML_FIXUP_FLUSH)
 				break;
 		}
 		window_leave(&w);
+		trace_vmlab_window_leave(pt->pgd_phys, copied, fixups,
+					 fix == VML_FIXUP_FLUSH, fault);
 		atomic_long_add(copied, &vml_mmu_stats.window_bytes);
 		if (fix == VML_FIXUP_FLUSH) {
 			atomic_long_inc(&vml_mmu_stats.window_fixup_flushes);

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "slab/slab-internal.h"
+#include "slab/slab_trace.h"
 #include "arena/fail.h"
 
 /*
@@ -43,6 +44,8 @@ void *vml_kmem_cache_alloc(struct vml_kmem_cache *cache, vml_gfp_t gfp)
 	obj = buf + cache->obj_offset;
 	if (gfp & VML___GFP_ZERO)
 		memset(obj, 0, cache->object_size);
+	trace_vmlab_kmem_cache_alloc(_RET_IP_, obj, cache->name, cache->object_size,
+				     cache->size, (__force unsigned int)gfp);
 	return obj;
 }
 
@@ -109,6 +112,7 @@ static __always_inline void cache_free(struct vml_kmem_cache *cache,
 	}
 	if (unlikely(cache->flags & VML_SLAB_DEBUG_FLAGS))
 		vml_slab_debug_free(cache, buf, caller);
+	trace_vmlab_kmem_cache_free(caller, obj, cache->name);
 	WRITE_ONCE(slab->bufctl[idx], VML_BUFCTL_CPU);
 	vml_cpucache_free(cache, buf);
 }

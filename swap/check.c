@@ -2,15 +2,16 @@
 /*
  * check.c - the swap layer's part of the invariant checker (ctl `check`).
  *
- * swap/ owns no frames (pages on the LRU or in the swap cache belong to
- * their anonymous or file owner, who claims them), so nothing is claimed
- * here. What is checked is the layer's own bookkeeping: every LRU list
+ * Pages on the LRU belong to their anonymous or file owner, who claims
+ * them. What is checked is the layer's own bookkeeping: every LRU list
  * links back and forth, holds only allocated frames of its node whose
  * flags name that list, and has the length it says; every swap area's
  * in-use count, bad-slot count and free-slot hints agree with its
- * swap_map; every swap-cache page is an allocated frame marked as such
- * and keyed by the entry it records. Indices are range-checked and list
- * walks bounded before anything is dereferenced.
+ * swap_map; every swap-cache page is an arena frame marked as such, keyed
+ * by the entry it records, its slot holding the cache bit (swap-cache
+ * pages are claimed here: a page only the cache holds has no other
+ * owner); every slot's count equals the swap PTEs naming it. Indices are
+ * range-checked and list walks bounded before anything is dereferenced.
  */
 #include <linux/xarray.h>
 #include "arena/check.h"
@@ -92,14 +93,127 @@ static void check_swap_cache(struct vml_check *chk)
 					       e.val);
 				continue;
 			}
+			vml_check_claim(chk, vml_page_idx(page), 1, VML_FRAME_SWAPCACHE,
+					"swap cache");
+			if (!(vml_swap_count(e) & VML_SWAP_HAS_CACHE))
+				vml_check_fail(chk, "swap cache: entry %#lx: slot has no cache bit",
+					       e.val);
 			if (!vml_page_test(page, VML_PG_swapcache) ||
-			    page->private != e.val || !vml_page_count(page))
+			    vml_page_swap_entry(page).val != e.val || !vml_page_count(page))
 				vml_check_fail(chk,
-					       "swap cache: frame %u entry %#lx: flags %#x private %#lx",
-					       vml_page_idx(page), e.val,
-					       atomic_read(&page->flags), page->private);
+					       "swap cache: frame %u entry %#lx: flags %#x entry %#lx",
+					       vml_page_idx(page), e.val, atomic_read(&page->flags),
+					       vml_page_swap_entry(page).val);
 		}
 	}
+}
+
+/*
+ * Slot references against swap PTEs: every swap PTE of every mm is counted
+ * per slot, then each slot's count must equal what was found (a count
+ * below is a use after free waiting to happen, one above a leaked slot;
+ * with no mm left every swap_map byte is 0), and the cache bit must be set
+ * exactly when the swap cache holds a page for the slot.
+ */
+struct pte_counts {
+	struct vml_check *chk;
+	u8 *found[VML_MAX_SWAPFILES];	/* per slot, saturating at 255 */
+	unsigned long max[VML_MAX_SWAPFILES];
+	char name[24];
+};
+
+static int count_swap_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
+			  void *arg)
+{
+	struct pte_counts *pc = arg;
+	struct vml_swp_entry e;
+	unsigned int type;
+	unsigned long off;
+
+	if (vml_pte_state(*ptep) != VML_PTE_SWAP)
+		return 0;
+	e = vml_pte_to_swp_entry(*ptep);
+	type = vml_swp_type(e);
+	off = vml_swp_offset(e);
+	if (type >= VML_MAX_SWAPFILES || !pc->found[type] || off >= pc->max[type]) {
+		vml_check_fail(pc->chk, "%s %#lx: swap PTE %#lx names no slot of an area",
+			       pc->name, addr, pte_val(*ptep));
+		return 0;
+	}
+	if (pc->found[type][off] < U8_MAX)
+		pc->found[type][off]++;
+	return 0;
+}
+
+static int count_mm(struct vml_mm *mm, void *arg)
+{
+	struct pte_counts *pc = arg;
+	struct vml_vma *vma;
+
+	if (mm->kernel)
+		return 0;
+	snprintf(pc->name, sizeof(pc->name), "mm %d", mm->id);
+	down_read(&mm->mmap_lock);
+	vml_for_each_vma(mm, vma)
+		vml_walk_range(&mm->pgt, vma->vm_start, vma->vm_end, count_swap_pte, pc);
+	up_read(&mm->mmap_lock);
+	return 0;
+}
+
+/* One area's swap_map against the PTEs found; swap_lock held. */
+static void compare_slots(struct pte_counts *pc, struct vml_swap_area *si)
+{
+	struct xarray *xa = vml_swap_cache_xa(si->type);
+	unsigned long off;
+	unsigned char map;
+	bool cached;
+
+	for (off = 1; off < si->max && off < pc->max[si->type]; off++) {
+		map = si->swap_map[off];
+		if (map == VML_SWAP_MAP_BAD)
+			continue;
+		if ((map & ~VML_SWAP_HAS_CACHE) != pc->found[si->type][off])
+			vml_check_fail(pc->chk, "swap %s slot %lu: count %d, swap PTEs found %u",
+				       si->spec, off, map & ~VML_SWAP_HAS_CACHE,
+				       pc->found[si->type][off]);
+		cached = xa_load(xa, off);
+		if (!!(map & VML_SWAP_HAS_CACHE) != cached)
+			vml_check_fail(pc->chk, "swap %s slot %lu: cache bit %d, page cached %d",
+				       si->spec, off, !!(map & VML_SWAP_HAS_CACHE), cached);
+	}
+}
+
+static void check_slot_refs(struct vml_check *chk)
+{
+	struct pte_counts *pc = kzalloc(sizeof(*pc), GFP_KERNEL);
+	int type;
+
+	if (!pc) {
+		vml_check_fail(chk, "swap: no memory to count swap PTEs");
+		return;
+	}
+	pc->chk = chk;
+	spin_lock(&vml_swap_lock);
+	for (type = 0; type < VML_MAX_SWAPFILES; type++)
+		if (vml_swap_info[type])
+			pc->max[type] = vml_swap_info[type]->max;
+	spin_unlock(&vml_swap_lock);
+	for (type = 0; type < VML_MAX_SWAPFILES; type++) {
+		if (!pc->max[type])
+			continue;
+		pc->found[type] = kvcalloc(pc->max[type], 1, GFP_KERNEL);
+		if (!pc->found[type])
+			vml_check_fail(chk, "swap: no memory to count swap PTEs");
+	}
+	vml_walk_mms(count_mm, pc);
+	spin_lock(&vml_swap_lock);
+	for (type = 0; type < VML_MAX_SWAPFILES; type++)
+		if (vml_swap_info[type] && pc->found[type])
+			compare_slots(pc, vml_swap_info[type]);
+	spin_unlock(&vml_swap_lock);
+	for (type = 0; type < VML_MAX_SWAPFILES; type++)
+		kvfree(pc->found[type]);
+	kfree(pc);
 }
 
 /* Takes every lru_lock and swap_lock in turn (swap.h has the contract). */
@@ -124,4 +238,5 @@ void vml_swap_check(struct vml_check *chk)
 			check_area(chk, vml_swap_info[type]);
 	spin_unlock(&vml_swap_lock);
 	check_swap_cache(chk);
+	check_slot_refs(chk);
 }

@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include "swap/swap-internal.h"
+#include "arena/fail.h"
 #include "ctl/ctl.h"
 #include "vmlab_compat.h"
 
@@ -215,7 +216,11 @@ int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 	return file_rw(si->file, offset, buf, write);
 }
 
-/* Pin the slot's area, move one page, count it. */
+/*
+ * Pin the slot's area, move one page, count it. ctl `fail swap_write` or
+ * `fail swap_read` makes the Nth I/O fail with -EIO before it starts, as
+ * a device error would.
+ */
 static int swap_page_io(struct vml_swp_entry entry, struct vml_page *page,
 			bool write)
 {
@@ -224,10 +229,15 @@ static int swap_page_io(struct vml_swp_entry entry, struct vml_page *page,
 
 	if (!si)
 		return -EINVAL;
-	ret = vml_swap_rw(si, vml_swp_offset(entry), vml_page_address(page), write);
+	if (vml_should_fail(write ? VML_FAIL_SWAP_WRITE : VML_FAIL_SWAP_READ))
+		ret = -EIO;
+	else
+		ret = vml_swap_rw(si, vml_swp_offset(entry), vml_page_address(page), write);
 	vml_swap_unpin(si);
 	if (!ret)
 		vml_count_event(write ? VML_PSWPOUT : VML_PSWPIN);
+	else
+		vml_count_event(write ? VML_PSWPOUT_FAIL : VML_PSWPIN_FAIL);
 	return ret;
 }
 

@@ -218,6 +218,49 @@ int vml_swapcache_free(struct vml_swp_entry entry)
 	return slot_update(entry, map_uncache, "swapcache_free");
 }
 
+/* swapcache_prepare(): take the cache bit of a slot in use without it. */
+static int map_prepare(unsigned char *map)
+{
+	if (*map & VML_SWAP_HAS_CACHE)
+		return -EEXIST;
+	*map |= VML_SWAP_HAS_CACHE;
+	return 0;
+}
+
+/**
+ * vml_swapcache_prepare() - claim the right to add a page for @entry to
+ * the swap cache (swapcache_prepare()), before reading it in.
+ * @entry: a slot with references.
+ * Return: 0, -EEXIST if another page is cached or being read for it,
+ * -ENOENT if the slot has no reference (freed meanwhile).
+ */
+int vml_swapcache_prepare(struct vml_swp_entry entry)
+{
+	struct vml_swap_area *si;
+	unsigned char *map;
+	int ret = -ENOENT;
+
+	spin_lock(&vml_swap_lock);
+	map = slot_of(entry, &si);
+	if (map && (*map & ~VML_SWAP_HAS_CACHE))
+		ret = map_prepare(map);
+	spin_unlock(&vml_swap_lock);
+	return ret;
+}
+
+/**
+ * vml_swap_refs() - references to a slot other than the cache's
+ * (__swap_count()).
+ * @entry: the slot.
+ * Return: the count, 0 for a free or bad slot.
+ */
+int vml_swap_refs(struct vml_swp_entry entry)
+{
+	int v = vml_swap_count(entry);
+
+	return v > 0 && v != VML_SWAP_MAP_BAD ? v & ~VML_SWAP_HAS_CACHE : 0;
+}
+
 int vml_swap_count(struct vml_swp_entry entry)
 {
 	struct vml_swap_area *si;

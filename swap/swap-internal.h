@@ -9,6 +9,7 @@
 #include "swap/swap.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
+#include "fault/fault.h"
 #include "vmlab_compat.h"
 
 /* Pages moved per refill of an inactive list at least (SWAP_CLUSTER_MAX). */
@@ -83,8 +84,6 @@ static inline void vml_lru_deactivate_all(struct vml_lruvec *lv, bool file)
 		vml_lru_move(lv, page, false);
 }
 
-#endif /* VMLAB_SWAP_INTERNAL_H */
-
 /* ---- swap areas (swapfile.c, slots.c, page_io.c) ---- */
 
 struct file;
@@ -148,3 +147,42 @@ void vml_swap_close(struct vml_swap_area *si);
 int vml_swap_rw(struct vml_swap_area *si, unsigned long offset, void *buf,
 		bool write);
 bool vml_swap_is_bdev(struct vml_swap_area *si);
+
+/* ---- swap-out and swap-in (swap_out.c, swap_in.c) ---- */
+
+/**
+ * vml_swap_out_page() - swap out one anonymous page and free it:
+ * add_to_swap(), unmap every PTE to the swap entry (the slot counted once
+ * per PTE), write, leave the swap cache, free (swap_out.c has the steps).
+ * @page: an anonymous page, or one already in the swap cache, that the
+ *	caller holds one reference to and has taken off the LRU lists.
+ * Context: process context, may sleep.
+ * Return: 0 when swapped out and freed (the caller's reference dropped);
+ * else the page stays resident and the caller keeps its reference:
+ * -EAGAIN (locked, mlocked, still mapped, pinned), -EINVAL (not
+ * anonymous), -ENOSPC or -ENOMEM (no swap), -EIO (write failed; the page
+ * stays dirty in the swap cache, counted in pswpout_fail).
+ */
+int vml_swap_out_page(struct vml_page *page);
+
+/* VML_PG_locked as the folio lock; the unlock frees an orphaned slot. */
+bool vml_trylock_swap_page(struct vml_page *page);
+void vml_lock_swap_page(struct vml_page *page);
+void vml_unlock_swap_page(struct vml_page *page);
+/* folio_free_swap(): leave the cache if no swap PTE names the slot; locked. */
+bool vml_try_free_swap(struct vml_page *page);
+
+/* swap_state.c */
+void vml_swap_cache_mark_ra(struct vml_swp_entry entry);
+struct vml_page *vml_swap_cache_get(struct vml_swp_entry entry, bool *ra);
+bool vml_swap_cache_remove_unused(struct vml_page *page, int refs);
+
+/* swap_in.c: the fault hooks, and swap-in of one PTE for swapoff */
+void vml_swap_hooks_register(void);
+void vml_swap_hooks_unregister(void);
+int vml_swap_unuse_pte(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+		       pte_t orig);
+/* unuse.c */
+int vml_try_to_unuse(unsigned int type);
+
+#endif /* VMLAB_SWAP_INTERNAL_H */

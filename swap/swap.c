@@ -17,6 +17,7 @@ int vml_swap_init(void)
 	ret = vml_swap_state_init();
 	if (ret)
 		goto out_swapfile;
+	vml_swap_hooks_register();
 	return 0;
 out_swapfile:
 	vml_swapfile_exit();
@@ -25,8 +26,10 @@ out_lru:
 	return ret;
 }
 
+/* Every mm is unmapped first, while the hooks still free its slots. */
 void vml_swap_exit(void)
 {
+	vml_swap_hooks_unregister();
 	vml_swap_state_exit();
 	vml_swapfile_exit();
 	vml_lru_exit();

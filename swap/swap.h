@@ -276,6 +276,23 @@ int vml_swap_free(struct vml_swp_entry entry);
 int vml_swapcache_free(struct vml_swp_entry entry);
 
 /**
+ * vml_swapcache_prepare() - take a slot's cache bit before reading its
+ * page into the swap cache (swapcache_prepare()).
+ * @entry: a slot with references.
+ * Return: 0, -EEXIST if the bit is already taken (a page is cached or
+ * being read), -ENOENT if the slot has no reference.
+ */
+int vml_swapcache_prepare(struct vml_swp_entry entry);
+
+/**
+ * vml_swap_refs() - a slot's references without the cache bit
+ * (__swap_count()): the swap PTEs that name it.
+ * @entry: the slot.
+ * Return: the count; 0 for a free, bad or unknown slot.
+ */
+int vml_swap_refs(struct vml_swp_entry entry);
+
+/**
  * vml_swap_count() - a slot's swap_map value.
  * @entry: the slot.
  * Return: the value (0 free), or -EINVAL for a type or offset out of range.
@@ -340,8 +357,9 @@ void vml_swapfile_exit(void);
 
 /**
  * vml_add_to_swap_cache() - make @page the cached copy of @entry
- * (add_to_swap_cache()). Takes a reference, sets VML_PG_swapcache and keeps
- * the entry in page->private.
+ * (add_to_swap_cache()). Takes a reference, sets VML_PG_swapcache and
+ * records the entry (vml_page_swap_entry()); page->private is left to
+ * the page's owner (the anon_vma of an anonymous page).
  * @page: a locked page not in the swap cache.
  * @entry: a slot with VML_SWAP_HAS_CACHE.
  * Context: process context; may sleep (the xarray allocates nodes).
@@ -349,6 +367,14 @@ void vml_swapfile_exit(void);
  * is in the cache already, -EINVAL for a bad type, -ENOMEM.
  */
 int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry);
+
+/**
+ * vml_page_swap_entry() - the entry a swap-cache page is cached under
+ * (folio->swap).
+ * @page: the page.
+ * Return: the entry; val 0 if the page is not in the swap cache.
+ */
+struct vml_swp_entry vml_page_swap_entry(struct vml_page *page);
 
 /**
  * vml_lookup_swap_cache() - the page cached for @entry, with a reference

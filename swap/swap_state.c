@@ -11,15 +11,24 @@
  * rather than reading a half-written slot. As in 6.1 the cache is an
  * xarray per swap type indexed by slot offset (6.1 splits each type into
  * 64 MiB address_spaces to spread the lock; one per type is enough here).
- * A cached page holds a reference owned by the cache, has
- * VML_PG_swapcache set and its entry in page->private. The slot's
- * VML_SWAP_HAS_CACHE bit is the slot owner's to set and clear
- * (vml_swap_alloc(), vml_swapcache_free()); this file keeps pages only.
+ * A cached page holds a reference owned by the cache and has
+ * VML_PG_swapcache set. Its entry is kept in a second xarray indexed by
+ * arena frame: 6.1 keeps it in folio->swap, but vmlab's 32-byte page has
+ * no free word while the page is also anonymous (page->private names its
+ * anon_vma for the reverse map, which swap-out needs while the page is
+ * cached). The slot's VML_SWAP_HAS_CACHE bit is the slot owner's to set
+ * and clear (vml_swap_alloc(), vml_swapcache_prepare(),
+ * vml_swapcache_free()); this file keeps pages only. A page read ahead
+ * and not yet used by a fault carries VML_SWAP_RA_MARK in the cache, so
+ * the fault that finds it counts a swap_ra_hit (6.1's PG_readahead).
  */
 #include <linux/xarray.h>
 #include "swap/swap-internal.h"
 
 static struct xarray swap_cache[VML_MAX_SWAPFILES];
+static DEFINE_XARRAY(page_entries);	/* frame index -> entry value */
+
+#define VML_SWAP_RA_MARK	XA_MARK_1
 
 static struct {
 	atomic_long_t pages, add_total, del_total, find_success, find_total;
@@ -37,6 +46,13 @@ static struct xarray *cache_of(struct vml_swp_entry entry)
 	return type < VML_MAX_SWAPFILES ? &swap_cache[type] : NULL;
 }
 
+struct vml_swp_entry vml_page_swap_entry(struct vml_page *page)
+{
+	void *v = xa_load(&page_entries, vml_page_idx(page));
+
+	return (struct vml_swp_entry){ xa_is_value(v) ? xa_to_value(v) : 0 };
+}
+
 int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry)
 {
 	struct xarray *xa = cache_of(entry);
@@ -46,52 +62,115 @@ int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry)
 		return -EINVAL;
 	if (vml_page_test_and_set(page, VML_PG_swapcache))
 		return -EBUSY;
-	page->private = entry.val;
-	vml_get_page(page);
-	ret = xa_insert(xa, vml_swp_offset(entry), page, GFP_KERNEL);
+	ret = xa_err(xa_store(&page_entries, vml_page_idx(page),
+			      xa_mk_value(entry.val), GFP_KERNEL));
+	if (!ret)
+		ret = xa_insert(xa, vml_swp_offset(entry), page, GFP_KERNEL);
 	if (ret) {
+		xa_erase(&page_entries, vml_page_idx(page));
 		vml_page_clear(page, VML_PG_swapcache);
-		page->private = 0;
-		vml_put_page(page);
 		return ret == -EBUSY ? -EEXIST : ret;
 	}
+	vml_get_page(page);
 	atomic_long_inc(&stats.pages);
 	atomic_long_inc(&stats.add_total);
+	vml_count_events(VML_NR_SWAPCACHED, 1);
 	return 0;
 }
 
-struct vml_page *vml_lookup_swap_cache(struct vml_swp_entry entry)
+/* Mark a page just read ahead (the caller added it and holds its lock). */
+void vml_swap_cache_mark_ra(struct vml_swp_entry entry)
 {
 	struct xarray *xa = cache_of(entry);
+
+	if (xa)
+		xa_set_mark(xa, vml_swp_offset(entry), VML_SWAP_RA_MARK);
+}
+
+/*
+ * The page cached for @entry with a reference, or NULL; *@ra tells whether
+ * it was read ahead and this is the first look at it (the mark is cleared).
+ */
+struct vml_page *vml_swap_cache_get(struct vml_swp_entry entry, bool *ra)
+{
+	struct xarray *xa = cache_of(entry);
+	unsigned long off = vml_swp_offset(entry);
 	struct vml_page *page = NULL;
 
 	atomic_long_inc(&stats.find_total);
+	*ra = false;
 	if (!xa)
 		return NULL;
 	xa_lock(xa);
-	page = xa_load(xa, vml_swp_offset(entry));
-	if (page)
+	page = xa_load(xa, off);
+	if (page) {
 		vml_get_page(page);
+		*ra = xa_get_mark(xa, off, VML_SWAP_RA_MARK);
+		if (*ra)
+			__xa_clear_mark(xa, off, VML_SWAP_RA_MARK);
+	}
 	xa_unlock(xa);
 	if (page)
 		atomic_long_inc(&stats.find_success);
 	return page;
 }
 
+struct vml_page *vml_lookup_swap_cache(struct vml_swp_entry entry)
+{
+	bool ra;
+
+	return vml_swap_cache_get(entry, &ra);
+}
+
+/* The bookkeeping of a page leaving the cache; the xarray slot is gone. */
+static void cache_removed(struct vml_page *page)
+{
+	xa_erase(&page_entries, vml_page_idx(page));
+	vml_page_clear(page, VML_PG_swapcache);
+	atomic_long_dec(&stats.pages);
+	atomic_long_inc(&stats.del_total);
+	vml_count_events(VML_NR_SWAPCACHED, -1);
+}
+
 int vml_delete_from_swap_cache(struct vml_page *page)
 {
-	struct vml_swp_entry entry = { page->private };
+	struct vml_swp_entry entry = vml_page_swap_entry(page);
 	struct xarray *xa = cache_of(entry);
 
 	if (!vml_page_test(page, VML_PG_swapcache) || !xa ||
 	    xa_cmpxchg(xa, vml_swp_offset(entry), page, NULL, 0) != page)
 		return -EINVAL;
-	vml_page_clear(page, VML_PG_swapcache);
-	page->private = 0;
-	atomic_long_dec(&stats.pages);
-	atomic_long_inc(&stats.del_total);
+	cache_removed(page);
 	vml_put_page(page);
 	return 0;
+}
+
+/*
+ * Remove @page from the cache only if no PTE maps it and exactly @refs
+ * references are held (the cache's included), checked under the xarray
+ * lock that lookups take their reference under, so no lookup can slip in
+ * (__remove_mapping() freezing the refcount). The cache's reference is
+ * dropped; it is never the last. Return: true if removed.
+ */
+bool vml_swap_cache_remove_unused(struct vml_page *page, int refs)
+{
+	struct vml_swp_entry entry = vml_page_swap_entry(page);
+	struct xarray *xa = cache_of(entry);
+	bool ok;
+
+	if (!vml_page_test(page, VML_PG_swapcache) || !xa || refs < 2)
+		return false;
+	xa_lock(xa);
+	ok = vml_page_count(page) == refs && !vml_page_mapcount(page) &&
+	     xa_load(xa, vml_swp_offset(entry)) == page;
+	if (ok)
+		__xa_erase(xa, vml_swp_offset(entry));
+	xa_unlock(xa);
+	if (!ok)
+		return false;
+	cache_removed(page);
+	atomic_dec(&page->_refcount);
+	return true;
 }
 
 void vml_swap_cache_info(struct vml_swap_cache_info *info)
@@ -127,4 +206,5 @@ void vml_swap_state_exit(void)
 		}
 		xa_destroy(&swap_cache[type]);
 	}
+	xa_destroy(&page_entries);
 }

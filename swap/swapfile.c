@@ -246,18 +246,49 @@ static struct vml_swap_area *find_area(const char *spec)
 	return NULL;
 }
 
-/* Unpublish @si if no slot is in use; swapon_mutex held. */
-static int disable_area(struct vml_swap_area *si, const char **why)
+/* Take @si off the allocation list (del_from_avail_list()). */
+static void stop_allocating(struct vml_swap_area *si)
+{
+	spin_lock(&vml_swap_lock);
+	list_del_init(&si->list);
+	spin_unlock(&vml_swap_lock);
+}
+
+/* swapoff failed: @si takes slots again, in its place by priority. */
+static void restart_allocating(struct vml_swap_area *si)
 {
 	struct vml_swap_area *pos;
 
 	spin_lock(&vml_swap_lock);
+	list_for_each_entry(pos, &vml_swap_active, list)
+		if (pos->prio < si->prio)
+			break;
+	list_add_tail(&si->list, &pos->list);
+	spin_unlock(&vml_swap_lock);
+}
+
+/* Unpublish @si once try_to_unuse() emptied it; swapon_mutex held. */
+static int disable_area(struct vml_swap_area *si, const char **why)
+{
+	struct vml_swap_area *pos;
+	int ret;
+
+	stop_allocating(si);
+	ret = vml_try_to_unuse(si->type);
+	if (ret) {
+		restart_allocating(si);
+		*why = ret == -ENOMEM ? "not enough memory to bring every page back" :
+		       ret == -EIO ? "a page could not be read back" :
+		       "slots still in use";
+		return ret;
+	}
+	spin_lock(&vml_swap_lock);
 	if (si->inuse) {
 		spin_unlock(&vml_swap_lock);
-		*why = "slots in use (bringing pages back is not written yet)";
+		restart_allocating(si);
+		*why = "slots still in use";
 		return -EBUSY;
 	}
-	list_del(&si->list);
 	vml_swap_info[si->type] = NULL;
 	if (si->prio < 0) {
 		list_for_each_entry(pos, &vml_swap_active, list)

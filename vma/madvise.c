@@ -7,7 +7,8 @@
  *  MADV_WILLNEED  accepted; readahead and swap-in come with the page
  *                 cache and swap layers.
  *  MADV_COLD      clear the Accessed bits and deactivate the pages.
- *  MADV_PAGEOUT   as MADV_COLD until reclaim exists to write them out.
+ *  MADV_PAGEOUT   as MADV_COLD, then the pageout hook: the swap layer
+ *                 swaps the anonymous pages out (madvise_pageout()).
  * VM_LOCKED VMAs refuse DONTNEED, COLD and PAGEOUT with -EINVAL
  * (can_madv_lru_vma()). Unmapped parts of the range give -ENOMEM after
  * the mapped parts were advised.
@@ -42,6 +43,8 @@ static int advise_vma(struct vml_vma *vma, unsigned long start,
 		if (vma->vm_flags & VML_VM_LOCKED)
 			return -EINVAL;
 		vml_age_range(vma, start, end);
+		if (advice == MADV_PAGEOUT && vml_hooks()->pageout)
+			vml_hooks()->pageout(vma, start, end);
 		return 0;
 	}
 	return 0;

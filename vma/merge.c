@@ -17,6 +17,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include "vma/vma-internal.h"
+#include "vma/vma_trace.h"
 
 unsigned long vml_calc_vm_prot_bits(unsigned long prot)
 {
@@ -321,6 +322,7 @@ int vml_munmap(struct vml_mm *mm, unsigned long addr, unsigned long len)
 	down_write(&mm->mmap_lock);
 	ret = vml_do_munmap(mm, addr, len);
 	up_write(&mm->mmap_lock);
+	trace_vmlab_munmap(mm->id, addr, len, ret);
 	return ret;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/file.h>
 #include "vma/vma-internal.h"
+#include "vma/vma_trace.h"
 
 /* Pages of [start, end) already mapped (count_vma_pages_range()). */
 static unsigned long mapped_pages(struct vml_mm *mm, unsigned long start,
@@ -149,8 +150,8 @@ static unsigned long mmap_locked(struct vml_mm *mm, unsigned long addr,
 	return map_region(mm, file, addr, len, vm_flags, pgoff);
 }
 
-unsigned long vml_mmap(struct vml_mm *mm, unsigned long addr, unsigned long len,
-		       unsigned long prot, unsigned long flags, struct file *file,
+static unsigned long mmap_call(struct vml_mm *mm, unsigned long addr, unsigned long len,
+			       unsigned long prot, unsigned long flags, struct file *file,
 		       unsigned long off)
 {
 	unsigned long ret;
@@ -175,6 +176,16 @@ unsigned long vml_mmap(struct vml_mm *mm, unsigned long addr, unsigned long len,
 	if (!IS_ERR_VALUE(ret) && (flags & (MAP_POPULATE | MAP_LOCKED)))
 		vml_mm_populate(mm, ret, PAGE_ALIGN(len), true);
 	up_read(&mm->mmap_lock);
+	return ret;
+}
+
+unsigned long vml_mmap(struct vml_mm *mm, unsigned long addr, unsigned long len,
+		       unsigned long prot, unsigned long flags, struct file *file,
+		       unsigned long off)
+{
+	unsigned long ret = mmap_call(mm, addr, len, prot, flags, file, off);
+
+	trace_vmlab_mmap(mm->id, addr, len, prot, flags, ret);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
  */
 #include <linux/err.h>
 #include "vma/vma-internal.h"
+#include "vma/vma_trace.h"
 
 /* mprotect_fixup(): one VMA's part of the range. */
 static int protect_range(struct vml_mm *mm, struct vml_vma *vma,
@@ -70,8 +71,8 @@ static int do_mprotect(struct vml_mm *mm, unsigned long start,
 	}
 }
 
-int vml_mprotect(struct vml_mm *mm, unsigned long start, unsigned long len,
-		 unsigned long prot)
+static int mprotect_call(struct vml_mm *mm, unsigned long start, unsigned long len,
+			 unsigned long prot)
 {
 	unsigned long end;
 	int ret;
@@ -91,5 +92,14 @@ int vml_mprotect(struct vml_mm *mm, unsigned long start, unsigned long len,
 	down_write(&mm->mmap_lock);
 	ret = do_mprotect(mm, start, end, prot);
 	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+int vml_mprotect(struct vml_mm *mm, unsigned long start, unsigned long len,
+		 unsigned long prot)
+{
+	int ret = mprotect_call(mm, start, len, prot);
+
+	trace_vmlab_mprotect(mm->id, start, len, prot, ret);
 	return ret;
 }

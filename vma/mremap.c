@@ -12,6 +12,7 @@
  */
 #include <linux/err.h>
 #include "vma/vma-internal.h"
+#include "vma/vma_trace.h"
 
 /* vma_to_resize(): the VMA at @addr, if [addr, addr+old_len) may grow. */
 static struct vml_vma *vma_to_resize(struct vml_mm *mm, unsigned long addr,
@@ -199,9 +200,9 @@ static unsigned long do_mremap(struct vml_mm *mm, unsigned long addr,
 	return mremap_grow(mm, addr, old_len, new_len, flags);
 }
 
-unsigned long vml_mremap(struct vml_mm *mm, unsigned long addr,
-			 unsigned long old_len, unsigned long new_len,
-			 unsigned long flags, unsigned long new_addr)
+static unsigned long mremap_call(struct vml_mm *mm, unsigned long addr,
+				 unsigned long old_len, unsigned long new_len,
+				 unsigned long flags, unsigned long new_addr)
 {
 	struct vml_vma *vma;
 	unsigned long ret;
@@ -227,5 +228,15 @@ unsigned long vml_mremap(struct vml_mm *mm, unsigned long addr,
 	if (locked && new_len > old_len)
 		vml_mm_populate(mm, ret + old_len, new_len - old_len, true);
 	up_read(&mm->mmap_lock);
+	return ret;
+}
+
+unsigned long vml_mremap(struct vml_mm *mm, unsigned long addr,
+			 unsigned long old_len, unsigned long new_len,
+			 unsigned long flags, unsigned long new_addr)
+{
+	unsigned long ret = mremap_call(mm, addr, old_len, new_len, flags, new_addr);
+
+	trace_vmlab_mremap(mm->id, addr, old_len, new_len, flags, ret);
 	return ret;
 }

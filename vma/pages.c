@@ -141,11 +141,14 @@ static int protect_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		pte = pte_mkdirty(pte);
 	/*
 	 * change_pte_range() with MM_CP_TRY_CHANGE_WRITABLE: a page only
-	 * this PTE maps needs no COW, so it may stay writable.
+	 * this PTE maps needs no COW, so it may stay writable; not one in
+	 * the swap cache, which swap PTEs of other mms may still name
+	 * (6.1's PageAnonExclusive is clear on such a page).
 	 */
 	if ((vma->vm_flags & VML_VM_WRITE) && !vml_page_test(page, VML_PG_zero) &&
 	    ((vma->vm_flags & VML_VM_SHARED) ||
-	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1)))
+	     (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
+	      !vml_page_test(page, VML_PG_swapcache))))
 		pte = vml_pte_mkwrite(pte);
 	vml_set_pte(pt, addr, ptep, pte);
 	return 0;

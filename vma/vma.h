@@ -540,6 +540,10 @@ int vml_dup_mmap(struct vml_mm *dst, struct vml_mm *src, vml_dup_fn copy);
  *	Returns 0, -EFAULT (a PROT_NONE VMA or a hole), -ENOMEM.
  * @zap_nonpresent: a non-present, non-empty PTE (a swap entry) is being
  *	removed by munmap/exit/DONTNEED; release what it refers to.
+ *	Called under pgt.lock: must not sleep.
+ * @pageout: MADV_PAGEOUT of [@start, @end) inside @vma: swap out or
+ *	write back what can be (madvise_pageout()); mmap_lock held for
+ *	reading. Optional: without it PAGEOUT only ages the pages.
  * @vma_open: mmap made a new VMA (not yet linked; the ->mmap() of its
  *	file, or shmem_zero_setup()): attach the backing object to
  *	@vma->vm_private_data, so that every VMA of one object names it
@@ -555,6 +559,7 @@ struct vml_mm_hooks {
 	int (*populate)(struct vml_mm *mm, unsigned long start,
 			unsigned long len, bool ignore_errors);
 	void (*zap_nonpresent)(struct vml_mm *mm, unsigned long addr, pte_t pte);
+	void (*pageout)(struct vml_vma *vma, unsigned long start, unsigned long end);
 	int (*vma_open)(struct vml_vma *vma);
 	int (*vma_dup)(struct vml_vma *dst, struct vml_vma *src);
 	void (*vma_close)(struct vml_vma *vma);

@@ -3,6 +3,7 @@
 #
 # make check: every vmlab test.
 #   - dependencies, the KUnit test kernel (cached), tools
+#   - tools/vmlab-map draws the frame maps in Documentation/images/ (PNG check)
 #   - module builds (W=1; any compiler/modpost warning fails the build test):
 #       test-main, test-kunit, test-bench  against the test kernel
 #       stock-main                         against the Debian kernel headers
@@ -152,6 +153,34 @@ if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/
 else
 	cat "$LOGS/build-tools.log"
 	fail "tools build without warnings"
+fi
+
+# ---- frame-map pictures (issue 16) ----------------------------------------------
+# tools/vmlab-map draws each frame map captured in Documentation/images/
+# (tests/harness/run.sh --pictures); the PNG must be valid, of the size
+# --geometry gives, with every frame's square in its byte's colour; and the
+# check must fail when one byte of the map no longer matches the picture.
+section "frame-map pictures"
+mkdir -p "$B/pictures"
+for fm in Documentation/images/*.framemap; do
+	[ -f "$fm" ] || continue
+	n=${fm##*/}; n=${n%.framemap}
+	if tools/vmlab-map -a "${fm%.framemap}.arena" "$fm" "$B/pictures/$n.png" > /dev/null &&
+	   out=$(tests/harness/png-check.py tools/vmlab-map "$fm" "$B/pictures/$n.png"); then
+		pass "vmlab-map: $n: ${out#*: }"
+	else
+		fail "vmlab-map: $n: ${out:-could not draw it}"
+	fi
+done
+if [ -f "${fm:-}" ]; then
+	python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[len(d) // 2] ^= 0x18
+open(sys.argv[2], "wb").write(d)' "$fm" "$B/pictures/changed.framemap"
+	if ! tests/harness/png-check.py tools/vmlab-map "$B/pictures/changed.framemap" \
+		"$B/pictures/$n.png" > /dev/null; then
+		pass "png-check fails when one frame's byte differs from the picture"
+	else
+		fail "png-check passed a picture that does not match its frame map"
+	fi
 fi
 
 # ---- module builds -------------------------------------------------------------

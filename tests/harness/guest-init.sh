@@ -3,8 +3,9 @@
 #
 # /init of the vmlab test guest (busybox sh).  The kernel command line picks
 # what it does:
-#   vmltest.mode=check|kunit|run|shell|bench|boot   (default check; boot
-#                              just boots and exits, for timing)
+#   vmltest.mode=check|kunit|run|shell|pictures|bench|boot   (default
+#                              check; boot just boots and exits, for
+#                              timing; pictures: tests/harness/pictures.sh)
 #   vmltest.params=a=1,b=2     module parameters (comma separated) for vmlab.ko
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
@@ -108,16 +109,6 @@ unload() {	# unload <module> if it is loaded
 vmlab_load() {
 	# shellcheck disable=SC2086
 	insmod $VMLAB_KO $PARAMS
-}
-
-show_files() {
-	for f in "$DBG"/*; do
-		[ -f "$f" ] && [ -r "$f" ] || continue
-		[ "${f##*/}" = ctl ] && continue
-		echo "==> $f <=="
-		head -c 65536 "$f"
-		echo
-	done
 }
 
 # KUnit provokes some of vmlab's complaints on purpose (a refused PTE, a
@@ -228,7 +219,7 @@ kunit)
 	[ $FAILED = 0 ] && finish 0
 	finish 1
 	;;
-run|shell)
+run|shell|pictures)
 	echo "@@VMLAB run-begin"
 	echo "# insmod vmlab.ko $PARAMS"
 	if ! vmlab_load; then
@@ -236,55 +227,19 @@ run|shell)
 		finish 1
 	fi
 	dmesg -c | strip_ts
-	show_files
-	echo "# vmlabctl version"
-	vmlabctl version
-	echo "# vmlabctl help"
-	vmlabctl help
-	if vmlabctl help | grep -q '^alloc_pages'; then
-		echo "# demo: allocate and free a few blocks"
-		pfns=
-		for order in 0 3 5; do
-			echo "# vmlabctl alloc_pages $order"
-			reply=$(vmlabctl alloc_pages $order)
-			echo "$reply"
-			pfn=$(echo "$reply" | sed -n 's/.* pfn=\([^ ]*\).*/\1/p')
-			[ -n "$pfn" ] && pfns="$pfns $pfn:$order"
-		done
-		[ -f $DBG/buddyinfo ] && { echo "==> $DBG/buddyinfo <=="; cat $DBG/buddyinfo; }
-		for p in $pfns; do
-			echo "# vmlabctl free_pages ${p%:*} ${p#*:}"
-			vmlabctl free_pages "${p%:*}" "${p#*:}"
-		done
-		[ -f $DBG/buddyinfo ] && { echo "==> $DBG/buddyinfo <=="; cat $DBG/buddyinfo; }
-	fi
-	if vmlabctl help | grep -q '^fork'; then
-		echo "# demo: an address space, demand-zero faults, fork and copy-on-write"
-		echo "# vmlabctl mm_create"
-		reply=$(vmlabctl mm_create); echo "$reply"
-		m=$(echo "$reply" | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
-		for cmd in "mmap $m 0x10000000 1M rw private,anon,fixed" \
-			   "touch $m 0x10000000 1M r" "fill $m 0x10000000 1M 1"; do
-			echo "# vmlabctl $cmd"
-			vmlabctl $cmd
-		done
-		echo "# vmlabctl fork $m"
-		reply=$(vmlabctl fork $m); echo "$reply"
-		c=$(echo "$reply" | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
-		for cmd in "fill $c 0x10000000 64K 2" "verify $m 0x10000000 1M 1" \
-			   "smaps_rollup $m" "smaps_rollup $c"; do
-			echo "# vmlabctl $cmd"
-			vmlabctl $cmd
-		done
-		echo "==> $DBG/vmstat (faults) <=="
-		grep -E '^(pgfault|pgmajfault|cow_fault|pgreuse|zero_page_fault) ' $DBG/vmstat
-		echo "==> $DBG/mmu (windows) <=="
-		grep '^window' $DBG/mmu
-		vmlabctl mm_destroy $c >/dev/null
-		vmlabctl mm_destroy $m >/dev/null
+	if [ "$MODE" = pictures ]; then
+		vmlab-demo pictures
+	else
+		echo "# vmlabctl version"
+		vmlabctl version
+		echo "# ls $DBG"
+		ls $DBG
+		vmlab-demo run
 	fi
 	if [ "$MODE" = shell ]; then
-		echo "@@VMLAB shell: vmlab is loaded; try 'vmlabctl help', 'ls $DBG'; 'exit' ends the guest"
+		echo "@@VMLAB shell: vmlab is loaded; try 'vmlabctl help', 'ls $DBG'," \
+			"'trace-cmd record -e vmlab vmlabctl alloc_pages 0' then" \
+			"'trace-cmd report'; 'exit' ends the guest"
 		setsid cttyhack sh -l
 	fi
 	echo "# rmmod vmlab"

@@ -5,7 +5,8 @@
 #   busybox (static) + applet links, /init (guest-init.sh), the given kernel
 #   modules in /lib/vmlab/, tests/scenarios/*.sh in /scenarios/,
 #   tools/vmlabctl + tools/guest-exit in /bin/, and procps's ps, pmap,
-#   vmstat and slabtop with their libraries in /opt/procps/.
+#   vmstat and slabtop with their libraries in /opt/procps/, trace-cmd
+#   and its libraries in /usr/bin/.
 #
 #   initramfs.sh OUT.cpio.gz [module.ko ...]
 set -euo pipefail
@@ -58,7 +59,16 @@ for t in ps pmap vmstat slabtop; do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
 done
+# Debian's trace-cmd (56-trace, make shell) with its libraries.
+bin=$(command -v /usr/bin/trace-cmd || true)
+if [ -n "$bin" ]; then
+	install -D -m 0755 "$bin" "$root/usr/bin/trace-cmd"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+fi
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
+install -m 0755 "$VMLAB_TOP/tests/harness/guest-demo.sh" "$root/bin/vmlab-demo"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 	"$VMLAB_TOP/tests/harness/dmesg-ignore" \
 	"$VMLAB_TOP/tests/harness/dmesg-kunit-ignore" "$root/etc/vmlab/"

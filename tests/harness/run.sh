@@ -7,7 +7,12 @@
 # ends the guest; Ctrl-A X kills QEMU).
 #
 #   run.sh [--shell] [--kernel stock|test|deb612] [-- vmlab.ko params, e.g. arena_mb=256]
+#   run.sh --pictures DIR [...]   Documentation/pictures.rst's three scenes
+#                                 (tests/harness/guest-demo.sh) as DIR/*.png,
+#                                 with their framemap and arena copies
 # The default kernel is the installed Debian kernel (the one users run).
+# A run ends by writing the frame map of its end as a picture,
+# $VMLAB_BUILD/run/framemap-<kernel>.png (tools/vmlab-map).
 set -euo pipefail
 # The whole script is one block, so bash has read all of it before running:
 # editing this file while it runs cannot change what the run does.
@@ -16,10 +21,11 @@ set -euo pipefail
 cd "$VMLAB_TOP"
 B=${VMLAB_BUILD:-build}
 
-mode=run kernel=stock
+mode=run kernel=stock pics=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--shell) mode=shell ;;
+	--pictures) mode=pictures; pics=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--) shift; break ;;
 	*) echo "usage: $0 [--shell] [--kernel stock|test|deb612] [-- module params]" >&2; exit 2 ;;
@@ -53,6 +59,28 @@ else
 		-l "$log" -t "${VMLAB_TIMEOUT:-600}"
 	rc=$?
 	vml_log "console log: $log"
+fi
+# The frame map(s) the guest printed, as pictures.
+render() {	# render NAME DIR PNG TITLE
+	tests/harness/framemap-extract.sh "$log" "$1" "$2" &&
+		tools/vmlab-map -a "$2/$1.arena" -t "$4" "$2/$1.framemap" "$3" > /dev/null
+}
+if [ "$mode" = run ] && [ $rc = 1 ]; then
+	if render run "$B/run" "$B/run/framemap-$kernel.png" "vmlab arena at the end of make run"; then
+		vml_log "frame-map picture of the run: $B/run/framemap-$kernel.png"
+	else
+		vml_log "no frame map in the console log"; rc=2
+	fi
+fi
+if [ "$mode" = pictures ] && [ $rc = 1 ]; then
+	for p in fresh:"a fresh arena" fragmented:"after a fragmenting workload" \
+		 fork:"four mms after fork and COW"; do
+		if render "${p%%:*}" "$pics" "$pics/arena-${p%%:*}.png" "${p#*:}"; then
+			vml_log "wrote $pics/arena-${p%%:*}.png"
+		else
+			rc=2
+		fi
+	done
 fi
 # guest-exit 0 makes QEMU exit with 1.
 case $rc in

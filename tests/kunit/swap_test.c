@@ -802,7 +802,7 @@ static void swap_test_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_add_to_swap_cache(p, e), 0);
 	KUNIT_EXPECT_EQ(test, vml_page_count(p), 2);
 	KUNIT_EXPECT_TRUE(test, vml_page_test(p, VML_PG_swapcache));
-	KUNIT_EXPECT_EQ(test, p->private, e.val);
+	KUNIT_EXPECT_EQ(test, vml_page_swap_entry(p).val, e.val);
 	KUNIT_EXPECT_EQ(test, vml_add_to_swap_cache(q, e), -EEXIST);
 	KUNIT_EXPECT_FALSE(test, vml_page_test(q, VML_PG_swapcache));
 	KUNIT_EXPECT_EQ(test, vml_page_count(q), 1);

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.c - the slab allocator's tracepoints are defined here, once
+ * (CREATE_TRACE_POINTS in exactly one file per trace header).
+ */
+#define CREATE_TRACE_POINTS
+#include "slab/slab_trace.h"

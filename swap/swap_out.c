@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swap_out.c - an anonymous page to swap (Gorman 10.3 and 11.4; 6.1's
+ * shrink_folio_list() for one anonymous folio: add_to_swap(),
+ * try_to_unmap(), pageout(), __remove_mapping()).
+ *
+ * DOC: swap-out
+ *
+ * vml_swap_out_page() takes one anonymous page from resident to swapped:
+ *
+ * 1. lock the page (VML_PG_locked, a trylock: a page someone else is
+ *    swapping in or out is skipped);
+ * 2. add_to_swap(): allocate a slot (highest priority area first), which
+ *    starts with only VML_SWAP_HAS_CACHE, and enter the swap cache, so a
+ *    fault from here on finds the page instead of reading the slot; the
+ *    page is marked dirty because the slot holds nothing yet;
+ * 3. vml_try_to_unmap() replaces every PTE with the swap entry through
+ *    the reverse map; the slot's count is raised once per PTE before the
+ *    PTE is written, and each PTE's hardware Dirty bit moves into
+ *    VML_PG_dirty. A PTE it cannot reach (mlocked, an mm busy, the count
+ *    at VML_SWAP_MAP_MAX) keeps the page resident (-EAGAIN);
+ * 4. pageout(): write the page if it is dirty. A page read back from its
+ *    slot and not written since is clean and needs no write;
+ * 5. __remove_mapping(): if nobody but the caller and the cache holds the
+ *    page and no PTE maps it, it leaves the cache, the slot's cache bit
+ *    goes, and the caller's reference, the last, frees the frame.
+ *
+ * A failed write (-EIO, counted in pswpout_fail) leaves the page resident
+ * in the swap cache and dirty, as 6.1 does: the PTEs hold the swap entry
+ * and the next access finds the page there (a minor fault), so nothing is
+ * lost; a later swap-out writes it again.
+ *
+ * VML_PG_locked serialises swap-out, swap-in, swapoff and the freeing of a
+ * cached page (try_free_swap()), as the folio lock does in 6.1.
+ */
+#include <linux/wait_bit.h>
+#include "swap/swap-internal.h"
+
+bool vml_trylock_swap_page(struct vml_page *page)
+{
+	return !vml_page_test_and_set(page, VML_PG_locked);
+}
+
+void vml_lock_swap_page(struct vml_page *page)
+{
+	wait_var_event(page, vml_trylock_swap_page(page));
+}
+
+/*
+ * Drop the lock, then free the page's slot if the last swap PTE naming
+ * it went while the lock was held: a zap that failed its trylock
+ * (vml_swap_zap_entry()) cleared the count before that trylock, so this
+ * check, after the unlock, sees it.
+ */
+static void unlock_page_bit(struct vml_page *page)
+{
+	/* Release: what was done under the lock is seen before it is free. */
+	smp_mb__before_atomic();
+	vml_page_clear(page, VML_PG_locked);
+	/* Order the clear before the waiter check and the slot re-read. */
+	smp_mb__after_atomic();
+	wake_up_var(page);
+}
+
+void vml_unlock_swap_page(struct vml_page *page)
+{
+	unlock_page_bit(page);
+	if (vml_page_test(page, VML_PG_swapcache) &&
+	    !vml_swap_refs(vml_page_swap_entry(page)) &&
+	    vml_trylock_swap_page(page)) {
+		vml_try_free_swap(page);
+		unlock_page_bit(page);
+	}
+}
+
+/*
+ * folio_free_swap(): a locked page in the swap cache whose slot no swap
+ * PTE names any more leaves the cache, and the slot is freed. A PTE may
+ * still map the page; it is then an ordinary anonymous page again, dirty
+ * because no slot holds its data. Return: true if it left the cache.
+ */
+bool vml_try_free_swap(struct vml_page *page)
+{
+	struct vml_swp_entry entry = vml_page_swap_entry(page);
+
+	if (!vml_page_test(page, VML_PG_swapcache) || vml_swap_refs(entry))
+		return false;
+	vml_page_set(page, VML_PG_dirty);
+	vml_get_page(page);	/* the cache's reference may be the last */
+	if (vml_delete_from_swap_cache(page)) {
+		vml_put_page(page);
+		return false;
+	}
+	vml_swapcache_free(entry);
+	if (!vml_page_mapcount(page) && vml_page_count(page) == 1)
+		vml_page_clear(page, VML_PG_dirty);	/* about to be freed */
+	vml_put_page(page);
+	return true;
+}
+
+/* add_to_swap(): a slot and the swap cache for a locked page. */
+static int add_to_swap(struct vml_page *page)
+{
+	struct vml_swp_entry entry;
+	int ret;
+
+	ret = vml_swap_alloc(&entry);
+	if (ret)
+		return ret;
+	ret = vml_add_to_swap_cache(page, entry);
+	if (ret) {
+		vml_swapcache_free(entry);
+		return ret == -ENOMEM ? -ENOMEM : -EAGAIN;
+	}
+	vml_page_set(page, VML_PG_dirty);
+	return 0;
+}
+
+/* pageout(): write a dirty cached page; a failure keeps it dirty. */
+static int pageout(struct vml_page *page, struct vml_swp_entry entry)
+{
+	int ret;
+
+	if (!vml_page_test_and_clear(page, VML_PG_dirty))
+		return 0;
+	ret = vml_swap_writepage(entry, page);
+	if (ret)
+		vml_page_set(page, VML_PG_dirty);
+	return ret;
+}
+
+static int swap_out_locked(struct vml_page *page)
+{
+	struct vml_swp_entry entry;
+	int ret;
+
+	if (!vml_page_test(page, VML_PG_swapcache)) {
+		ret = add_to_swap(page);
+		if (ret)
+			return ret;
+	}
+	entry = vml_page_swap_entry(page);
+	if (vml_page_mapcount(page))
+		vml_try_to_unmap(page, vml_swp_entry_to_pte(entry));
+	if (vml_page_mapcount(page))
+		return -EAGAIN;
+	/* No swap PTE names the slot: nothing to write, only to free. */
+	if (!vml_swap_refs(entry)) {
+		vml_try_free_swap(page);
+		return vml_page_count(page) == 1 ? 0 : -EAGAIN;
+	}
+	ret = pageout(page, entry);
+	if (ret)
+		return ret;
+	if (!vml_swap_cache_remove_unused(page, 2))
+		return -EAGAIN;		/* a fault or a pin holds it */
+	vml_swapcache_free(entry);
+	return 0;
+}
+
+/**
+ * vml_swap_out_page() - swap out one anonymous page and free it (see the
+ * DOC block above for the steps).
+ * @page: an anonymous page (or one already in the swap cache) that the
+ *	caller holds one reference to and has taken off the LRU lists.
+ *
+ * Context: process context, may sleep (I/O); takes each mapping mm's
+ * mmap_lock for reading (trylock) and pgt.lock.
+ * Return: 0 when the page was swapped out: the caller's reference has been
+ * dropped and the frame is free. Otherwise the caller keeps its reference
+ * and the page stays resident (perhaps unmapped, in the swap cache, its
+ * data safe there): -EAGAIN (locked, mlocked, still mapped, pinned or
+ * referenced by someone else), -EINVAL (not an anonymous page), -ENOSPC
+ * (no swap area has a free slot), -ENOMEM, or the write error (-EIO;
+ * counted in pswpout_fail, the page kept dirty in the swap cache).
+ */
+int vml_swap_out_page(struct vml_page *page)
+{
+	int ret;
+
+	if (!vml_page_test(page, VML_PG_anon) && !vml_page_test(page, VML_PG_swapcache))
+		return -EINVAL;
+	if (vml_page_test(page, VML_PG_zero) || vml_page_order(page))
+		return -EINVAL;
+	if (vml_page_test(page, VML_PG_mlocked) || vml_page_test(page, VML_PG_unevictable))
+		return -EAGAIN;
+	if (!vml_trylock_swap_page(page))
+		return -EAGAIN;
+	ret = swap_out_locked(page);
+	vml_unlock_swap_page(page);
+	if (!ret)
+		vml_put_page(page);
+	return ret;
+}

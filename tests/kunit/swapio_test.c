@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swapio_test.c - KUnit suite vmlab_swapio: anonymous memory to swap and
+ * back through real page tables: vml_swap_out_page() and MADV_PAGEOUT,
+ * the swap-in fault (swap cache, readahead, exclusive reuse), fork's
+ * shared slots, munmap, mremap and mprotect of swap PTEs, swapoff, and
+ * every slot and frame back at the end.
+ */
+#include "tests/kunit/fault_test.h"
+#include "swap/swap-internal.h"
+
+#define NR	64
+#define LEN	(NR * PAGE_SIZE)
+
+static unsigned long frames_at_start;
+
+static int swapio_init(struct kunit *test)
+{
+	int ret = fault_test_init(test);
+
+	if (!ret)
+		frames_at_start = frames(test);
+	return ret;
+}
+
+static void swapio_exit(struct kunit *test)
+{
+	struct vml_swap_totals t;
+
+	vml_swap_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.inuse, 0ul);
+	KUNIT_EXPECT_EQ(test, frames(test), frames_at_start);
+	fault_test_exit(test);
+}
+
+static unsigned long swap_inuse(void)
+{
+	struct vml_swap_totals t;
+
+	vml_swap_totals(&t);
+	return t.inuse;
+}
+
+static unsigned long ev(enum vml_vm_event e)
+{
+	return vml_vm_event_sum(e);
+}
+
+static pte_t pte_at(struct vml_mm *mm, unsigned long addr)
+{
+	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
+
+	return ptep ? *ptep : __pte(0);
+}
+
+/* Swap PTEs in [addr, addr + len) and the slot count each names. */
+static unsigned long swap_ptes(struct kunit *test, struct vml_mm *mm,
+			       unsigned long addr, unsigned long len, int want_count)
+{
+	unsigned long a, n = 0;
+	pte_t pte;
+
+	for (a = addr; a < addr + len; a += PAGE_SIZE) {
+		pte = pte_at(mm, a);
+		if (vml_pte_state(pte) != VML_PTE_SWAP)
+			continue;
+		n++;
+		if (want_count >= 0)
+			KUNIT_EXPECT_EQ(test, vml_swap_refs(vml_pte_to_swp_entry(pte)),
+					want_count);
+	}
+	return n;
+}
+
+/* Bytes of [to, to + len) that differ from the pattern written at @from. */
+static unsigned long moved_mismatches(struct kunit *test, struct vml_mm *mm,
+				      unsigned long to, unsigned long from,
+				      unsigned long len, u64 seed)
+{
+	struct vml_access_result res;
+	unsigned long off, bad = 0;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, vml_access_rw(mm, to, buf, len, false, &res), 0);
+	for (off = 0; off < len; off++)
+		bad += buf[off] != vml_pattern_byte(seed, from + off);
+	return bad;
+}
+
+static void pageout(struct kunit *test, struct vml_mm *mm, unsigned long addr,
+		    unsigned long len)
+{
+	KUNIT_EXPECT_EQ(test, vml_madvise(mm, addr, len, MADV_PAGEOUT), 0);
+}
+
+static void swapon(struct kunit *test, const char *spec, int prio)
+{
+	const char *why;
+
+	KUNIT_ASSERT_GE(test, vml_swapon(spec, prio, &why), 0);
+}
+
+static void swapoff(struct kunit *test, const char *spec, int want)
+{
+	const char *why;
+
+	KUNIT_EXPECT_EQ(test, vml_swapoff(spec, &why), want);
+}
+
+/* Private anonymous memory out and back, with the counters exact. */
+static void swapio_test_private(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	unsigned long out = ev(VML_PSWPOUT), in = ev(VML_PSWPIN);
+	unsigned long maj = ev(VML_PGMAJFAULT), ra = ev(VML_SWAP_RA);
+	unsigned long hit = ev(VML_SWAP_RA_HIT);
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 7);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), (unsigned long)NR);
+	pageout(test, mm, BASE, LEN);
+	KUNIT_EXPECT_EQ(test, ev(VML_PSWPOUT) - out, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, 1), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAPCACHED), 0ul);
+	vml_test_check(test);
+
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 7), 0ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_PSWPIN) - in, (unsigned long)NR);
+	/*
+	 * Slots 1..64 (0 is the header) in aligned blocks of 8: one major
+	 * fault per block (9: 1-7, 8-15, ..., 56-63, 64), the rest read
+	 * ahead (6 + 7 * 7) and each found by its fault.
+	 */
+	KUNIT_EXPECT_EQ(test, ev(VML_PGMAJFAULT) - maj, 9ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_SWAP_RA) - ra, 55ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_SWAP_RA_HIT) - hit, 55ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), 0ul);
+	/* Each page was exclusive: its slot and cache entry are gone. */
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAPCACHED), 0ul);
+	vml_mm_destroy(mm);
+	swapoff(test, "ram:1M", 0);
+}
+
+/* vml_swap_out_page()'s refusals leave everything as it was. */
+static void swapio_test_refusals(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct vml_page *page;
+
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, PAGE_SIZE, 3);
+	page = page_of(mm, BASE);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	vml_get_page(page);
+	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), -ENOSPC);	/* no area */
+	swapon(test, "ram:64K", 0);
+	vml_trylock_swap_page(page);
+	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), -EAGAIN);	/* locked */
+	vml_unlock_swap_page(page);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 1ul);
+	/* An extra reference (a pin) keeps it resident, unmapped, cached. */
+	vml_get_page(page);
+	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, vml_page_test(page, VML_PG_swapcache));
+	vml_put_page(page);
+	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), 0);	/* now it goes */
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, PAGE_SIZE, 1), 1ul);
+	/* The zero page is not anonymous memory. */
+	touch(test, mm, BASE + PAGE_SIZE, PAGE_SIZE, false, 1);
+	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page_of(mm, BASE + PAGE_SIZE)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, PAGE_SIZE, 3), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(mm);
+	swapoff(test, "ram:64K", 0);
+}
+
+/* Slots shared by fork: counts, each side's data, COW after swap-in. */
+static void swapio_test_fork(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	struct vml_access_result res;
+	char c = 0x5a;
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 11);
+	pageout(test, mm, BASE, LEN);
+	child = fork_mm(test, mm);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, 2), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, child, BASE, LEN, 2), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);	/* shared */
+	vml_test_check(test);
+	/* The child writes one page: a private copy, the parent unchanged. */
+	KUNIT_EXPECT_EQ(test, vml_access_rw(child, BASE, &c, 1, true, &res), 0);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 11), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE + PAGE_SIZE,
+					 LEN - PAGE_SIZE, 11), 0ul);
+	KUNIT_EXPECT_PTR_NE(test, page_of(mm, BASE), page_of(child, BASE));
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	vml_test_check(test);
+	/* Out again while shared: mapped twice, no slot count overflow. */
+	pageout(test, child, BASE, LEN);	/* shared pages are skipped (6.1) */
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, child, BASE, LEN, -1), 1ul);
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	swapoff(test, "ram:1M", 0);
+}
+
+/* munmap, mremap and mprotect of swapped ranges. */
+static void swapio_test_vma_ops(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	unsigned long to = BASE + 16 * LEN;
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 5);
+	pageout(test, mm, BASE, LEN);
+	/* munmap of the first quarter frees its slots at once. */
+	KUNIT_EXPECT_EQ(test, vml_munmap(mm, BASE, LEN / 4), 0);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR * 3 / 4);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), (unsigned long)NR * 3 / 4);
+	/* mremap moves the swap PTEs; mprotect keeps them. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE + LEN / 4, LEN * 3 / 4, LEN * 3 / 4,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, to), to);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, to, LEN * 3 / 4, 1), (unsigned long)NR * 3 / 4);
+	KUNIT_EXPECT_EQ(test, vml_mprotect(mm, to, LEN * 3 / 4, PROT_READ), 0);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, to, LEN * 3 / 4, 1), (unsigned long)NR * 3 / 4);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, moved_mismatches(test, mm, to, BASE + LEN / 4, LEN * 3 / 4, 5), 0ul);
+	KUNIT_EXPECT_FALSE(test, pte_is_writable(mm, to));
+	KUNIT_EXPECT_EQ(test, vml_mprotect(mm, to, LEN * 3 / 4, PROT_READ | PROT_WRITE), 0);
+	fill(test, mm, to, PAGE_SIZE, 9);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	swapoff(test, "ram:1M", 0);
+}
+
+/* swapoff brings every page back; two areas used by priority. */
+static void swapio_test_swapoff(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+
+	swapon(test, "ram:128K", 5);	/* 31 slots, used first */
+	swapon(test, "ram:1M", 1);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 13);
+	pageout(test, mm, BASE, LEN);
+	child = fork_mm(test, mm);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, vml_swp_type(vml_pte_to_swp_entry(pte_at(mm, BASE))), 0u);
+	KUNIT_EXPECT_EQ(test,
+			vml_swp_type(vml_pte_to_swp_entry(pte_at(mm, BASE + LEN - PAGE_SIZE))), 1u);
+	swapoff(test, "ram:128K", 0);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR - 31);
+	vml_test_check(test);
+	swapoff(test, "ram:1M", 0);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, -1), 0ul);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, child, BASE, LEN, -1), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 13), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, LEN, 13), 0ul);
+	/* Shared after swapoff as before: one frame for both. */
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE), page_of(child, BASE));
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+}
+
+static struct kunit_case swapio_cases[] = {
+	KUNIT_CASE(swapio_test_private),
+	KUNIT_CASE(swapio_test_refusals),
+	KUNIT_CASE(swapio_test_fork),
+	KUNIT_CASE(swapio_test_vma_ops),
+	KUNIT_CASE(swapio_test_swapoff),
+	{}
+};
+
+static struct kunit_suite swapio_suite = {
+	.name = "vmlab_swapio",
+	.init = swapio_init,
+	.exit = swapio_exit,
+	.test_cases = swapio_cases,
+};
+
+kunit_test_suites(&swapio_suite);
