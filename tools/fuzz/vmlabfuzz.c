@@ -62,7 +62,9 @@ struct cmd {
 static struct cmd cmds[MAX_CMDS];
 static int ncmds;
 static int have_check, have_fail;
-static const char *const fail_sites[] = { "frames", "slab", "pgtable" };
+/* The fault-injection sites, from the usage of `fail` (<a|b|c> ...). */
+static char *fail_sites[16];
+static int nfail_sites;
 
 static ssize_t transact(const char *line, size_t len, int how, char *reply);
 
@@ -76,7 +78,7 @@ static long set_failures(const char *how)
 	long total = 0;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(fail_sites) / sizeof(*fail_sites); i++) {
+	for (i = 0; i < (unsigned int)nfail_sites; i++) {
 		int len = snprintf(cmd, sizeof(cmd), "fail %s %s", fail_sites[i], how);
 		const char *p;
 
@@ -278,8 +280,14 @@ static void load_grammar(void)
 			c->rare = 32;
 		if (!strcmp(c->name, "check"))
 			have_check = 1;
-		if (!strcmp(c->name, "fail"))
-			have_fail = 1;
+		if (!strcmp(c->name, "fail") && c->ntok && c->tok[0][0] == '<') {
+			char *t = strdup(c->tok[0] + 1), *p;
+
+			t[strcspn(t, ">")] = '\0';
+			for (p = strtok(t, "|"); p && nfail_sites < 16; p = strtok(NULL, "|"))
+				fail_sites[nfail_sites++] = p;
+			have_fail = nfail_sites > 0;
+		}
 		ncmds++;
 	}
 	if (!ncmds)
