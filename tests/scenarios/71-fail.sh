@@ -107,7 +107,7 @@ check "fork fails with ENOMEM or works, and leaves no mm behind" "[ -z '$bad' ]"
 expect_ok "parent intact after the failed forks" verify $M 0x10000000 64K 6
 check "no mismatch" "[ '$(field mismatches)' = 0 ]"
 
-# ---- every allocation of fork, mremap, mprotect, munmap, one at a time ----
+# ---- every allocation of fork, mm_create, mremap, mprotect, munmap, in turn ----
 # fail_every NAME UNDO -- CMD...: at each site, fail CMD's Nth allocation
 # for N = 1, 2, ... until CMD works. Each failure must be ENOMEM and leave
 # the maps, the mm count, the data and every invariant (check) as they
@@ -158,6 +158,7 @@ expect_ok "a shared file mapping for fork to copy" mmap $M 0x20000000 16K rw sha
 expect_ok "a PROT_NONE one" mmap $M 0x21000000 16K none private,anon,fixed
 expect_ok "fill the file mapping" fill $M 0x20000000 16K 7
 fail_every fork destroy -- fork $M
+fail_every mm_create destroy -- mm_create
 fail_every "mremap (move to new tables)" \
 	"mremap $M 0x3e0000000000 64K 64K maymove fixed=0x10000000" -- \
 	mremap $M 0x10000000 64K 64K maymove fixed=0x3e0000000000
@@ -172,7 +173,7 @@ expect_ok "64K for a hole" mmap $M 0x22000000 64K rw private,anon,fixed
 fail_every "munmap (a hole in one VMA)" "mmap $M 0x22004000 4K rw private,anon,fixed" -- \
 	munmap $M 0x22004000 4K
 check "injected failures were survived" "[ $FAILS -gt 0 ]"
-diag "$FAILS injected failures of fork, mremap, mprotect and munmap survived"
+diag "$FAILS injected failures of fork, mm_create, mremap, mprotect and munmap survived"
 expect_ok "file data intact" verify $M 0x20000000 16K 7
 check "no mismatch in the file mapping" "[ '$(field mismatches)' = 0 ]"
 check "the fail file lists every site" \

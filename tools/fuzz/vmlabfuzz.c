@@ -111,11 +111,19 @@ struct shared {
 	char worst[200];
 	int mm[NSHARED];	/* shared mms; a worker may replace one */
 	int dead[NPOOL];	/* ids of destroyed mms */
+	int made[1024];		/* per mm id: creates minus destroys seen */
 	int stop;		/* read through stopped() */
 	char bad[512];		/* first malformed reply seen */
 };
 
 static struct shared *sh;
+
+/* Count an mm id made (+1) or destroyed (-1) if the reply says ok. */
+static void made(const char *reply, int id, int delta)
+{
+	if (!strncmp(reply, "ok", 2) && id > 0 && id < 1024)
+		__atomic_add_fetch(&sh->made[id], delta, __ATOMIC_RELAXED);
+}
 
 static int stopped(void)
 {
@@ -673,6 +681,8 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 	}
 	if (!strncmp(line, "mm_create", 9) || !strncmp(line, "fork ", 5)) {
 		id = field_num(r, "mm", &found);
+		if (found && id > 0 && id < 1024)
+			__atomic_add_fetch(&sh->made[id], 1, __ATOMIC_RELAXED);
 		if (found && w->nown < 8) {
 			w->own[w->nown++] = id;
 		} else if (found) {	/* too many: destroy it at once */
@@ -680,6 +690,7 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 			int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", id);
 
 			transact(cmd, len, H_WRITE, rep);
+			made(rep, id, -1);
 			sh->dead[below(NPOOL)] = id;
 		}
 	} else if (!strncmp(line, "alloc_pages ", 12) && field_str(r, "pfn", v, sizeof(v)) &&
@@ -700,6 +711,8 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 		snprintf(w->vaddr[w->nv++], sizeof(w->vaddr[0]), "%s", v);
 	} else if (!strncmp(line, "mm_destroy ", 11)) {
 		id = atoi(line + 11);
+		if (id > 0 && id < 1024)
+			__atomic_sub_fetch(&sh->made[id], 1, __ATOMIC_RELAXED);
 		sh->dead[below(NPOOL)] = id;
 		for (int i = 0; i < w->nown; i++)
 			if (w->own[i] == id)
@@ -712,6 +725,7 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 
 				if (transact("mm_create", 9, H_WRITE, rep) > 0)
 					nid = (int)field_num(rep, "mm", &found);
+				made(rep, nid, 1);
 				if (nid > 0)	/* else keep the dead id */
 					sh->mm[i] = nid;
 			}
@@ -755,6 +769,7 @@ static void worker_cleanup(struct worker *w)
 	while (w->nown) {
 		len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", w->own[--w->nown]);
 		transact(cmd, len, H_WRITE, rep);
+		made(rep, w->own[w->nown], -1);
 		sh->dead[below(NPOOL)] = w->own[w->nown];
 	}
 	while (w->npfn) {
@@ -1149,7 +1164,9 @@ static int sweep_mms(void)
 			continue;
 		len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", id);
 		transact(cmd, len, H_WRITE, reply);
-		printf("vmlabfuzz: left over: mm %d: %s", id, reply);
+		/* made: creates minus destroys the workers saw for this id */
+		printf("vmlabfuzz: left over: mm %d (made %d): %s", id,
+		       id < 1024 ? sh->made[id] : -1, reply);
 		n++;
 	}
 	if (dp)
@@ -1180,6 +1197,7 @@ static void setup_shared(void)
 		if (transact("mm_create", 9, H_WRITE, reply) <= 0)
 			die("mm_create: %s", reply);
 		sh->mm[i] = (int)field_num(reply, "mm", &found);
+		made(reply, sh->mm[i], 1);
 	}
 	for (i = 0; i < NPOOL; i++)
 		sh->dead[i] = 9999 + i;
@@ -1310,6 +1328,7 @@ int main(int argc, char **argv)
 		int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", sh->mm[i]);
 
 		transact(cmd, len, H_WRITE, rep);
+		made(rep, sh->mm[i], -1);
 	}
 	orphans = sweep_mms();
 	for (i = 0; i < ncmds; i++)
