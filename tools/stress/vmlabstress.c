@@ -72,6 +72,15 @@ static unsigned int below(unsigned int n)
 }
 
 /* One ctl transaction; the reply (NUL-terminated) in @r. -1: no ctl. */
+/* The word after " addr=" in @r, into @obj. */
+static void addr_of(const char *r, char *obj, size_t n)
+{
+	const char *p = strstr(r, " addr=");
+
+	snprintf(obj, n, "%s", p ? p + 6 : "0");
+	obj[strcspn(obj, "\n ")] = '\0';
+}
+
 static int ctl(char *r, size_t size, const char *fmt, ...)
 {
 	char line[256];
@@ -224,10 +233,12 @@ static void worker(int w, long ops, uint64_t seed)
 			if (!x->mapped)
 				break;
 			if (below(2)) {
-				if (!MUST(r, "mprotect %d %#lx 64K %s", mms[m], a, x->ro ? "rw" : "r"))
+				if (!MUST(r, "mprotect %d %#lx 64K %s", mms[m], a,
+					  x->ro ? "rw" : "r"))
 					x->ro = !x->ro;
 			} else if (!MUST(r, "mprotect %d %#lx 16K none", mms[m], a + 16384)) {
-				MUST(r, "mprotect %d %#lx 16K %s", mms[m], a + 16384, x->ro ? "r" : "rw");
+				MUST(r, "mprotect %d %#lx 16K %s", mms[m], a + 16384,
+				     x->ro ? "r" : "rw");
 			}
 			break;
 		case 7:		/* mremap to a free slot */
@@ -265,17 +276,13 @@ static void worker(int w, long ops, uint64_t seed)
 			if (!MUST(r, "cache_alloc %s", name)) {
 				char obj[64];
 
-				snprintf(obj, sizeof(obj), "%s", strstr(r, " addr=") ?
-					 strstr(r, " addr=") + 6 : "0");
-				obj[strcspn(obj, " \n")] = '\0';
+				addr_of(r, obj, sizeof(obj));
 				MUST(r, "cache_free %s %s", name, obj);
 			}
 			if (!MUST(r, "kmalloc %u", 8 + below(3000))) {
 				char obj[64];
 
-				snprintf(obj, sizeof(obj), "%s", strstr(r, " addr=") ?
-					 strstr(r, " addr=") + 6 : "0");
-				obj[strcspn(obj, " \n")] = '\0';
+				addr_of(r, obj, sizeof(obj));
 				MUST(r, "kfree %s", obj);
 			}
 			break;
@@ -316,12 +323,21 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "j:n:m:s:")) != -1) {
 		switch (c) {
-		case 'j': workers = atoi(optarg); break;
-		case 'n': ops = atol(optarg); break;
-		case 'm': nmm = atoi(optarg); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'j':
+			workers = atoi(optarg);
+			break;
+		case 'n':
+			ops = atol(optarg);
+			break;
+		case 'm':
+			nmm = atoi(optarg);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
 		default:
-			fprintf(stderr, "usage: vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED]\n");
+			fprintf(stderr, "%s\n",
+				"usage: vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED]");
 			return 2;
 		}
 	}
