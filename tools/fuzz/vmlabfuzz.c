@@ -808,7 +808,9 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 
 		if ((i & 255) == 0 && time(NULL) >= deadline)
 			break;
-		if (cmds[ci].rare && below(cmds[ci].rare))
+		/* A rare command still goes out once early, whatever the odds. */
+		if (cmds[ci].rare && below(cmds[ci].rare) &&
+		    __atomic_load_n(&sh->per_cmd[ci], __ATOMIC_RELAXED))
 			continue;
 		len = gen_line(&w, ci, line, sizeof(line), &m, &how);
 		log_line(w.log, line, len, how);
