@@ -14,6 +14,8 @@
 #                      instructions instead (QEMU -icount, one vCPU)
 # make bench-doc       rerun both and regenerate Documentation/benchmarks.rst's table
 # make bench-scale     the scaling curves (arena size, VMA count), icount
+# make counters        vmlab's counters sampled over a workload (CSV)
+# make bench-plots     PNGs from build/bench/*.csv into Documentation/images/
 # make difftest        the randomized differential test (SEEDS=1-500 STEPS=1000)
 # make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
 #                      on the debug kernel (FUZZ_KERNELS="debug test stock")
@@ -79,6 +81,15 @@ bench-doc:
 bench-scale:
 	tests/harness/bench-scale.sh
 
+counters:
+	tests/harness/counters.sh
+
+BB = build/bench
+bench-plots:
+	python3 tests/harness/bench-plot.py Documentation/images --wall $(BB)/stock-wall.csv \
+		--icount $(BB)/stock-icount.csv --arena $(BB)/scale-arena.csv \
+		--vmas $(BB)/scale-vmas.csv --counters $(BB)/counters.csv
+
 # The randomized differential test alone, on the stock kernel:
 #   make difftest SEEDS=1-500 [STEPS=1000]
 SEEDS ?= 1-50
@@ -101,4 +112,4 @@ fuzz:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale fuzz checkpatch difftest
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale counters bench-plots fuzz checkpatch difftest

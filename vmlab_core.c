@@ -91,9 +91,16 @@ int vmlab_core_check(struct vml_check *chk)
 	ret = vml_check_begin(chk);
 	if (ret)
 		return ret;
+	/* kswapd is the one change that does not come through ctl: pause it. */
+	if (nr_started > VML_LAYER_SWAP) {
+		vml_reclaim_pause();
+		vml_lru_add_drain_all();	/* batches hold references */
+	}
 	vml_arena_check(chk);
 	for (i = 0; i < nr_started; i++)
 		layers[i].check(chk);
+	if (nr_started > VML_LAYER_SWAP)
+		vml_reclaim_resume();
 	vml_check_finish(chk);
 	return chk->violations ? -EUCLEAN : 0;
 }

@@ -53,6 +53,7 @@ enum vml_pageflags {
 	VML_PG_mlocked,
 	VML_PG_zero,		/* the shared zero page */
 	VML_PG_unevictable,	/* on the unevictable LRU list (swap/lru.c) */
+	VML_PG_swapbacked,	/* on the anonymous LRU lists (swap/lru.c) */
 	VML_NR_PAGEFLAGS,
 };
 

@@ -311,7 +311,18 @@ void vml_put_page(struct vml_page *page)
 	 * checked. A page shared by several PTEs (fork, the page cache)
 	 * loses one reference per unmapping while still mapped elsewhere.
 	 */
-	if (vml_page_in_arena(page) && put_not_last(page))
+	const struct vml_reclaim_hooks *hooks;
+
+	if (!vml_page_in_arena(page)) {
+		vml_free_pages(page, 0);	/* reported and refused */
+		return;
+	}
+	if (put_not_last(page))
+		return;
+	/* An LRU page leaves its list with its last reference (6.1 too). */
+	hooks = READ_ONCE(reclaim_hooks);
+	if (vml_page_test(page, VML_PG_lru) && hooks->lru_release &&
+	    !hooks->lru_release(page))
 		return;
 	vml_free_pages(page, vml_page_order(page));
 }

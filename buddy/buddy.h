@@ -115,6 +115,12 @@ void vml_drain_all_pages(void);
  * @wakeup_kswapd: a zone fell below pages_low; wake the daemon.
  * @try_to_free_pages: direct reclaim; return frames freed.
  * @out_of_memory: last resort; return true if memory was freed.
+ * @lru_release: the last reference to a page with VML_PG_lru set is being
+ *	dropped (__page_cache_release() in 6.1's __folio_put()): drop that
+ *	reference and, if it was still the last, take the page off its LRU
+ *	list and leave the count at one for the free. Returns true when
+ *	the page is to be freed, false when an isolation took a reference
+ *	meanwhile (the page is then theirs). Called from any context.
  *
  * Reclaim lives above the allocator, so it registers these rather than
  * being called by name. Until it does, defaults count what would happen.
@@ -124,6 +130,7 @@ struct vml_reclaim_hooks {
 	unsigned long (*try_to_free_pages)(struct vml_zonelist *zl,
 					   vml_gfp_t gfp, unsigned int order);
 	bool (*out_of_memory)(vml_gfp_t gfp, unsigned int order);
+	bool (*lru_release)(struct vml_page *page);
 };
 
 /**

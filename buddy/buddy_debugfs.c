@@ -41,9 +41,14 @@ static int vmstat_show(struct seq_file *m, void *v)
 	for (zone = vml_next_zone(NULL); zone; zone = vml_next_zone(zone))
 		free += READ_ONCE(zone->free_pages);
 	seq_printf(m, "nr_free_pages %lu\n", free);
-	for (i = 0; i < VML_NR_VM_EVENTS; i++)
-		seq_printf(m, "%s %lu\n", vml_vm_event_names[i],
-			   vml_vm_event_sum(i));
+	for (i = 0; i < VML_NR_VM_EVENTS; i++) {
+		long v = vml_vm_event_sum(i);
+
+		/* A level summed while CPUs change it may dip below 0 (6.1 clamps too). */
+		if (i >= VML_NR_INACTIVE_ANON && i <= VML_NR_UNEVICTABLE && v < 0)
+			v = 0;
+		seq_printf(m, "%s %lu\n", vml_vm_event_names[i], (unsigned long)v);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmstat);

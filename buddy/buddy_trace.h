@@ -103,7 +103,7 @@ DEFINE_EVENT(vmlab_pcp, vmlab_pcp_drain,
 
 #endif /* VMLAB_BUDDY_TRACE_H */
 
-/* Out of tree: define_trace.h includes "buddy/buddy_trace.h" through -I$(src). */
+/* Out of tree: define_trace.h finds this header by path through -I$(src). */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH buddy
 #undef TRACE_INCLUDE_FILE

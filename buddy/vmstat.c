@@ -43,6 +43,16 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_SWAP_RA] = "swap_ra",
 	[VML_SWAP_RA_HIT] = "swap_ra_hit",
 	[VML_NR_SWAPCACHED] = "nr_swapcached",
+	[VML_PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[VML_PGSCAN_DIRECT] = "pgscan_direct",
+	[VML_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[VML_PGSTEAL_DIRECT] = "pgsteal_direct",
+	[VML_SLABS_SCANNED] = "slabs_scanned",
+	[VML_NR_INACTIVE_ANON] = "nr_inactive_anon",
+	[VML_NR_ACTIVE_ANON] = "nr_active_anon",
+	[VML_NR_INACTIVE_FILE] = "nr_inactive_file",
+	[VML_NR_ACTIVE_FILE] = "nr_active_file",
+	[VML_NR_UNEVICTABLE] = "nr_unevictable",
 };
 
 unsigned long vml_vm_event_sum(enum vml_vm_event item)

@@ -47,6 +47,17 @@ enum vml_vm_event {
 	VML_SWAP_RA,			/* swap: pages read ahead around a fault */
 	VML_SWAP_RA_HIT,		/* swap: ... later found by a fault */
 	VML_NR_SWAPCACHED,		/* swap: a gauge, +1/-1: swap-cache pages */
+	VML_PGSCAN_KSWAPD,		/* swap: inactive pages kswapd scanned */
+	VML_PGSCAN_DIRECT,		/* swap: ... direct reclaim scanned */
+	VML_PGSTEAL_KSWAPD,		/* swap: pages kswapd reclaimed */
+	VML_PGSTEAL_DIRECT,		/* swap: ... direct reclaim reclaimed */
+	VML_SLABS_SCANNED,		/* swap: slab caches shrunk by reclaim */
+	/* LRU sizes: per-CPU deltas (lru.c), in enum vml_lru_list's order */
+	VML_NR_INACTIVE_ANON,
+	VML_NR_ACTIVE_ANON,
+	VML_NR_INACTIVE_FILE,
+	VML_NR_ACTIVE_FILE,
+	VML_NR_UNEVICTABLE,
 	VML_NR_VM_EVENTS,
 };
 

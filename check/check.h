@@ -31,7 +31,7 @@ enum vml_framemap_code {
 	VML_FMAP_ANON = 0x18,		/* an anonymous page */
 	VML_FMAP_PAGECACHE = 0x19,	/* a page-cache page */
 	VML_FMAP_META = 0x1a,		/* arena metadata: reserved by the boot allocator */
-	VML_FMAP_SWAPCACHE = 0x1b,	/* reserved: the swap cache (not produced yet) */
+	VML_FMAP_SWAPCACHE = 0x1b,	/* swap/: a swap-cache page */
 	VML_FMAP_UNOWNED = 0xff,	/* nobody's: a leak, which ctl check reports */
 };
 

@@ -41,6 +41,7 @@ static u8 frame_code(const struct vml_check_frame *f)
 		[VML_FRAME_VMALLOC] = VML_FMAP_VMALLOC,
 		[VML_FRAME_ANON] = VML_FMAP_ANON,
 		[VML_FRAME_PAGECACHE] = VML_FMAP_PAGECACHE,
+		[VML_FRAME_SWAPCACHE] = VML_FMAP_SWAPCACHE,
 	};
 
 	if (f->state == VML_FRAME_BUDDY)

@@ -179,6 +179,24 @@ long vml_msync(struct vml_mm *mm, unsigned long addr, unsigned long len);
 unsigned long vml_drop_caches(void);
 
 /**
+ * vml_filemap_reclaim_page() - reclaim's end of the page cache: write a
+ * dirty page back, then take the page out of the cache
+ * (pageout() + __remove_mapping()).
+ * @page: a page-cache page of a file, off the LRU (isolated), unmapped
+ *	(vml_try_to_unmap()), with the caller's reference.
+ * @may_write: a dirty page may be written back now (kernel_write()).
+ * Context: process context, may sleep (I/O); the page cache's registry
+ *	lock is only tried and the mapping's fill lock not taken, so a direct
+ *	reclaimer inside a cache fill cannot deadlock.
+ * Return: 0: the page is out of the cache and the caller's reference is
+ *	the last; -EBUSY: still used (mapped, another reference, a busy
+ *	lock), or written back but not yet free; -EAGAIN: dirty and not
+ *	written (@may_write false, or the write failed: the page stays
+ *	dirty); -EPERM: shared anonymous memory, which only swap can back.
+ */
+int vml_filemap_reclaim_page(struct vml_page *page, bool may_write);
+
+/**
  * struct vml_cache_stats - what the page cache holds.
  * @mappings: files (and shared anonymous objects) with a mapping.
  * @pages: pages in the cache.

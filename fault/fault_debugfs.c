@@ -150,6 +150,8 @@ static int cmd_rmap(int argc, char **argv, struct vml_reply *r)
 
 	if (!page)
 		return r->err;
+	if (vml_lru_hooks()->drain)
+		vml_lru_hooks()->drain();	/* no batch reference in the count */
 	/* The walk's mmap trylocks fail against our own ctl caller: none held. */
 	vml_reply_add(r, " pfn=%#lx kind=%s mapcount=%d refcount=%d",
 		      vml_page_to_pfn(page), page_kind(page),

@@ -39,11 +39,6 @@
 			 { 6, "swap" }, { 7, "segv_maperr" },		\
 			 { 8, "segv_accerr" }, { 9, "sigbus" }, { 10, "oom" })
 
-/* VML_FAULT_FLAG_* of fault.h. */
-#define vml_show_fault_flags(f)						\
-	__print_flags(f, "|", { 0x01, "WRITE" }, { 0x02, "USER" },	\
-		      { 0x04, "REMOTE" })
-
 TRACE_EVENT(vmlab_fault,
 	TP_PROTO(int mm, unsigned long address, unsigned int flags, int result,
 		 bool major, bool window),
@@ -64,9 +59,12 @@ TRACE_EVENT(vmlab_fault,
 		__entry->major = major;
 		__entry->window = window;
 	),
-	TP_printk("mm=%d address=0x%lx access=%s result=%s major=%d window=%d",
+	/* @flags: VML_FAULT_FLAG_* of fault.h (WRITE 1, USER 2, REMOTE 4). */
+	TP_printk("mm=%d address=0x%lx access=%s%s%s result=%s major=%d window=%d",
 		  __entry->mm, __entry->address,
-		  __entry->flags ? vml_show_fault_flags(__entry->flags) : "READ",
+		  __entry->flags & 0x01 ? "WRITE" : "READ",
+		  __entry->flags & 0x02 ? "|USER" : "",
+		  __entry->flags & 0x04 ? "|REMOTE" : "",
 		  vml_show_fault_result(__entry->result), __entry->major,
 		  __entry->window)
 );

@@ -171,6 +171,11 @@ static struct vml_page *add_page(struct vml_mapping *m, unsigned long pgoff,
 	page->private = (unsigned long)m;
 	page->index = pgoff;
 	atomic_long_inc(&m->nrpages);
+	/* add_to_page_cache_lru(); shmem pages are swap-backed, as 6.1's */
+	if (!m->host)
+		vml_page_set(page, VML_PG_swapbacked);
+	if (vml_lru_hooks()->add)
+		vml_lru_hooks()->add(page);
 	return page;
 }
 
@@ -551,6 +556,9 @@ unsigned long vml_drop_caches(void)
 	struct vml_page *page;
 	unsigned long i, nr = 0;
 
+	/* A page in an LRU add batch has the batch's reference too. */
+	if (vml_lru_hooks()->drain)
+		vml_lru_hooks()->drain();
 	mutex_lock(&registry_lock);
 	list_for_each_entry_safe(m, tmp, &mappings, node) {
 		if (!m->host)
@@ -564,6 +572,60 @@ unsigned long vml_drop_caches(void)
 	}
 	mutex_unlock(&registry_lock);
 	return nr;
+}
+
+/* ---- reclaim ---- */
+
+/*
+ * __remove_mapping(), with pageout() before it for a dirty page: the
+ * cache lets go of @page if nothing but the cache and the caller holds
+ * it. Under the registry lock page->private names a live mapping (it is
+ * zeroed, under that lock, before a mapping is freed), and m->file stays.
+ * The mapping's own lock is not taken: a direct reclaimer may be filling
+ * this very mapping, and writing one unmapped page needs no more than
+ * write_page()'s test-and-clear of its Dirty bit (as pageout() needs only
+ * the folio lock).
+ */
+int vml_filemap_reclaim_page(struct vml_page *page, bool may_write)
+{
+	struct vml_mapping *m;
+	bool gone = false;
+	int ret = -EBUSY;
+
+	if (!mutex_trylock(&registry_lock))
+		return -EBUSY;
+	m = (struct vml_mapping *)page->private;
+	if (!m) {
+		ret = 0;		/* the cache let go meanwhile */
+		goto out;
+	}
+	if (!m->host) {
+		ret = -EPERM;		/* shmem: swap, not the file, backs it */
+		goto out;
+	}
+	if (vml_page_mapcount(page) > 0 || vml_page_test(page, VML_PG_locked))
+		goto out;
+	if (vml_page_test(page, VML_PG_dirty)) {
+		ret = -EAGAIN;
+		if (!may_write || !m->file || !(m->file->f_mode & FMODE_WRITE))
+			goto out;
+		ret = write_page(m, m->file, page) < 0 ? -EAGAIN : -EBUSY;
+	}
+	xa_lock(&m->pages);
+	if (xa_load(&m->pages, page->index) == page && vml_page_count(page) == 2 &&
+	    vml_page_mapcount(page) == 0 && !vml_page_test(page, VML_PG_dirty)) {
+		__xa_erase(&m->pages, page->index);
+		gone = true;
+	}
+	xa_unlock(&m->pages);
+	if (gone) {
+		atomic_long_dec(&m->nrpages);
+		release_page(page);	/* the cache's reference */
+		ret = 0;
+	}
+out:
+	mutex_unlock(&registry_lock);
+	return ret;
 }
 
 void vml_cache_stats(struct vml_cache_stats *s)

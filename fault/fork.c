@@ -20,6 +20,7 @@ struct copy_arg {
 	pte_t *dst_table;	/* child's slot for @base */
 	unsigned long base;	/* PMD-aligned address of the current table */
 	bool cow;
+	bool swap_only;		/* no anon_vma: copy swap entries only */
 	int err;
 };
 
@@ -64,6 +65,8 @@ static int copy_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	pte_t pte = *ptep;
 
 	if (vml_pte_state(pte) != VML_PTE_SWAP) {
+		if (c->swap_only)
+			return 0;
 		pte = copy_present(c, pt, addr, ptep);	/* present or PROT_NONE */
 	} else {
 		/* A swap entry: the swap layer counts the new reference. */
@@ -101,8 +104,16 @@ static int copy_table(struct copy_arg *c, unsigned long start, unsigned long end
  */
 int vml_copy_page_range(struct vml_vma *dst, struct vml_vma *src)
 {
+	/*
+	 * vma_needs_copy(): a VMA without an anon_vma holds only pages a
+	 * fault finds again (page cache, shared object, zero page), so
+	 * the child starts without them, as in 6.1 (its Rss shows it).
+	 * Swap entries, which only anonymous memory has, are copied all
+	 * the same: nothing else could find them again.
+	 */
 	struct copy_arg c = { .dst = dst, .src = src,
-			      .cow = cow_mapping(src->vm_flags) };
+			      .cow = cow_mapping(src->vm_flags),
+			      .swap_only = !src->anon_vma };
 	unsigned long addr, next;
 	int ret = 0;
 

@@ -46,13 +46,28 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write)
 	return pte;
 }
 
+/*
+ * A new private page is mapped: onto the LRU, through this CPU's batch
+ * (folio_add_lru_vma() in do_anonymous_page() and wp_page_copy()).
+ */
+static void lru_add_new(struct vml_page *page)
+{
+	const struct vml_lru_hooks *lru = vml_lru_hooks();
+
+	if (lru->add)
+		lru->add(page);
+}
+
 /* The mm-side bookkeeping of a newly mapped page (under pgt.lock). */
 static void account_new(struct vml_vma *vma, struct vml_page *page)
 {
+	const struct vml_lru_hooks *lru = vml_lru_hooks();
 	struct vml_mm *mm = vma->vm_mm;
 
-	if (vma->vm_flags & VML_VM_LOCKED)
-		vml_page_set(page, VML_PG_mlocked);
+	/* mlock_vma_folio(): a cached page already on the LRU moves now. */
+	if ((vma->vm_flags & VML_VM_LOCKED) &&
+	    !vml_page_test_and_set(page, VML_PG_mlocked) && lru->update_evictable)
+		lru->update_evictable(page);
 	vml_mm_add_counter(mm, vml_mm_counter_of(vma, page), 1);
 	mm->hiwater_rss = max(mm->hiwater_rss, vml_mm_rss(mm));
 }
@@ -149,6 +164,8 @@ static int do_anonymous_page(struct vml_vma *vma, unsigned long addr,
 		account_new(vma, page);
 	}
 	vml_set_pte(pt, addr, ptep, pte);
+	if (page)
+		lru_add_new(page);
 	spin_unlock(&pt->lock);
 	if (!page)
 		vml_count_event(VML_ZERO_PAGE_FAULT);
@@ -187,6 +204,7 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_page_add_new_anon_rmap(page, vma, addr);
 		account_new(vma, page);
 		vml_set_pte(pt, addr, ptep, vml_fault_mk_pte(vma, page, write));
+		lru_add_new(page);
 	} else {
 		map_cache_page(vma, addr, ptep, page, write);
 	}
@@ -198,8 +216,9 @@ static int map_new_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 
 /*
  * do_fault_around() / filemap_map_pages(): a read fault on the page cache
- * also maps the neighbours that are already cached, in the 64 KiB-aligned
- * block around @addr that lies in the VMA and in the same PTE table, so a
+ * also maps the neighbours that are already cached: 16 pages from the
+ * 64 KiB-aligned block's start, or from vm_start when the VMA starts
+ * inside the block, cut at the VMA's and the PTE table's end, so a
  * sequential reader takes one fault per 16 pages. Nothing is read in; a
  * page another fault mapped meanwhile is left alone.
  */
@@ -213,9 +232,9 @@ static void fault_around(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	unsigned int n, i;
 	pte_t *p;
 
-	start = max3(ALIGN_DOWN(addr, block), vma->vm_start, addr & PMD_MASK);
-	end = min3(ALIGN_DOWN(addr, block) + block, vma->vm_end,
-		   (addr & PMD_MASK) + PMD_SIZE);
+	/* As 6.1 counts it: 16 pages from the block's start or vm_start. */
+	start = max(ALIGN_DOWN(addr, block), vma->vm_start);
+	end = min3(start + block, vma->vm_end, (addr & PMD_MASK) + PMD_SIZE);
 	n = (end - start) >> PAGE_SHIFT;
 	if (n <= 1)
 		return;
@@ -277,6 +296,12 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 			return VML_FAULT_NOWAIT;
 	} else {
 		page = vml_filemap_fault(vma, vml_linear_index(vma, addr), &major, &err);
+		/*
+		 * do_read_fault() maps the cached neighbours before it
+		 * asks for the page itself: a read past EOF still maps them.
+		 */
+		if (!page && !write && err == -EFAULT)
+			fault_around(vma, addr, ptep, atomic);
 		if (!page)
 			return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
 	}
@@ -348,6 +373,7 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		vml_mm_add_counter(mm, vml_mm_counter_of(vma, old), -1);
 	vml_page_add_new_anon_rmap(page, vma, addr);
 	account_new(vma, page);
+	lru_add_new(page);
 	pte = vml_fault_mk_pte(vma, page, true);
 	if (!atomic) {
 		vml_ptep_get_and_clear(pt, addr, ptep);	/* flushes every CPU */
@@ -357,6 +383,9 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	}
 	if (!zero) {
 		vml_page_remove_rmap(old);
+		/* its last mapping may have been the one that locked it */
+		if (vml_lru_hooks()->update_evictable)
+			vml_lru_hooks()->update_evictable(old);
 		if (ret == VML_FAULT_FLUSH)
 			*deferred = old;	/* the old PTE's reference */
 		else
@@ -385,6 +414,10 @@ static int do_wp_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		return atomic ? VML_FAULT_NOWAIT : VML_FAULT_SIGBUS;
 	if (vma->vm_flags & VML_VM_SHARED)
 		return wp_reuse(vma, addr, ptep, orig, atomic) | FK(VML_FAULT_RES_REUSE);
+	/* wp_can_reuse_anon_folio(): an LRU add batch may hold a reference. */
+	if (vml_page_test(page, VML_PG_anon) && vml_page_count(page) > 1 &&
+	    !vml_page_test(page, VML_PG_lru) && vml_lru_hooks()->drain)
+		vml_lru_hooks()->drain();
 	if (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
 	    vml_page_count(page) == 1) {
 		ret = wp_reuse(vma, addr, ptep, orig, atomic);

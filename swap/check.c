@@ -12,6 +12,7 @@
  * pages are claimed here: a page only the cache holds has no other
  * owner); every slot's count equals the swap PTEs naming it. Indices are
  * range-checked and list walks bounded before anything is dereferenced.
+ * A frame flagged VML_PG_lru that no list holds is reported too.
  */
 #include <linux/xarray.h>
 #include "arena/check.h"
@@ -52,6 +53,28 @@ static void check_list(struct vml_check *chk, struct vml_lruvec *lv,
 	else if (n && list->last != prev)
 		vml_check_fail(chk, "lru: node %d list %d tail is %u, not %u",
 			       lv->nid, lru, list->last, prev);
+}
+
+/*
+ * The other half of list membership: every frame of the node flagged
+ * VML_PG_lru is on one of its lists (the walk above found each listed
+ * frame flagged, and a frame has one set of links, so equal counts
+ * mean each LRU frame is on exactly one list); lru_lock held.
+ */
+static void check_lru_flags(struct vml_check *chk, struct vml_lruvec *lv)
+{
+	struct vml_node *node = vml_arena.nodes[lv->nid];
+	unsigned long flagged = 0, listed = 0, i;
+	int lru;
+
+	for (i = 0; i < node->spanned; i++)
+		flagged += vml_page_test(vml_idx_to_page(node->start_idx + i),
+					 VML_PG_lru);
+	for (lru = 0; lru < VML_NR_LRU_LISTS; lru++)
+		listed += lv->lists[lru].nr;
+	if (flagged != listed)
+		vml_check_fail(chk, "lru: node %d has %lu frames flagged lru, %lu on its lists",
+			       lv->nid, flagged, listed);
 }
 
 /* One area's swap_map against its counters; swap_lock held. */
@@ -230,6 +253,7 @@ void vml_swap_check(struct vml_check *chk)
 		spin_lock_irqsave(&lv->lock, flags);
 		for (lru = 0; lru < VML_NR_LRU_LISTS; lru++)
 			check_list(chk, lv, lru);
+		check_lru_flags(chk, lv);
 		spin_unlock_irqrestore(&lv->lock, flags);
 	}
 	spin_lock(&vml_swap_lock);

@@ -32,6 +32,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include "fault/fault.h"
 #include "swap/swap-internal.h"
 
 struct lru_batch {
@@ -99,6 +100,13 @@ void vml_lru_cache_add(struct vml_page *page)
 
 	if (WARN_ON_ONCE(vml_page_test(page, VML_PG_lru)))
 		return;
+	/*
+	 * The list type is fixed now: VML_PG_anon ends with the last unmap,
+	 * while the page may still be on a list (6.1 files a folio by
+	 * PG_swapbacked, which stays until the free, for the same reason).
+	 */
+	if (vml_page_test(page, VML_PG_anon))
+		vml_page_set(page, VML_PG_swapbacked);
 	vml_get_page(page);
 	b = get_cpu_ptr(batches);
 	spin_lock_irqsave(&b->lock, flags);
@@ -144,22 +152,30 @@ void vml_mark_page_accessed(struct vml_page *page)
 	spin_unlock_irqrestore(&lv->lock, flags);
 }
 
+/* Unlink @page if it is on a list; its LRU flags go. lru_lock held. */
+static bool lru_unlink_clear(struct vml_lruvec *lv, struct vml_page *page)
+{
+	bool was_on = vml_page_test(page, VML_PG_lru);
+
+	if (was_on) {
+		vml_lru_unlink(lv, page);
+		vml_page_clear(page, VML_PG_lru);
+	}
+	vml_page_clear(page, VML_PG_active);
+	vml_page_clear(page, VML_PG_unevictable);
+	vml_page_clear(page, VML_PG_referenced);
+	return was_on;
+}
+
 /* Off the lists if on them; lru_lock taken here. */
 static bool lru_try_del(struct vml_page *page)
 {
 	struct vml_lruvec *lv = page_lruvec(page);
 	unsigned long flags;
-	bool was_on = false;
+	bool was_on;
 
 	spin_lock_irqsave(&lv->lock, flags);
-	if (vml_page_test(page, VML_PG_lru)) {
-		vml_lru_unlink(lv, page);
-		vml_page_clear(page, VML_PG_lru);
-		vml_page_clear(page, VML_PG_active);
-		vml_page_clear(page, VML_PG_unevictable);
-		vml_page_clear(page, VML_PG_referenced);
-		was_on = true;
-	}
+	was_on = vml_page_test(page, VML_PG_lru) && lru_unlink_clear(lv, page);
 	spin_unlock_irqrestore(&lv->lock, flags);
 	return was_on;
 }
@@ -173,18 +189,77 @@ int vml_lru_del(struct vml_page *page)
 	return lru_try_del(page) ? 0 : -ENOENT;
 }
 
+/* Back onto the lists without dropping the isolation reference. */
+static void putback_locked(struct vml_lruvec *lv, struct vml_page *page)
+{
+	if (vml_page_test(page, VML_PG_mlocked))
+		lru_add(lv, page);	/* mlocked while isolated */
+	else
+		READ_ONCE(lru_policy)->rotate(lv, page);
+	vml_page_set(page, VML_PG_lru);
+}
+
+/*
+ * folio_check_references() on the pages the policy chose, with lru_lock
+ * dropped: a page that PTEs referenced since the last harvest goes back
+ * with VML_PG_referenced set (the policy's next scan gives it its second
+ * chance; a page referenced through two or more PTEs is activated at
+ * once, as 6.1 does). Return: pages kept in @out.
+ */
+static unsigned long check_references(struct vml_lruvec *lv, struct vml_plist *cand,
+				      struct vml_plist *out)
+{
+	struct vml_page *page;
+	unsigned long flags, kept = 0;
+	int refs;
+
+	while ((page = vml_plist_pop(cand))) {
+		refs = vml_lru_referenced(page);
+		if (refs <= 0) {
+			vml_plist_add_tail(out, page);
+			kept++;
+			continue;
+		}
+		vml_page_set(page, VML_PG_referenced);
+		if (refs > 1 && !vml_page_test(page, VML_PG_active)) {
+			vml_page_set(page, VML_PG_active);
+			vml_count_event(VML_PGACTIVATE);
+		}
+		spin_lock_irqsave(&lv->lock, flags);
+		putback_locked(lv, page);
+		spin_unlock_irqrestore(&lv->lock, flags);
+		vml_put_page(page);
+	}
+	return kept;
+}
+
 unsigned long vml_lru_select_victims(int nid, bool file, unsigned long nr,
 				     struct vml_plist *out)
 {
 	struct vml_lruvec *lv;
-	unsigned long flags, taken;
+	struct vml_plist cand;
+	unsigned long flags, taken = 0, got, kept;
+	int round;
 
 	if (nid < 0 || nid >= vml_arena.nr_nodes || !nr)
 		return 0;
 	lv = lruvecs[nid];
-	spin_lock_irqsave(&lv->lock, flags);
-	taken = READ_ONCE(lru_policy)->select_victims(lv, file, nr, out);
-	spin_unlock_irqrestore(&lv->lock, flags);
+	/*
+	 * Another round only replaces pages the harvest handed back; one
+	 * handed back is seen again by the next round, which activates it or
+	 * gives its second chance: three rounds end the call even when every
+	 * page is referenced.
+	 */
+	for (round = 0; round < 3 && taken < nr; round++) {
+		vml_plist_init(&cand);
+		spin_lock_irqsave(&lv->lock, flags);
+		got = READ_ONCE(lru_policy)->select_victims(lv, file, nr - taken, &cand);
+		spin_unlock_irqrestore(&lv->lock, flags);
+		kept = check_references(lv, &cand, out);
+		taken += kept;
+		if (kept == got)
+			break;
+	}
 	return taken;
 }
 
@@ -198,14 +273,78 @@ void vml_lru_putback(struct vml_page *page)
 		spin_unlock_irqrestore(&lv->lock, flags);
 		return;
 	}
-	if (vml_page_test(page, VML_PG_mlocked))
-		lru_add(lv, page);	/* mlocked while isolated */
-	else
-		READ_ONCE(lru_policy)->rotate(lv, page);
-	vml_page_set(page, VML_PG_lru);
+	putback_locked(lv, page);
 	spin_unlock_irqrestore(&lv->lock, flags);
 	vml_put_page(page);
 }
+
+/*
+ * The last reference to an LRU page goes (buddy/'s lru_release hook,
+ * __page_cache_release()). The count drops under lru_lock, where every
+ * isolation takes its reference, so either the page leaves its list here
+ * with nobody else holding it, or an isolator got it first and frees it
+ * later through the same path.
+ */
+bool vml_lru_release(struct vml_page *page)
+{
+	struct vml_lruvec *lv = page_lruvec(page);
+	unsigned long flags;
+
+	spin_lock_irqsave(&lv->lock, flags);
+	if (!atomic_dec_and_test(&page->_refcount)) {
+		spin_unlock_irqrestore(&lv->lock, flags);
+		return false;
+	}
+	lru_unlink_clear(lv, page);
+	atomic_set(&page->_refcount, 1);	/* for vml_free_pages() to drop */
+	spin_unlock_irqrestore(&lv->lock, flags);
+	return true;
+}
+
+/* MADV_COLD (deactivate_page()): inactive and not referenced. */
+void vml_lru_deactivate(struct vml_page *page)
+{
+	struct vml_lruvec *lv = page_lruvec(page);
+	unsigned long flags;
+
+	spin_lock_irqsave(&lv->lock, flags);
+	vml_page_clear(page, VML_PG_referenced);
+	if (!vml_page_test(page, VML_PG_active) ||
+	    vml_page_test(page, VML_PG_unevictable)) {
+		spin_unlock_irqrestore(&lv->lock, flags);
+		return;
+	}
+	if (vml_page_test(page, VML_PG_lru))
+		vml_lru_move(lv, page, false);
+	else
+		vml_page_clear(page, VML_PG_active);	/* batched or isolated */
+	vml_count_event(VML_PGDEACTIVATE);
+	spin_unlock_irqrestore(&lv->lock, flags);
+}
+
+/*
+ * The default harvest: page_referenced() through the reverse map. An
+ * unmapped page has no PTE to look at, and its object pointer may name an
+ * anon_vma already gone (6.1 checks folio_mapped() first too).
+ */
+static int harvest(struct vml_page *page)
+{
+	return vml_page_mapcount(page) > 0 ? vml_page_referenced(page) : 0;
+}
+
+static void update_evictable_hook(struct vml_page *page)
+{
+	vml_lru_update_evictable(page);	/* -ENOENT: batched or isolated */
+}
+
+/* What vma/ and fault/ call, and what buddy/ calls at the last put. */
+static const struct vml_lru_hooks lru_hooks = {
+	.drain = vml_lru_add_drain_all,
+	.add = vml_lru_cache_add,
+	.accessed = vml_mark_page_accessed,
+	.deactivate = vml_lru_deactivate,
+	.update_evictable = update_evictable_hook,
+};
 
 int vml_lru_update_evictable(struct vml_page *page)
 {
@@ -307,25 +446,43 @@ int vml_lru_init(void)
 		lruvecs[nid]->nid = nid;
 	}
 	lru_policy = &vml_lru_policy_2list;
-	referenced_fn = NULL;
+	referenced_fn = harvest;
+	vml_set_lru_hooks(&lru_hooks);
 	return 0;
 }
 
-/* Pages still on a list were leaked by their owner: say so. */
+/* Unlink every page of @lv; their owners, still running, free them. */
+static void lru_forget(struct vml_lruvec *lv)
+{
+	struct vml_page *page;
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&lv->lock, flags);
+	for (i = 0; i < VML_NR_LRU_LISTS; i++) {
+		while ((page = vml_plist_last(&lv->lists[i])))
+			lru_unlink_clear(lv, page);
+	}
+	spin_unlock_irqrestore(&lv->lock, flags);
+}
+
+/*
+ * The layer stops before fault/ (layers stop top down), while mapped and
+ * cached pages are still on the lists: they leave the lists here and are
+ * freed by their owners as plain pages. The caller has unregistered the
+ * lru_release hook, and kswapd is stopped.
+ */
 void vml_lru_exit(void)
 {
-	unsigned long nr[VML_NR_LRU_LISTS];
-	int nid, i;
+	int nid;
 
+	vml_set_lru_hooks(NULL);
 	if (batches)
 		vml_lru_add_drain_all();
 	for (nid = 0; nid < VML_MAX_NODES; nid++) {
 		if (!lruvecs[nid])
 			continue;
-		vml_lru_sizes(nid, nr);
-		for (i = 0; i < VML_NR_LRU_LISTS; i++)
-			WARN(nr[i], "vmlab: node %d LRU list %d has %lu pages left\n",
-			     nid, i, nr[i]);
+		lru_forget(lruvecs[nid]);
 		kfree(lruvecs[nid]);
 		lruvecs[nid] = NULL;
 	}

@@ -11,19 +11,21 @@
  * mark_page_accessed() does (a page still in a per-CPU batch is marked
  * active and lands on the active list when the batch drains).
  *
- * Victims come from the back of the inactive list. A page referenced since
- * it was last looked at (Accessed bits through the harvest, or
- * VML_PG_referenced) is activated instead of taken; the rest are victims.
+ * Victims come from the back of the inactive list. A page with
+ * VML_PG_referenced is activated instead of taken; the rest are victims.
+ * The Accessed bits are harvested by lru.c on the victims once lru_lock
+ * is dropped: a page PTEs used comes back (rotate) with VML_PG_referenced
+ * set, so it gets one more round on the inactive list and is activated
+ * if it is seen again, as 6.1's folio_check_references() does.
  *
  * When the inactive list is low (inactive * ratio < active, ratio =
  * int_sqrt(10 * node GiB) or 1, as 6.1's inactive_is_low()) the active
- * list's back is scanned first to refill it. Here vmlab follows 2.4's
- * refill_inactive(): a referenced active page goes back to the front of
- * the active list and only unreferenced ones are demoted. 6.1 demotes every
- * page but referenced executable file pages and lets the inactive list
- * catch the rest on their next use; vmlab has no executable-page
- * distinction yet, and without one 6.1's rule would demote the working set
- * on every refill.
+ * list's back is scanned first to refill it: an active page with
+ * VML_PG_referenced set (used again through mark_page_accessed() since it
+ * was activated) goes back to the front of the active list, as in 2.4's
+ * refill_inactive(), and the others are demoted. 6.1 demotes every page
+ * but referenced executable file pages (it harvests their PTEs at this
+ * point); vmlab has no executable-page distinction yet.
  */
 #include <linux/math.h>
 #include "swap/swap-internal.h"
@@ -91,8 +93,7 @@ static unsigned long lru2_select_victims(struct vml_lruvec *lv, bool file,
 			vml_count_event(VML_PGACTIVATE);
 			continue;
 		}
-		vml_lru_isolate(lv, page, out);
-		taken++;
+		taken += vml_lru_isolate(lv, page, out);
 	}
 	return taken;
 }

@@ -8,9 +8,10 @@
  * One list per type, the inactive one, used as a circle: new pages enter
  * at the front and the hand is at the back. A use only sets
  * VML_PG_referenced. Selecting victims moves the hand: a referenced page
- * (Accessed bits through the harvest, or VML_PG_referenced) has the bit
- * cleared and goes to the front, its second chance; an unreferenced page
- * is a victim. Each page is looked at most twice per call, so a call ends
+ * has the bit cleared and goes to the front, its second chance; an
+ * unreferenced page is a victim, unless its PTEs' Accessed bits (harvested
+ * by lru.c once lru_lock is dropped) say it was used: then it comes back
+ * to the front with the bit set. Each page is looked at most twice per call, so a call ends
  * even when every page is referenced. Pages left on an active list by the
  * two-list policy, when the policy was switched, are folded into the
  * circle first, so the switch itself moves nothing.
@@ -44,8 +45,7 @@ static unsigned long clock_select_victims(struct vml_lruvec *lv, bool file,
 			vml_lru_move(lv, page, false);
 			continue;
 		}
-		vml_lru_isolate(lv, page, out);
-		taken++;
+		taken += vml_lru_isolate(lv, page, out);
 	}
 	return taken;
 }

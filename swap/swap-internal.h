@@ -25,19 +25,29 @@ static inline enum vml_lru_list vml_page_lru(const struct vml_page *page)
 {
 	if (vml_page_test(page, VML_PG_unevictable))
 		return VML_LRU_UNEVICTABLE;
-	return vml_lru_inactive(!vml_page_test(page, VML_PG_anon)) +
+	return vml_lru_inactive(!vml_page_test(page, VML_PG_swapbacked)) +
 	       vml_page_test(page, VML_PG_active);
 }
 
-/* Put @page, on no list, at the front of the list its flags name. */
+/*
+ * Put @page, on no list, at the front of the list its flags name. The
+ * list sizes are also vmstat's nr_inactive_anon..nr_unevictable, kept
+ * as per-CPU deltas summed on read (6.1's per-CPU node stat diffs).
+ */
 static inline void vml_lru_link(struct vml_lruvec *lv, struct vml_page *page)
 {
-	vml_plist_add(&lv->lists[vml_page_lru(page)], page);
+	enum vml_lru_list lru = vml_page_lru(page);
+
+	vml_plist_add(&lv->lists[lru], page);
+	vml_count_event(VML_NR_INACTIVE_ANON + lru);
 }
 
 static inline void vml_lru_unlink(struct vml_lruvec *lv, struct vml_page *page)
 {
-	vml_plist_del(&lv->lists[vml_page_lru(page)], page);
+	enum vml_lru_list lru = vml_page_lru(page);
+
+	vml_plist_del(&lv->lists[lru], page);
+	vml_count_events(VML_NR_INACTIVE_ANON + lru, -1);
 }
 
 /* Move @page to the front of the active (true) or inactive list. */
@@ -53,25 +63,37 @@ static inline void vml_lru_move(struct vml_lruvec *lv, struct vml_page *page,
 }
 
 /*
- * Referenced since the last look: the harvest's count or the software
- * bit. Both are read, so both are cleared (page_referenced() and
- * folio_test_clear_referenced() in folio_check_references()).
+ * Referenced since the last look, as far as the lock holder can tell: the
+ * software bit, read and cleared (folio_test_clear_referenced()). The
+ * hardware Accessed bits cannot be harvested here: the harvest walks the
+ * reverse map, which sleeps and takes page-table locks that nest outside
+ * lru_lock. lru.c harvests them on the victims once the lock is dropped,
+ * as 6.1's shrink_folio_list() calls folio_check_references() on
+ * isolated folios, and hands a referenced one back through rotate with
+ * VML_PG_referenced set, so the next scan sees it here.
  */
 static inline bool vml_lru_test_clear_referenced(struct vml_page *page)
 {
-	int hw = vml_lru_referenced(page);
-
-	return vml_page_test_and_clear(page, VML_PG_referenced) || hw > 0;
+	return vml_page_test_and_clear(page, VML_PG_referenced);
 }
 
-/* Take @page off its list into @out for reclaim (isolate_lru_folios()). */
-static inline void vml_lru_isolate(struct vml_lruvec *lv, struct vml_page *page,
+/*
+ * Take @page off its list into @out for reclaim (isolate_lru_folios()).
+ * A page whose last reference is being dropped (count 0: its release
+ * waits for lru_lock to unlink it) is not taken, as folio_try_get()
+ * fails in 6.1; it goes to the front so the scan moves on.
+ */
+static inline bool vml_lru_isolate(struct vml_lruvec *lv, struct vml_page *page,
 				   struct vml_plist *out)
 {
 	vml_lru_unlink(lv, page);
+	if (!atomic_inc_not_zero(&page->_refcount)) {
+		vml_lru_link(lv, page);
+		return false;
+	}
 	vml_page_clear(page, VML_PG_lru);
-	vml_get_page(page);
 	vml_plist_add_tail(out, page);
+	return true;
 }
 
 /* Every active page of one type to the front of its inactive list. */
@@ -137,6 +159,8 @@ extern struct list_head vml_swap_active;
 
 /* lru.c: a node's lists, NULL before the layer starts. */
 struct vml_lruvec *vml_lruvec(int nid);
+/* lru.c: buddy/'s lru_release hook (registered by vmscan.c). */
+bool vml_lru_release(struct vml_page *page);
 /* swap_state.c: the swap cache of one type. */
 struct xarray *vml_swap_cache_xa(int type);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * swap.c - start and stop the swap layer: LRU, swap areas, swap cache.
+ * swap.c - start and stop the swap layer: LRU, swap areas, swap cache,
+ * swap-in/out hooks, reclaim and kswapd.
  */
 #include "swap/swap-internal.h"
 
@@ -18,7 +19,13 @@ int vml_swap_init(void)
 	if (ret)
 		goto out_swapfile;
 	vml_swap_hooks_register();
+	ret = vml_vmscan_init();
+	if (ret)
+		goto out_hooks;
 	return 0;
+out_hooks:
+	vml_swap_hooks_unregister();
+	vml_swap_state_exit();
 out_swapfile:
 	vml_swapfile_exit();
 out_lru:
@@ -26,10 +33,15 @@ out_lru:
 	return ret;
 }
 
-/* Every mm is unmapped first, while the hooks still free its slots. */
+/*
+ * Every mm is unmapped first, while the hooks still free its slots and
+ * its pages still leave the LRU with their last reference; then kswapd
+ * stops and the allocator's hooks go, and the lists are emptied last.
+ */
 void vml_swap_exit(void)
 {
 	vml_swap_hooks_unregister();
+	vml_vmscan_exit();
 	vml_swap_state_exit();
 	vml_swapfile_exit();
 	vml_lru_exit();

@@ -5,15 +5,17 @@
  *
  * CONTRACT (implemented in the files of swap/).
  *
- * swap/ is the top layer. It holds three independent pieces that reclaim
- * will join:
- *  - LRU lists and a pluggable replacement policy (lru.c, policy_*.c);
+ * swap/ is the top layer. It holds:
+ *  - LRU lists and a pluggable replacement policy (lru.c, policy_*.c),
+ *    fed by vma/ and fault/ through the struct vml_lru_hooks registered
+ *    here (pages first mapped or cached; aged, locked, unlocked), and
+ *    left by a page with its last reference (buddy/'s lru_release hook);
+ *  - reclaim: shrink_node(), kswapd, direct reclaim (vmscan.c), reached
+ *    by the allocator through struct vml_reclaim_hooks;
  *  - swap areas: slot allocation, use counts and page I/O (swapfile.c,
  *    page_io.c);
  *  - the swap cache: pages keyed by swap entry (swap_state.c).
- * NOT YET WIRED: nothing in fault/ or buddy/ calls into swap/ yet. Pages
- * reach the LRU only through callers of vml_lru_cache_add(), and nothing
- * is reclaimed or swapped out on its own (see Documentation/reclaim.rst).
+ * Anonymous pages are not swapped out yet (Documentation/reclaim.rst).
  *
  * Locking: each node's LRU has a spinlock (lru_lock, IRQ-safe); each CPU's
  * add batch a spinlock taken before it. Swap areas: swapon/swapoff are
@@ -130,12 +132,18 @@ int vml_lru_del(struct vml_page *page);
 
 /**
  * vml_lru_select_victims() - isolate pages to reclaim from one node
- * (isolate_lru_folios() with the policy's choice).
+ * (isolate_lru_folios() with the policy's choice, then
+ * folio_check_references()).
  * @nid: the node.
  * @file: file lists (true) or anonymous lists.
  * @nr: most pages to take.
  * @out: receives the pages, VML_PG_lru clear and a reference held each;
  *       the caller frees them or gives them to vml_lru_putback().
+ *
+ * The policy chooses under lru_lock from the software state; then, with
+ * the lock dropped, the harvest (vml_lru_referenced()) is asked about
+ * each choice, and a page PTEs used goes back with VML_PG_referenced set.
+ * Context: process context, may sleep (the harvest walks the rmap).
  * Return: pages taken.
  */
 unsigned long vml_lru_select_victims(int nid, bool file, unsigned long nr,
@@ -147,6 +155,14 @@ unsigned long vml_lru_select_victims(int nid, bool file, unsigned long nr,
  * @page: from vml_lru_select_victims().
  */
 void vml_lru_putback(struct vml_page *page);
+
+/**
+ * vml_lru_deactivate() - MADV_COLD (deactivate_page()): an active page
+ * moves to the front of its inactive list; the referenced bit is cleared.
+ * @page: a page on the LRU, batched or isolated.
+ * Context: any context that may take a spinlock.
+ */
+void vml_lru_deactivate(struct vml_page *page);
 
 /**
  * vml_lru_update_evictable() - move a page on the LRU to or from the
@@ -170,15 +186,17 @@ int vml_lru_set_policy(const char *name);
 const char *vml_lru_policy_name(void);
 
 /**
- * vml_lru_set_referenced_fn() - plug in the Accessed-bit harvest
- * (vml_page_referenced() through the reverse map, when reclaim is wired).
+ * vml_lru_set_referenced_fn() - replace the Accessed-bit harvest, which
+ * is vml_page_referenced() (fault/, through the reverse map) for mapped
+ * pages from the layer's start; for tests.
  * @fn: the function, or NULL for none (only VML_PG_referenced counts).
  */
 void vml_lru_set_referenced_fn(vml_referenced_fn fn);
 
 /**
- * vml_lru_referenced() - for policies: the harvest's count for @page.
- * @page: the page.
+ * vml_lru_referenced() - the harvest's count for @page; called by
+ * vml_lru_select_victims() without lru_lock (the harvest may sleep).
+ * @page: an isolated page.
  * Return: references found, 0 with no harvest plugged in.
  */
 int vml_lru_referenced(struct vml_page *page);
@@ -198,6 +216,46 @@ unsigned long vml_lru_pages(void);
 
 int vml_lru_init(void);
 void vml_lru_exit(void);
+
+/* ---- reclaim and kswapd (vmscan.c) ---- */
+
+#define VML_SWAPPINESS_DEFAULT	60	/* vm.swappiness */
+#define VML_SWAPPINESS_MAX	200
+
+/**
+ * vml_reclaim_pages() - reclaim @nr pages from every node, as a write
+ * of @nr pages to memory.reclaim does: batches at falling priority,
+ * retried up to 16 times while short.
+ * @nr: pages wanted (at least one).
+ * Context: process context, may sleep (I/O, the reverse map).
+ * Return: pages freed; may be more than @nr (whole batches) or fewer.
+ */
+unsigned long vml_reclaim_pages(unsigned long nr);
+
+/**
+ * vml_set_swappiness() - the anon/file balance (vm.swappiness).
+ * @val: 0 (file pages only while they last) .. VML_SWAPPINESS_MAX.
+ * Return: 0 or -ERANGE.
+ */
+int vml_set_swappiness(unsigned long val);
+
+/** vml_swappiness() - the current value. Return: 0..VML_SWAPPINESS_MAX. */
+int vml_swappiness(void);
+
+/**
+ * vml_reclaim_pause() - wait for every kswapd to finish its pass and keep
+ * them asleep until vml_reclaim_resume(), so the invariant checker sees
+ * no page in a kswapd's hands.
+ * Context: process context, may sleep.
+ */
+void vml_reclaim_pause(void);
+
+/** vml_reclaim_resume() - undo vml_reclaim_pause(). */
+void vml_reclaim_resume(void);
+
+/* Start kswapd and register the allocator's hooks; undo. */
+int vml_vmscan_init(void);
+void vml_vmscan_exit(void);
 
 /* ---- swap areas (swapfile.c, page_io.c) ---- */
 

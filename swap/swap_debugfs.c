@@ -7,6 +7,8 @@
  *   swapoff <path|ram:SIZE>         -> ok
  *   swap_selftest <pages>           -> ok pages=N pswpout=N pswpin=N
  *   lru_policy [2list|clock]        -> ok policy=NAME
+ *   reclaim <pages>                 -> ok reclaimed=N (EAGAIN when short)
+ *   swappiness [0-200]              -> ok swappiness=N
  *   swaps (file)                    the areas, as /proc/swaps
  *   lru (file)                      LRU list sizes per node, the policy
  */
@@ -82,11 +84,44 @@ static int cmd_lru_policy(int argc, char **argv, struct vml_reply *r)
 	return 0;
 }
 
+/* memory.reclaim: EAGAIN when fewer pages than asked could be freed. */
+static int cmd_reclaim(int argc, char **argv, struct vml_reply *r)
+{
+	unsigned long got;
+	u64 nr;
+
+	if (vml_parse_arg_u64(r, "pages", argv[1], vml_arena.nr_frames, &nr))
+		return r->err;
+	if (!nr)
+		return vml_reply_err(r, -EINVAL, "pages must be at least 1");
+	got = vml_reclaim_pages(nr);
+	if (got < nr)
+		return vml_reply_err(r, -EAGAIN, "reclaimed only %lu of %llu pages",
+				     got, nr);
+	vml_reply_add(r, " reclaimed=%lu", got);
+	return 0;
+}
+
+static int cmd_swappiness(int argc, char **argv, struct vml_reply *r)
+{
+	u64 v;
+
+	if (argc == 2) {
+		if (vml_parse_arg_u64(r, "swappiness", argv[1], VML_SWAPPINESS_MAX, &v))
+			return r->err;
+		vml_set_swappiness(v);
+	}
+	vml_reply_add(r, " swappiness=%d", vml_swappiness());
+	return 0;
+}
+
 static const struct vml_ctl_cmd swap_cmds[] = {
 	{ "swapon", "<path|ram:SIZE> [prio=N]", 1, 2, cmd_swapon },
 	{ "swapoff", "<path|ram:SIZE>", 1, 1, cmd_swapoff },
 	{ "swap_selftest", "<pages>", 1, 1, cmd_swap_selftest },
 	{ "lru_policy", "[2list|clock]", 0, 1, cmd_lru_policy },
+	{ "reclaim", "<pages>", 1, 1, cmd_reclaim },
+	{ "swappiness", "[0-200]", 0, 1, cmd_swappiness },
 };
 
 static struct vml_ctl_group swap_group = {

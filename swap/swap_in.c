@@ -31,9 +31,12 @@
  *    read-only and stays cached for the other PTEs; a write then copies
  *    it (do_wp_page()), as 6.1 without PageAnonExclusive would.
  *
- * Readahead pages are not on the LRU lists (reclaim owns them); they
- * stay in the swap cache until a fault uses them or their slot's last
- * reference goes (vml_swap_zap(): free_swap_and_cache()).
+ * Every page read in, the faulting one and those read ahead, goes on the
+ * anonymous LRU lists once its read succeeded (folio_add_lru() in 6.1's
+ * __read_swap_cache_async()), so reclaim can take an unused read-ahead
+ * page back; it stays in the swap cache until a fault uses it, reclaim
+ * frees it, or its slot's last reference goes (vml_swap_zap():
+ * free_swap_and_cache()).
  */
 #include "swap/swap-internal.h"
 
@@ -76,6 +79,8 @@ static struct vml_page *read_swap_page(struct vml_swp_entry entry)
 		vml_put_page(page);
 		return ERR_PTR(ret);
 	}
+	vml_page_set(page, VML_PG_swapbacked);
+	vml_lru_cache_add(page);
 	return page;
 }
 
@@ -139,6 +144,9 @@ static struct vml_page *get_swap_page(struct vml_swp_entry entry, bool *major)
  */
 static bool swapin_exclusive(struct vml_page *page, struct vml_swp_entry entry)
 {
+	/* An LRU add batch may hold the page read just now: empty it first. */
+	if (vml_page_count(page) > 2 && !vml_page_test(page, VML_PG_lru))
+		vml_lru_add_drain_all();
 	return vml_swap_refs(entry) == 1 && !vml_page_mapcount(page) &&
 	       vml_page_count(page) == 2;
 }

@@ -59,7 +59,9 @@ static const struct state states[] = {
 	{ 0x1b, { 0xff, 0x80, 0xc0 }, "swap cache" },
 	{ FM_UNOWNED, { 0xff, 0x00, 0xff }, "unowned (leak)" },
 };
-#define NR_STATES	(sizeof(states) / sizeof(states[0]))
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_STATES	ARRAY_SIZE(states)
 
 static const unsigned char unknown_rgb[3] = { 0x00, 0x00, 0x00 };
 static const unsigned char bg_rgb[3] = { 0xff, 0xff, 0xff };
@@ -152,10 +154,11 @@ static int read_zones(const char *path, struct zone *z, int max)
 	if (!f)
 		die(1, "%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "base_phys %llx", &a) == 1)
+		if (sscanf(line, "base_phys %llx", &a) == 1) {
 			base = a >> 12;
-		else if (n < max &&
-			 sscanf(line, " zone %15s pfn %llx-%llx frames %lu", name, &a, &b, &frames) == 4) {
+		} else if (n < max &&
+			   sscanf(line, " zone %15s pfn %llx-%llx frames %lu",
+				  name, &a, &b, &frames) == 4) {
 			snprintf(z[n].name, sizeof(z[n].name), "%s", name);
 			z[n].start = a - base;
 			z[n].len = frames;
@@ -269,12 +272,14 @@ static void write_png(const char *path, const struct image *im)
 		die(1, "%s: %s", path, strerror(errno));
 }
 
+static const char usage_text[] =
+	"usage: vmlab-map [-a ARENA] [-c COLS] [-s PX] [-t TITLE] FRAMEMAP OUT.png\n"
+	"       vmlab-map --geometry [-c COLS] [-s PX] FRAMEMAP\n"
+	"       vmlab-map --palette\n";
+
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: vmlab-map [-a ARENA] [-c COLS] [-s PX] [-t TITLE] FRAMEMAP OUT.png\n"
-		"       vmlab-map --geometry [-c COLS] [-s PX] FRAMEMAP\n"
-		"       vmlab-map --palette\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 

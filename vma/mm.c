@@ -60,6 +60,21 @@ void vml_set_mm_hooks(const struct vml_mm_hooks *hooks)
 	WRITE_ONCE(mm_hooks, hooks);
 }
 
+static const struct vml_lru_hooks *lru_hooks;
+
+const struct vml_lru_hooks *vml_lru_hooks(void)
+{
+	static const struct vml_lru_hooks none;
+	const struct vml_lru_hooks *h = READ_ONCE(lru_hooks);
+
+	return h ?: &none;
+}
+
+void vml_set_lru_hooks(const struct vml_lru_hooks *hooks)
+{
+	WRITE_ONCE(lru_hooks, hooks);
+}
+
 /* ---- VMAs and anon_vmas ---- */
 
 struct vml_vma *vml_vma_alloc(struct vml_mm *mm)

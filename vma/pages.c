@@ -54,18 +54,27 @@ void vml_zero_page_exit(void)
 /* Drop the mapping @pte had of its page (zap_pte_range() for one entry). */
 static void unmap_page(struct vml_vma *vma, pte_t pte)
 {
+	const struct vml_lru_hooks *lru = vml_lru_hooks();
 	struct vml_page *page = vml_pte_page(pte);
+	bool anon;
 
 	if (WARN_ON_ONCE(!page))
 		return;
 	if (vml_page_test(page, VML_PG_zero))
 		return;
+	anon = vml_page_test(page, VML_PG_anon);
 	vml_mm_add_counter(vma->vm_mm, vml_mm_counter_of(vma, page), -1);
-	if (pte_dirty(pte) && !vml_page_test(page, VML_PG_anon))
+	if (pte_dirty(pte) && !anon)
 		vml_page_set(page, VML_PG_dirty);	/* set_page_dirty() */
+	/* zap_pte_range(): a used page-cache page stays warm on the LRU. */
+	if (pte_young(pte) && !anon && lru->accessed)
+		lru->accessed(page);
 	if (atomic_add_negative(-1, &page->_mapcount)) {
 		vml_page_clear(page, VML_PG_anon);
-		vml_page_clear(page, VML_PG_mlocked);
+		/* munlock_vma_folio(): a cached page may stay; evictable again */
+		if (vml_page_test_and_clear(page, VML_PG_mlocked) &&
+		    lru->update_evictable)
+			lru->update_evictable(page);
 	}
 	vml_put_page(page);
 }
@@ -172,10 +181,11 @@ static int mlock_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		return 0;
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
-	if (arg)
-		vml_page_set(page, VML_PG_mlocked);
-	else
-		vml_page_clear(page, VML_PG_mlocked);
+	if (arg ? vml_page_test_and_set(page, VML_PG_mlocked) :
+		  !vml_page_test_and_clear(page, VML_PG_mlocked))
+		return 0;		/* no change */
+	if (vml_lru_hooks()->update_evictable)
+		vml_lru_hooks()->update_evictable(page);
 	return 0;
 }
 
@@ -199,8 +209,12 @@ static int age_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if (vml_page_test(page, VML_PG_zero))
 		return 0;
 	vml_ptep_test_and_clear_young(pt, addr, ptep);
-	vml_page_clear(page, VML_PG_active);
-	vml_page_clear(page, VML_PG_referenced);
+	/*
+	 * The LRU owns the list flags: it moves the page (deactivate_page()),
+	 * as 6.1 only for a page this mm alone maps.
+	 */
+	if (vml_page_mapcount(page) == 1 && vml_lru_hooks()->deactivate)
+		vml_lru_hooks()->deactivate(page);
 	(*nr)++;
 	return 0;
 }

@@ -567,6 +567,43 @@ struct vml_mm_hooks {
 };
 
 /**
+ * struct vml_lru_hooks - the LRU of swap/ (mm/swap.c's lru_cache_add(),
+ * folio_mark_accessed(), deactivate_page(), mlock's LRU moves), for the
+ * layers below it that map, age and lock pages: vma/ and fault/.
+ * swap/ registers them; with none registered the calls do nothing.
+ * Every one is non-sleeping (spinlocks only) and may be called under
+ * pgt.lock; none may be called under the LRU's own lock.
+ * @add: a page was first mapped or cached: queue it for the LRU
+ *	(VML_PG_anon or VML_PG_swapbacked chooses the anonymous lists).
+ * @accessed: the page was used (a young PTE zapped, as zap_pte_range()).
+ * @deactivate: MADV_COLD: to the inactive list, not referenced.
+ * @update_evictable: VML_PG_mlocked changed: to or from the unevictable
+ *	list.
+ * @drain: empty every CPU's add batch onto the lists (lru_add_drain_all()),
+ *	so that the batches hold no reference: before a decision that reads
+ *	a page's reference count.
+ */
+struct vml_lru_hooks {
+	void (*drain)(void);
+	void (*add)(struct vml_page *page);
+	void (*accessed)(struct vml_page *page);
+	void (*deactivate)(struct vml_page *page);
+	void (*update_evictable)(struct vml_page *page);
+};
+
+/**
+ * vml_set_lru_hooks() - install (or with NULL remove) swap/'s LRU hooks.
+ * @hooks: must stay valid until replaced.
+ */
+void vml_set_lru_hooks(const struct vml_lru_hooks *hooks);
+
+/**
+ * vml_lru_hooks() - the LRU hooks, never NULL (members may be NULL).
+ * Return: the registered hooks or an empty set.
+ */
+const struct vml_lru_hooks *vml_lru_hooks(void);
+
+/**
  * vml_set_mm_hooks() - install the upper layers' hooks.
  * @hooks: the hooks (NULL members do nothing), or NULL to remove them;
  *         must stay valid until replaced.

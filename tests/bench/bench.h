@@ -25,7 +25,8 @@
  * struct vml_bench - one benchmark row.
  * @name: what is measured, e.g. "page order-0 alloc+free".
  * @setup: optional; called once after the core is up, before any timing.
- *	Return 0 or -errno (the row is then reported as failed and skipped).
+ *	Return 0, VML_BENCH_SKIP (not wanted in this run: no result line) or
+ *	-errno (the row is then reported as failed and skipped).
  * @vmlab: do @iters operations through vmlab.  May sleep.
  * @host: do the same @iters operations through the host kernel.
  * @teardown: optional; called once after the row, if @setup succeeded.
@@ -44,6 +45,7 @@ struct vml_bench {
 };
 
 #define VML_BENCH_ITERS		1000
+#define VML_BENCH_SKIP		1
 #define VML_BENCH_ROUNDS	11
 
 /* Declares a row defined in another file (keeps "extern" out of .c files). */
@@ -52,5 +54,9 @@ struct vml_bench {
 /* The table, in tests/bench/bench_rows.c. */
 extern const struct vml_bench *const vml_benches[];
 extern const unsigned int vml_nr_benches;
+
+/* The fork+COW rows' hand-off with their user-space helper (bench_fork.c). */
+void vml_bench_fork_start(void);
+void vml_bench_fork_stop(void);
 
 #endif /* VMLAB_BENCH_H */

@@ -17,7 +17,14 @@
  * Parameters: only=<substring>[+<substring>...] runs rows whose name
  * contains any of them, iters=<n> overrides the
  * batch size, rounds=<n> the number of rounds (odd; default 11),
- * arena_mb=<n> the arena (default 256 MiB, room for the 64 MiB fault rows).
+ * arena_mb=<n> the arena (default 256 MiB, room for the 64 MiB fault rows),
+ * trace=<name>: for the row of that name ('~' for each space, as module
+ * parameters in the guest's command line cannot hold spaces), one extra
+ * untimed batch of each side runs with the kernel's tracing switched on
+ * (tracing_on()/tracing_off()), the vmlab batch after a call of
+ * bench_trace_mark_vmlab(), the host's after bench_trace_mark_host(): with
+ * the function_graph tracer set up (make bench TRACE=<row>, bench.sh
+ * --trace) the guest counts each side's function calls per op.
  *
  * First comes a memory row: the arena's metadata (frame descriptors and
  * everything else the boot allocator handed out) per frame, against the
@@ -26,6 +33,7 @@
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -51,6 +59,10 @@ MODULE_PARM_DESC(iters, "Operations per timed batch (default: per benchmark)");
 static unsigned int arena_mb = 256;
 module_param(arena_mb, uint, 0444);
 MODULE_PARM_DESC(arena_mb, "Arena size in MiB (default 256)");
+
+static char *trace;
+module_param(trace, charp, 0444);
+MODULE_PARM_DESC(trace, "Trace one untimed batch of each side of this row ('~' for spaces)");
 
 static unsigned int rounds = VML_BENCH_ROUNDS;
 module_param(rounds, uint, 0444);
@@ -82,6 +94,40 @@ static u64 median(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
+/*
+ * Markers in a function-graph trace: the side whose calls follow. Their
+ * bodies differ so that the compiler cannot fold them into one function.
+ */
+static noinline void bench_trace_mark_vmlab(void)
+{
+	asm volatile("nop");
+}
+
+static noinline void bench_trace_mark_host(void)
+{
+	asm volatile("nop; nop");
+}
+
+/* One untimed batch of each side with tracing on, when trace= asks. */
+static void bench_trace(const struct bench_run *run)
+{
+	char name[96];
+
+	if (!trace || !*trace || run->ready)
+		return;
+	strscpy(name, trace, sizeof(name));
+	strreplace(name, '~', ' ');
+	if (strcmp(run->b->name, name))
+		return;
+	tracing_on();
+	bench_trace_mark_vmlab();
+	run->b->vmlab(run->iters);
+	bench_trace_mark_host();
+	run->b->host(run->iters);
+	tracing_off();
+	pr_info("vmlab_bench: traced|%s|%u\n", run->b->name, run->iters);
+}
+
 static int bench_thread(void *data)
 {
 	struct bench_run *run = data;
@@ -98,6 +144,7 @@ static int bench_thread(void *data)
 	/* Warm up both sides once, untimed. */
 	b->vmlab(run->iters);
 	b->host(run->iters);
+	bench_trace(run);
 	for (r = 0; r < run->rounds; r++) {
 		t0 = ktime_get_ns();
 		if (r & 1)
@@ -224,6 +271,8 @@ static void run_one(const struct vml_bench *b)
 
 	if (b->setup) {
 		ret = b->setup();
+		if (ret == VML_BENCH_SKIP)
+			return;
 		if (ret) {
 			pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
 			return;
@@ -264,6 +313,7 @@ static int __init vmlab_bench_init(void)
 	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
 		vml_nr_benches, rounds, num_online_cpus());
 	report_meta();
+	vml_bench_fork_start();
 	for (i = 0; i < vml_nr_benches; i++) {
 		const struct vml_bench *b = vml_benches[i];
 
@@ -271,6 +321,7 @@ static int __init vmlab_bench_init(void)
 			continue;
 		run_one(b);
 	}
+	vml_bench_fork_stop();
 	vmlab_core_stop();
 	pr_info("vmlab_bench: done\n");
 	return 0;

@@ -78,6 +78,14 @@ VML_BENCH_DECLARE(vml_bench_mmap_populate);
 VML_BENCH_DECLARE(vml_bench_fault_zero);
 VML_BENCH_DECLARE(vml_bench_fault_cow);
 VML_BENCH_DECLARE(vml_bench_fault_file);
+VML_BENCH_DECLARE(vml_bench_swap);
+VML_BENCH_DECLARE(vml_bench_fork_1);
+VML_BENCH_DECLARE(vml_bench_fork_2);
+VML_BENCH_DECLARE(vml_bench_fork_4);
+VML_BENCH_DECLARE(vml_bench_fork_8);
+VML_BENCH_DECLARE(vml_bench_fork_16);
+VML_BENCH_DECLARE(vml_bench_fork_32);
+VML_BENCH_DECLARE(vml_bench_fork_64);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_calibration,
@@ -97,6 +105,14 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_fault_zero,
 	&vml_bench_fault_cow,
 	&vml_bench_fault_file,
+	&vml_bench_swap,
+	&vml_bench_fork_1,
+	&vml_bench_fork_2,
+	&vml_bench_fork_4,
+	&vml_bench_fork_8,
+	&vml_bench_fork_16,
+	&vml_bench_fork_32,
+	&vml_bench_fork_64,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);

@@ -8,6 +8,8 @@
   bench-table.py baseline RESULT.csv        print a new baseline file
   bench-table.py rst WALL.csv ICOUNT.csv    print the merged table (rst)
   bench-table.py scale SCALE.csv XNAME      print a scaling row set (rst)
+  bench-table.py fork ICOUNT.csv WALL.csv   print the fork+COW curve (rst)
+  bench-table.py swap ICOUNT.csv WALL.csv   print the swap rows (rst)
   bench-table.py selftest                   prove the gate can fail
 """
 import contextlib
@@ -20,6 +22,7 @@ import tempfile
 
 LIMIT = 1.10        # the gate's tolerance: 10% more instructions fails
 SUSPICIOUS = 2.0    # wall ratio vs instruction ratio apart by more than this
+FORK = re.compile(r'^fork\+COW (\d+) MiB')
 
 
 def rows(path):
@@ -83,10 +86,24 @@ def baseline(result):
     return 0
 
 
+def print_table(head, out):
+    """An rst simple table: a header row and rows of strings."""
+    widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
+    rule = ' '.join('=' * n for n in widths)
+    print(rule)
+    print(' '.join(v.ljust(n) for v, n in zip(head, widths)).rstrip())
+    print(rule)
+    for x in out:
+        print(' '.join(v.ljust(n) for v, n in zip(x, widths)).rstrip())
+    print(rule)
+
+
 def rst(wall, icount):
     w, ic = rows(wall), one_cpu(rows(icount))
     out = []
     for r in w:
+        if FORK.match(r['benchmark']) or r['benchmark'].startswith('swap'):
+            continue    # the fork+COW curve and the swap rows have their own tables
         i = ic.get(r['benchmark'])
         flag = ''
         iv = ih = ir = '-'
@@ -102,21 +119,13 @@ def rst(wall, icount):
                     iv, ih, ir + flag])
     head = ['benchmark', 'cpus', 'vmlab ns', 'host ns', 'wall ratio',
             'vmlab insn', 'host insn', 'insn ratio']
-    widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
-    rule = ' '.join('=' * n for n in widths)
-    fmt = lambda x: ' '.join(v.ljust(n) for v, n in zip(x, widths)).rstrip()
     r0, i0 = w[0], next(iter(ic.values()))
     print(f"Wall clock: {r0['kernel']} kernel {r0['release']} ({r0['options']}), QEMU"
           f" {r0['qemu']} {r0['mode']}, host CPU {r0['host_cpu']}. Instructions: the same"
           f" kernel and options, QEMU {i0['mode']}. Per operation; ratio = vmlab / host;"
           " ``**`` marks a row whose two ratios differ by more than 2x.")
     print()
-    print(rule)
-    print(fmt(head))
-    print(rule)
-    for x in out:
-        print(fmt(x))
-    print(rule)
+    print_table(head, out)
     return 0
 
 
@@ -132,15 +141,57 @@ def scale(path, xname):
         cells.setdefault(name, {})[r['x']] = f"{float(r['vmlab']):.0f} / {float(r['host']):.0f}"
     head = ['row (vmlab / host per op) by ' + xname] + xs
     out = [[n] + [c.get(x, '-') for x in xs] for n, c in cells.items()]
-    widths = [max(len(x[c]) for x in out + [head]) for c in range(len(head))]
-    rule = ' '.join('=' * n for n in widths)
-    print(rule)
-    print(' '.join(v.ljust(n) for v, n in zip(head, widths)).rstrip())
-    print(rule)
-    for x in out:
-        print(' '.join(v.ljust(n) for v, n in zip(x, widths)).rstrip())
-    print(rule)
+    print_table(head, out)
     print()
+    return 0
+
+
+def fork(icount, wall):
+    """The fork+COW rows: per op and per page, instructions and wall."""
+    ic, w = one_cpu(rows(icount)), one_cpu(rows(wall)) if os.path.exists(wall) else {}
+    head = ['MiB', 'vmlab insn/op', 'host insn/op', 'vmlab insn/page', 'host insn/page',
+            'ratio', 'vmlab ms/op', 'host ms/op', 'wall ratio']
+    out = []
+    for name, r in ic.items():
+        m = FORK.match(name)
+        if not m or r['vmlab'] == 'failed':
+            continue
+        pages = int(m.group(1)) * 256
+        v, h = float(r['vmlab']), float(r['host'])
+        x = w.get(name)
+        wv = wh = wr = '-'
+        if x and x['vmlab'] != 'failed':
+            wv, wh, wr = f"{float(x['vmlab']) / 1e6:.1f}", f"{float(x['host']) / 1e6:.1f}", x['ratio']
+        out.append([m.group(1), f"{v:.0f}", f"{h:.0f}", f"{v / pages:.0f}",
+                    f"{h / pages:.0f}", r['ratio'], wv, wh, wr])
+    if not out:
+        print('(no fork+COW rows)')
+        return 0
+    print_table(head, out)
+    return 0
+
+
+def swap(icount, wall):
+    """The swap rows: per page, instructions and wall, and the wall rates."""
+    ic, w = one_cpu(rows(icount)), one_cpu(rows(wall)) if os.path.exists(wall) else {}
+    head = ['row (per 4 KiB page)', 'vmlab insn', 'host insn', 'ratio', 'vmlab ns',
+            'host ns', 'wall ratio', 'vmlab MB/s', 'host MB/s']
+    out = []
+    for name, r in ic.items():
+        if not name.startswith('swap') or r['vmlab'] == 'failed':
+            continue
+        x = w.get(name)
+        wcols = ['-'] * 5
+        if x and x['vmlab'] != 'failed':
+            v, h = float(x['vmlab']), float(x['host'])
+            wcols = [f"{v:.0f}", f"{h:.0f}", x['ratio'], f"{4096e3 / v:.0f}",
+                     f"{4096e3 / h:.0f}"]
+        out.append([name, f"{float(r['vmlab']):.0f}", f"{float(r['host']):.0f}",
+                    r['ratio']] + wcols)
+    if not out:
+        print('(no swap rows)')
+        return 0
+    print_table(head, out)
     return 0
 
 
@@ -172,7 +223,8 @@ def selftest():
 
 if __name__ == '__main__':
     cmds = {'gate': (gate, 2), 'baseline': (baseline, 1), 'rst': (rst, 2),
-            'scale': (scale, 2), 'selftest': (selftest, 0)}
+            'scale': (scale, 2), 'fork': (fork, 2), 'swap': (swap, 2),
+            'selftest': (selftest, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]][0](*sys.argv[2:]))

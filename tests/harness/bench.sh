@@ -100,6 +100,8 @@ tr -d '\r' < "$log" | awk -F'|' -v unit="$unit" -v csv="$csv" \
 		if (!n) print "(no results)"
 	}'
 vml_log "table written to $csv"
+# trace=<row> (bench_main.c): the guest's per-side call counts.
+tr -d '\r' < "$log" | grep -E '^(@@VMLAB trace|@@FN |vmlab_bench: traced)' || true
 if [ "$rc" != 1 ] || ! grep -q 'vmlab_bench: done' "$log"; then
 	vml_log "bench guest did not finish cleanly (QEMU status $rc); see $log"
 	grep -F -f tests/harness/dmesg-patterns "$log" | head -n 20 >&2 || true

@@ -11,6 +11,7 @@
 #     a throwaway tree (stock kernel only)
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
+#   - plots: gnuplot renders the benchmark plots from sample CSVs (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
 #               5-level pti=on: KUnit + scenarios + kmemleak scan
@@ -31,6 +32,7 @@
 #   VMLAB_SCENARIO_TIMEOUT=600  per-scenario timeout inside the guest
 #   VMLAB_GUEST_ARGS="..."      more guest kernel arguments (vmltest.fuzz=N...)
 #   VMLAB_SEEDS="1-50" VMLAB_STEPS=1000  53-randtest's seeds and steps per seed
+#                               (default: its table, by guest name)
 #   VMLAB_TIMEOUT=1500          per-guest timeout (seconds)
 #   VMLAB_BUDGET=4500           whole-run budget (seconds; CI allows 90 min):
 #                               guests are cut short (and fail) to keep to it
@@ -71,6 +73,12 @@ finish() {
 	section "summary"
 	for l in "${SUMMARY[@]}"; do echo "$l"; done
 	local g d
+	# 53-randtest's seeds and operations, summed over the guests.
+	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
+		/^@@VMLAB randtest / { split($3, s, "="); split($4, o, "=");
+			n++; seeds += s[2]; ops += o[2] }
+		END { if (n) printf "randtest: %d operations over %d seeds compared on %d guest(s)\n",
+			ops, seeds, n }'
 	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
 	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
 	echo "checks: $d distinct x $g guest(s) (and the host checks)"
@@ -283,6 +291,16 @@ if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
 	fi
 fi
 
+# The benchmark plots: gnuplot renders every plot from the checked-in
+# sample CSVs (tests/bench/sample/) into valid PNGs (a few seconds).
+section "plots"
+if out=$(python3 tests/harness/bench-plot.py selftest 2>&1); then
+	pass "$(echo "$out" | tail -n 1)"
+else
+	echo "$out" | tail -n 20
+	fail "bench-plot.py selftest: the plots do not render"
+fi
+
 if [ -x scripts/check-layers.sh ]; then
 	section "layers"
 	if out=$(scripts/check-layers.sh 2>&1); then
@@ -332,7 +350,7 @@ legs() {	# legs <kernel>: "paging pti args" lines for its guests
 guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local name=$1 kernel=$2 initrd=$3 paging=$4 pti=$5 args=$6 rc out res
 	local log=$LOGS/check-$name.log start=$(date +%s)
-	local extra="vmltest.mode=check" sc
+	local extra="vmltest.mode=check vmltest.guest=$name" sc
 	sc=$(guest_scenarios "$name")
 	[ -n "$sc" ] && extra+=" vmltest.scenarios=${sc// /,}"
 	[ -n "${VMLAB_SEEDS:-}" ] && extra+=" vmltest.seeds=${VMLAB_SEEDS// /,}"
@@ -375,7 +393,7 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	local fl
 	while IFS= read -r fl; do
 		SUMMARY+=("    $name: ${fl#"${fl%%[![:space:]]*}"}")
-	done < <(echo "$out" | grep -E '^ *FAILED' | head -n 12)
+	done < <(echo "$out" | grep -E 'not ok|FAILED' | head -n 12)
 }
 
 # Every guest must run these scenarios (and, with a KUnit module, every case).

@@ -3,13 +3,15 @@
 #
 # /init of the vmlab test guest (busybox sh).  The kernel command line picks
 # what it does:
-#   vmltest.mode=check|kunit|run|shell|pictures|bench|boot   (default
-#                              check; boot just boots and exits, for
-#                              timing; pictures: tests/harness/pictures.sh)
+#   vmltest.mode=check|kunit|run|shell|pictures|bench|counters|boot
+#                              (default check; boot just boots and exits,
+#                              for timing; pictures: tests/harness/pictures.sh;
+#                              counters: tests/harness/counters.sh)
 #   vmltest.params=a=1,b=2     module parameters (comma separated) for vmlab.ko
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
 #   vmltest.timeout=SECONDS    per-scenario timeout (default 600)
+#   vmltest.guest=NAME         the guest's name in make check (53-randtest's seeds)
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
 #   vmltest.stress_ops=N       76-stress: operations per stress process
@@ -40,6 +42,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
 	vmltest.stress_ops=*) export VMLAB_STRESS_OPS=${arg#*=} ;;
+	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
 	esac
@@ -99,6 +102,58 @@ dmesg_check() {	# dmesg_check <desc> <file> [extra ignore file]
 }
 
 loaded() { grep -q "^$1 " /proc/modules; }
+
+TRACEFS=/sys/kernel/tracing
+bench_trace_setup() {
+	mount -t tracefs tracefs $TRACEFS 2>/dev/null
+	echo 0 > $TRACEFS/tracing_on
+	echo 65536 > $TRACEFS/buffer_size_kb
+	echo 0 > $TRACEFS/options/funcgraph-irqs
+	echo function_graph > $TRACEFS/current_tracer
+}
+
+# Per side of the traced batch: function calls, distinct functions and the
+# distinct 4 KiB pages holding their entry points (from /proc/kallsyms);
+# then the 30 most called functions of each side.
+bench_trace_summary() {
+	echo "@@VMLAB trace tracer=$(cat $TRACEFS/current_tracer) lines=$(wc -l < $TRACEFS/trace)"
+	grep -m 4 -n 'bench_trace_mark' $TRACEFS/trace
+	sed -n '1,12p' $TRACEFS/trace
+	awk -v ks=/proc/kallsyms '
+	BEGIN { side = "" }
+	/bench_trace_mark_vmlab/ { side = "vmlab"; next }
+	/bench_trace_mark_host/ { side = "host"; next }
+	side != "" && match($0, /[A-Za-z_][A-Za-z0-9_.]*( \[[A-Za-z0-9_]+\])?\(\)/) {
+		f = substr($0, RSTART, RLENGTH - 2)
+		sub(/ \[.*/, "", f)
+		calls[side]++
+		if (!((side, f) in n))
+			distinct[side]++
+		n[side, f]++
+		want[f] = 1
+	}
+	END {
+		while ((getline l < ks) > 0) {
+			split(l, k, " ")
+			if ((k[3] in want) && !(k[3] in addr))
+				addr[k[3]] = substr(k[1], 1, length(k[1]) - 3)
+		}
+		for (key in n) {
+			split(key, p, SUBSEP)
+			if ((p[2] in addr) && !((p[1], addr[p[2]]) in pg)) {
+				pg[p[1], addr[p[2]]] = 1
+				pages[p[1]]++
+			}
+			print "@@FN " p[1] " " n[key] " " p[2] > "/tmp/fn.txt"
+		}
+		for (s in calls)
+			print "@@VMLAB trace side=" s " calls=" calls[s] \
+				" distinct=" distinct[s] " pages=" pages[s]
+	}' $TRACEFS/trace
+	for side in vmlab host; do
+		grep "^@@FN $side " /tmp/fn.txt | sort -k3 -rn | head -n 30
+	done
+}
 
 unload() {	# unload <module> if it is loaded
 	loaded "$1" || return 0
@@ -249,11 +304,43 @@ run|shell|pictures)
 	echo "@@VMLAB run-end"
 	finish $rc
 	;;
+counters)
+	# The counter plot (tests/harness/counters.sh): vmlab-sample every
+	# 50 ms while counters-workload.sh runs, its CSV between markers.
+	echo "@@VMLAB counters-begin"
+	vmlab_load || { dmesg | tail -n 20; finish 1; }
+	echo "@@VMLAB counters-t0 $(cut -d' ' -f1 /proc/uptime)"
+	vmlab-sample -i 50 > /tmp/counters.csv &
+	sampler=$!
+	sh /etc/vmlab/counters-workload.sh
+	rc=$?
+	kill "$sampler"
+	wait "$sampler"
+	src=$?
+	echo "@@VMLAB counters-csv"
+	cat /tmp/counters.csv
+	echo "@@VMLAB counters-end workload=$rc sampler=$src"
+	dmesg -c | strip_ts
+	unload vmlab || rc=1
+	[ "$src" = 0 ] || rc=1
+	finish $rc
+	;;
 bench)
 	echo "@@VMLAB bench-begin"
+	# The host side of the fork+COW rows: a real process (bench_fork.c).
+	helper=
+	if command -v bench-forkcow >/dev/null; then
+		bench-forkcow &
+		helper=$!
+	fi
+	# trace=<row>: the rows' traced batches (bench_main.c) go through the
+	# function_graph tracer, summarised below by bench_trace_summary.
+	case " $PARAMS " in *" trace="*) bench_trace_setup ;; esac
 	# shellcheck disable=SC2086
 	insmod $MODDIR/vmlab_bench.ko $PARAMS
 	rc=$?
+	[ -n "$helper" ] && { kill "$helper" 2>/dev/null; wait "$helper" 2>/dev/null; }
+	case " $PARAMS " in *" trace="*) bench_trace_summary ;; esac
 	dmesg -c | strip_ts
 	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench

@@ -38,7 +38,13 @@ for applet in sh mount insmod rmmod dmesg; do
 		vml_die "busybox lacks the '$applet' applet"
 done
 install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
-# Optional tools (only when built): the VMA differential test.
+# Optional tools (only when built): the fork+COW bench helper, the VMA
+# differential test.
+[ -x "$VMLAB_TOP/tools/bench-forkcow" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/bench-forkcow" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/vmlab-sample" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/vmlab-sample" "$root/bin/"
+
 [ -x "$VMLAB_TOP/tools/difftest/difftest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/difftest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/faulttest" ] &&
@@ -71,7 +77,8 @@ install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-demo.sh" "$root/bin/vmlab-demo"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 	"$VMLAB_TOP/tests/harness/dmesg-ignore" \
-	"$VMLAB_TOP/tests/harness/dmesg-kunit-ignore" "$root/etc/vmlab/"
+	"$VMLAB_TOP/tests/harness/dmesg-kunit-ignore" \
+	"$VMLAB_TOP/tests/harness/counters-workload.sh" "$root/etc/vmlab/"
 for f in "$VMLAB_TOP"/tests/scenarios/*.sh; do
 	[ -f "$f" ] && install -m 0644 "$f" "$root/scenarios/"
 done

@@ -18,6 +18,7 @@
 #include <linux/sizes.h>
 #include "buddy/vmstat.h"
 #include "tests/kunit/fault_test.h"
+#include "swap/swap.h"
 
 /* ---- anonymous memory ---- */
 
@@ -57,6 +58,7 @@ static void fault_test_demand_zero_write(struct kunit *test)
 	touch(test, mm, BASE, 64 * PAGE_SIZE, true, 63);
 	KUNIT_EXPECT_EQ(test, frames(test) - before, 63ul);
 	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 64ul);
+	vml_lru_add_drain_all();	/* an LRU add batch holds a reference */
 	for (i = 0; i < 64; i++) {
 		page = page_of(mm, BASE + i * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, page);

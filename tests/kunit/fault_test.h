@@ -16,6 +16,7 @@
 #include "fault/fault.h"
 #include "mmu/mmu-internal.h"
 #include "slab/slab.h"
+#include "swap/swap.h"
 #include "vma/vma-internal.h"
 #include "tests/kunit/vml_test.h"
 
@@ -43,6 +44,7 @@ static inline unsigned long frames(struct kunit *test)
 	struct vml_frame_census c;
 	size_t size;
 
+	vml_lru_add_drain_all();	/* an LRU add batch may hold a freed page */
 	vml_quicklist_drain();		/* cached table pages are not in use */
 	vml_vma_shrink_caches();	/* nor are empty slabs of vma/'s descriptors */
 	/* ... nor of the size caches fault/ and vma/ kmalloc from */

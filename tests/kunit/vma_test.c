@@ -19,6 +19,7 @@
 #include "vma/vma-internal.h"
 #include "vml_test.h"
 #include "access/access.h"
+#include "swap/swap.h"
 
 #define BASE		0x10000000ul
 #define PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
@@ -29,6 +30,7 @@ static unsigned long allocated_frames(void)
 {
 	struct vml_frame_census c;
 
+	vml_lru_add_drain_all();	/* an LRU add batch may hold a freed page */
 	vml_quicklist_drain();
 	vml_drain_all_pages();
 	vml_frame_census(&c);

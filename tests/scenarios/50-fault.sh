@@ -174,6 +174,21 @@ check "msync of a private mapping writes nothing" "[ $(field written) = 0 ]"
 expect_ok "munmap private" munmap $M 0x40000000 32K
 check "MAP_PRIVATE write never reaches the file" "[ \"\$(head -c 4 $F)\" = aaaa ]"
 
+# Fault-around as 6.1 counts it (found by 53-randtest): 16 pages from
+# vm_start when the VMA starts inside the 64 KiB block, and before the
+# page itself, so a read past EOF still maps the cached neighbours.
+expect_ok "mm for fault-around" mm_create
+FA=$(field mm)
+expect_ok "every page of the file into the cache" mmap $FA 0x43000000 28K r shared,fixed,populate file=$F
+expect_ok "and unmapped" munmap $FA 0x43000000 28K
+expect_ok "file pages 4-7 (7 past EOF), mid-block" mmap $FA 0x42003000 16K r private,fixed file=$F offset=16384
+expect_err "read past EOF: SIGBUS" EFAULT read $FA 0x42006000 1
+check "the cached pages 4-6 were mapped around it" "[ $(status $FA RssFile) = 12 ]"
+expect_ok "the whole file from 0x4200d000, 3 pages before the block's end" mmap $FA 0x4200d000 28K r private,fixed file=$F
+expect_ok "read its first page" read $FA 0x4200d000 1
+check "16 pages from vm_start: all 7 mapped" "[ $(status $FA RssFile) = 40 ]"
+expect_ok "destroy the fault-around mm" mm_destroy $FA
+
 expect_ok "mmap file shared" mmap $M 0x41000000 28K rw shared file=$F
 S=$(field addr)
 expect_ok "shared write" write $M 0x41000000 5a5a5a5a

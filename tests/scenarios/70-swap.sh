@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Swap areas (swapon/swapoff, the swaps file) and the LRU policy switch.
-# Nothing is swapped out yet: reclaim is not wired (Documentation/swap.rst).
+# Nothing is swapped out yet (Documentation/swap.rst).
 . ./lib.sh
 
 dmesg_mark

@@ -15,7 +15,7 @@ D=$VMLAB_DBG
 stat() { sed -n "s/^$1 //p" $D/vmstat; }
 status() { sed -n "s/^$2:[[:space:]]*\([0-9]*\).*/\1/p" $D/mm/$1/status; }
 used() { awk -v n="$1" '$1 == n { print $4 }' $D/swaps; }
-rollup() { sed -n "s/^$2:[[:space:]]*\([0-9]*\).*/\1/p" $D/mm/$1/smaps_rollup; }
+smaps_swap() { sed -n "s/^Swap:[[:space:]]*\([0-9]*\).*/\1/p" $D/mm/$1/smaps | awk '{ s += $1 } END { print s }'; }
 
 dmesg_mark
 vmlab_unload
@@ -38,7 +38,9 @@ expect_ok "madvise pageout 6M" madvise $M 0x10000000 6M pageout
 check "1536 pages written (pswpout)" "[ $(( $(stat pswpout) - o0 )) = 1536 ]"
 check "VmSwap 6144 kB" "[ $(status $M VmSwap) = 6144 ]"
 check "RssAnon 0 kB" "[ $(status $M RssAnon) = 0 ]"
-check "smaps_rollup Swap: 6144 kB" "[ $(rollup $M Swap) = 6144 ]"
+expect_ok "smaps_rollup" smaps_rollup $M
+check "smaps_rollup swap=6144 (kB)" "[ $(field swap) = 6144 ]"
+check "smaps: the Swap: lines add up to 6144 kB" "[ $(smaps_swap $M) = 6144 ]"
 check "ram:4M (prio 10) full: 1023 slots, 4092 kB" "[ $(used ram:4M) = 4092 ]"
 check "the file (prio 5) holds the other 513 pages" "[ $(used $F) = 2052 ]"
 check "ram:32M (prio -2) unused" "[ $(used ram:32M) = 0 ]"
@@ -143,7 +145,7 @@ expect_err "the access whose read fails gets SIGBUS" EFAULT verify $M3 0x3000000
 check "the reply names sigbus at the first page" \
 	"echo '$REPLY' | grep -q 'sigbus addr=0x30000000'"
 check "one read failed (pswpin_fail)" "[ $(( $(stat pswpin_fail) - b0 )) = 1 ]"
-check "the slot stays allocated: VmSwap 64 kB" "[ $(status $M3 VmSwap) = 64 ]"
+check "the slot stays allocated: VmSwap 8256 kB (8M + 64K)" "[ $(status $M3 VmSwap) = 8256 ]"
 vmlab_check "after a failed read"
 expect_ok "the next access reads it: all 64K intact" verify $M3 0x30000000 64K 9
 expect_err "fail: unknown site" EINVAL fail swap_bogus 1
