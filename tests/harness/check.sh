@@ -19,7 +19,9 @@
 #   - Debian's 6.12 kernel ("deb612"): W=1 build, 5- and 4-level with PTI
 #     (all four of the stock kernel's legs under check-full);
 #   - the fuzzer (70-fuzz) and the reload loop (72-arena-reload) run on a few
-#     guests only (HEAVY_ON below; every guest under check-full);
+#     guests only (HEAVY_ON below; every guest under check-full); the SMP
+#     stress (76-stress) on test-4lvl-ptioff, at -smp 4 (SMP_ON below);
+#     the summary adds up fuzz commands and stress operations;
 #     exported symbols only, for every module built (see its block below)
 #     Each guest must report every KUnit case and every selected scenario;
 #     the summary counts distinct checks x guests.
