@@ -641,6 +641,13 @@ static size_t gen_line(struct worker *w, int ci, char *line, size_t size,
 	return len;
 }
 
+/* Put @new in @slot if it still holds @old. */
+static int slot_swap(int *slot, int old, int new)
+{
+	return __atomic_compare_exchange_n(slot, &old, new, 0, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
 /* Remember what a reply handed out, to use (and free) it later. */
 static void harvest(struct worker *w, const char *raw, size_t len, const char *r)
 {
@@ -726,8 +733,19 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 				if (transact("mm_create", 9, H_WRITE, rep) > 0)
 					nid = (int)field_num(rep, "mm", &found);
 				made(rep, nid, 1);
-				if (nid > 0)	/* else keep the dead id */
-					sh->mm[i] = nid;
+				/*
+				 * Else keep the dead id. Two workers can replace
+				 * one slot at once (its id destroyed twice, made
+				 * again in between): the loser's mm goes, or it
+				 * would be known to no one.
+				 */
+				if (nid > 0 && !slot_swap(&sh->mm[i], id, nid)) {
+					char cmd[32];
+					int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", nid);
+
+					transact(cmd, len, H_WRITE, rep);
+					made(rep, nid, -1);
+				}
 			}
 	}
 }
