@@ -17,6 +17,8 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
+struct dentry;
+
 /* The allocation sites that can be made to fail. */
 enum vml_fail_site {
 	VML_FAIL_FRAMES,	/* vml_alloc_pages_node(): arena frames */
@@ -48,6 +50,13 @@ static inline bool vml_should_fail(enum vml_fail_site site)
  * Context: process; called when an arena is created.
  */
 void vml_fail_reset(void);
+
+/**
+ * vml_fail_debugfs_init() - create the read-only file `fail` under @root:
+ * each site's state, calls since armed and failures injected.
+ * @root: vmlab's debugfs directory.
+ */
+void vml_fail_debugfs_init(struct dentry *root);
 
 /**
  * vml_fail_ctl_register() - add ctl `fail` (see Documentation/debugfs.rst).

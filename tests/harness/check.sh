@@ -23,7 +23,9 @@
 #   - Debian's 6.12 kernel ("deb612"): W=1 build, 5- and 4-level with PTI
 #     (all four of the stock kernel's legs under check-full);
 #   - the fuzzer (70-fuzz) and the reload loop (72-arena-reload) run on a few
-#     guests only (HEAVY_ON below; every guest under check-full);
+#     guests only (HEAVY_ON below; every guest under check-full); the SMP
+#     stress (76-stress) on test-4lvl-ptioff, at -smp 4 (SMP_ON below);
+#     the summary adds up fuzz commands and stress operations;
 #     exported symbols only, for every module built (see its block below)
 #     Each guest must report every KUnit case and every selected scenario;
 #     the summary counts distinct checks x guests.
@@ -86,6 +88,16 @@ finish() {
 	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
 	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
 	echo "checks: $d distinct x $g guest(s) (and the host checks)"
+	# What the fuzzer and the stress did, over every guest that ran them.
+	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
+		/^# vmlabfuzz: [0-9]+ commands/ { fc += $3; fs += $10; fg++ }
+		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
+		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
+		END {
+			if (fg) printf "fuzz: %d commands in %d guest(s), %d/s, %d injected failures survived\n",
+				fc, fg, fs ? fc / fs : 0, fi
+			if (sg) printf "stress: %d operations in %d guest(s), %d pages verified\n", so, sg, sp
+		}'
 	echo "logs: $LOGS"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
@@ -331,8 +343,12 @@ FULL=${VMLAB_FULL:-0}
 SMPS=${VMLAB_SMPS:-}
 [ "$FULL" = 1 ] && [ -z "$SMPS" ] && SMPS="1 4"
 guest() {	# as guest1, once per -smp of $SMPS
-	local s
+	local s h n
 	if [ -z "$SMPS" ]; then
+		for h in $SMP_ON; do
+			n=${h#*:}
+			[ "${h%%:*}" = "$1" ] && { SMP=$n guest1 "$@"; return; }
+		done
 		guest1 "$@"
 		return
 	fi
@@ -420,7 +436,11 @@ done
 # KASAN's quarantine and kmemleak keep unmovable slab pages scattered
 # through memory (seen: "holds an unmovable page" under page-cache churn).
 HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
-72-arena-reload:stock-5lvl-ption"
+72-arena-reload:stock-5lvl-ption
+76-stress:test-4lvl-ptioff"
+# Guests that run with more vCPUs than SMP (default 2) outside check-full
+# and VMLAB_SMPS: the SMP stress wants four CPUs racing (lockdep on).
+SMP_ON="test-4lvl-ptioff:4"
 guest_scenarios() {
 	local g=${1%-smp*} n h on out=
 	if [ -n "${VMLAB_SCENARIOS:-}" ]; then

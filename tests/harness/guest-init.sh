@@ -14,6 +14,7 @@
 #   vmltest.guest=NAME         the guest's name in make check (53-randtest's seeds)
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
+#   vmltest.stress_ops=N       76-stress: operations per stress process
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
 # one is "@@VMLAB end status=N", then guest-exit ends QEMU.
 
@@ -40,6 +41,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz=*) export VMLAB_FUZZ_COMMANDS=${arg#*=} ;;
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
+	vmltest.stress_ops=*) export VMLAB_STRESS_OPS=${arg#*=} ;;
 	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;

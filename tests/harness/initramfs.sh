@@ -65,6 +65,8 @@ done
 	install -m 0755 "$VMLAB_TOP/tools/difftest/faulttest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/fuzz/vmlabfuzz" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/fuzz/vmlabfuzz" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/stress/vmlabstress" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/stress/vmlabstress" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/randtest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/randtest" "$root/bin/"
 # Debian's procps (dynamically linked) in /opt/procps, beside busybox's
