@@ -435,9 +435,19 @@ done
 # The reload loop runs on the kernel users run: on the debug kernel,
 # KASAN's quarantine and kmemleak keep unmovable slab pages scattered
 # through memory (seen: "holds an unmovable page" under page-cache churn).
+# Scenarios of one interface (tracing, the frame map, the docs, vmlabctl)
+# and the minute-long reclaim and swap-out ones are spread so that every
+# kernel and both paging modes see each, without every guest paying each.
 HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
 72-arena-reload:stock-5lvl-ption
-76-stress:test-4lvl-ptioff"
+76-stress:test-4lvl-ptioff
+56-trace:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
+57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
+73-reclaim:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
+74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
+85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
+86-tutorial:test-5lvl-ption,stock-5lvl-ption
+87-vmlabctl:test-4lvl-ptioff,stock-5lvl-ption"
 # Guests that run with more vCPUs than SMP (default 2) outside check-full
 # and VMLAB_SMPS: the SMP stress wants four CPUs racing (lockdep on).
 SMP_ON="test-4lvl-ptioff:4"

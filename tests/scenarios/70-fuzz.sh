@@ -4,14 +4,14 @@
 # `help` and mutated, from four processes at once against shared mms while
 # a fifth reads every debugfs file. Each batch must leave `check` (when
 # there), the arena census and the kernel log clean; unload afterwards must
-# find every frame free (the harness scans it). It stops after 120 s or
+# find every frame free (the harness scans it). It stops after 60 s or
 # 250,000 commands (a million over make check's four fuzz guests):
 # vmltest.fuzz_time=S, vmltest.fuzz=N (0: no limit), vmltest.fuzz_seed=S
 # (else the clock's). check.sh's summary adds up the commands sent.
 . ./lib.sh
 
 N=${VMLAB_FUZZ_COMMANDS:-250000}
-T=${VMLAB_FUZZ_SECONDS:-120}
+T=${VMLAB_FUZZ_SECONDS:-60}
 SEED=${VMLAB_FUZZ_SEED:-$(date +%s)}
 dmesg_mark
 
