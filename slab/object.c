@@ -29,19 +29,6 @@ static __always_inline void mark_active(struct vml_kmem_cache *cache, void *buf)
 	WRITE_ONCE(slab->bufctl[idx], VML_BUFCTL_ACTIVE);
 }
 
-/*
- * The events are sent out of line, by a tail call: an event inlined into
- * the fast paths makes them save registers and set up a frame on every
- * call, traced or not (+15 instructions per alloc+free).
- */
-static noinline void *trace_alloc(struct vml_kmem_cache *cache, void *obj,
-				  vml_gfp_t gfp, unsigned long ip)
-{
-	trace_vmlab_kmem_cache_alloc(ip, obj, cache->name, cache->object_size,
-				     cache->size, (__force unsigned int)gfp);
-	return obj;
-}
-
 void *vml_kmem_cache_alloc(struct vml_kmem_cache *cache, vml_gfp_t gfp)
 {
 	void *buf, *obj;
@@ -57,8 +44,8 @@ void *vml_kmem_cache_alloc(struct vml_kmem_cache *cache, vml_gfp_t gfp)
 	obj = buf + cache->obj_offset;
 	if (gfp & VML___GFP_ZERO)
 		memset(obj, 0, cache->object_size);
-	if (trace_vmlab_kmem_cache_alloc_enabled())
-		return trace_alloc(cache, obj, gfp, _RET_IP_);
+	trace_vmlab_kmem_cache_alloc(_RET_IP_, obj, cache->name, cache->object_size,
+				     cache->size, (__force unsigned int)gfp);
 	return obj;
 }
 
@@ -109,18 +96,6 @@ const char *vml_slab_check_free(struct vml_kmem_cache *cache, const void *obj,
 	return why;
 }
 
-static noinline void free_traced(struct vml_kmem_cache *cache,
-				 struct vml_slab *slab, void *obj,
-				 unsigned int idx, unsigned long caller)
-{
-	if (trace_vmlab_kmem_cache_free_enabled()) {
-		free_traced(cache, slab, obj, idx, caller);
-		return;
-	}
-	WRITE_ONCE(slab->bufctl[idx], VML_BUFCTL_CPU);
-	vml_cpucache_free(cache, obj - cache->obj_offset);
-}
-
 /* The free proper: @slab is vml_addr_to_slab() of @obj's slot. */
 static __always_inline void cache_free(struct vml_kmem_cache *cache,
 				       struct vml_slab *slab, void *obj,
@@ -137,10 +112,7 @@ static __always_inline void cache_free(struct vml_kmem_cache *cache,
 	}
 	if (unlikely(cache->flags & VML_SLAB_DEBUG_FLAGS))
 		vml_slab_debug_free(cache, buf, caller);
-	if (trace_vmlab_kmem_cache_free_enabled()) {
-		free_traced(cache, slab, obj, idx, caller);
-		return;
-	}
+	trace_vmlab_kmem_cache_free(caller, obj, cache->name);
 	WRITE_ONCE(slab->bufctl[idx], VML_BUFCTL_CPU);
 	vml_cpucache_free(cache, buf);
 }
