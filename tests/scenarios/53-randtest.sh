@@ -32,17 +32,19 @@ case "$(uname -r)" in
 esac
 
 # Seeds x steps per guest (vmltest.guest=, from check.sh): 52 seeds of
-# 1000 steps in all, distinct on each guest, fewer on the test kernel
-# (lockdep) and one on the debug kernel (KASAN, kmemleak: several times
-# slower); other guests (check-full's extra legs) run a short smoke set.
+# 1000 steps on the stock kernel's four guests (the kernel users run; fewer
+# where the fuzzer and the reclaim scenario also run), distinct on each
+# guest, and a few more on the test kernels (lockdep) and the debug kernel
+# (KASAN, kmemleak: several times slower); other guests (check-full's
+# extra legs) run a short smoke set.
 case "${VMLAB_GUEST%-smp*}" in
-stock-5lvl-ption)	SEEDS=1-12 ;;
-stock-5lvl-ptioff)	SEEDS=13-22 ;;
-stock-4lvl-ption)	SEEDS=23-32 ;;
-stock-4lvl-ptioff)	SEEDS=33-42 ;;
-test-5lvl-ption)	SEEDS=43-47 ;;
-test-4lvl-ptioff)	SEEDS=48-51 ;;
-debug-5lvl-ption)	SEEDS=52 ;;
+stock-5lvl-ption)	SEEDS=1-10 ;;
+stock-5lvl-ptioff)	SEEDS=11-25 ;;
+stock-4lvl-ption)	SEEDS=26-40 ;;
+stock-4lvl-ptioff)	SEEDS=41-52 ;;
+test-5lvl-ption)	SEEDS=53-55 ;;
+test-4lvl-ptioff)	SEEDS=56-58 ;;
+debug-5lvl-ption)	SEEDS=59 ;;
 *)			SEEDS=1-2 STEPS=300 ;;
 esac
 STEPS=${STEPS:-1000}
