@@ -40,6 +40,13 @@ out_lru:
  */
 void vml_swap_exit(void)
 {
+	/*
+	 * A page whose owner let go while it sat in a per-CPU add batch is
+	 * freed by the drain, through the lru_release hook: drain while that
+	 * hook is there, or the page reaches the allocator still PG_lru and
+	 * is refused (a leak at unload with mms alive, seen in 76-stress).
+	 */
+	vml_lru_add_drain_all();
 	vml_swap_hooks_unregister();
 	vml_vmscan_exit();
 	vml_swap_state_exit();
