@@ -443,7 +443,7 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 76-stress:test-4lvl-ptioff
 56-trace:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
 57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
-73-reclaim:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
+73-reclaim:test-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
 85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
 86-tutorial:test-5lvl-ption,stock-5lvl-ption

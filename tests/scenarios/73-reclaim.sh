@@ -132,7 +132,7 @@ check "direct reclaim happened (allocstall and pgsteal_direct)" \
 expect_ok "reclaim 256" reclaim 256
 check "reclaimed at least 256" "[ $(field reclaimed) -ge 256 ]"
 expect_ok "clock policy" lru_policy clock
-expect_ok "verify 48M under clock" verify $M 0x40000000 48M 73
+expect_ok "verify 8M under clock" verify $M 0x40000000 8M 73
 expect_ok "reclaim 256 under clock" reclaim 256
 check "clock reclaimed at least 256" "[ $(field reclaimed) -ge 256 ]"
 expect_ok "2list policy" lru_policy 2list
