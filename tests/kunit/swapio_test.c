@@ -178,6 +178,7 @@ static void swapio_test_refusals(struct kunit *test)
 	page = page_of(mm, BASE);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	vml_get_page(page);
+	vml_lru_del(page);	/* the caller isolates it, as reclaim does */
 	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), -ENOSPC);	/* no area */
 	swapon(test, "ram:64K", 0);
 	vml_trylock_swap_page(page);
