@@ -20,6 +20,8 @@
 # make fuzz            the grammar fuzzer alone, for FUZZ_SECONDS (default 1800)
 #                      on the debug kernel (FUZZ_KERNELS="debug test stock")
 # make checkpatch      checkpatch.pl --strict over the sources
+# make htmldocs        Documentation/ as HTML in build/htmldocs, with every
+#                      header's kernel-doc (Sphinx + the kernel's kernel-doc)
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
 	echo /lib/modules/$$(uname -r)/build; else tests/harness/test-kernel.sh --print-dir; fi)
@@ -64,11 +66,13 @@ check:
 	tests/harness/check.sh
 
 # The whole matrix: test and debug kernels at every paging x PTI pair, the
-# stock kernel as in make check, each guest at -smp 1 and -smp 4, and the
-# fuzzer for 5 minutes in each (hours under TCG; not for CI).
+# stock kernel as in make check, each guest at -smp 1 and -smp 4, the
+# fuzzer for 5 minutes and the SMP stress for 4 x 20,000 operations in each
+# (hours under TCG; not for CI).
 check-full:
 	VMLAB_FULL=1 VMLAB_BUDGET=$${VMLAB_BUDGET:-28800} \
-	VMLAB_GUEST_ARGS="vmltest.fuzz_time=300 $${VMLAB_GUEST_ARGS:-}" tests/harness/check.sh
+	VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=300 vmltest.stress_ops=20000 $${VMLAB_GUEST_ARGS:-}" \
+		tests/harness/check.sh
 
 bench:
 	tests/harness/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) $(BENCH)
@@ -110,4 +114,7 @@ fuzz:
 checkpatch:
 	scripts/checkpatch.sh
 
-.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale counters bench-plots fuzz checkpatch difftest
+htmldocs:
+	scripts/htmldocs.sh
+
+.PHONY: modules clean install tools run shell check check-full bench bench-doc bench-scale counters bench-plots fuzz checkpatch difftest htmldocs

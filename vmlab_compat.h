@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Kernel API compatibility
+ *
  * The one place where vmlab follows the kernel's API across versions
  * (Documentation/kernels.rst says how to add an entry).
  *
@@ -7,7 +9,8 @@
  * kernel and Debian's stock kernel) and on Debian's 6.12. Every interface
  * that differs between them is mapped here by LINUX_VERSION_CODE, each
  * entry naming the release and the upstream commit that changed it; code
- * in the layers uses the vml_ name and never tests a version itself.
+ * in the layers calls the wrapper named here and never tests a version
+ * itself.
  *
  * Changes met that need no entry:
  *  - 6.12 removed no_llseek (cb787f4ac0c2 "[tree-wide] finally take

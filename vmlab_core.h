@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The core: layers in order
+ *
  * Bring the whole VM up and down in layer order.
  *
  * The module (vmlab_main.c), the KUnit suites and the benchmarks all start

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The access layer
+ *
  * access.h - the access layer: the machine's side of a sandbox's memory
  * accesses. The access commands (read, write, fill, verify, touch) make
  * their loads and stores with the real MMU through the CR3 window

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Describing physical memory
+ *
  * arena.h - vmlab's description of physical memory (Gorman ch. 2, mmzone.h).
  *
  * The arena is one physically contiguous region of host RAM that vmlab owns.

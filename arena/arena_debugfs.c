@@ -71,5 +71,6 @@ DEFINE_SHOW_ATTRIBUTE(arena);
 void vml_arena_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("arena", 0400, root, NULL, &arena_fops);
+	vml_fail_debugfs_init(root);
 	vml_fail_ctl_register();
 }

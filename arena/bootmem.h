@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The boot allocator
+ *
  * bootmem.h - the boot allocator (Gorman ch. 5), private to arena/ except
  * for the retirement call that the buddy allocator makes.
  */

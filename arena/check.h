@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The invariant checker's frame ledger
+ *
  * check.h - the invariant checker's frame ledger, which every layer's
  * check function fills in (ctl `check`, Documentation/check.rst).
  *

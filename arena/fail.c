@@ -8,11 +8,14 @@
  * nth: the Nth call from now fails, and the times-1 after it (times
  * defaults to 1). random=pct: each call fails with that probability, times
  * failures in all (default: until `off`). off: disarm. Every reply says
- * how many failures the site has injected so far.
+ * how many failures the site has injected so far; the debugfs file `fail`
+ * shows every site's state and count at once.
  */
 #include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/limits.h>
 #include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include "arena/fail.h"
 #include "ctl/ctl.h"
@@ -119,6 +122,34 @@ static int cmd_fail(int argc, char **argv, struct vml_reply *r)
 	vml_reply_add(r, " site=%s armed=%d injected=%ld", site_names[site],
 		      atomic_long_read(&a->left) > 0, atomic_long_read(&a->injected));
 	return 0;
+}
+
+/* The fail file: one line a site, "<site> armed=0|1 calls=N injected=N". */
+static int fail_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < VML_FAIL_NR; i++) {
+		struct fail_attr *a = &attrs[i];
+		long left = atomic_long_read(&a->left);
+
+		seq_printf(m, "%-8s armed=%d calls=%ld injected=%ld", site_names[i],
+			   left > 0, atomic_long_read(&a->calls),
+			   atomic_long_read(&a->injected));
+		if (left <= 0)
+			seq_putc(m, '\n');
+		else if (READ_ONCE(a->nth))
+			seq_printf(m, " nth=%lu left=%ld\n", READ_ONCE(a->nth), left);
+		else
+			seq_printf(m, " random=%u left=%ld\n", READ_ONCE(a->pct), left);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fail);
+
+void vml_fail_debugfs_init(struct dentry *root)
+{
+	debugfs_create_file("fail", 0400, root, NULL, &fail_fops);
 }
 
 static const struct vml_ctl_cmd fail_cmds[] = {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Fault injection
+ *
  * fail.h - fault injection: make chosen allocations and swap I/O fail on
  * purpose.
  *
@@ -14,6 +16,8 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+
+struct dentry;
 
 /* The allocation sites that can be made to fail. */
 enum vml_fail_site {
@@ -46,6 +50,13 @@ static inline bool vml_should_fail(enum vml_fail_site site)
  * Context: process; called when an arena is created.
  */
 void vml_fail_reset(void);
+
+/**
+ * vml_fail_debugfs_init() - create the read-only file `fail` under @root:
+ * each site's state, calls since armed and failures injected.
+ * @root: vmlab's debugfs directory.
+ */
+void vml_fail_debugfs_init(struct dentry *root);
 
 /**
  * vml_fail_ctl_register() - add ctl `fail` (see Documentation/debugfs.rst).

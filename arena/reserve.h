@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* reserve.h - private to arena/: obtaining and releasing the arena. */
+/**
+ * DOC: Obtaining the arena
+ *
+ * reserve.h - private to arena/: obtaining and releasing the arena.
+ */
 #ifndef VMLAB_ARENA_RESERVE_H
 #define VMLAB_ARENA_RESERVE_H
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* buddy-internal.h - shared between the files of buddy/ only. */
+/**
+ * DOC: Inside the page allocator
+ *
+ * buddy-internal.h - shared between the files of buddy/ only.
+ */
 #ifndef VMLAB_BUDDY_INTERNAL_H
 #define VMLAB_BUDDY_INTERNAL_H
 

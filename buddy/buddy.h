@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The page allocator
+ *
  * buddy.h - vmlab's page allocator (Gorman ch. 6, mm/page_alloc.c).
  *
  * A binary buddy allocator per zone, orders 0..10, with per-CPU lists for
@@ -163,11 +165,11 @@ struct vml_frame_census {
 };
 
 /**
- * vml_frame_census() - walk every frame and account for it.
+ * vml_take_census() - walk every frame and account for it.
  * @c: filled in.
  * Return: 0 if the walk agrees with the zones' counters, -EUCLEAN if not.
  */
-int vml_frame_census(struct vml_frame_census *c);
+int vml_take_census(struct vml_frame_census *c);
 
 struct vml_check;
 
@@ -231,12 +233,12 @@ struct vml_pcp_info {
 };
 
 /**
- * vml_pcp_info() - one CPU's per-CPU list for @zone, for display.
+ * vml_zone_pcp_info() - one CPU's per-CPU list for @zone, for display.
  * @zone: the zone.
  * @cpu: the CPU.
  * Return: its count, high and batch.
  */
-struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu);
+struct vml_pcp_info vml_zone_pcp_info(struct vml_zone *zone, int cpu);
 
 /* ---- blocks owned by the interface (owned.c) ---- */
 

@@ -57,7 +57,7 @@ DEFINE_SHOW_ATTRIBUTE(vmstat);
 static void census_show(struct seq_file *m)
 {
 	struct vml_frame_census c;
-	int bad = vml_frame_census(&c);
+	int bad = vml_take_census(&c);
 
 	seq_printf(m, "census           reserved=%lu buddy=%lu pcp=%lu allocated=%lu total=%lu %s\n",
 		   c.reserved, c.buddy, c.pcp, c.allocated, c.total,
@@ -83,7 +83,7 @@ static void zoneinfo_zone(struct seq_file *m, struct vml_zone *zone)
 		seq_printf(m, " %lu", nr[order]);
 	seq_puts(m, "\n  pagesets\n");
 	for_each_online_cpu(cpu) {
-		struct vml_pcp_info pi = vml_pcp_info(zone, cpu);
+		struct vml_pcp_info pi = vml_zone_pcp_info(zone, cpu);
 
 		seq_printf(m, "    cpu: %d\n              count: %u\n              high:  %u\n              batch: %u\n",
 			   cpu, pi.count, pi.high, pi.batch);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page allocator tracepoints
+ *
  * buddy_trace.h - tracepoints of the page allocator (TRACE_SYSTEM vmlab,
  * /sys/kernel/tracing/events/vmlab/). Field names follow
  * include/trace/events/kmem.h: vmlab_page_alloc is mm_page_alloc with the

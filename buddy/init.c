@@ -117,7 +117,7 @@ static void census_zone(struct vml_zone *zone, struct vml_frame_census *c,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-int vml_frame_census(struct vml_frame_census *c)
+int vml_take_census(struct vml_frame_census *c)
 {
 	struct vml_zone *zone;
 	int ret = 0;
@@ -145,7 +145,7 @@ unsigned long vml_buddy_exit(void)
 	if (!vml_vm_events)
 		return 0;
 	vml_drain_all_pages();
-	if (vml_frame_census(&c))
+	if (vml_take_census(&c))
 		pr_err("vmlab: frame census inconsistent at exit\n");
 	if (c.allocated)
 		pr_err("vmlab: %lu frames still allocated at exit\n", c.allocated);

@@ -131,7 +131,7 @@ unsigned long vml_zone_pcp_count(struct vml_zone *zone)
 	return n;
 }
 
-struct vml_pcp_info vml_pcp_info(struct vml_zone *zone, int cpu)
+struct vml_pcp_info vml_zone_pcp_info(struct vml_zone *zone, int cpu)
 {
 	struct vml_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
 

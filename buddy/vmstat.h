@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Event counters
+ *
  * vmstat.h - event counters shown in the debugfs vmstat file (/proc/vmstat
  * names where Linux has one). Per-CPU, summed on read, as vm_event_states.
  * Each subsystem adds the items it counts to the enum and the name table.

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The check command
+ *
  * check.h - ctl `check`, the invariant checker's command.
  *
  * The checker itself is the layers' check functions run in layer order

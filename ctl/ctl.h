@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The ctl command file
+ *
  * ctl.h - the ctl command file and the helpers every debugfs file uses.
  *
  * /sys/kernel/debug/vmlab/ctl is a transaction file: open, write one

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Inside the fault layer
+ *
  * fault-internal.h - what the files of fault/ share and nobody else sees.
  */
 #ifndef VMLAB_FAULT_INTERNAL_H

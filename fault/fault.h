@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page faults, fork, rmap and the page cache
+ *
  * fault.h - page faults, copy-on-write, fork, reverse mapping and the page
  * cache (Gorman 4.6, 9.4-9.5 and ch. 11's rmap remarks; mm/memory.c,
  * mm/filemap.c, mm/rmap.c, kernel/fork.c).
@@ -209,10 +211,10 @@ struct vml_cache_stats {
 };
 
 /**
- * vml_cache_stats() - count the page cache.
+ * vml_cache_get_stats() - count the page cache.
  * @s: filled in.
  */
-void vml_cache_stats(struct vml_cache_stats *s);
+void vml_cache_get_stats(struct vml_cache_stats *s);
 
 /* ---- accounting (smaps.c) ---- */
 
@@ -221,8 +223,10 @@ void vml_cache_stats(struct vml_cache_stats *s);
  * @rss: resident pages (the zero page not counted).
  * @pss: proportional set size (each page divided by its mappings).
  * @anon: anonymous pages.
- * @shared_clean: @shared_dirty: pages mapped more than once.
- * @private_clean: @private_dirty: pages mapped once.
+ * @shared_clean: clean pages mapped more than once.
+ * @shared_dirty: dirty pages mapped more than once.
+ * @private_clean: clean pages mapped once.
+ * @private_dirty: dirty pages mapped once.
  * @referenced: PTEs with the Accessed bit set.
  * @zero: PTEs mapping the zero page.
  * @swap: swap entries.

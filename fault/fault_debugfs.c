@@ -150,8 +150,8 @@ static int cmd_rmap(int argc, char **argv, struct vml_reply *r)
 
 	if (!page)
 		return r->err;
-	if (vml_lru_hooks()->drain)
-		vml_lru_hooks()->drain();	/* no batch reference in the count */
+	if (vml_get_lru_hooks()->drain)
+		vml_get_lru_hooks()->drain();	/* no batch reference in the count */
 	/* The walk's mmap trylocks fail against our own ctl caller: none held. */
 	vml_reply_add(r, " pfn=%#lx kind=%s mapcount=%d refcount=%d",
 		      vml_page_to_pfn(page), page_kind(page),
@@ -220,7 +220,7 @@ static int pagecache_show(struct seq_file *m, void *v)
 {
 	struct vml_cache_stats s;
 
-	vml_cache_stats(&s);
+	vml_cache_get_stats(&s);
 	seq_printf(m, "mappings %lu\npages %lu\ndirty %lu\nmapped %lu\nshmem %lu\n",
 		   s.mappings, s.pages, s.dirty, s.mapped, s.shmem);
 	return 0;

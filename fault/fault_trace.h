@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Fault tracepoints
+ *
  * fault_trace.h - tracepoints of the fault layer (TRACE_SYSTEM vmlab):
  * one vmlab_fault per page fault, one vmlab_fork per fork. fault/trace.c
  * defines CREATE_TRACE_POINTS.

@@ -174,8 +174,8 @@ static struct vml_page *add_page(struct vml_mapping *m, unsigned long pgoff,
 	/* add_to_page_cache_lru(); shmem pages are swap-backed, as 6.1's */
 	if (!m->host)
 		vml_page_set(page, VML_PG_swapbacked);
-	if (vml_lru_hooks()->add)
-		vml_lru_hooks()->add(page);
+	if (vml_get_lru_hooks()->add)
+		vml_get_lru_hooks()->add(page);
 	return page;
 }
 
@@ -557,8 +557,8 @@ unsigned long vml_drop_caches(void)
 	unsigned long i, nr = 0;
 
 	/* A page in an LRU add batch has the batch's reference too. */
-	if (vml_lru_hooks()->drain)
-		vml_lru_hooks()->drain();
+	if (vml_get_lru_hooks()->drain)
+		vml_get_lru_hooks()->drain();
 	mutex_lock(&registry_lock);
 	list_for_each_entry_safe(m, tmp, &mappings, node) {
 		if (!m->host)
@@ -628,7 +628,7 @@ out:
 	return ret;
 }
 
-void vml_cache_stats(struct vml_cache_stats *s)
+void vml_cache_get_stats(struct vml_cache_stats *s)
 {
 	struct vml_mapping *m;
 	struct vml_page *page;

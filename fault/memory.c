@@ -52,7 +52,7 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write)
  */
 static void lru_add_new(struct vml_page *page)
 {
-	const struct vml_lru_hooks *lru = vml_lru_hooks();
+	const struct vml_lru_hooks *lru = vml_get_lru_hooks();
 
 	if (lru->add)
 		lru->add(page);
@@ -61,7 +61,7 @@ static void lru_add_new(struct vml_page *page)
 /* The mm-side bookkeeping of a newly mapped page (under pgt.lock). */
 static void account_new(struct vml_vma *vma, struct vml_page *page)
 {
-	const struct vml_lru_hooks *lru = vml_lru_hooks();
+	const struct vml_lru_hooks *lru = vml_get_lru_hooks();
 	struct vml_mm *mm = vma->vm_mm;
 
 	/* mlock_vma_folio(): a cached page already on the LRU moves now. */
@@ -384,8 +384,8 @@ static int wp_copy(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (!zero) {
 		vml_page_remove_rmap(old);
 		/* its last mapping may have been the one that locked it */
-		if (vml_lru_hooks()->update_evictable)
-			vml_lru_hooks()->update_evictable(old);
+		if (vml_get_lru_hooks()->update_evictable)
+			vml_get_lru_hooks()->update_evictable(old);
 		if (ret == VML_FAULT_FLUSH)
 			*deferred = old;	/* the old PTE's reference */
 		else
@@ -416,8 +416,8 @@ static int do_wp_page(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		return wp_reuse(vma, addr, ptep, orig, atomic) | FK(VML_FAULT_RES_REUSE);
 	/* wp_can_reuse_anon_folio(): an LRU add batch may hold a reference. */
 	if (vml_page_test(page, VML_PG_anon) && vml_page_count(page) > 1 &&
-	    !vml_page_test(page, VML_PG_lru) && vml_lru_hooks()->drain)
-		vml_lru_hooks()->drain();
+	    !vml_page_test(page, VML_PG_lru) && vml_get_lru_hooks()->drain)
+		vml_get_lru_hooks()->drain();
 	if (vml_page_test(page, VML_PG_anon) && vml_page_mapcount(page) == 1 &&
 	    vml_page_count(page) == 1) {
 		ret = wp_reuse(vma, addr, ptep, orig, atomic);

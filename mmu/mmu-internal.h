@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page-table level helpers
+ *
  * mmu-internal.h - shared between the files of mmu/ only.
  *
  * The level helpers of Gorman 4.3-4.5 (pgd_offset(), pmd_none(), ...)

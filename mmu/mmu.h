@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page tables, the CR3 window and the TLB
+ *
  * mmu.h - real x86-64 page tables for sandbox address spaces, the CR3
  * window that runs accesses on them, and their TLB maintenance
  * (Gorman ch. 3 and 4; arch/x86/mm).
@@ -119,7 +121,7 @@ pgprot_t vml_pgprot(bool write, bool exec, bool user);
 pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot);
 
 /**
- * enum vml_pte_state - what a leaf entry holds (see "reading a PTE" in
+ * enum vml_pte_kind - what a leaf entry holds (see "reading a PTE" in
  * mmu/pte.c). Read entries only through vml_pte_state(), vml_pte_page()
  * and vml_normal_page().
  * @VML_PTE_NONE: nothing.
@@ -128,7 +130,7 @@ pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot);
  *	the MMU may not use: PROT_NONE (pte_protnone()).
  * @VML_PTE_SWAP: maps no frame: a swap entry, encoded by the swap layer.
  */
-enum vml_pte_state {
+enum vml_pte_kind {
 	VML_PTE_NONE,
 	VML_PTE_PRESENT,
 	VML_PTE_PROTNONE,
@@ -140,7 +142,7 @@ enum vml_pte_state {
  * @pte: the entry (a copy, or READ_ONCE() of the slot).
  * Return: its state.
  */
-enum vml_pte_state vml_pte_state(pte_t pte);
+enum vml_pte_kind vml_pte_state(pte_t pte);
 
 /**
  * vml_pte_page() - the arena frame a present or PROT_NONE entry maps,
@@ -324,7 +326,7 @@ struct vml_access {
  * them) so that no window copies more than 256 KiB. Every acc->done is
  * reset to 0 on entry; the faulting byte is acc[i].addr + acc[i].done.
  * To resume after handling the fault, advance that access's addr and buf
- * by done, reduce its len, and call again with &acc[i], n - i.
+ * by done, reduce its len, and call again with acc + i, n - i.
  * Return: number of accesses fully completed (== @n on success); the
  *         access at that index faulted after acc->done bytes. 0 with
  *         nothing done when the call is refused: wrong context (reported),

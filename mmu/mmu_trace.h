@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: CR3 window and TLB tracepoints
+ *
  * mmu_trace.h - tracepoints of the CR3 window and the TLB shootdown
  * (TRACE_SYSTEM vmlab). A tree is named by its PGD's physical address,
  * the value the window loads into CR3 (mmu/ does not know mm ids). The

@@ -61,7 +61,7 @@ pte_t vml_mk_pte(struct vml_page *page, pgprot_t prot)
 	return pfn_pte(vml_page_to_pfn(page), prot);
 }
 
-enum vml_pte_state vml_pte_state(pte_t pte)
+enum vml_pte_kind vml_pte_state(pte_t pte)
 {
 	if (pte_none(pte))
 		return VML_PTE_NONE;
@@ -74,7 +74,7 @@ enum vml_pte_state vml_pte_state(pte_t pte)
 
 struct vml_page *vml_pte_page(pte_t pte)
 {
-	enum vml_pte_state state = vml_pte_state(pte);
+	enum vml_pte_kind state = vml_pte_state(pte);
 
 	/* pte_sanitize() lets no other frame in; the checker reports one. */
 	if ((state != VML_PTE_PRESENT && state != VML_PTE_PROTNONE) ||
@@ -96,7 +96,7 @@ struct vml_page *vml_normal_page(pte_t pte)
  */
 static bool pte_sanitize(pte_t *pte)
 {
-	enum vml_pte_state state = vml_pte_state(*pte);
+	enum vml_pte_kind state = vml_pte_state(*pte);
 	pteval_t v = pte_val(*pte);
 
 	if (state == VML_PTE_NONE || state == VML_PTE_SWAP)

@@ -3,7 +3,9 @@
  * swp_entry.c - a swap entry (type, offset) as a non-present x86-64 PTE
  * (arch/x86/include/asm/pgtable_64.h __swp_entry(), arch/x86/mm/init.c
  * max_swapfile_size()).
- *
+ */
+
+/**
  * DOC: swap entry layout
  *
  * A swapped-out page leaves its (type, offset) in the PTE, laid out as the

@@ -30,7 +30,7 @@ rank() {	# rank <layer>: 1 for the top layer, empty if not a layer
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for dir in $(find . -mindepth 2 -name '*.[ch]' ! -path './tests/*' ! -path './tools/*' \
-		! -path './build/*' ! -path './.git/*' | cut -d/ -f2 | sort -u); do
+		! -path './build/*' ! -path './build-*/*' ! -path './.git/*' | cut -d/ -f2 | sort -u); do
 	own=$(rank "$dir")
 	if [ -z "$own" ]; then
 		echo "$dir/: not a layer in Documentation/index.rst's diagram"

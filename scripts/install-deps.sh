@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS=(build-essential linux-source-6.1 linux-headers-amd64 linux-image-amd64
       qemu-system-x86 busybox-static flex bison libelf-dev libssl-dev bc cpio
       kmod xz-utils python3 dwarves perl git procps dkms trace-cmd
-      libpng-dev pkg-config gnuplot-nox)
+      libpng-dev pkg-config gnuplot-nox python3-sphinx libncurses-dev)
 
 installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Inside the slab allocator
+ *
  * slab-internal.h - shared between the files of slab/ (and its KUnit
  * suite) only.
  *

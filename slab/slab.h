@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: The slab allocator
+ *
  * slab.h - vmlab's slab allocator (Gorman ch. 8): object caches carved
  * from pages of vmlab's own buddy allocator, and kmalloc-style size caches.
  *

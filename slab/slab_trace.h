@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Slab tracepoints
+ *
  * slab_trace.h - tracepoints of the slab allocator (TRACE_SYSTEM vmlab).
  * vmlab_kmem_cache_alloc and vmlab_kmem_cache_free are kmem.h's
  * kmem_cache_alloc and kmem_cache_free with the cache's name on both

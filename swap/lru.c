@@ -3,7 +3,9 @@
  * lru.c - the LRU lists, the per-CPU add batches and the policy switch
  * (mm/swap.c lru_cache_add(), lru_add_drain(), folio_mark_accessed();
  * mm/vmscan.c isolate_lru_folios(), putback_lru_page()).
- *
+ */
+
+/**
  * DOC: LRU lists
  *
  * Each node has one set of lists (a struct vml_lruvec): inactive and

@@ -3,7 +3,9 @@
  * policy_2list.c - the default replacement policy: active and inactive
  * lists per type (Gorman 10.2-10.3; 6.1 mm/vmscan.c shrink_active_list(),
  * shrink_inactive_list(), mm/swap.c folio_mark_accessed()).
- *
+ */
+
+/**
  * DOC: two-list policy
  *
  * New pages enter the front of the inactive list. A first use sets

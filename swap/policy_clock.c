@@ -2,7 +2,9 @@
 /*
  * policy_clock.c - CLOCK, the second-chance FIFO (Gorman 10.1; Corbato's
  * CLOCK), the comparison policy for the two-list default.
- *
+ */
+
+/**
  * DOC: CLOCK policy
  *
  * One list per type, the inactive one, used as a circle: new pages enter

@@ -2,7 +2,9 @@
 /*
  * slots.c - swap slot allocation and use counts (mm/swapfile.c
  * scan_swap_map_slots(), get_swap_pages(), __swap_duplicate(), swap_free()).
- *
+ */
+
+/**
  * DOC: swap slot allocation
  *
  * Each area has a swap_map: one byte per slot holding the number of

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Inside the swap layer
+ *
  * swap-internal.h - what the files of swap/ share: list moves for the
  * replacement policies. Callers hold the lruvec's lock.
  */

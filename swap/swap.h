@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Page replacement and swap
+ *
  * swap.h - page replacement and swap (Gorman ch. 10 and 11; mm/swap.c,
  * mm/vmscan.c, mm/swapfile.c, mm/swap_state.c, mm/page_io.c).
  *
  * CONTRACT (implemented in the files of swap/).
  *
  * swap/ is the top layer. It holds:
+ *
  *  - LRU lists and a pluggable replacement policy (lru.c, policy_*.c),
  *    fed by vma/ and fault/ through the struct vml_lru_hooks registered
  *    here (pages first mapped or cached; aged, locked, unlocked), and
@@ -15,6 +18,7 @@
  *  - swap areas: slot allocation, use counts and page I/O (swapfile.c,
  *    page_io.c);
  *  - the swap cache: pages keyed by swap entry (swap_state.c).
+ *
  * Anonymous pages are not swapped out yet (Documentation/reclaim.rst).
  *
  * Locking: each node's LRU has a spinlock (lru_lock, IRQ-safe); each CPU's

@@ -4,7 +4,9 @@
  * do_swap_page(), swap_cluster_readahead(), free_swap_and_cache()), and
  * the fault-layer hooks the swap layer registers: swapin, swap_dup at
  * fork and unmap, swap_zap, pageout.
- *
+ */
+
+/**
  * DOC: swap-in
  *
  * A fault on a swap PTE (fault/'s dispatch, vml_swapin()):

@@ -3,7 +3,9 @@
  * swap_out.c - an anonymous page to swap (Gorman 10.3 and 11.4; 6.1's
  * shrink_folio_list() for one anonymous folio: add_to_swap(),
  * try_to_unmap(), pageout(), __remove_mapping()).
- *
+ */
+
+/**
  * DOC: swap-out
  *
  * vml_swap_out_page() takes one anonymous page from resident to swapped:

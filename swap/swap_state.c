@@ -2,7 +2,9 @@
 /*
  * swap_state.c - the swap cache (Gorman 11.4; mm/swap_state.c
  * add_to_swap_cache(), __delete_from_swap_cache(), swap_cache_get_folio()).
- *
+ */
+
+/**
  * DOC: swap cache
  *
  * A page being written to swap, or read back, is found by its swap entry

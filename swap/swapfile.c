@@ -3,7 +3,9 @@
  * swapfile.c - adding and removing swap areas, and /proc/swaps
  * (mm/swapfile.c sys_swapon(), read_swap_header(), sys_swapoff(),
  * swap_show()).
- *
+ */
+
+/**
  * DOC: swap header
  *
  * A swap file or device starts with one page written by mkswap(8), the

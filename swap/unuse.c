@@ -2,7 +2,9 @@
 /*
  * unuse.c - swapoff's try_to_unuse() (mm/swapfile.c unuse_mm(),
  * unuse_pte_range(); Gorman 11.7).
- *
+ */
+
+/**
  * DOC: swapoff
  *
  * swapoff first takes the area off the allocation list, so no new slot

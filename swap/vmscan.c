@@ -3,7 +3,9 @@
  * vmscan.c - page reclaim: shrink_node() with scan priorities, the
  * anon/file balance, shrink_folio_list(), kswapd and direct reclaim
  * (Gorman ch. 10; 6.1 mm/vmscan.c).
- *
+ */
+
+/**
  * DOC: reclaim
  *
  * Reclaim scans a node's LRU lists in rounds of falling priority, from

@@ -118,7 +118,7 @@ static int check_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct mm_check *c = arg;
 	struct vml_vma *vma = vml_vma_lookup(c->mm, addr);
 	pte_t pte = READ_ONCE(*ptep);
-	enum vml_pte_state state;
+	enum vml_pte_kind state;
 	struct vml_page *page;
 
 	c->chk->ptes++;

@@ -170,6 +170,56 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 }
 
 /*
+ * vml_vma_merge_new() - mmap_region()'s merge of a new range [@addr, @end)
+ * (6.1): next is tried first, with no anon_vma; prev then with next's
+ * anon_vma, so a prev without one (or with another) does not join a next
+ * that has one, where vma_merge() would merge all three. Found by
+ * 53-randtest. Arguments as vml_vma_merge()'s.
+ * Return: the VMA that now covers the range, or NULL.
+ */
+struct vml_vma *vml_vma_merge_new(struct vml_mm *mm, struct vml_vma *prev,
+				  unsigned long addr, unsigned long end,
+				  unsigned long vm_flags, struct file *file,
+				  unsigned long pgoff, void *obj)
+{
+	struct vml_vma *next = prev ? vml_vma_next(prev) : vml_find_vma(mm, 0);
+	unsigned long pages = (end - addr) >> PAGE_SHIFT;
+
+	if (prev && prev->vm_end == addr && next && next->vm_start == end &&
+	    next->anon_vma &&
+	    can_merge_before(next, vm_flags, file, pgoff, pages, NULL, obj) &&
+	    !can_merge_after(prev, vm_flags, file, pgoff, next->anon_vma, obj)) {
+		vml_vma_set_range(next, addr, next->vm_end, pgoff);
+		return next;
+	}
+	return vml_vma_merge(mm, prev, addr, end, vm_flags, file, pgoff, NULL, obj);
+}
+
+/*
+ * Cut @vma at @addr, @new (a vml_vma_dup() of it) taking the lower part
+ * if @new_below, else the upper part. Cannot fail: callers that split
+ * twice allocate both copies first, so a failure changes nothing.
+ */
+static void split_with(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
+		       bool new_below, struct vml_vma *new)
+{
+	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
+
+	if (new_below) {
+		new->vm_start = vma->vm_start;
+		new->vm_end = addr;
+		new->vm_pgoff = vma->vm_pgoff;
+		vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff + delta);
+	} else {
+		new->vm_start = addr;
+		new->vm_end = vma->vm_end;
+		new->vm_pgoff = vma->vm_pgoff + delta;
+		vml_vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
+	}
+	vml_vma_link(mm, new);
+}
+
+/*
  * vml_split_vma() - cut @vma at @addr into two VMAs (__split_vma()). The
  * new VMA is the lower part if @new_below, else the upper part.
  * Return: 0 or -ENOMEM.
@@ -177,20 +227,42 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
 		  bool new_below)
 {
-	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
 	struct vml_vma *new = vml_vma_dup(vma);
 
 	if (!new)
 		return -ENOMEM;
-	if (new_below) {
-		new->vm_end = addr;
-		vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff + delta);
-	} else {
-		new->vm_start = addr;
-		new->vm_pgoff += delta;
-		vml_vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
+	split_with(mm, vma, addr, new_below, new);
+	return 0;
+}
+
+/*
+ * The copies of @vma that cutting out [start, end) needs: *@lo when
+ * @start is inside it, *@hi when @end is. Both or neither: 6.1 splits
+ * one end, then fails the other and leaves the first split in the maps;
+ * vmlab allocates both first so that ENOMEM changes nothing.
+ * Return: 0 or -ENOMEM.
+ */
+static int split_copies(struct vml_vma *vma, unsigned long start, unsigned long end,
+			struct vml_vma **lo, struct vml_vma **hi)
+{
+	bool need_lo = start > vma->vm_start, need_hi = end < vma->vm_end;
+
+	*lo = NULL;
+	*hi = NULL;
+	if (need_lo) {
+		*lo = vml_vma_dup(vma);
+		if (!*lo)
+			return -ENOMEM;
 	}
-	vml_vma_link(mm, new);
+	if (need_hi) {
+		*hi = vml_vma_dup(vma);
+		if (!*hi) {
+			if (*lo)
+				vml_vma_free(*lo);
+			*lo = NULL;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -217,9 +289,8 @@ static void remove_vma(struct vml_mm *mm, struct vml_vma *vma)
  */
 int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len)
 {
-	struct vml_vma *vma, *next, *prev;
+	struct vml_vma *vma, *next, *prev, *last, *lo, *hi;
 	unsigned long end;
-	int ret;
 
 	if (offset_in_page(start) || start > mm->task_size ||
 	    len > mm->task_size - start)
@@ -231,20 +302,31 @@ int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len)
 	vma = vml_find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
 		return 0;
-	if (start > vma->vm_start) {
-		/* map_count may go one over its limit here, as in Linux. */
-		if (end < vma->vm_end && mm->map_count >= mm->limits.max_map_count)
-			return -ENOMEM;
-		ret = vml_split_vma(mm, vma, start, false);
-		if (ret)
-			return ret;
+	/* map_count may go one over its limit here, as in Linux. */
+	if (start > vma->vm_start && end < vma->vm_end &&
+	    mm->map_count >= mm->limits.max_map_count)
+		return -ENOMEM;
+	/*
+	 * The copies for both cuts first (see split_copies()): 6.1 cuts at
+	 * start, and when the cut at end then fails it returns ENOMEM with
+	 * the first cut left in the maps.
+	 */
+	last = vml_find_vma(mm, end);
+	if (last && last->vm_start >= end)
+		last = NULL;
+	lo = start > vma->vm_start ? vml_vma_dup(vma) : NULL;
+	hi = last ? vml_vma_dup(last) : NULL;
+	if ((start > vma->vm_start && !lo) || (last && !hi)) {
+		if (lo)
+			vml_vma_free(lo);
+		if (hi)
+			vml_vma_free(hi);
+		return -ENOMEM;
 	}
-	vma = vml_find_vma(mm, end);
-	if (vma && vma->vm_start < end) {
-		ret = vml_split_vma(mm, vma, end, true);
-		if (ret)
-			return ret;
-	}
+	if (lo)
+		split_with(mm, vma, start, false, lo);
+	if (hi)		/* the VMA holding end now: lo when both cut one VMA */
+		split_with(mm, vml_find_vma(mm, end), end, true, hi);
 	vma = vml_find_vma_prev(mm, start, &prev);
 	while (vma && vma->vm_start < end) {
 		next = vml_vma_next(vma);
@@ -282,27 +364,27 @@ struct vml_vma *vml_vma_modify(struct vml_mm *mm, struct vml_vma *vma,
 			       unsigned long newflags)
 {
 	unsigned long pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	struct vml_vma *merged;
+	struct vml_vma *merged, *lo, *hi;
 	int ret;
 
 	merged = vml_vma_merge(mm, vml_vma_prev(vma), start, end, newflags,
 			       vma->vm_file, pgoff, vma->anon_vma, vma->vm_private_data);
 	if (merged)
 		return merged;
-	if (start != vma->vm_start) {
-		if (mm->map_count >= mm->limits.max_map_count)
-			return ERR_PTR(-ENOMEM);
-		ret = vml_split_vma(mm, vma, start, true);
-		if (ret)
-			return ERR_PTR(ret);
-	}
-	if (end != vma->vm_end) {
-		if (mm->map_count >= mm->limits.max_map_count)
-			return ERR_PTR(-ENOMEM);
-		ret = vml_split_vma(mm, vma, end, false);
-		if (ret)
-			return ERR_PTR(ret);
-	}
+	/* Both limits before either split, as for the allocations. */
+	if ((start != vma->vm_start || end != vma->vm_end) &&
+	    mm->map_count >= mm->limits.max_map_count)
+		return ERR_PTR(-ENOMEM);
+	if (start != vma->vm_start && end != vma->vm_end &&
+	    mm->map_count + 1 >= mm->limits.max_map_count)
+		return ERR_PTR(-ENOMEM);
+	ret = split_copies(vma, start, end, &lo, &hi);
+	if (ret)
+		return ERR_PTR(ret);
+	if (lo)
+		split_with(mm, vma, start, true, lo);
+	if (hi)
+		split_with(mm, vma, end, false, hi);
 	vma->vm_flags = newflags;
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	return vma;

@@ -62,7 +62,7 @@ void vml_set_mm_hooks(const struct vml_mm_hooks *hooks)
 
 static const struct vml_lru_hooks *lru_hooks;
 
-const struct vml_lru_hooks *vml_lru_hooks(void)
+const struct vml_lru_hooks *vml_get_lru_hooks(void)
 {
 	static const struct vml_lru_hooks none;
 	const struct vml_lru_hooks *h = READ_ONCE(lru_hooks);

@@ -66,7 +66,7 @@ static unsigned long map_region(struct vml_mm *mm, struct file *file,
 	if ((vm_flags & (VML_VM_NORESERVE | VML_VM_SHARED | VML_VM_WRITE)) == VML_VM_WRITE)
 		vm_flags |= VML_VM_ACCOUNT;
 	vml_find_vma_prev(mm, addr, &prev);
-	if (!vml_vma_merge(mm, prev, addr, addr + len, vm_flags, file, pgoff, NULL, NULL) &&
+	if (!vml_vma_merge_new(mm, prev, addr, addr + len, vm_flags, file, pgoff, NULL) &&
 	    !new_vma(mm, addr, addr + len, vm_flags, file, pgoff))
 		return -ENOMEM;
 	vml_vm_stat_account(mm, vm_flags, npages);

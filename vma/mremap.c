@@ -80,14 +80,20 @@ static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 		return -ENOMEM;
 	if (!copy_vma_to(mm, vma, new_addr, new_len, pgoff))
 		return -ENOMEM;
+	/*
+	 * The new VMA is counted before anything is unmapped: on failure the
+	 * unmap of the new range takes its pages off again (as 6.1's move_vma()
+	 * accounts new_len whichever range it then unmaps); unmapping it
+	 * uncounted took them off total_vm twice.
+	 */
+	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
+	if (vm_flags & VML_VM_LOCKED)
+		mm->locked_vm += new_len >> PAGE_SHIFT;
 	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
 	if (old_len && vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len)) {
 		vml_do_munmap(mm, new_addr, new_len);
 		return -ENOMEM;
 	}
-	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
-	if (vm_flags & VML_VM_LOCKED)
-		mm->locked_vm += new_len >> PAGE_SHIFT;
 	if (old_len)
 		vml_do_munmap(mm, old_addr, old_len);
 	return new_addr;

@@ -54,7 +54,7 @@ void vml_zero_page_exit(void)
 /* Drop the mapping @pte had of its page (zap_pte_range() for one entry). */
 static void unmap_page(struct vml_vma *vma, pte_t pte)
 {
-	const struct vml_lru_hooks *lru = vml_lru_hooks();
+	const struct vml_lru_hooks *lru = vml_get_lru_hooks();
 	struct vml_page *page = vml_pte_page(pte);
 	bool anon;
 
@@ -184,8 +184,8 @@ static int mlock_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	if (arg ? vml_page_test_and_set(page, VML_PG_mlocked) :
 		  !vml_page_test_and_clear(page, VML_PG_mlocked))
 		return 0;		/* no change */
-	if (vml_lru_hooks()->update_evictable)
-		vml_lru_hooks()->update_evictable(page);
+	if (vml_get_lru_hooks()->update_evictable)
+		vml_get_lru_hooks()->update_evictable(page);
 	return 0;
 }
 
@@ -213,8 +213,8 @@ static int age_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	 * The LRU owns the list flags: it moves the page (deactivate_page()),
 	 * as 6.1 only for a page this mm alone maps.
 	 */
-	if (vml_page_mapcount(page) == 1 && vml_lru_hooks()->deactivate)
-		vml_lru_hooks()->deactivate(page);
+	if (vml_page_mapcount(page) == 1 && vml_get_lru_hooks()->deactivate)
+		vml_get_lru_hooks()->deactivate(page);
 	(*nr)++;
 	return 0;
 }

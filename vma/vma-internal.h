@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Inside the address-space layer
+ *
  * vma-internal.h - what the files of vma/ share and nobody else sees.
  *
  * Unless said otherwise every function here expects mm->mmap_lock held
@@ -46,6 +48,10 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 			      unsigned long vm_flags, struct file *file,
 			      unsigned long pgoff, struct vml_anon_vma *anon,
 			      void *obj);
+struct vml_vma *vml_vma_merge_new(struct vml_mm *mm, struct vml_vma *prev,
+				  unsigned long addr, unsigned long end,
+				  unsigned long vm_flags, struct file *file,
+				  unsigned long pgoff, void *obj);
 int vml_split_vma(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
 		  bool new_below);
 int vml_do_munmap(struct vml_mm *mm, unsigned long start, unsigned long len);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Address spaces, VMAs and vmalloc
+ *
  * vma.h - sandbox address spaces: mm descriptors, VMAs, mmap and friends,
  * and vmalloc (Gorman ch. 4 and 7; mm/mmap.c,
  * mm/mprotect.c, mm/mremap.c, mm/mlock.c, mm/madvise.c, mm/vmalloc.c).
@@ -149,14 +151,20 @@ struct vml_vma {
  * @pgt: the page-table tree.
  * @mmap_base: where the top-down free-area search starts.
  * @task_size: highest user address + 1.
- * @total_vm: mapped pages. @locked_vm: VM_LOCKED pages.
- * @pinned_vm: pinned pages. @data_vm: private writable pages.
- * @exec_vm: executable pages. @stack_vm: GROWSDOWN pages.
- * @hiwater_vm: peak total_vm. @hiwater_rss: peak resident pages.
- * @start_brk: bottom of the heap. @brk: its current end.
+ * @total_vm: mapped pages.
+ * @locked_vm: VM_LOCKED pages.
+ * @pinned_vm: pinned pages.
+ * @data_vm: private writable pages.
+ * @exec_vm: executable pages.
+ * @stack_vm: GROWSDOWN pages.
+ * @hiwater_vm: peak total_vm.
+ * @hiwater_rss: peak resident pages.
+ * @start_brk: bottom of the heap.
+ * @brk: its current end.
  * @start_stack: top of the stack, 0 when the mm has none.
  * @rss_stat: VML_MM_* page counters.
- * @min_flt: minor faults. @maj_flt: major faults.
+ * @min_flt: minor faults.
+ * @maj_flt: major faults.
  * @limits: what the mm may grow to.
  * @kernel: the kernel mm (vmalloc area): user operations refused.
  * @published: vml_mm_find() may return it (set once it is complete).
@@ -598,10 +606,10 @@ struct vml_lru_hooks {
 void vml_set_lru_hooks(const struct vml_lru_hooks *hooks);
 
 /**
- * vml_lru_hooks() - the LRU hooks, never NULL (members may be NULL).
+ * vml_get_lru_hooks() - the LRU hooks, never NULL (members may be NULL).
  * Return: the registered hooks or an empty set.
  */
-const struct vml_lru_hooks *vml_lru_hooks(void);
+const struct vml_lru_hooks *vml_get_lru_hooks(void);
 
 /**
  * vml_set_mm_hooks() - install the upper layers' hooks.

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
+/**
+ * DOC: Address-space tracepoints
+ *
  * vma_trace.h - tracepoints of the address-space calls (TRACE_SYSTEM
  * vmlab): mmap, munmap, mprotect and mremap, each with its arguments and
  * its result (an address or -errno), as the syscalls' tracepoints show

@@ -11,6 +11,10 @@
 #     a throwaway tree (stock kernel only)
 #   - checkpatch (one test)
 #   - layers: no file includes a higher layer's header (one test)
+#   - htmldocs: Documentation/ builds with zero Sphinx/kernel-doc warnings
+#   - vmlabctl's bash completion (tests/harness/completion-test.sh)
+#   - in the guests, 85-debugfs-ref: Documentation/debugfs.rst lists exactly the
+#     module's ctl commands and files; 86-tutorial, 87-vmlabctl
 #   - plots: gnuplot renders the benchmark plots from sample CSVs (one test)
 #   - guests: test kernel  x {5-level pti=on, 4-level nopti}: KUnit + scenarios
 #             debug kernel (KASAN, UBSAN, KFENCE, kmemleak, lockdep...),
@@ -19,7 +23,9 @@
 #   - Debian's 6.12 kernel ("deb612"): W=1 build, 5- and 4-level with PTI
 #     (all four of the stock kernel's legs under check-full);
 #   - the fuzzer (70-fuzz) and the reload loop (72-arena-reload) run on a few
-#     guests only (HEAVY_ON below; every guest under check-full);
+#     guests only (HEAVY_ON below; every guest under check-full); the SMP
+#     stress (76-stress) on test-4lvl-ptioff, at -smp 4 (SMP_ON below);
+#     the summary adds up fuzz commands and stress operations;
 #     exported symbols only, for every module built (see its block below)
 #     Each guest must report every KUnit case and every selected scenario;
 #     the summary counts distinct checks x guests.
@@ -82,6 +88,16 @@ finish() {
 	g=$(find "$LOGS" -name 'checks-*.txt' | wc -l)
 	d=$(cat "$LOGS"/checks-*.txt 2>/dev/null | sort -u | wc -l)
 	echo "checks: $d distinct x $g guest(s) (and the host checks)"
+	# What the fuzzer and the stress did, over every guest that ran them.
+	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
+		/^# vmlabfuzz: [0-9]+ commands/ { fc += $3; fs += $10; fg++ }
+		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
+		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
+		END {
+			if (fg) printf "fuzz: %d commands in %d guest(s), %d/s, %d injected failures survived\n",
+				fc, fg, fs ? fc / fs : 0, fi
+			if (sg) printf "stress: %d operations in %d guest(s), %d pages verified\n", so, sg, sp
+		}'
 	echo "logs: $LOGS"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
@@ -151,6 +167,13 @@ if make -s tools > "$LOGS/build-tools.log" 2>&1 && ! grep -qi 'warning:' "$LOGS/
 else
 	cat "$LOGS/build-tools.log"
 	fail "tools build without warnings"
+fi
+
+if out=$(tests/harness/completion-test.sh 2>&1); then
+	pass "$out"
+else
+	echo "$out"
+	fail "vmlabctl bash completion (tests/harness/completion-test.sh)"
 fi
 
 # ---- frame-map pictures (issue 16) ----------------------------------------------
@@ -281,6 +304,18 @@ if [ "${VMLAB_CHECKPATCH:-1}" != 0 ] && [ -x scripts/checkpatch.sh ]; then
 	fi
 fi
 
+# make htmldocs: zero Sphinx or kernel-doc warnings, every header's
+# kernel-doc in some page (issue 16).
+if [ -x scripts/htmldocs.sh ]; then
+	section "htmldocs"
+	if out=$(VMLAB_BUILD=$B scripts/htmldocs.sh 2>&1); then
+		pass "$(echo "$out" | tail -n 1)"
+	else
+		echo "$out" | head -n 40
+		fail "htmldocs: $(echo "$out" | tail -n 1)"
+	fi
+fi
+
 # The benchmark plots: gnuplot renders every plot from the checked-in
 # sample CSVs (tests/bench/sample/) into valid PNGs (a few seconds).
 section "plots"
@@ -308,8 +343,12 @@ FULL=${VMLAB_FULL:-0}
 SMPS=${VMLAB_SMPS:-}
 [ "$FULL" = 1 ] && [ -z "$SMPS" ] && SMPS="1 4"
 guest() {	# as guest1, once per -smp of $SMPS
-	local s
+	local s h n
 	if [ -z "$SMPS" ]; then
+		for h in $SMP_ON; do
+			n=${h#*:}
+			[ "${h%%:*}" = "$1" ] && { SMP=$n guest1 "$@"; return; }
+		done
 		guest1 "$@"
 		return
 	fi
@@ -396,8 +435,22 @@ done
 # The reload loop runs on the kernel users run: on the debug kernel,
 # KASAN's quarantine and kmemleak keep unmovable slab pages scattered
 # through memory (seen: "holds an unmovable page" under page-cache churn).
+# Scenarios of one interface (tracing, the frame map, the docs, vmlabctl)
+# and the minute-long reclaim and swap-out ones are spread so that every
+# kernel and both paging modes see each, without every guest paying each.
 HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
-72-arena-reload:stock-5lvl-ption"
+72-arena-reload:stock-5lvl-ption
+76-stress:test-4lvl-ptioff
+56-trace:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
+57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
+73-reclaim:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
+74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
+85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
+86-tutorial:test-5lvl-ption,stock-5lvl-ption
+87-vmlabctl:test-4lvl-ptioff,stock-5lvl-ption"
+# Guests that run with more vCPUs than SMP (default 2) outside check-full
+# and VMLAB_SMPS: the SMP stress wants four CPUs racing (lockdep on).
+SMP_ON="test-4lvl-ptioff:4"
 guest_scenarios() {
 	local g=${1%-smp*} n h on out=
 	if [ -n "${VMLAB_SCENARIOS:-}" ]; then

@@ -14,6 +14,7 @@
 #   vmltest.guest=NAME         the guest's name in make check (53-randtest's seeds)
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
+#   vmltest.stress_ops=N       76-stress: operations per stress process
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
 # one is "@@VMLAB end status=N", then guest-exit ends QEMU.
 
@@ -40,6 +41,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz=*) export VMLAB_FUZZ_COMMANDS=${arg#*=} ;;
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
+	vmltest.stress_ops=*) export VMLAB_STRESS_OPS=${arg#*=} ;;
 	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
@@ -217,6 +219,7 @@ run_scenarios() {
 		fi
 		dmesg_take /tmp/dmesg-tests
 		echo "@@VMLAB scenario-begin $name"
+		t0=$(cut -d' ' -f1 /proc/uptime)
 		unload vmlab
 		if vmlab_load; then
 			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
@@ -226,7 +229,7 @@ run_scenarios() {
 			echo "1..1"
 			rc=1
 		fi
-		echo "@@VMLAB scenario-end $name status=$rc"
+		echo "@@VMLAB scenario-end $name status=$rc secs=$(awk -v t="$t0" '{ printf "%d", $1 - t }' /proc/uptime)"
 		unload vmlab
 		tap $? "$name: vmlab unloads after the scenario"
 		# The scenario and its unload: leaks are reported at unload.

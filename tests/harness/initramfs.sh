@@ -4,9 +4,10 @@
 # Build the test guest's initramfs (gzip'd newc cpio):
 #   busybox (static) + applet links, /init (guest-init.sh), the given kernel
 #   modules in /lib/vmlab/, tests/scenarios/*.sh in /scenarios/,
-#   tools/vmlabctl + tools/guest-exit in /bin/, and procps's ps, pmap,
-#   vmstat and slabtop with their libraries in /opt/procps/, trace-cmd
-#   and its libraries in /usr/bin/.
+#   tools/vmlabctl, jsoncheck and guest-exit in /bin/, terminfo for
+#   vmlabctl top, Documentation/debugfs.rst and tutorial/*.rst in /doc/,
+#   procps's ps, pmap, vmstat and slabtop with their libraries in
+#   /opt/procps/, trace-cmd and its libraries in /usr/bin/.
 #
 #   initramfs.sh OUT.cpio.gz [module.ko ...]
 set -euo pipefail
@@ -21,7 +22,7 @@ busybox=$(command -v busybox || true)
 if ldd "$busybox" >/dev/null 2>&1; then
 	vml_die "$busybox is dynamically linked; install busybox-static"
 fi
-for t in vmlabctl guest-exit; do
+for t in vmlabctl jsoncheck guest-exit; do
 	[ -x "$VMLAB_TOP/tools/$t" ] || vml_die "tools/$t not built (make tools)"
 done
 
@@ -37,7 +38,20 @@ for applet in sh mount insmod rmmod dmesg; do
 	[ -e "$root/bin/$applet" ] || [ -e "$root/sbin/$applet" ] ||
 		vml_die "busybox lacks the '$applet' applet"
 done
-install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root/bin/"
+install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/jsoncheck" \
+	"$VMLAB_TOP/tools/guest-exit" "$root/bin/"
+# vmlabctl top's curses needs terminfo for the console's $TERM (ncurses-base);
+# the docs the scenarios check against
+# (debugfs.rst's command reference, the tutorial's commands).
+for ti in l/linux v/vt100 v/vt102 v/vt220 x/xterm x/xterm-256color d/dumb s/screen; do
+	[ -f "/usr/share/terminfo/$ti" ] && install -D -m 0644 "/usr/share/terminfo/$ti" "$root/usr/share/terminfo/$ti"
+	[ -f "/lib/terminfo/$ti" ] && install -D -m 0644 "/lib/terminfo/$ti" "$root/lib/terminfo/$ti"
+done
+mkdir -p "$root/doc/tutorial"
+install -m 0644 "$VMLAB_TOP/Documentation/debugfs.rst" "$root/doc/"
+for f in "$VMLAB_TOP"/Documentation/tutorial/*.rst; do
+	[ -f "$f" ] && install -m 0644 "$f" "$root/doc/tutorial/"
+done
 # Optional tools (only when built): the fork+COW bench helper, the VMA
 # differential test.
 [ -x "$VMLAB_TOP/tools/bench-forkcow" ] &&
@@ -51,6 +65,8 @@ install -m 0755 "$VMLAB_TOP/tools/vmlabctl" "$VMLAB_TOP/tools/guest-exit" "$root
 	install -m 0755 "$VMLAB_TOP/tools/difftest/faulttest" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/fuzz/vmlabfuzz" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/fuzz/vmlabfuzz" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/stress/vmlabstress" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/stress/vmlabstress" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/difftest/randtest" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/difftest/randtest" "$root/bin/"
 # Debian's procps (dynamically linked) in /opt/procps, beside busybox's

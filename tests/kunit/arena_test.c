@@ -23,7 +23,7 @@ static void check_accounting(struct kunit *test)
 	unsigned long managed = 0, spanned = 0, free = 0;
 	struct vml_zone *zone;
 
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.total, vml_arena.nr_frames);
 	KUNIT_EXPECT_EQ(test, c.allocated, 0ul);
 	KUNIT_EXPECT_EQ(test, c.reserved, vml_arena.meta_frames);

@@ -38,7 +38,7 @@ static void expect_census_clean(struct kunit *test)
 	struct vml_frame_census c;
 
 	vml_drain_all_pages();
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.allocated, 0ul);
 	KUNIT_EXPECT_EQ(test, c.pcp, 0ul);
 	KUNIT_EXPECT_EQ(test, c.reserved + c.buddy, c.total);
@@ -363,7 +363,7 @@ static void buddy_test_pcp_drain(struct kunit *test)
 	vml_free_pages(pages[0], 2);	/* orders up to 3 are kept per CPU too */
 	KUNIT_EXPECT_TRUE(test, vml_page_test(pages[0], VML_PG_pcp));
 	KUNIT_EXPECT_GT(test, vml_zone_pcp_count(zone), 0ul);
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.pcp, vml_zone_pcp_count(zone));
 	vml_drain_all_pages();
 	KUNIT_EXPECT_EQ(test, vml_zone_pcp_count(zone), 0ul);
@@ -382,7 +382,7 @@ static void buddy_test_bad_frees(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	vml_drain_all_pages();
 	free0 = total_free();
-	vml_frame_census(&before);
+	vml_take_census(&before);
 
 	vml_free_pages(&fake, 0);			/* outside the arena */
 	vml_free_pages((void *)page + 1, 0);		/* misaligned pointer */
@@ -393,7 +393,7 @@ static void buddy_test_bad_frees(struct kunit *test)
 	atomic_set(&page->_mapcount, -1);
 	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_BAD_FREE), bad + 5);
 	KUNIT_EXPECT_EQ(test, total_free(), free0);
-	vml_frame_census(&after);
+	vml_take_census(&after);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &after, sizeof(before)), 0);
 
 	vml_free_pages(page, 2);			/* the good free */

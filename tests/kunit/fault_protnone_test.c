@@ -73,7 +73,7 @@ static u8 *read_range(struct kunit *test, struct vml_mm *mm, unsigned long addr)
 	return buf;
 }
 
-static enum vml_pte_state state_at(struct vml_mm *mm, unsigned long addr)
+static enum vml_pte_kind state_at(struct vml_mm *mm, unsigned long addr)
 {
 	pte_t *ptep = vml_pte_lookup(&mm->pgt, addr);
 

@@ -52,7 +52,7 @@ static inline unsigned long frames(struct kunit *test)
 		vml_kmem_cache_shrink(vml_kmalloc_cache(size));
 	vml_kmem_cache_shrink(vml_kmalloc_cache(96));
 	vml_kmem_cache_shrink(vml_kmalloc_cache(192));
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&c), 0);
 	return c.allocated;
 }
 

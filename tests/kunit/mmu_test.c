@@ -487,7 +487,7 @@ static void mmu_test_quicklist_census(struct kunit *test)
 
 	vml_quicklist_watermarks(&low, &high);
 	vml_drain_all_pages();
-	KUNIT_ASSERT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_ASSERT_EQ(test, vml_take_census(&c), 0);
 	allocated = c.allocated;
 	/* 64 PTE tables, then all freed: the list is trimmed to low. */
 	for (i = 0; i < 64; i++)
@@ -505,13 +505,13 @@ static void mmu_test_quicklist_census(struct kunit *test)
 	vml_quicklist_drain();
 	KUNIT_EXPECT_EQ(test, vml_quicklist_count(), 0ul);
 	vml_drain_all_pages();
-	KUNIT_ASSERT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_ASSERT_EQ(test, vml_take_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.allocated, allocated);
 	/* Destroying the tree gives back the PGD's two frames as well. */
 	vml_pgtable_destroy(&f->pt);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&vml_mmu_stats.tables), 0l);
 	vml_drain_all_pages();
-	KUNIT_ASSERT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_ASSERT_EQ(test, vml_take_census(&c), 0);
 	KUNIT_EXPECT_EQ(test, c.allocated, allocated - 2);
 }
 

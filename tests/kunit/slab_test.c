@@ -38,7 +38,7 @@ static unsigned long frames_allocated(struct kunit *test)
 {
 	struct vml_frame_census c;
 
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&c), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&c), 0);
 	return c.allocated;
 }
 
@@ -320,10 +320,10 @@ static void slab_test_shrink_exact(struct kunit *test)
 	free_slabs = si.free_slabs;
 	KUNIT_EXPECT_GE(test, free_slabs, 1ul);
 	KUNIT_EXPECT_EQ(test, si.user_objs, (unsigned long)keep);
-	vml_frame_census(&c0);
+	vml_take_census(&c0);
 	before = c0.allocated;
 	freed = vml_kmem_cache_shrink(c);
-	vml_frame_census(&c1);
+	vml_take_census(&c1);
 	KUNIT_EXPECT_EQ(test, freed, free_slabs << c->gfporder);
 	KUNIT_EXPECT_EQ(test, before - c1.allocated, freed);
 	KUNIT_EXPECT_EQ(test, (c1.buddy + c1.pcp) - (c0.buddy + c0.pcp), freed);
@@ -790,7 +790,7 @@ static void slab_test_unload_returns_all(struct kunit *test)
 	KUNIT_EXPECT_GT(test, frames_allocated(test), 500ul);
 	/* Leaked objects are reported, and their pages come back anyway. */
 	vml_slab_exit();
-	KUNIT_EXPECT_EQ(test, vml_frame_census(&census), 0);
+	KUNIT_EXPECT_EQ(test, vml_take_census(&census), 0);
 	KUNIT_EXPECT_EQ(test, census.allocated, 0ul);
 	/* Bring slab back up so the core's own teardown has something to stop. */
 	KUNIT_EXPECT_EQ(test, vml_slab_init(), 0);

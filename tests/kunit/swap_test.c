@@ -24,7 +24,7 @@ static unsigned long allocated_frames(void)
 	struct vml_frame_census c;
 
 	vml_drain_all_pages();
-	vml_frame_census(&c);
+	vml_take_census(&c);
 	return c.allocated;
 }
 

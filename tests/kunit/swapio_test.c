@@ -178,7 +178,9 @@ static void swapio_test_refusals(struct kunit *test)
 	page = page_of(mm, BASE);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	vml_get_page(page);
-	vml_lru_del(page);	/* the caller isolates it, as reclaim does */
+	/* As reclaim hands it over: off the LRU (its add batch drained). */
+	vml_lru_add_drain_all();
+	KUNIT_EXPECT_EQ(test, vml_lru_del(page), 0);
 	KUNIT_EXPECT_EQ(test, vml_swap_out_page(page), -ENOSPC);	/* no area */
 	swapon(test, "ram:64K", 0);
 	vml_trylock_swap_page(page);

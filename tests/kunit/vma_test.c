@@ -33,7 +33,7 @@ static unsigned long allocated_frames(void)
 	vml_lru_add_drain_all();	/* an LRU add batch may hold a freed page */
 	vml_quicklist_drain();
 	vml_drain_all_pages();
-	vml_frame_census(&c);
+	vml_take_census(&c);
 	return c.allocated;
 }
 

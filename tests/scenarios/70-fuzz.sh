@@ -4,13 +4,14 @@
 # `help` and mutated, from four processes at once against shared mms while
 # a fifth reads every debugfs file. Each batch must leave `check` (when
 # there), the arena census and the kernel log clean; unload afterwards must
-# find every frame free (the harness scans it). It stops after 45 s or N
-# commands: vmltest.fuzz_time=S, vmltest.fuzz=N (0: no limit),
-# vmltest.fuzz_seed=S (else the clock's).
+# find every frame free (the harness scans it). It stops after 60 s or
+# 250,000 commands (a million over make check's four fuzz guests):
+# vmltest.fuzz_time=S, vmltest.fuzz=N (0: no limit), vmltest.fuzz_seed=S
+# (else the clock's). check.sh's summary adds up the commands sent.
 . ./lib.sh
 
-N=${VMLAB_FUZZ_COMMANDS:-1000000}
-T=${VMLAB_FUZZ_SECONDS:-45}
+N=${VMLAB_FUZZ_COMMANDS:-250000}
+T=${VMLAB_FUZZ_SECONDS:-60}
 SEED=${VMLAB_FUZZ_SEED:-$(date +%s)}
 dmesg_mark
 
@@ -32,6 +33,13 @@ check "fuzzer sent commands (at least 1000 or its time ran out)" "[ '${ran:-0}' 
 check "every command of the grammar was fuzzed" \
 	"grep -q ' \([0-9]*\) of \1 grammar commands' /tmp/fuzz.out"
 check "every mutation was used" "! grep '^vmlabfuzz: mutations:' /tmp/fuzz.out | grep -q '=0\( \|\$\)'"
+# The workers track every mm a reply names; one found only by the final
+# sweep was made by a line they misread (one cause fixed: a fork whose
+# space a mutation turned into a tab) or by something not yet understood:
+# still seen (1-2 a run, low recycled ids), so reported, not failed, until
+# its cause is found. The sweep destroys them: each must be destroyable.
+orphans=$(sed -n 's/^vmlabfuzz: \([0-9]*\) mm(s) were left.*/\1/p' /tmp/fuzz.out)
+[ -n "$orphans" ] && diag "NOTE: $orphans mm(s) no worker knew of (see the left over lines)"
 expect_ok "ctl answers after the fuzzing" version
 left=$(ls $VMLAB_DBG/mm 2>/dev/null | grep -vx 0)
 check "no mm left behind" "[ -z '$left' ]" ||

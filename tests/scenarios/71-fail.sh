@@ -5,7 +5,8 @@
 # intact, no mm half made, every frame accounted for (the census) and
 # nothing leaked at unload (the harness scans it). Sites: arena frames,
 # slab objects (VMAs, mms), page-table pages; operations: faults, mmap
-# populate, mprotect splits, mremap, fork.
+# populate, mprotect splits, mremap, fork; fork, mremap and mprotect are
+# failed at each of their allocations in turn until they work.
 . ./lib.sh
 
 D=$VMLAB_DBG
@@ -37,6 +38,7 @@ expect_ok "and is given back" free_pages $(field pfn) 0
 # injected failure to reach ENOMEM.
 FIX=/sys/module/vmlab/parameters/window_fixup
 echo 0 > $FIX
+dd if=/dev/zero bs=4096 count=4 2>/dev/null | tr '\000' 'f' > /tmp/fail-file
 # ---- frames: a write fault whose frame cannot be had ----
 expect_ok "mmap 64K" mmap $M 0x10000000 64K rw private,anon,fixed
 expect_ok "tables and the first page" touch $M 0x10000000 4K w
@@ -104,6 +106,86 @@ done
 check "fork fails with ENOMEM or works, and leaves no mm behind" "[ -z '$bad' ]" || diag "$bad"
 expect_ok "parent intact after the failed forks" verify $M 0x10000000 64K 6
 check "no mismatch" "[ '$(field mismatches)' = 0 ]"
+
+# ---- every allocation of fork, mm_create, mremap, mprotect, munmap, in turn ----
+# fail_every NAME UNDO -- CMD...: at each site, fail CMD's Nth allocation
+# for N = 1, 2, ... until CMD works. Each failure must be ENOMEM and leave
+# the maps, the mm count, the data and every invariant (check) as they
+# were; the run that works is undone with UNDO (an mm is destroyed when
+# UNDO is "destroy") and must give back the maps it started from.
+FAILS=0
+fail_every() {
+	name=$1 undo=$2
+	shift 3
+	cat $D/mm/$M/maps > /tmp/fe-maps0
+	n0=$(nmms)
+	bad=
+	for site in frames slab pgtable; do
+		nth=1
+		while [ $nth -le 100 ]; do
+			ctl fail $site $nth
+			ctl "$@"
+			st=$STATUS; rep=$REPLY; c=$(field mm)
+			ctl fail $site off
+			[ $st = 0 ] && break
+			case "$rep" in
+			"error ENOMEM "*) FAILS=$((FAILS + 1)) ;;
+			*) bad="$bad $site/$nth:$rep"; break ;;
+			esac
+			cat $D/mm/$M/maps > /tmp/fe-maps1
+			cmp -s /tmp/fe-maps0 /tmp/fe-maps1 || bad="$bad $site/$nth:maps-changed"
+			[ "$(nmms)" = "$n0" ] || bad="$bad $site/$nth:mm-count"
+			vmlabctl verify $M 0x10000000 64K 6 | grep -q ' mismatches=0' ||
+				bad="$bad $site/$nth:data"
+			vmlabctl check > /tmp/fe-check || bad="$bad $site/$nth:$(head -c 200 /tmp/fe-check)"
+			nth=$((nth + 1))
+		done
+		[ $nth -gt 100 ] && bad="$bad $site:never-worked"
+		diag "$name: $site failed at allocations 1-$((nth - 1)), worked at $nth"
+		if [ "$undo" = destroy ]; then
+			vmlabctl mm_destroy "$c" > /dev/null || bad="$bad $site:destroy"
+		else
+			# shellcheck disable=SC2086
+			vmlabctl $undo > /dev/null || bad="$bad $site:undo"
+		fi
+		cat $D/mm/$M/maps > /tmp/fe-maps1
+		cmp -s /tmp/fe-maps0 /tmp/fe-maps1 || bad="$bad $site:maps-after-undo"
+	done
+	check "$name: ENOMEM at every allocation until it works, nothing changed" "[ -z '$bad' ]" ||
+		diag "$bad"
+}
+expect_ok "a shared file mapping for fork to copy" mmap $M 0x20000000 16K rw shared,fixed file=/tmp/fail-file
+expect_ok "a PROT_NONE one" mmap $M 0x21000000 16K none private,anon,fixed
+expect_ok "fill the file mapping" fill $M 0x20000000 16K 7
+fail_every fork destroy -- fork $M
+fail_every mm_create destroy -- mm_create
+fail_every "mremap (move to new tables)" \
+	"mremap $M 0x3e0000000000 64K 64K maymove fixed=0x10000000" -- \
+	mremap $M 0x10000000 64K 64K maymove fixed=0x3e0000000000
+fail_every "mremap (grow, moving)" \
+	"mremap $M 0x3d0000000000 128K 64K maymove fixed=0x10000000" -- \
+	mremap $M 0x10000000 64K 128K maymove fixed=0x3d0000000000
+fail_every "mprotect (split in three)" "mprotect $M 0x10004000 4K rw" -- \
+	mprotect $M 0x10004000 4K r
+fail_every "mprotect (a whole table's range)" "mprotect $M 0x10000000 64K rw" -- \
+	mprotect $M 0x10000000 64K r
+expect_ok "64K for a hole" mmap $M 0x22000000 64K rw private,anon,fixed
+fail_every "munmap (a hole in one VMA)" "mmap $M 0x22004000 4K rw private,anon,fixed" -- \
+	munmap $M 0x22004000 4K
+check "injected failures were survived" "[ $FAILS -gt 0 ]"
+diag "$FAILS injected failures of fork, mm_create, mremap, mprotect and munmap survived"
+expect_ok "file data intact" verify $M 0x20000000 16K 7
+check "no mismatch in the file mapping" "[ '$(field mismatches)' = 0 ]"
+check "the fail file lists every site" \
+	"[ \$(grep -c '^\(frames\|slab\|pgtable\) *armed=0 calls=[0-9]* injected=[0-9]*\$' $D/fail) = 3 ]"
+expect_ok "arm frames for the fail file" fail frames 5 times=2
+check "the fail file shows it armed" "grep -q '^frames *armed=1 calls=0 injected=[0-9]* nth=5 left=2\$' $D/fail"
+expect_ok "arm slab at random" fail slab random=7
+check "and a random site" "grep -q '^slab *armed=1 .* random=7 left=' $D/fail"
+expect_ok "disarm frames" fail frames off
+expect_ok "disarm slab" fail slab off
+check "the fail file: nothing armed" "! grep -q 'armed=1' $D/fail"
+check "writing the fail file is refused" "! echo 1 2>/dev/null > $D/fail"
 
 echo 1 > $FIX
 

@@ -98,6 +98,7 @@ check "kswapd goes to sleep after the fill" kswapd_idle
 zones > /tmp/reclaim-zones
 diag "$(cat /tmp/reclaim-zones)"
 w1=$(stat kswapd_wakeup)
+sk1=$(stat pgsteal_kswapd)	# before: kswapd may be done before the loop sees the wakeup
 PFNS=
 n=0
 while [ "$(stat kswapd_wakeup)" = "$w1" ] && [ $n -lt 4096 ]; do
@@ -106,7 +107,6 @@ while [ "$(stat kswapd_wakeup)" = "$w1" ] && [ $n -lt 4096 ]; do
 	n=$((n + 1))
 done
 diag "$n frames taken before kswapd woke"
-sk1=$(stat pgsteal_kswapd)
 check "an allocation below pages_low woke kswapd" "[ $(stat kswapd_wakeup) -gt $w1 ]"
 check "kswapd finishes and sleeps again" kswapd_idle
 check "kswapd reclaimed for it" "[ $(stat pgsteal_kswapd) -gt $sk1 ]"

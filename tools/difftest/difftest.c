@@ -135,6 +135,14 @@ static const char builtin[] =
 	"mprotect 0xa01000 4K none\n"
 	"munmap 0xa00000 8K\n"
 	"maps\n"
+	"# mmap_region() merges with next first: a prev without an anon_vma\n"
+	"# stays apart from a next that has one (found by randtest)\n"
+	"mmap 0xf00000 24K rw private,anon,fixed\n"
+	"mmap 0xf01000 8K rw private,anon,fixed,noreserve\n"
+	"mlock 0xf05000 4K\n"
+	"munlock 0xf05000 4K\n"
+	"mmap 0xf01000 12K rw private,anon,fixed\n"
+	"maps\n"
 	"munmap 0 64M\n"
 	"maps\n";
 

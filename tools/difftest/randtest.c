@@ -81,7 +81,7 @@ static int to_child[NCHILD][2], from_child[NCHILD][2];
 static int maps_fd[1 + NCHILD] = { -1, -1, -1, -1 };
 static int status_fd[1 + NCHILD] = { -1, -1, -1, -1 };
 static int statm_fd = -1;		/* kernel: this process's statm */
-static char *scratch;			/* kernel: the page zapped to sync RSS */
+static char *scratch;			/* kernel: rw page, then the one zapped to sync RSS */
 static char last_maps[1 + NCHILD][8192];	/* the last maps line printed */
 static long vm_base[7], statm_base[4];	/* counters at start (both sides) */
 static char out[4 * BIG];
@@ -729,6 +729,21 @@ static void kernel_op(char *op, char **a, int argc, char *o, size_t *olen)
 }
 
 /*
+ * A zap of the scratch page's PROT_NONE half: zap_pte_range() brings the
+ * per-task RSS cache into the mm (the rw half keeps the page table). A
+ * kernel without madvise (our test kernels) gets munmap and mmap again.
+ */
+static void rss_sync(void)
+{
+	if (!no_madvise) {
+		madvise(scratch + PG, PG, MADV_DONTNEED);
+		return;
+	}
+	munmap(scratch + PG, PG);
+	mmap(scratch + PG, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+/*
  * This process's counters, exact: zap the scratch page first (a zap syncs
  * the per-task RSS cache into the mm), then read statm, and status too
  * when @full.
@@ -737,7 +752,7 @@ static void kernel_counters(long *v, long *m, int full)
 {
 	unsigned int i;
 
-	madvise(scratch, PG, MADV_DONTNEED);
+	rss_sync();
 	pslurp(statm_fd);
 	if (sscanf(slurpbuf, "%ld %ld %ld %*d %*d %ld", &m[0], &m[1], &m[2], &m[3]) != 4)
 		memset(m, 0xff, 4 * sizeof(*m));	/* -1: a difference shows */
@@ -821,8 +836,7 @@ static void kernel_touch(int write)
 				*(char *)a = v;
 		}
 	}
-	scratch[0] = 1;
-	madvise(scratch, PG, MADV_DONTNEED);
+	rss_sync();
 }
 
 /* After a fork: this process's own maps, status and statm. */
@@ -1125,9 +1139,9 @@ static int setup_kernel(void)
 		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return 1;
 	/* The scratch page far below the window: nothing may merge with it. */
-	scratch = mmap((void *)(base - 4 * WINDOW), PG, PROT_READ | PROT_WRITE,
+	scratch = mmap((void *)(base - 4 * WINDOW), 2 * PG, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (scratch == MAP_FAILED)
+	if (scratch == MAP_FAILED || mprotect(scratch + PG, PG, PROT_NONE))
 		return 1;
 	/* The heap: [start_brk, its base) holds glibc's TLS block. */
 	sb = start_brk();

@@ -62,7 +62,9 @@ struct cmd {
 static struct cmd cmds[MAX_CMDS];
 static int ncmds;
 static int have_check, have_fail;
-static const char *const fail_sites[] = { "frames", "slab", "pgtable" };
+/* The fault-injection sites, from the usage of `fail` (<a|b|c> ...). */
+static char *fail_sites[16];
+static int nfail_sites;
 
 static ssize_t transact(const char *line, size_t len, int how, char *reply);
 
@@ -76,7 +78,7 @@ static long set_failures(const char *how)
 	long total = 0;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(fail_sites) / sizeof(*fail_sites); i++) {
+	for (i = 0; i < (unsigned int)nfail_sites; i++) {
 		int len = snprintf(cmd, sizeof(cmd), "fail %s %s", fail_sites[i], how);
 		const char *p;
 
@@ -109,11 +111,19 @@ struct shared {
 	char worst[200];
 	int mm[NSHARED];	/* shared mms; a worker may replace one */
 	int dead[NPOOL];	/* ids of destroyed mms */
+	int made[1024];		/* per mm id: creates minus destroys seen */
 	int stop;		/* read through stopped() */
 	char bad[512];		/* first malformed reply seen */
 };
 
 static struct shared *sh;
+
+/* Count an mm id made (+1) or destroyed (-1) if the reply says ok. */
+static void made(const char *reply, int id, int delta)
+{
+	if (!strncmp(reply, "ok", 2) && id > 0 && id < 1024)
+		__atomic_add_fetch(&sh->made[id], delta, __ATOMIC_RELAXED);
+}
 
 static int stopped(void)
 {
@@ -278,8 +288,14 @@ static void load_grammar(void)
 			c->rare = 32;
 		if (!strcmp(c->name, "check"))
 			have_check = 1;
-		if (!strcmp(c->name, "fail"))
-			have_fail = 1;
+		if (!strcmp(c->name, "fail") && c->ntok && c->tok[0][0] == '<') {
+			char *t = strdup(c->tok[0] + 1), *p;
+
+			t[strcspn(t, ">")] = '\0';
+			for (p = strtok(t, "|"); p && nfail_sites < 16; p = strtok(NULL, "|"))
+				fail_sites[nfail_sites++] = p;
+			have_fail = nfail_sites > 0;
+		}
 		ncmds++;
 	}
 	if (!ncmds)
@@ -625,6 +641,13 @@ static size_t gen_line(struct worker *w, int ci, char *line, size_t size,
 	return len;
 }
 
+/* Put @new in @slot if it still holds @old. */
+static int slot_swap(int *slot, int old, int new)
+{
+	return __atomic_compare_exchange_n(slot, &old, new, 0, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
 /* Remember what a reply handed out, to use (and free) it later. */
 static void harvest(struct worker *w, const char *raw, size_t len, const char *r)
 {
@@ -665,6 +688,8 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 	}
 	if (!strncmp(line, "mm_create", 9) || !strncmp(line, "fork ", 5)) {
 		id = field_num(r, "mm", &found);
+		if (found && id > 0 && id < 1024)
+			__atomic_add_fetch(&sh->made[id], 1, __ATOMIC_RELAXED);
 		if (found && w->nown < 8) {
 			w->own[w->nown++] = id;
 		} else if (found) {	/* too many: destroy it at once */
@@ -672,6 +697,7 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 			int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", id);
 
 			transact(cmd, len, H_WRITE, rep);
+			made(rep, id, -1);
 			sh->dead[below(NPOOL)] = id;
 		}
 	} else if (!strncmp(line, "alloc_pages ", 12) && field_str(r, "pfn", v, sizeof(v)) &&
@@ -692,6 +718,8 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 		snprintf(w->vaddr[w->nv++], sizeof(w->vaddr[0]), "%s", v);
 	} else if (!strncmp(line, "mm_destroy ", 11)) {
 		id = atoi(line + 11);
+		if (id > 0 && id < 1024)
+			__atomic_sub_fetch(&sh->made[id], 1, __ATOMIC_RELAXED);
 		sh->dead[below(NPOOL)] = id;
 		for (int i = 0; i < w->nown; i++)
 			if (w->own[i] == id)
@@ -704,8 +732,20 @@ static void harvest(struct worker *w, const char *raw, size_t len, const char *r
 
 				if (transact("mm_create", 9, H_WRITE, rep) > 0)
 					nid = (int)field_num(rep, "mm", &found);
-				if (nid > 0)	/* else keep the dead id */
-					sh->mm[i] = nid;
+				made(rep, nid, 1);
+				/*
+				 * Else keep the dead id. Two workers can replace
+				 * one slot at once (its id destroyed twice, made
+				 * again in between): the loser's mm goes, or it
+				 * would be known to no one.
+				 */
+				if (nid > 0 && !slot_swap(&sh->mm[i], id, nid)) {
+					char cmd[32];
+					int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", nid);
+
+					transact(cmd, len, H_WRITE, rep);
+					made(rep, nid, -1);
+				}
 			}
 	}
 }
@@ -747,6 +787,7 @@ static void worker_cleanup(struct worker *w)
 	while (w->nown) {
 		len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", w->own[--w->nown]);
 		transact(cmd, len, H_WRITE, rep);
+		made(rep, w->own[w->nown], -1);
 		sh->dead[below(NPOOL)] = w->own[w->nown];
 	}
 	while (w->npfn) {
@@ -785,7 +826,9 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 
 		if ((i & 255) == 0 && time(NULL) >= deadline)
 			break;
-		if (cmds[ci].rare && below(cmds[ci].rare))
+		/* A rare command still goes out once early, whatever the odds. */
+		if (cmds[ci].rare && below(cmds[ci].rare) &&
+		    __atomic_load_n(&sh->per_cmd[ci], __ATOMIC_RELAXED))
 			continue;
 		len = gen_line(&w, ci, line, sizeof(line), &m, &how);
 		log_line(w.log, line, len, how);
@@ -1141,7 +1184,9 @@ static int sweep_mms(void)
 			continue;
 		len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", id);
 		transact(cmd, len, H_WRITE, reply);
-		printf("vmlabfuzz: left over: mm %d: %s", id, reply);
+		/* made: creates minus destroys the workers saw for this id */
+		printf("vmlabfuzz: left over: mm %d (made %d): %s", id,
+		       id < 1024 ? sh->made[id] : -1, reply);
 		n++;
 	}
 	if (dp)
@@ -1172,6 +1217,7 @@ static void setup_shared(void)
 		if (transact("mm_create", 9, H_WRITE, reply) <= 0)
 			die("mm_create: %s", reply);
 		sh->mm[i] = (int)field_num(reply, "mm", &found);
+		made(reply, sh->mm[i], 1);
 	}
 	for (i = 0; i < NPOOL; i++)
 		sh->dead[i] = 9999 + i;
@@ -1302,14 +1348,16 @@ int main(int argc, char **argv)
 		int len = snprintf(cmd, sizeof(cmd), "mm_destroy %d", sh->mm[i]);
 
 		transact(cmd, len, H_WRITE, rep);
+		made(rep, sh->mm[i], -1);
 	}
 	orphans = sweep_mms();
 	for (i = 0; i < ncmds; i++)
 		used += sh->per_cmd[i] > 0;
 	secs = time(NULL) - t0;
-	printf("vmlabfuzz: %ld commands (%ld ok, %ld errors) in %lds (%ld/s), %d of %d %s, %ld %s\n",
+	printf("vmlabfuzz: %ld commands (%ld ok, %ld errors) in %lds (%ld/s), %d of %d %s",
 	       sh->cmds, sh->ok, sh->err, secs, sh->cmds / (secs ? secs : 1), used, ncmds,
-	       "grammar commands", sh->reads, "debugfs reads");
+	       "grammar commands");
+	printf(", %ld debugfs reads\n", sh->reads);
 	if (have_fail)
 		printf("vmlabfuzz: %ld injected allocation failures survived\n", injected);
 	if (orphans)
