@@ -99,9 +99,13 @@ int vmlab_core_check(struct vml_check *chk)
 	vml_arena_check(chk);
 	for (i = 0; i < nr_started; i++)
 		layers[i].check(chk);
+	/*
+	 * The ledger is compared with the frames' live flags and counts:
+	 * still paused, or kswapd unmaps and frees pages the PTE walk saw.
+	 */
+	vml_check_finish(chk);
 	if (nr_started > VML_LAYER_SWAP)
 		vml_reclaim_resume();
-	vml_check_finish(chk);
 	return chk->violations ? -EUCLEAN : 0;
 }
 

@@ -160,9 +160,14 @@ expect_err "pageout at an unaligned address" EINVAL madvise $M3 0x30000001 4K pa
 # ---- swapoff: ENOMEM when the pages cannot fit, then success ----
 ctl madvise $M3 0x20000000 8M pageout
 ctl madvise $M 0x20000000 8M pageout
-expect_err "swapoff of the file: 14M cannot come back into 16M" ENOMEM swapoff $F
-check "the file is still an area" "grep -q '^$F ' $D/swaps"
-vmlab_check "after a refused swapoff"
+# Without reclaim this swapoff cannot fit and fails with ENOMEM, the area
+# staying; with reclaim (main since 19:20) it may succeed by swapping other
+# pages out to the other areas. Either way nothing may be lost.
+ctl swapoff $F
+check "swapoff of the file: ok, or ENOMEM leaving the area on" \
+	"[ $STATUS = 0 ] || { echo '$REPLY' | grep -q ENOMEM && grep -q '^$F ' $D/swaps; }"
+vmlab_check "after swapoff under memory pressure"
+grep -q "^$F " $D/swaps || expect_ok "swapon the file again" swapon $F prio=5
 expect_ok "page out what came back" madvise $M 0x20000000 8M pageout
 expect_ok "page out what came back (mm $M3)" madvise $M3 0x20000000 8M pageout
 good=0
