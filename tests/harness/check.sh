@@ -451,6 +451,12 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 # Guests that run with more vCPUs than SMP (default 2) outside check-full
 # and VMLAB_SMPS: the SMP stress wants four CPUs racing (lockdep on).
 SMP_ON="test-4lvl-ptioff:4"
+# The debug kernel (KASAN, kmemleak, lockdep) runs several times slower
+# than the others: outside check-full it runs KUnit and the scenarios that
+# drive the most code per second through allocation, fault, fork, rmap,
+# reclaim and swap paths, races and injected failures; the others run on
+# every other 6.1 guest.
+DEBUG_SC="00-foundation 50-fault 53-randtest 60-security 61-races 70-fuzz 71-fail 74-swapout"
 guest_scenarios() {
 	local g=${1%-smp*} n h on out=
 	if [ -n "${VMLAB_SCENARIOS:-}" ]; then
@@ -459,6 +465,7 @@ guest_scenarios() {
 	fi
 	[ "$FULL" = 1 ] && return
 	for n in $EXPECT_SC; do
+		case $g in debug-*) want "$DEBUG_SC" "$n" || continue ;; esac
 		on=
 		while IFS=: read -r h on; do
 			[ "$h" = "$n" ] && break
