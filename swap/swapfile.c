@@ -164,16 +164,22 @@ static int free_type(void)
 	return -1;
 }
 
-/* Publish a complete area: by priority, behind equals. */
-static void enable_area(struct vml_swap_area *si)
+/* Into the active list by priority, behind equals; vml_swap_lock held. */
+static void insert_by_prio(struct vml_swap_area *si)
 {
 	struct vml_swap_area *pos;
 
-	spin_lock(&vml_swap_lock);
 	list_for_each_entry(pos, &vml_swap_active, list)
 		if (pos->prio < si->prio)
 			break;
 	list_add_tail(&si->list, &pos->list);
+}
+
+/* Publish a complete area. */
+static void enable_area(struct vml_swap_area *si)
+{
+	spin_lock(&vml_swap_lock);
+	insert_by_prio(si);
 	vml_swap_info[si->type] = si;
 	spin_unlock(&vml_swap_lock);
 }
@@ -259,13 +265,8 @@ static void stop_allocating(struct vml_swap_area *si)
 /* swapoff failed: @si takes slots again, in its place by priority. */
 static void restart_allocating(struct vml_swap_area *si)
 {
-	struct vml_swap_area *pos;
-
 	spin_lock(&vml_swap_lock);
-	list_for_each_entry(pos, &vml_swap_active, list)
-		if (pos->prio < si->prio)
-			break;
-	list_add_tail(&si->list, &pos->list);
+	insert_by_prio(si);
 	spin_unlock(&vml_swap_lock);
 }
 
