@@ -172,7 +172,6 @@ static const struct file_operations fc_fops = {
 	.release = fc_release,
 	.read = fc_read,
 	.write = fc_write,
-	.llseek = no_llseek,
 };
 
 /**
