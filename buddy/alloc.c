@@ -157,7 +157,7 @@ static struct vml_page *alloc_slowpath(vml_gfp_t gfp, unsigned int order,
 	const struct vml_reclaim_hooks *hooks = READ_ONCE(reclaim_hooks);
 	int tries = gfp & VML___GFP_NORETRY ? 1 : 3;
 	struct vml_page *page;
-	unsigned long progress;
+	unsigned long progress = 0;
 
 	if (gfp & VML___GFP_KSWAPD_RECLAIM)
 		wake_all_kswapds(zl, order);
@@ -172,9 +172,11 @@ static struct vml_page *alloc_slowpath(vml_gfp_t gfp, unsigned int order,
 			break;
 		cond_resched();
 	}
-	if (!page && !(gfp & VML___GFP_NORETRY) && hooks->out_of_memory) {
+	/* The OOM killer only when reclaim freed nothing (6.1: no progress). */
+	if (!page && !progress && !(gfp & VML___GFP_NORETRY) &&
+	    hooks->out_of_memory) {
 		vml_count_event(VML_OOM_HOOK);
-		if (hooks->out_of_memory(gfp, order))
+		if (hooks->out_of_memory(zl, gfp, order))
 			page = get_page_from_freelist(gfp, order, zl,
 						      VML_WMARK_MIN);
 	}

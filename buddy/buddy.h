@@ -116,7 +116,10 @@ void vml_drain_all_pages(void);
  * struct vml_reclaim_hooks - how the page allocator asks reclaim for help.
  * @wakeup_kswapd: a zone fell below pages_low; wake the daemon.
  * @try_to_free_pages: direct reclaim; return frames freed.
- * @out_of_memory: last resort; return true if memory was freed.
+ * @out_of_memory: last resort, after a direct reclaim that freed nothing:
+ *	the OOM killer (__alloc_pages_may_oom()); return true if memory
+ *	was freed and the allocation should be tried again. Called only
+ *	for allocations that may sleep and retry.
  * @lru_release: the last reference to a page with VML_PG_lru set is being
  *	dropped (__page_cache_release() in 6.1's __folio_put()): drop that
  *	reference and, if it was still the last, take the page off its LRU
@@ -131,7 +134,8 @@ struct vml_reclaim_hooks {
 	void (*wakeup_kswapd)(struct vml_zone *zone, unsigned int order);
 	unsigned long (*try_to_free_pages)(struct vml_zonelist *zl,
 					   vml_gfp_t gfp, unsigned int order);
-	bool (*out_of_memory)(vml_gfp_t gfp, unsigned int order);
+	bool (*out_of_memory)(struct vml_zonelist *zl, vml_gfp_t gfp,
+			      unsigned int order);
 	bool (*lru_release)(struct vml_page *page);
 };
 

@@ -48,6 +48,7 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
 	[VML_PGSTEAL_DIRECT] = "pgsteal_direct",
 	[VML_SLABS_SCANNED] = "slabs_scanned",
+	[VML_OOM_KILL] = "oom_kill",
 	[VML_NR_INACTIVE_ANON] = "nr_inactive_anon",
 	[VML_NR_ACTIVE_ANON] = "nr_active_anon",
 	[VML_NR_INACTIVE_FILE] = "nr_inactive_file",

@@ -54,6 +54,7 @@ enum vml_vm_event {
 	VML_PGSTEAL_KSWAPD,		/* swap: pages kswapd reclaimed */
 	VML_PGSTEAL_DIRECT,		/* swap: ... direct reclaim reclaimed */
 	VML_SLABS_SCANNED,		/* swap: slab caches shrunk by reclaim */
+	VML_OOM_KILL,			/* swap: mms the OOM killer killed */
 	/* LRU sizes: per-CPU deltas (lru.c), in enum vml_lru_list's order */
 	VML_NR_INACTIVE_ANON,
 	VML_NR_ACTIVE_ANON,

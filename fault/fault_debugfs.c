@@ -20,17 +20,12 @@
 
 static struct dentry *cache_file;
 
+/* vml_ctl_get_mm() (which refuses an mm the OOM killer killed), not mm 0. */
 static struct vml_mm *get_mm(struct vml_reply *r, const char *arg)
 {
-	struct vml_mm *mm;
-	u64 id;
+	struct vml_mm *mm = vml_ctl_get_mm(r, arg);
 
-	if (vml_parse_arg_u64(r, "mm", arg, INT_MAX, &id))
-		return NULL;
-	mm = vml_mm_find(id);
-	if (!mm) {
-		vml_reply_err(r, -ESRCH, "no mm %llu", id);
-	} else if (mm->kernel) {
+	if (mm && mm->kernel) {
 		vml_mm_put(mm);
 		vml_reply_err(r, -EPERM, "mm 0 is the kernel mm");
 		mm = NULL;

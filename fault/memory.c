@@ -495,11 +495,14 @@ int vml_handle_mm_fault(struct vml_vma *vma, unsigned long addr,
 	int ret;
 
 	vml_count_event(VML_PGFAULT);	/* as handle_mm_fault(): past the VMA checks */
-	ptep = vml_pte_alloc(&vma->vm_mm->pgt, page_addr, VML_GFP_KERNEL);
+	ptep = NULL;
+	/* An OOM victim's memory is going: check_stable_address_space(). */
+	if (likely(!vml_mm_oom_victim(vma->vm_mm)))
+		ptep = vml_pte_alloc(&vma->vm_mm->pgt, page_addr, VML_GFP_KERNEL);
 	if (ptep)
 		ret = handle_pte_fault(vma, page_addr, ptep, flags, false, NULL);
 	else
-		ret = VML_FAULT_OOM;
+		ret = vml_mm_oom_victim(vma->vm_mm) ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
 	trace_vmlab_fault(vma->vm_mm->id, addr, flags, fault_result(ret),
 			  ret & VML_FAULT_MAJOR, false);
 	return ret & ~VML_FAULT_KIND_MASK;
@@ -514,7 +517,7 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 	int ret, kind;
 
 	ptep = vml_pte_lookup(&vma->vm_mm->pgt, page_addr);
-	if (!ptep)
+	if (!ptep || vml_mm_oom_victim(vma->vm_mm))
 		return VML_FIXUP_NONE;
 	ret = handle_pte_fault(vma, page_addr, ptep, flags, true, deferred);
 	kind = ret & VML_FAULT_KIND_MASK;

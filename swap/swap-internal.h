@@ -159,6 +159,15 @@ void vml_swap_wait_unpinned(struct vml_swap_area *si);
 /* slots.c: areas in priority order, for the allocator. */
 extern struct list_head vml_swap_active;
 
+/* vmscan.c: may this context reclaim (not in a CR3 window or an interrupt)? */
+bool vml_may_reclaim_here(void);
+/* vmscan.c: a change of many pages the checker must not see half done. */
+void vml_reclaim_enter(void);
+void vml_reclaim_leave(void);
+/* oom.c: buddy/'s out_of_memory hook (registered by vmscan.c). */
+bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
+		       unsigned int order);
+
 /* lru.c: a node's lists, NULL before the layer starts. */
 struct vml_lruvec *vml_lruvec(int nid);
 /* lru.c: buddy/'s lru_release hook (registered by vmscan.c). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * swap.c - start and stop the swap layer: LRU, swap areas, swap cache,
- * swap-in/out hooks, reclaim and kswapd.
+ * swap-in/out hooks, the OOM killer, reclaim and kswapd.
  */
 #include "swap/swap-internal.h"
 
@@ -19,11 +19,13 @@ int vml_swap_init(void)
 	if (ret)
 		goto out_swapfile;
 	vml_swap_hooks_register();
+	vml_oom_init();
 	ret = vml_vmscan_init();
 	if (ret)
 		goto out_hooks;
 	return 0;
 out_hooks:
+	vml_oom_exit();
 	vml_swap_hooks_unregister();
 	vml_swap_state_exit();
 out_swapfile:
@@ -47,6 +49,8 @@ void vml_swap_exit(void)
 	 * is refused (a leak at unload with mms alive, seen in 76-stress).
 	 */
 	vml_lru_add_drain_all();
+	/* A victim still pending is reaped while its swap slots can be freed. */
+	vml_oom_exit();
 	vml_swap_hooks_unregister();
 	vml_vmscan_exit();
 	vml_swap_state_exit();

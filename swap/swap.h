@@ -17,7 +17,9 @@
  *    by the allocator through struct vml_reclaim_hooks;
  *  - swap areas: slot allocation, use counts and page I/O (swapfile.c,
  *    page_io.c);
- *  - the swap cache: pages keyed by swap entry (swap_state.c).
+ *  - the swap cache: pages keyed by swap entry (swap_state.c);
+ *  - the OOM killer and its reaper, reached by the allocator through the
+ *    out_of_memory hook of struct vml_reclaim_hooks (oom.c).
  *
  * Anonymous pages are not swapped out yet (Documentation/reclaim.rst).
  *
@@ -472,6 +474,54 @@ void vml_swap_cache_info(struct vml_swap_cache_info *info);
 
 int vml_swap_state_init(void);
 void vml_swap_state_exit(void);
+
+/* ---- the OOM killer (oom.c) ---- */
+
+struct vml_mm;
+
+/**
+ * vml_oom_totalpages() - what badness is weighed against
+ * (totalram_pages() + total_swap_pages): the arena's managed frames and
+ * every swap slot.
+ * Return: pages.
+ */
+unsigned long vml_oom_totalpages(void);
+
+/**
+ * vml_oom_badness() - how good a victim @mm is (oom_badness()): resident
+ * pages + swap entries + page-table pages, plus oom_score_adj *
+ * (@totalpages / 1000).
+ * @mm: the mm.
+ * @totalpages: from vml_oom_totalpages().
+ * Return: the points, or LONG_MIN for an mm never chosen: at
+ * VML_OOM_SCORE_ADJ_MIN, the kernel mm, a fork child being built, or one
+ * already killed.
+ */
+long vml_oom_badness(struct vml_mm *mm, unsigned long totalpages);
+
+/**
+ * vml_oom_set_score_adj() - set @mm's oom_score_adj (a write to
+ * /proc/PID/oom_score_adj).
+ * @mm: a user mm.
+ * @adj: VML_OOM_SCORE_ADJ_MIN..VML_OOM_SCORE_ADJ_MAX.
+ * Return: 0, -EINVAL out of range, -EPERM for the kernel mm.
+ */
+int vml_oom_set_score_adj(struct vml_mm *mm, long adj);
+
+/**
+ * vml_oom_kill() - run the OOM killer once whatever the free memory, as
+ * sysrq-f (moom_callback()): wait for a victim still being reaped, then
+ * kill the mm of the highest badness and wait for its reap.
+ * Context: process context, may sleep; holds no mmap_lock.
+ * Return: the killed mm's id (> 0), -ESRCH when no mm can be chosen,
+ * -EAGAIN when a victim's reap could not start (its mmap_lock is held),
+ * -EINTR on a fatal signal.
+ */
+int vml_oom_kill(void);
+
+/* Start and stop the reaper and the oom_score file's function. */
+void vml_oom_init(void);
+void vml_oom_exit(void);
 
 /* ---- the layer (swap.c, check.c) ---- */
 

@@ -9,6 +9,8 @@
  *   lru_policy [2list|clock]        -> ok policy=NAME
  *   reclaim <pages>                 -> ok reclaimed=N (EAGAIN when short)
  *   swappiness [0-200]              -> ok swappiness=N
+ *   oom_score_adj <mm> <-1000..1000> -> ok mm=N oom_score_adj=N
+ *   oom                             -> ok killed=N (sysrq-f)
  *   swaps (file)                    the areas, as /proc/swaps
  *   lru (file)                      LRU list sizes per node, the policy
  */
@@ -17,6 +19,7 @@
 #include "ctl/ctl.h"
 #include "swap/swap.h"
 #include "buddy/vmstat.h"
+#include "vma/vma.h"
 
 static const char * const lru_names[VML_NR_LRU_LISTS] = {
 	[VML_LRU_INACTIVE_ANON] = "inactive_anon",
@@ -115,6 +118,45 @@ static int cmd_swappiness(int argc, char **argv, struct vml_reply *r)
 	return 0;
 }
 
+/* A write to /proc/PID/oom_score_adj; a killed mm is refused (ESRCH). */
+static int cmd_oom_score_adj(int argc, char **argv, struct vml_reply *r)
+{
+	struct vml_mm *mm;
+	long adj;
+	int ret;
+
+	if (kstrtol(argv[2], 10, &adj) || adj < VML_OOM_SCORE_ADJ_MIN ||
+	    adj > VML_OOM_SCORE_ADJ_MAX)
+		return vml_reply_err(r, -EINVAL, "oom_score_adj must be %d..%d, got '%s'",
+				     VML_OOM_SCORE_ADJ_MIN, VML_OOM_SCORE_ADJ_MAX, argv[2]);
+	mm = vml_ctl_get_mm(r, argv[1]);
+	if (!mm)
+		return r->err;
+	ret = vml_oom_set_score_adj(mm, adj);
+	if (ret)
+		vml_reply_err(r, ret, "mm %d is the kernel mm", mm->id);
+	else
+		vml_reply_add(r, " mm=%d oom_score_adj=%ld", mm->id, adj);
+	vml_mm_put(mm);
+	return ret;
+}
+
+/* sysrq-f: kill the mm of the highest badness now. */
+static int cmd_oom(int argc, char **argv, struct vml_reply *r)
+{
+	int ret = vml_oom_kill();
+
+	if (ret == -ESRCH)
+		return vml_reply_err(r, ret, "OOM request ignored: %s",
+				     "no mm can be chosen (all at -1000 or killed)");
+	if (ret == -EAGAIN)
+		return vml_reply_err(r, ret, "the last victim's mmap_lock is held");
+	if (ret < 0)
+		return vml_reply_err(r, ret, "interrupted");
+	vml_reply_add(r, " killed=%d", ret);
+	return 0;
+}
+
 static const struct vml_ctl_cmd swap_cmds[] = {
 	{ "swapon", "<path|ram:SIZE> [prio=N]", 1, 2, cmd_swapon },
 	{ "swapoff", "<path|ram:SIZE>", 1, 1, cmd_swapoff },
@@ -122,6 +164,8 @@ static const struct vml_ctl_cmd swap_cmds[] = {
 	{ "lru_policy", "[2list|clock]", 0, 1, cmd_lru_policy },
 	{ "reclaim", "<pages>", 1, 1, cmd_reclaim },
 	{ "swappiness", "[0-200]", 0, 1, cmd_swappiness },
+	{ "oom_score_adj", "<mm> <-1000..1000>", 2, 2, cmd_oom_score_adj },
+	{ "oom", "", 0, 0, cmd_oom },
 };
 
 static struct vml_ctl_group swap_group = {

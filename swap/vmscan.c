@@ -46,7 +46,8 @@
  * may sleep and found every zone below pages_min reclaims
  * VML_SWAP_CLUSTER_MAX pages itself. Never from atomic context: the hook
  * returns at once with interrupts off (inside a CR3 window) or in atomic
- * context.
+ * context. When it frees nothing, the allocator calls the OOM killer
+ * (oom.c).
  */
 #include <linux/freezer.h>
 #include <linux/kthread.h>
@@ -314,7 +315,7 @@ static void vml_do_try_to_free_pages(unsigned long nodes, struct scan_control *s
  * wrong flag would make fatal: inside a CR3 window (interrupts off) or in
  * an interrupt.
  */
-static bool may_reclaim_here(void)
+bool vml_may_reclaim_here(void)
 {
 	return !irqs_disabled() && !in_interrupt();
 }
@@ -331,7 +332,7 @@ static unsigned long vml_try_to_free_pages(struct vml_zonelist *zl,
 	unsigned long nodes = 0;
 	struct vml_zone **z;
 
-	if (!(gfp & VML___GFP_DIRECT_RECLAIM) || !may_reclaim_here())
+	if (!(gfp & VML___GFP_DIRECT_RECLAIM) || !vml_may_reclaim_here())
 		return 0;
 	for (z = zl->zones; *z; z++)
 		nodes |= BIT((*z)->node->id);
@@ -466,9 +467,21 @@ void vml_reclaim_resume(void)
 	up_write(&reclaim_pause);
 }
 
+/* The OOM reaper holds the pause's read side as kswapd does. */
+void vml_reclaim_enter(void)
+{
+	down_read(&reclaim_pause);
+}
+
+void vml_reclaim_leave(void)
+{
+	up_read(&reclaim_pause);
+}
+
 static const struct vml_reclaim_hooks reclaim_hooks = {
 	.wakeup_kswapd = vml_wakeup_kswapd,
 	.try_to_free_pages = vml_try_to_free_pages,
+	.out_of_memory = vml_out_of_memory,
 	.lru_release = vml_lru_release,
 };
 

@@ -348,6 +348,23 @@ static void unmap_all(struct vml_mm *mm)
 	up_write(&mm->mmap_lock);
 }
 
+/*
+ * As munmap of the whole address space, so that the Vm* counters of the
+ * dead mm read back as empty: the mm stays (a zombie) after the reap.
+ */
+int vml_mm_reap(struct vml_mm *mm)
+{
+	int ret;
+
+	if (mm->kernel)
+		return -EPERM;
+	if (!down_write_trylock(&mm->mmap_lock))
+		return -EBUSY;
+	ret = vml_do_munmap(mm, 0, mm->task_size);
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
 static void mm_free(struct vml_mm *mm)
 {
 	if (!mm->kernel)

@@ -83,5 +83,8 @@ void vml_vma_debugfs_check(struct vml_check *chk);
 
 /* ---- ctl (vma_ctl.c) ---- */
 extern struct vml_ctl_group vml_vma_ctl_group;
+struct vml_reply;
+/* vml_ctl_get_mm(), and with @dead_ok an mm the OOM killer killed too. */
+struct vml_mm *vml_ctl_find_mm(struct vml_reply *r, const char *arg, bool dead_ok);
 
 #endif /* VMLAB_VMA_INTERNAL_H */

@@ -169,6 +169,9 @@ struct vml_vma {
  * @kernel: the kernel mm (vmalloc area): user operations refused.
  * @published: vml_mm_find() may return it (set once it is complete).
  * @debugfs_dir: owned by the debugfs code of vma/.
+ * @oom_score_adj: the OOM killer's bias, VML_OOM_SCORE_ADJ_MIN..MAX
+ *	(signal->oom_score_adj); set by swap/'s oom_score_adj command.
+ * @flags: VML_MMF_* bits (mm->flags).
  */
 struct vml_mm {
 	int id;
@@ -191,7 +194,28 @@ struct vml_mm {
 	bool kernel;
 	bool published;
 	struct dentry *debugfs_dir;
+	int oom_score_adj;
+	unsigned long flags;
 };
+
+#define VML_OOM_SCORE_ADJ_MIN	(-1000)	/* never chosen by the OOM killer */
+#define VML_OOM_SCORE_ADJ_MAX	1000
+
+/*
+ * mm->flags. OOM_VICTIM: the OOM killer chose the mm; from then on its
+ * faults fail (SIGBUS, as check_stable_address_space()) and ctl commands
+ * refuse it. OOM_SKIP: the reaper freed its memory; it stays as a dead
+ * id (a zombie) until mm_destroy. Both as 6.1's MMF_OOM_VICTIM and
+ * MMF_OOM_SKIP.
+ */
+#define VML_MMF_OOM_VICTIM	0
+#define VML_MMF_OOM_SKIP	1
+
+/** vml_mm_oom_victim() - was @mm killed by the OOM killer? @mm: the mm. */
+static inline bool vml_mm_oom_victim(const struct vml_mm *mm)
+{
+	return test_bit(VML_MMF_OOM_VICTIM, &mm->flags);
+}
 
 static inline unsigned long vml_vma_pages(const struct vml_vma *vma)
 {
@@ -312,6 +336,17 @@ void vml_mm_put(struct vml_mm *mm);
  * Return: 0, -EPERM for the kernel mm, -ESRCH when its id is already gone.
  */
 int vml_mm_destroy(struct vml_mm *mm);
+
+/**
+ * vml_mm_reap() - unmap every VMA of @mm, freeing its pages, swap slots
+ * and page tables, if its mmap_lock can be had for writing without
+ * waiting (the OOM reaper's __oom_reap_task_mm(), which also only
+ * trylocks). The mm itself, its id and its top-level table stay.
+ * @mm: a user mm.
+ * Context: process context, may sleep.
+ * Return: 0, -EBUSY when the lock is held, -EPERM for the kernel mm.
+ */
+int vml_mm_reap(struct vml_mm *mm);
 
 /** vml_kernel_mm() - the kernel mm (id 0) holding the vmalloc area. */
 struct vml_mm *vml_kernel_mm(void);
@@ -695,6 +730,19 @@ int vml_vfree(unsigned long addr);
 void vml_vmallocinfo_show(struct seq_file *m);
 
 /* ---- lifetime and debugfs ---- */
+
+/**
+ * typedef vml_oom_score_fn - what mm/<id>/oom_score shows (0..2000, as
+ * /proc/PID/oom_score); the OOM killer (swap/) computes it.
+ */
+typedef unsigned long (*vml_oom_score_fn)(struct vml_mm *mm);
+
+/**
+ * vml_set_oom_score_fn() - install (or with NULL remove) the oom_score
+ * function; without one the file reads 0.
+ * @fn: must stay valid until replaced.
+ */
+void vml_set_oom_score_fn(vml_oom_score_fn fn);
 
 /**
  * vml_mm_debugfs_publish() - give a complete mm from vml_mm_alloc() (a

@@ -13,8 +13,11 @@
 #include "ctl/ctl.h"
 #include "vma/vma-internal.h"
 
-/* "<id>" -> the mm with a reference held, or NULL with the reply set. */
-struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg)
+/*
+ * "<id>" -> the mm with a reference held, or NULL with the reply set. An
+ * mm the OOM killer chose is a dead id: only mm_destroy (@dead_ok) takes it.
+ */
+struct vml_mm *vml_ctl_find_mm(struct vml_reply *r, const char *arg, bool dead_ok)
 {
 	struct vml_mm *mm;
 	u64 id;
@@ -22,9 +25,20 @@ struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg)
 	if (vml_parse_arg_u64(r, "mm", arg, INT_MAX, &id))
 		return NULL;
 	mm = vml_mm_find(id);
-	if (!mm)
+	if (!mm) {
 		vml_reply_err(r, -ESRCH, "no mm %llu", id);
+	} else if (!dead_ok && vml_mm_oom_victim(mm)) {
+		vml_reply_err(r, -ESRCH, "mm %llu was killed by the OOM killer (mm_destroy removes it)",
+			      id);
+		vml_mm_put(mm);
+		mm = NULL;
+	}
 	return mm;
+}
+
+struct vml_mm *vml_ctl_get_mm(struct vml_reply *r, const char *arg)
+{
+	return vml_ctl_find_mm(r, arg, false);
 }
 
 int vml_ctl_parse_addr(struct vml_reply *r, const char *what, const char *s,

@@ -7,6 +7,8 @@
  *   mm/<id>/smaps       /proc/PID/smaps format (6.1's show_smap())
  *   mm/<id>/status      the Vm* lines of /proc/PID/status, minflt, majflt
  *   mm/<id>/pagetable   the page-table tree, ptdump style (mmu/)
+ *   mm/<id>/oom_score   /proc/PID/oom_score (the OOM killer's function)
+ *   mm/<id>/oom_score_adj  /proc/PID/oom_score_adj (read only here)
  *   vmallocinfo         /proc/vmallocinfo format (the kernel mm, id 0)
  *
  * An mm's directory is made when it is published (mm_create, fork) and
@@ -175,6 +177,31 @@ static int pagetable_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pagetable);
 
+static vml_oom_score_fn oom_score_fn;
+
+void vml_set_oom_score_fn(vml_oom_score_fn fn)
+{
+	WRITE_ONCE(oom_score_fn, fn);
+}
+
+static int oom_score_show(struct seq_file *m, void *v)
+{
+	vml_oom_score_fn fn = READ_ONCE(oom_score_fn);
+
+	seq_printf(m, "%lu\n", fn ? fn(m->private) : 0);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(oom_score);
+
+static int oom_score_adj_show(struct seq_file *m, void *v)
+{
+	struct vml_mm *mm = m->private;
+
+	seq_printf(m, "%d\n", READ_ONCE(mm->oom_score_adj));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(oom_score_adj);
+
 static int vmallocinfo_show(struct seq_file *m, void *v)
 {
 	vml_vmallocinfo_show(m);
@@ -192,6 +219,9 @@ static void mm_dir_create(struct vml_mm *mm)
 	debugfs_create_file("smaps", 0400, mm->debugfs_dir, mm, &smaps_fops);
 	debugfs_create_file("status", 0400, mm->debugfs_dir, mm, &status_fops);
 	debugfs_create_file("pagetable", 0400, mm->debugfs_dir, mm, &pagetable_fops);
+	debugfs_create_file("oom_score", 0400, mm->debugfs_dir, mm, &oom_score_fops);
+	debugfs_create_file("oom_score_adj", 0400, mm->debugfs_dir, mm,
+			    &oom_score_adj_fops);
 }
 
 /* mm_create -> ok mm=N */
@@ -214,7 +244,7 @@ static int cmd_mm_destroy(int argc, char **argv, struct vml_reply *r)
 	int ret = 0;
 
 	mutex_lock(&mm_dirs_lock);
-	mm = vml_ctl_get_mm(r, argv[1]);
+	mm = vml_ctl_find_mm(r, argv[1], true);	/* a killed mm too */
 	if (!mm) {
 		ret = r->err;
 	} else if (mm->kernel) {

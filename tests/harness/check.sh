@@ -436,8 +436,9 @@ done
 # KASAN's quarantine and kmemleak keep unmovable slab pages scattered
 # through memory (seen: "holds an unmovable page" under page-cache churn).
 # Scenarios of one interface (tracing, the frame map, the docs, vmlabctl)
-# and the minute-long reclaim and swap-out ones are spread so that every
-# kernel and both paging modes see each, without every guest paying each.
+# and the minute-long reclaim and swap-out ones (and the OOM killer's) are
+# spread so that every kernel and both paging modes see each, without
+# every guest paying each.
 HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-ptioff
 72-arena-reload:stock-5lvl-ption
 76-stress:test-4lvl-ptioff
@@ -445,6 +446,7 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
 73-reclaim:test-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
+75-oom:test-4lvl-ptioff,stock-5lvl-ption,deb612-5lvl-ption
 85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
 86-tutorial:test-5lvl-ption,stock-5lvl-ption
 87-vmlabctl:test-4lvl-ptioff,stock-5lvl-ption"

@@ -22,7 +22,7 @@ check "tracefs is mounted" "[ -d $T/events ]"
 EVENTS="vmlab_page_alloc vmlab_page_free vmlab_pcp_refill vmlab_pcp_drain
 	vmlab_kmem_cache_alloc vmlab_kmem_cache_free vmlab_fault vmlab_fork
 	vmlab_tlb_shootdown vmlab_window_enter vmlab_window_leave
-	vmlab_mmap vmlab_munmap vmlab_mprotect vmlab_mremap"
+	vmlab_mmap vmlab_munmap vmlab_mprotect vmlab_mremap vmlab_oom_kill"
 missing=
 for e in $EVENTS; do
 	[ -f $T/events/vmlab/$e/format ] || missing="$missing $e"

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oom_test.c - KUnit suite for the OOM killer (swap/oom.c): badness
+ * ordering (resident + swapped pages, page tables), oom_score_adj (-1000
+ * never chosen, ENOMEM when only such mms are left, +1000 preferred),
+ * the victim's frames and swap slots all returned, an allocation that
+ * ran out of memory retried and served, a victim whose lock is held
+ * reaped once it is let go (its faults failing meanwhile), and ctl's
+ * refusal of a killed mm.
+ *
+ * Each case runs on a fresh core with a 16 MiB arena and ends with the
+ * invariant checker.
+ */
+#include <linux/delay.h>
+#include <linux/sizes.h>
+#include "tests/kunit/fault_test.h"
+#include "buddy/vmstat.h"
+#include "ctl/ctl.h"
+#include "swap/swap.h"
+
+#define RW	(PROT_READ | PROT_WRITE)
+#define ANON	(MAP_PRIVATE | MAP_ANONYMOUS)
+
+static int oom_test_init(struct kunit *test)
+{
+	struct vml_config cfg;
+
+	vml_default_config(&cfg, 16);
+	return vmlab_core_start(&cfg);
+}
+
+/* An mm with @nr pages of anonymous memory written at BASE. */
+static struct vml_mm *filled_mm(struct kunit *test, unsigned long nr, u64 seed)
+{
+	struct vml_mm *mm = new_mm(test);
+
+	map(test, mm, BASE, nr * PAGE_SIZE, RW, ANON, NULL);
+	fill(test, mm, BASE, nr * PAGE_SIZE, seed);
+	return mm;
+}
+
+static long badness(struct vml_mm *mm)
+{
+	return vml_oom_badness(mm, vml_oom_totalpages());
+}
+
+static unsigned long tables(struct vml_mm *mm)
+{
+	return atomic_long_read(&mm->pgt.nr_tables);
+}
+
+static unsigned long swap_inuse(void)
+{
+	struct vml_swap_totals t;
+
+	vml_swap_totals(&t);
+	return t.inuse;
+}
+
+static void area_on(struct kunit *test, const char *spec)
+{
+	const char *why;
+
+	KUNIT_ASSERT_GE_MSG(test, vml_swapon(spec, VML_SWAP_PRIO_DEFAULT, &why), 0,
+			    "vml_swapon(%s)", spec);
+}
+
+static void area_off(struct kunit *test, const char *spec)
+{
+	const char *why = "";
+
+	KUNIT_EXPECT_EQ_MSG(test, vml_swapoff(spec, &why), 0, "vml_swapoff: %s", why);
+}
+
+/* Killed and reaped: marked, nothing resident, no swap entry, no table. */
+static void expect_reaped(struct kunit *test, struct vml_mm *mm)
+{
+	KUNIT_EXPECT_TRUE(test, vml_mm_oom_victim(mm));
+	KUNIT_EXPECT_TRUE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
+	KUNIT_EXPECT_EQ(test, vml_mm_rss(mm), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), 0ul);
+	KUNIT_EXPECT_EQ(test, tables(mm), 0ul);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 0);
+	KUNIT_EXPECT_EQ(test, badness(mm), LONG_MIN);
+}
+
+/*
+ * The biggest rss + swap entries wins: B has fewer resident pages than A
+ * but more in all once its swapped-out half counts; badness is exactly
+ * rss + swapents + page tables at oom_score_adj 0.
+ */
+static void oom_test_rss_and_swap(struct kunit *test)
+{
+	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
+	struct vml_mm *a, *b;
+
+	area_on(test, "ram:1M");
+	a = filled_mm(test, 96, 1);
+	b = filled_mm(test, 128, 2);
+	KUNIT_ASSERT_EQ(test, vml_madvise(b, BASE, 64 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_ASSERT_EQ(test, vml_mm_counter(b, VML_MM_SWAPENTS), 64ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_rss(b), 64ul);
+	KUNIT_EXPECT_EQ(test, badness(a), (long)(96 + tables(a)));
+	KUNIT_EXPECT_EQ(test, badness(b), (long)(64 + 64 + tables(b)));
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), b->id);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 1ul);
+	expect_reaped(test, b);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_FALSE(test, vml_mm_oom_victim(a));
+	KUNIT_EXPECT_EQ(test, mismatches(test, a, BASE, 96 * PAGE_SIZE, 1), 0ul);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(b), 0);
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(a), 0);
+	area_off(test, "ram:1M");
+}
+
+/*
+ * Page tables count: C and D have 16 resident pages each, C's one per
+ * 2 MiB (a PTE table each), D's in one table. Were tables not counted
+ * they would tie and D, the newer, would go.
+ */
+static void oom_test_page_tables(struct kunit *test)
+{
+	struct vml_mm *c = new_mm(test), *d;
+	unsigned long i;
+
+	map(test, c, BASE, 16 * SZ_2M, RW, ANON, NULL);
+	for (i = 0; i < 16; i++)
+		fill(test, c, BASE + i * SZ_2M, PAGE_SIZE, 3);
+	d = filled_mm(test, 16, 4);
+	KUNIT_ASSERT_EQ(test, vml_mm_rss(c), vml_mm_rss(d));
+	KUNIT_EXPECT_EQ(test, tables(c) - tables(d), 15ul);
+	KUNIT_EXPECT_EQ(test, badness(c) - badness(d), 15l);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), c->id);
+	expect_reaped(test, c);
+	KUNIT_EXPECT_FALSE(test, vml_mm_oom_victim(d));
+	vml_test_check(test);
+	vml_mm_destroy(c);
+	vml_mm_destroy(d);
+}
+
+/*
+ * -1000 is never chosen, however big; with only such mms left the
+ * killer has nothing to kill, and an allocation that runs out of memory
+ * fails with ENOMEM instead (nothing killed, the mm intact).
+ */
+static void oom_test_adj_min(struct kunit *test)
+{
+	unsigned long kills, hook;
+	struct vml_access_result res;
+	struct vml_mm *a, *b;
+
+	a = filled_mm(test, 256, 5);
+	b = filled_mm(test, 16, 6);
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(a, VML_OOM_SCORE_ADJ_MIN), 0);
+	KUNIT_EXPECT_EQ(test, badness(a), LONG_MIN);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), b->id);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), -ESRCH);
+	KUNIT_EXPECT_FALSE(test, vml_mm_oom_victim(a));
+	/* No swap: 24 MiB cannot fit in a 16 MiB arena. */
+	kills = vml_vm_event_sum(VML_OOM_KILL);
+	hook = vml_vm_event_sum(VML_OOM_HOOK);
+	map(test, a, BASE + SZ_64M, SZ_16M + SZ_8M, RW, ANON, NULL);
+	KUNIT_EXPECT_EQ(test, vml_access_fill(a, BASE + SZ_64M, SZ_16M + SZ_8M, 7, &res),
+			-ENOMEM);
+	KUNIT_EXPECT_GT(test, vml_vm_event_sum(VML_OOM_HOOK), hook);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL), kills);
+	KUNIT_EXPECT_FALSE(test, vml_mm_oom_victim(a));
+	KUNIT_EXPECT_EQ(test, mismatches(test, a, BASE, 256 * PAGE_SIZE, 5), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(a);
+	vml_mm_destroy(b);
+}
+
+/* +1000 outweighs any size: the one-page mm goes first. */
+static void oom_test_adj_max(struct kunit *test)
+{
+	struct vml_mm *a = filled_mm(test, 256, 8), *b = filled_mm(test, 1, 9);
+
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MAX), 0);
+	KUNIT_EXPECT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MAX + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN - 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(b->oom_score_adj), VML_OOM_SCORE_ADJ_MAX);
+	KUNIT_EXPECT_GT(test, badness(b), badness(a));
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), b->id);
+	expect_reaped(test, b);
+	vml_test_check(test);
+	vml_mm_destroy(a);
+	vml_mm_destroy(b);
+}
+
+/*
+ * Every frame and swap slot of the victim comes back: the census after
+ * the kill equals the census of the same mm before it mapped anything.
+ */
+static void oom_test_frames_returned(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	unsigned long empty;
+
+	area_on(test, "ram:1M");
+	empty = frames(test);
+	map(test, mm, BASE, 512 * PAGE_SIZE, RW, ANON, NULL);
+	fill(test, mm, BASE, 512 * PAGE_SIZE, 10);
+	KUNIT_ASSERT_EQ(test, vml_madvise(mm, BASE, 128 * PAGE_SIZE, MADV_PAGEOUT), 0);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 128ul);
+	KUNIT_EXPECT_GE(test, frames(test), empty + 384);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
+	expect_reaped(test, mm);
+	KUNIT_EXPECT_EQ(test, frames(test), empty);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(mm);
+	area_off(test, "ram:1M");
+}
+
+/*
+ * The allocator's path: B (at -1000) writes more than memory and swap
+ * hold; its fault's allocation finds reclaim freeing nothing and swap
+ * full, the killer takes A, and the retried allocation is served: B's
+ * fill completes and reads back intact.
+ */
+#define B_LEN	(SZ_8M + SZ_4M + SZ_2M)	/* with A's 4 MiB: above arena + swap */
+
+static void oom_test_retry(struct kunit *test)
+{
+	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
+	struct vml_mm *a, *b;
+
+	area_on(test, "ram:1M");
+	a = filled_mm(test, SZ_4M / PAGE_SIZE, 11);
+	b = new_mm(test);
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN), 0);
+	map(test, b, BASE, B_LEN, RW, ANON, NULL);
+	fill(test, b, BASE, B_LEN, 12);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 1ul);
+	expect_reaped(test, a);
+	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, 12), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(a);
+	vml_mm_destroy(b);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	area_off(test, "ram:1M");
+}
+
+/*
+ * A victim whose mmap_lock is held (as by a fault of its own): the
+ * reaper cannot start, the killer lets its caller go after its tries,
+ * the victim's faults fail (SIGBUS), and the reap happens once the lock
+ * is let go.
+ */
+static void oom_test_locked_victim(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct vml_access_result res;
+	int i;
+
+	map(test, mm, BASE, 128 * PAGE_SIZE, RW, ANON, NULL);
+	fill(test, mm, BASE, 64 * PAGE_SIZE, 13);
+	down_read(&mm->mmap_lock);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
+	KUNIT_EXPECT_TRUE(test, vml_mm_oom_victim(mm));
+	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
+	KUNIT_EXPECT_EQ(test, vml_mm_rss(mm), 64ul);
+	/* No other victim while this one is pending. */
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), -EAGAIN);
+	/* A fault in the victim fails (check_stable_address_space()). */
+	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, BASE + 100 * PAGE_SIZE, PAGE_SIZE,
+					       true, PAGE_SIZE, &res), -EFAULT);
+	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
+	KUNIT_EXPECT_EQ(test, vml_mm_rss(mm), 64ul);
+	up_read(&mm->mmap_lock);
+	for (i = 0; i < 100 && !test_bit(VML_MMF_OOM_SKIP, &mm->flags); i++)
+		msleep(50);
+	expect_reaped(test, mm);
+	vml_test_check(test);
+	vml_mm_destroy(mm);
+}
+
+/* ctl refuses a killed mm with a clear error; mm_destroy still takes it. */
+static void oom_test_killed_ctl(struct kunit *test)
+{
+	struct vml_mm *mm = filled_mm(test, 16, 14);
+	struct vml_reply r = { .buf = kunit_kzalloc(test, VML_REPLY_SIZE, GFP_KERNEL) };
+	struct vml_access_result res;
+	char id[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	snprintf(id, sizeof(id), "%d", mm->id);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
+	KUNIT_EXPECT_NULL(test, vml_ctl_get_mm(&r, id));
+	KUNIT_EXPECT_EQ(test, r.err, -ESRCH);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "killed by the OOM killer"));
+	/* The API on the dead id: nothing mapped, nothing to fault. */
+	KUNIT_EXPECT_EQ(test, vml_access_touch(mm, BASE, PAGE_SIZE, false, PAGE_SIZE, &res),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, mm->total_vm, 0ul);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), -ESRCH);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(mm), 0);
+}
+
+static struct kunit_case oom_test_cases[] = {
+	KUNIT_CASE(oom_test_rss_and_swap),
+	KUNIT_CASE(oom_test_page_tables),
+	KUNIT_CASE(oom_test_adj_min),
+	KUNIT_CASE(oom_test_adj_max),
+	KUNIT_CASE(oom_test_frames_returned),
+	KUNIT_CASE(oom_test_retry),
+	KUNIT_CASE(oom_test_locked_victim),
+	KUNIT_CASE(oom_test_killed_ctl),
+	{}
+};
+
+static struct kunit_suite oom_test_suite = {
+	.name = "vmlab_oom",
+	.init = oom_test_init,
+	.exit = fault_test_exit,
+	.test_cases = oom_test_cases,
+};
+
+kunit_test_suite(oom_test_suite);
