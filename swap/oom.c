@@ -48,6 +48,7 @@
  * ESRCH "killed by the OOM killer".
  */
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -61,6 +62,9 @@
 
 /* One OOM kill at a time (6.1's oom_lock). */
 static DEFINE_MUTEX(oom_lock);
+/* The summary before a kill, as 6.1's oom_rs: the kill line is never limited. */
+static DEFINE_RATELIMIT_STATE(oom_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
 
 /*
  * The oom_reaper: one victim at a time, since no other is chosen while
@@ -292,10 +296,12 @@ static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped)
 			return 0;
 	}
 	oc.totalpages = vml_oom_totalpages();
-	dump_header(gfp, order);
+	if (__ratelimit(&oom_rs))
+		dump_header(gfp, order);
 	vml_walk_mms(oom_evaluate, &oc);
 	if (!oc.chosen) {
-		pr_warn("vmlab: Out of memory and no killable processes...\n");
+		/* Each failing allocation comes here: limited, unlike 6.1's panic. */
+		pr_warn_ratelimited("vmlab: Out of memory and no killable processes...\n");
 		return -ESRCH;
 	}
 	oom_kill_mm(&oc, "Out of memory");
