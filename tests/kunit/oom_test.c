@@ -11,7 +11,9 @@
  * Each case runs on a fresh core with a 16 MiB arena and ends with the
  * invariant checker.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/sizes.h>
 #include "tests/kunit/fault_test.h"
 #include "buddy/vmstat.h"
@@ -243,21 +245,46 @@ static void oom_test_retry(struct kunit *test)
 	area_off(test, "ram:1M");
 }
 
+/* A reader of an mm's mmap_lock in a thread of its own (a busy command). */
+struct reader {
+	struct vml_mm *mm;
+	struct completion held, release, done;
+};
+
+static int reader_fn(void *arg)
+{
+	struct reader *rd = arg;
+
+	down_read(&rd->mm->mmap_lock);
+	complete(&rd->held);
+	wait_for_completion(&rd->release);
+	up_read(&rd->mm->mmap_lock);
+	complete(&rd->done);
+	return 0;
+}
+
 /*
- * A victim whose mmap_lock is held (as by a fault of its own): the
- * reaper cannot start, the killer lets its caller go after its tries,
- * the victim's faults fail (SIGBUS), and the reap happens once the lock
- * is let go.
+ * A victim whose mmap_lock is held (as by a command of its own): the
+ * reaper cannot start, the killer lets its caller go after the reaper's
+ * tries, a second kill is refused, the victim's faults fail (SIGBUS),
+ * and the reap happens once the lock is let go.
  */
 static void oom_test_locked_victim(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test);
+	struct reader rd = { .mm = mm };
 	struct vml_access_result res;
+	struct task_struct *t;
 	int i;
 
 	map(test, mm, BASE, 128 * PAGE_SIZE, RW, ANON, NULL);
 	fill(test, mm, BASE, 64 * PAGE_SIZE, 13);
-	down_read(&mm->mmap_lock);
+	init_completion(&rd.held);
+	init_completion(&rd.release);
+	init_completion(&rd.done);
+	t = kthread_run(reader_fn, &rd, "vmlab_oom_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&rd.held);
 	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
 	KUNIT_EXPECT_TRUE(test, vml_mm_oom_victim(mm));
 	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
@@ -269,7 +296,8 @@ static void oom_test_locked_victim(struct kunit *test)
 					       true, PAGE_SIZE, &res), -EFAULT);
 	KUNIT_EXPECT_EQ(test, res.code, VML_SIGBUS);
 	KUNIT_EXPECT_EQ(test, vml_mm_rss(mm), 64ul);
-	up_read(&mm->mmap_lock);
+	complete(&rd.release);
+	wait_for_completion(&rd.done);
 	for (i = 0; i < 100 && !test_bit(VML_MMF_OOM_SKIP, &mm->flags); i++)
 		msleep(50);
 	expect_reaped(test, mm);
