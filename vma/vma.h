@@ -734,6 +734,7 @@ void vml_vmallocinfo_show(struct seq_file *m);
 /**
  * typedef vml_oom_score_fn - what mm/<id>/oom_score shows (0..2000, as
  * /proc/PID/oom_score); the OOM killer (swap/) computes it.
+ * @mm: the mm whose file is read.
  */
 typedef unsigned long (*vml_oom_score_fn)(struct vml_mm *mm);
 
