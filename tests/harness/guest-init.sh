@@ -15,6 +15,7 @@
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
 #   vmltest.stress_ops=N       76-stress: operations per stress process
+#   vmltest.stress_swap_ops=N  76-stress: operations per process with swap
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
 # one is "@@VMLAB end status=N", then guest-exit ends QEMU.
 
@@ -42,6 +43,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
 	vmltest.stress_ops=*) export VMLAB_STRESS_OPS=${arg#*=} ;;
+	vmltest.stress_swap_ops=*) export VMLAB_STRESS_SWAP_OPS=${arg#*=} ;;
 	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;

@@ -23,6 +23,11 @@ fi
 # slow serial console (an oops still reaches it: oops_begin() is verbose).
 level=$(cut -f1 /proc/sys/kernel/printk)
 echo 4 > /proc/sys/kernel/printk
+# Where a command's time goes on this guest (microseconds each).
+vmlabfuzz --cost 300 > /tmp/fuzz-cost.out 2>&1
+diag "$(cat /tmp/fuzz-cost.out)"
+check "ctl takes the next command on one open file (pwrite at 0, debugfs.rst)" \
+	"grep -q 'kept file.*(ok version=' /tmp/fuzz-cost.out && ! grep -q 'one command per open' /tmp/fuzz-cost.out"
 vmlabfuzz -s "$SEED" -n "$N" -t "$T" -j 4 > /tmp/fuzz.out 2>&1
 rc=$?
 echo "$level" > /proc/sys/kernel/printk

@@ -4,6 +4,7 @@
  *
  *   vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-b BATCH] [-p]
  *   vmlabfuzz --replay FILE [--reduce]
+ *   vmlabfuzz --cost N
  *
  * The grammar is read from ctl `help` at start (one "<name> <usage>" line per
  * command), so a command is fuzzed the day it appears. Each command is
@@ -20,7 +21,10 @@
  * match /etc/vmlab/dmesg-patterns. A failing batch prints its seed, the
  * command to regenerate it and the file of the commands it sent; --replay
  * FILE runs them again one at a time and --reduce shrinks them (ddmin) to
- * a short sequence that still fails.
+ * a short sequence that still fails. --cost N times N of each kind of
+ * transaction (open and close alone, a whole one with its own open, one
+ * on a kept file, a line the parser refuses, a debugfs read), to see where
+ * a command's time goes.
  *
  * Exit status: 0 clean, 1 a failure was found, 2 usage or setup error.
  */
@@ -67,6 +71,7 @@ static char *fail_sites[16];
 static int nfail_sites;
 
 static ssize_t transact(const char *line, size_t len, int how, char *reply);
+static void bad_reply(const char *line, size_t len, const char *r);
 
 /*
  * Arm (or disarm: "off") every fault-injection site; returns the failures
@@ -92,13 +97,13 @@ static long set_failures(const char *how)
 
 enum mut {
 	M_NONE, M_TYPE, M_BOUNDARY, M_MISSING, M_EXTRA, M_LONG, M_BINARY,
-	M_NUL, M_PARTIAL, M_READONLY, M_DEADMM, M_WORDS, M_SWAP, M_NR
+	M_NUL, M_PARTIAL, M_READONLY, M_DEADMM, M_WORDS, M_SWAP, M_UNREAD, M_NR
 };
 
 static const char *const mut_names[M_NR] = {
 	"none", "wrong_type", "boundary", "missing_field", "extra_field",
 	"overlong", "binary", "nul", "partial_write", "read_no_write",
-	"destroyed_mm", "too_many_words", "other_args",
+	"destroyed_mm", "too_many_words", "other_args", "write_unread",
 };
 
 /* Counters shared by every process (MAP_SHARED). */
@@ -180,31 +185,28 @@ static void die(const char *fmt, ...)
 
 /* ---- one ctl transaction ------------------------------------------------- */
 
-enum how { H_WRITE, H_PARTIAL, H_READONLY };
+enum how { H_WRITE, H_PARTIAL, H_READONLY, H_UNREAD };
 
 /*
- * Send @len bytes as one command and read the reply into @reply (NUL
- * terminated). Returns the reply length, or -1 if the file cannot be opened.
+ * ctl's next-command rule: once a reply was read to its end, a pwrite() at
+ * offset 0 starts the next command on the same open file (debugfs.rst).
+ * Each process keeps one such file (opened after fork: a shared one would
+ * mix two processes' transactions); reuse_ok says the module has the rule.
+ * One command in FRESH_EVERY still opens and closes ctl, so open and
+ * release keep racing the rest.
  */
-static ssize_t transact(const char *line, size_t len, int how, char *reply)
+#define FRESH_EVERY	16
+
+static int reuse_ok, ctl_fd = -1;
+static long fresh_opens;
+
+static int read_reply(int fd, char *reply, int reuse)
 {
 	ssize_t n, got = 0;
-	int fd = open(CTL, O_RDWR);
 
-	reply[0] = '\0';
-	if (fd < 0)
-		return -1;
-	if (how == H_WRITE) {
-		n = write(fd, line, len);
-	} else if (how == H_PARTIAL) {
-		size_t half = len / 2;
-
-		n = write(fd, line, half);
-		n = write(fd, line + half, len - half);	/* EBUSY: one per open */
-	}
-	(void)n;
 	while (got < REPLY_MAX - 1) {
-		n = read(fd, reply + got, REPLY_MAX - 1 - got);
+		n = reuse ? pread(fd, reply + got, REPLY_MAX - 1 - got, got) :
+			    read(fd, reply + got, REPLY_MAX - 1 - got);
 		if (n <= 0)
 			break;
 		got += n;
@@ -213,8 +215,70 @@ static ssize_t transact(const char *line, size_t len, int how, char *reply)
 			break;
 	}
 	reply[got] = '\0';
-	close(fd);
 	return got;
+}
+
+/*
+ * Send @len bytes as one command and read the reply into @reply (NUL
+ * terminated). Returns the reply length, or -1 if the file cannot be opened.
+ */
+static ssize_t transact(const char *line, size_t len, int how, char *reply)
+{
+	ssize_t n;
+	int fd;
+
+	reply[0] = '\0';
+	if ((how == H_WRITE && reuse_ok && (fresh_opens++ % FRESH_EVERY)) ||
+	    (how == H_UNREAD && reuse_ok)) {
+		if (ctl_fd < 0)
+			ctl_fd = open(CTL, O_RDWR);
+		if (ctl_fd < 0)
+			return -1;
+		n = pwrite(ctl_fd, line, len, 0);
+		/*
+		 * A refused line (EFBIG, EFAULT) starts no command and leaves
+		 * no reply; every other write leaves one, an error's too.
+		 * The next command before this reply was read must be refused
+		 * (EBUSY) and leave the reply as it was.
+		 */
+		if (how == H_UNREAD && n >= 0 &&
+		    (pwrite(ctl_fd, "version", 7, 0) >= 0 || errno != EBUSY))
+			bad_reply(line, len, "a write before the reply was read was not refused");
+		return read_reply(ctl_fd, reply, 1);
+	}
+	fd = open(CTL, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (how == H_WRITE) {
+		n = write(fd, line, len);
+	} else if (how == H_PARTIAL || how == H_UNREAD) {
+		size_t half = len / 2;
+
+		n = write(fd, line, half);
+		n = write(fd, line + half, len - half);	/* EBUSY: one per open */
+	}
+	(void)n;
+	n = read_reply(fd, reply, 0);
+	close(fd);
+	return n;
+}
+
+/*
+ * Does ctl take a second command on one open file (pwrite at 0 after the
+ * reply was read), and still refuse a write before the reply was read?
+ */
+static void probe_reuse(void)
+{
+	char reply[256];
+	int fd = open(CTL, O_RDWR);
+
+	if (fd < 0)
+		return;
+	if (pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
+	    pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
+	    !strncmp(reply, "ok version=", 11))
+		reuse_ok = 1;
+	close(fd);
 }
 
 /* A reply is "ok..." or "error EXXX ...", whole, newline-terminated. */
@@ -618,6 +682,9 @@ static size_t gen_line(struct worker *w, int ci, char *line, size_t size,
 	case M_READONLY:
 		*how = H_READONLY;
 		break;
+	case M_UNREAD:
+		*how = H_UNREAD;
+		break;
 	default:
 		break;
 	}
@@ -757,7 +824,7 @@ static void log_line(FILE *f, const char *line, size_t len, enum how how)
 
 	if (!f)
 		return;
-	fputc("WPR"[how], f);
+	fputc("WPRU"[how], f);
 	fputc(' ', f);
 	for (i = 0; i < len; i++) {
 		unsigned char ch = line[i];
@@ -818,6 +885,9 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 	long i, t;
 
 	seed_rng(seed);
+	if (ctl_fd >= 0)	/* the parent's: open this worker's own */
+		close(ctl_fd);
+	ctl_fd = -1;
 	w.log = logpath ? fopen(logpath, "w") : NULL;
 	for (i = 0; i < count && !stopped(); i++) {
 		int ci = below(ncmds);
@@ -854,7 +924,7 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 			__atomic_add_fetch(&sh->ok, 1, __ATOMIC_RELAXED);
 		else
 			__atomic_add_fetch(&sh->err, 1, __ATOMIC_RELAXED);
-		if (how == H_WRITE)
+		if (how == H_WRITE || how == H_UNREAD)
 			harvest(&w, line, len, reply);
 	}
 	worker_cleanup(&w);
@@ -1062,13 +1132,13 @@ static struct rline *read_replay(const char *path, int *nr)
 	if (!f)
 		die("cannot open %s", path);
 	while (fgets(in, sizeof(in), f)) {
-		if (strlen(in) < 2 || !strchr("WPR", in[0]))
+		if (strlen(in) < 2 || !strchr("WPRU", in[0]))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 1024;
 			v = realloc(v, cap * sizeof(*v));
 		}
-		v[n].mode = in[0] == 'W' ? H_WRITE : in[0] == 'P' ? H_PARTIAL : H_READONLY;
+		v[n].mode = strchr("WPRU", in[0]) - "WPRU";
 		v[n].buf = malloc(strlen(in));
 		v[n].len = unescape(in + 2, v[n].buf);
 		n++;
@@ -1200,8 +1270,78 @@ static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-b BATCH] [-p]\n"
-		"       vmlabfuzz --replay FILE [--reduce]\n");
+		"       vmlabfuzz --replay FILE [--reduce]\n"
+		"       vmlabfuzz --cost N\n");
 	exit(2);
+}
+
+/* The time of one kind of transaction, N times, in microseconds each. */
+static void cost_of(const char *what, long n, int kind, const char *line)
+{
+	static char reply[REPLY_MAX];
+	long i, t = now_ns();
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		switch (kind) {
+		case 0:		/* open and close */
+			fd = open(CTL, O_RDWR);
+			close(fd);
+			break;
+		case 1:		/* a whole transaction, own open */
+			fd = reuse_ok;
+			reuse_ok = 0;
+			transact(line, strlen(line), H_WRITE, reply);
+			reuse_ok = fd;
+			break;
+		case 2:		/* on the kept file */
+			fresh_opens = 1;
+			transact(line, strlen(line), H_WRITE, reply);
+			break;
+		default:	/* a debugfs file read whole */
+			fd = open(line, O_RDONLY);
+			while (read(fd, reply, REPLY_MAX) > 0)
+				;
+			close(fd);
+			break;
+		}
+	}
+	t = now_ns() - t;
+	if (kind == 3)
+		snprintf(reply, 64, "%s", line);
+	else if (!kind)
+		reply[0] = '\0';
+	printf("vmlabfuzz: cost: %-34s %6ld us (%.*s)\n", what, t / n / 1000,
+	       (int)strcspn(reply, "\n"), reply);
+}
+
+static int run_costs(long n)
+{
+	static char reply[REPLY_MAX];
+	char line[64];
+	int mm, found;
+
+	if (!reuse_ok)
+		printf("vmlabfuzz: cost: ctl takes one command per open here\n");
+	cost_of("open+close", n, 0, NULL);
+	cost_of("version, own open", n, 1, "version");
+	cost_of("version, kept file", n, 2, "version");
+	cost_of("unknown command, kept file", n, 2, "nosuchcommand 1 2");
+	cost_of("bad number, kept file", n, 2, "munmap 1 0xzz 4K");
+	transact("mm_create", 9, H_WRITE, reply);
+	mm = (int)field_num(reply, "mm", &found);
+	snprintf(line, sizeof(line), "munmap %d 0x10000000 4K", mm);
+	cost_of("munmap of nothing, kept file", n, 2, line);
+	snprintf(line, sizeof(line), "mmap %d 0x10000000 4K rw private,anon,fixed", mm);
+	cost_of("mmap 4K (replacing), kept file", n, 2, line);
+	snprintf(line, sizeof(line), "touch %d 0x10000000 4K w", mm);
+	cost_of("touch 4K, kept file", n, 2, line);
+	snprintf(line, sizeof(line), "mm_destroy %d", mm);
+	transact(line, strlen(line), H_WRITE, reply);
+	cost_of("read vmstat", n, 3, DBG "/vmstat");
+	cost_of("read buddyinfo", n, 3, DBG "/buddyinfo");
+	cost_of("read framemap", n / 10 + 1, 3, DBG "/framemap");
+	return 0;
 }
 
 static void setup_shared(void)
@@ -1240,6 +1380,7 @@ int main(int argc, char **argv)
 	int workers = 4, seconds = 0, b, i, failed = 0, reduce = 0, used = 0, orphans;
 	long injected = 0, tc, ns_check = 0, secs;
 	const char *replay = NULL;
+	long costn = 0;
 	int bad, profile = 0;
 	char why[600];
 	time_t t0 = time(NULL), deadline;
@@ -1269,6 +1410,8 @@ int main(int argc, char **argv)
 			batch = strtol(v, NULL, 0);
 		else if (!strcmp(a, "--replay"))
 			replay = v;
+		else if (!strcmp(a, "--cost"))
+			costn = strtol(v, NULL, 0);
 		else
 			print_usage();
 		i++;
@@ -1277,11 +1420,14 @@ int main(int argc, char **argv)
 		print_usage();
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	probe_reuse();
 	load_grammar();
 	checks_init();
 	setup_shared();
 	if (replay)
 		return do_replay(replay, reduce);
+	if (costn > 0)
+		return run_costs(costn);
 	if (!total)
 		total = -1UL >> 1;	/* -n 0: until -t runs out */
 	deadline = seconds ? t0 + seconds : (time_t)1 << 62;
