@@ -71,25 +71,36 @@ static unsigned long find_free_cluster(struct vml_swap_area *si)
 	return 0;
 }
 
-/* A free slot of @si, taken with VML_SWAP_HAS_CACHE; 0 if none. */
+/*
+ * A free slot of @si, taken with VML_SWAP_HAS_CACHE; 0 if none.
+ *
+ * As 2.6's scan_swap_map(): a search for a free cluster that finds none
+ * still starts a cluster's worth of allocations (they take single slots
+ * onwards from cluster_next, wrapping once), so a full, fragmented area
+ * is searched once per VML_SWAPFILE_CLUSTER slots, not once per slot. It
+ * was searched per slot, twice over (the cluster, then every slot from
+ * lowest_bit), all under vml_swap_lock: at -smp 4 with a 64 MiB ram:
+ * area, 76-stress's swap phase held the lock so long that a zap of 2,000
+ * swap PTEs waiting on it stalled RCU for 26 seconds.
+ */
 static unsigned long scan_swap_map(struct vml_swap_area *si)
 {
 	unsigned long off = 0;
 
 	if (si->cluster_nr) {
 		si->cluster_nr--;
-		off = scan_range(si, max(si->cluster_next, si->lowest_bit),
-				 si->highest_bit);
 	} else {
 		off = find_free_cluster(si);
-		if (off)
-			si->cluster_nr = VML_SWAPFILE_CLUSTER - 1;
+		si->cluster_nr = VML_SWAPFILE_CLUSTER - 1;
 	}
+	if (!off)
+		off = scan_range(si, max(si->cluster_next, si->lowest_bit),
+				 si->highest_bit);
+	if (!off)
+		off = scan_range(si, si->lowest_bit, si->highest_bit);
 	if (!off) {
 		si->cluster_nr = 0;
-		off = scan_range(si, si->lowest_bit, si->highest_bit);
-		if (!off)
-			return 0;
+		return 0;
 	}
 	si->swap_map[off] = VML_SWAP_HAS_CACHE;
 	si->inuse++;

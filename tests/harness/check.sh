@@ -91,11 +91,14 @@ finish() {
 	# What the fuzzer and the stress did, over every guest that ran them.
 	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
 		/^# vmlabfuzz: [0-9]+ commands/ { fc += $3; fs += $10; fg++ }
+		/^# vmlabfuzz: full mix: [0-9]+/ { fm += $5; fq += $12 }
 		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
 		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
 		END {
 			if (fg) printf "fuzz: %d commands in %d guest(s), %d/s, %d injected failures survived\n",
 				fc, fg, fs ? fc / fs : 0, fi
+			if (fg) printf "fuzz: %d in the full mix, %d quick (mutations the parser should refuse)\n",
+				fm, fq
 			if (sg) printf "stress: %d operations in %d guest(s), %d pages verified\n", so, sg, sp
 		}'
 	echo "logs: $LOGS"

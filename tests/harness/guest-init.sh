@@ -226,6 +226,16 @@ run_scenarios() {
 		if vmlab_load; then
 			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
 			rc=$?
+			# Timed out: say where every task waits and what each
+			# CPU runs (a hang's stacks, in the log), then end what
+			# the scenario left running so the unload can be tried.
+			if [ $rc = 124 ]; then
+				echo "# $name timed out after ${STIMEOUT}s: blocked tasks and CPUs follow"
+				echo w > /proc/sysrq-trigger
+				echo l > /proc/sysrq-trigger
+				pkill -9 -f vmlabstress 2> /dev/null
+				pkill -9 -f vmlabfuzz 2> /dev/null
+			fi
 		else
 			echo "not ok 1 - insmod vmlab.ko $PARAMS"
 			echo "1..1"

@@ -12,6 +12,7 @@
 
 N=${VMLAB_FUZZ_COMMANDS:-250000}
 T=${VMLAB_FUZZ_SECONDS:-60}
+Q=${VMLAB_FUZZ_QUICK:-2}
 SEED=${VMLAB_FUZZ_SEED:-$(date +%s)}
 dmesg_mark
 
@@ -28,7 +29,7 @@ vmlabfuzz --cost 300 > /tmp/fuzz-cost.out 2>&1
 diag "$(cat /tmp/fuzz-cost.out)"
 check "ctl takes the next command on one open file (pwrite at 0, debugfs.rst)" \
 	"grep -q 'kept file.*(ok version=' /tmp/fuzz-cost.out && ! grep -q 'one command per open' /tmp/fuzz-cost.out"
-vmlabfuzz -s "$SEED" -n "$N" -t "$T" -j 4 > /tmp/fuzz.out 2>&1
+vmlabfuzz -s "$SEED" -n "$N" -t "$T" -j 4 -q "$Q" > /tmp/fuzz.out 2>&1
 rc=$?
 echo "$level" > /proc/sys/kernel/printk
 diag "$(cat /tmp/fuzz.out)"
