@@ -9,8 +9,8 @@
 # frame free (the harness scans it). Then rmmod is tried while a second
 # run is busy: each try must be refused while ctl is open, and an unload
 # that gets in between two commands must leave the kernel log clean.
-# The second phase is the same traffic with reclaim and swap under it: a
-# 16 MiB arena, a ram: swap area and 48 MiB of slots of 256K (whole-slot
+# The second phase is the same traffic with reclaim and swap under it: an
+# 8 MiB arena, a ram: swap area and 24 MiB of slots of 256K (whole-slot
 # fills and verifies, madvise pageout and cold, the reclaim command), so
 # kswapd, direct reclaim, swap-out and swap-in race fork, munmap, mremap
 # and mprotect on every CPU (vmltest.stress_swap_ops=N per process,
@@ -48,7 +48,7 @@ D=$VMLAB_DBG
 stat() { sed -n "s/^$1 //p" $D/vmstat; }
 used() { awk -v n="$1" '$1 == n { print $4 }' $D/swaps; }
 vmlab_unload
-check "a 16 MiB arena loads" "vmlab_load arena_mb=16"
+check "an 8 MiB arena loads" "vmlab_load arena_mb=8"
 expect_ok "swapon ram:64M" swapon ram:64M
 vmlabstress -j 4 -n "$SWOPS" -m 3 -s "$SEED" -w 64 > /tmp/stress-swap.out 2>&1
 rc=$?
@@ -65,6 +65,8 @@ check "pages were swapped out (pswpout)" "[ '$(vm pswpout)' -gt 0 ]"
 check "and read back (pswpin)" "[ '$(vm pswpin)' -gt 0 ]"
 check "reclaim stole pages (kswapd or direct)" \
 	"[ $(( $(vm pgsteal_kswapd) + $(vm pgsteal_direct) )) -gt 0 ]"
+check "allocations ran short: kswapd woke or an allocation stalled" \
+	"[ $(( $(vm kswapd_wakeup) + $(vm allocstall) )) -gt 0 ]"
 check "no mm left behind" "[ -z \"\$(ls $D/mm | grep -vx 0)\" ]"
 check "every swap slot is free again" "[ '$(used ram:64M)' = 0 ]"
 check "nothing left in the swap cache" "[ '$(stat nr_swapcached)' = 0 ]"

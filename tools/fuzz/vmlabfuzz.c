@@ -921,9 +921,14 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 
 		if ((i & 255) == 0 && time(NULL) >= deadline)
 			break;
-		/* A rare command still goes out once early, whatever the odds. */
-		if (cmds[ci].rare && (quick || (below(cmds[ci].rare) &&
-		    __atomic_load_n(&sh->per_cmd[ci], __ATOMIC_RELAXED))))
+		/*
+		 * A rare command still goes out once early, whatever the odds;
+		 * the quick workers leave them to the full mix.
+		 */
+		if (cmds[ci].rare && quick)
+			continue;
+		if (cmds[ci].rare && below(cmds[ci].rare) &&
+		    __atomic_load_n(&sh->per_cmd[ci], __ATOMIC_RELAXED))
 			continue;
 		len = gen_line(&w, ci, line, sizeof(line), &m, &how);
 		log_line(w.log, line, len, how);
@@ -1468,9 +1473,9 @@ int main(int argc, char **argv)
 	if (!total)
 		total = -1UL >> 1;	/* -n 0: until -t runs out */
 	deadline = seconds ? t0 + seconds : (time_t)1 << 62;
-	printf("vmlabfuzz: seed=%llu commands=%ld workers=%d quick=%d batch=%ld grammar=%d commands%s\n",
-	       (unsigned long long)seed, total, workers, quick, batch, ncmds,
-	       have_check ? " (with check)" : "");
+	printf("vmlabfuzz: seed=%llu commands=%ld workers=%d quick=%d %s=%ld grammar=%d %s\n",
+	       (unsigned long long)seed, total, workers, quick, "batch", batch, ncmds,
+	       have_check ? "commands (with check)" : "commands");
 	for (b = 0; done < total && time(NULL) < deadline; b++) {
 		long each = (total - done < batch ? total - done : batch) / workers + 1;
 		pid_t pids[33];
@@ -1544,9 +1549,9 @@ int main(int argc, char **argv)
 	       sh->cmds, sh->ok, sh->err, secs, sh->cmds / (secs ? secs : 1), used, ncmds,
 	       "grammar commands");
 	printf(", %ld debugfs reads\n", sh->reads);
-	printf("vmlabfuzz: full mix: %ld commands (%ld/s) by %d workers; quick: %ld (%ld/s) by %d\n",
+	printf("vmlabfuzz: full mix: %ld commands (%ld/s) by %d %s: %ld (%ld/s) by %d\n",
 	       sh->cmds - sh->quick, (sh->cmds - sh->quick) / (secs ? secs : 1), workers,
-	       sh->quick, sh->quick / (secs ? secs : 1), quick);
+	       "workers; quick", sh->quick, sh->quick / (secs ? secs : 1), quick);
 	if (have_fail)
 		printf("vmlabfuzz: %ld injected allocation failures survived\n", injected);
 	if (orphans)

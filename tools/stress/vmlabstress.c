@@ -374,13 +374,13 @@ static void worker(int w, long ops, uint64_t seed)
 			if (x->mapped)
 				verify_slot(mms[m], a, x);
 			break;
-		case 14:	/* swap it out, or age it */
+		case 14:	/* age it, or swap it out (kswapd should do most) */
 			if (x->mapped)
 				MUST(r, "madvise %d %#lx %lu %s", mms[m], a, SLOT_SIZE,
-				     below(3) ? "pageout" : "cold");
+				     below(4) ? "cold" : "pageout");
 			break;
 		case 15:	/* reclaim as memory.reclaim does, or a buddy block */
-			if (below(4)) {
+			if (!below(4)) {
 				if (ctl(r, sizeof(r), "reclaim %u", 16 + below(64)) < 0)
 					me->vanished = 1;
 				/* ENOMEM/EAGAIN: nothing left to take now, not a failure */
