@@ -63,11 +63,13 @@ check "the child's smaps Swap: 20480 kB" "[ $(smaps_swap $C) = 20480 ]"
 vmlab_check "20M swapped by pageout"
 i0=$(stat pswpin)
 expect_ok "the parent reads the first 2M back" verify $M $A 2M 1
-check "512 pages read from swap" "[ $(( $(stat pswpin) - i0 )) = 512 ]"
+i1=$(stat pswpin)
+check "512 pages read from swap (and at most 7 read ahead past them)" \
+	"[ $((i1 - i0)) -ge 512 ] && [ $((i1 - i0)) -le 519 ]"
 check "RssShmem 2048 kB" "[ $(status $M RssShmem) = 2048 ]"
 check "a read slot is freed at swap-in: Used 18M" "[ $(used ram:64M) = 18432 ]"
 expect_ok "the child finds them in the object" verify $C $A 2M 1
-check "no more reads for the child" "[ $(( $(stat pswpin) - i0 )) = 512 ]"
+check "no more reads for the child" "[ $(stat pswpin) = $i1 ]"
 vmlab_check "parent and child share the pages"
 
 # ---- a second mm's object; reclaim through `reclaim` ----
