@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Randomized differential test: for each seed, tools/difftest/randtest
-# generates a random script (mmap, munmap, mprotect, mremap, mlock,
-# munlock, madvise, msync, brk, reads and writes that fault, fork of up to
-# three children and their steps, over anonymous, shared anonymous, file
-# and heap memory) and runs it against this guest's kernel and against
+# generates a random script (mmap, munmap, mprotect, mremap with
+# MREMAP_DONTUNMAP, mlock, munlock, madvise, msync, brk, reads and writes
+# that fault, fork of up to three children, children of children, and
+# their steps, over anonymous, shared anonymous, file and heap memory) and runs it against this guest's kernel and against
 # vmlab; the transcripts (result or errno, the VMAs of the window and the
 # heap, the Vm*/Rss* figures, data read, fault kind and address, file
 # pages after msync and at exit) must be identical, and ctl check must
