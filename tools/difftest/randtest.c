@@ -960,6 +960,12 @@ static void kernel_child_step(int k, unsigned long nr, const char *line, char *o
 	while (got < len && (n = read(from_child[k][0], o + *olen + got, len - got)) > 0)
 		got += n;
 	*olen += got;
+	/*
+	 * Terminated, as add() leaves it: msync_hash() reads the step's text
+	 * with strstr(), and past the end lay an earlier, longer step's maps
+	 * (a child's msync hashed the parent's file VMA; found by seed 237).
+	 */
+	o[*olen] = 0;
 }
 
 /* Child @j forks child @k: its pid, or -1. */
