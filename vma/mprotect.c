@@ -6,7 +6,9 @@
  * The range is walked VMA by VMA; each piece gets its new flags (merged
  * into a neighbour or split off), its present PTEs are rewritten and the
  * TLB flushed. A hole stops the walk with -ENOMEM after the VMAs before
- * it were changed, exactly as Linux leaves them.
+ * it were changed, exactly as Linux leaves them. PROT_GROWSDOWN extends
+ * the range down to the start of its (VM_GROWSDOWN) VMA; x86 has no
+ * VM_GROWSUP, so PROT_GROWSUP is always refused.
  */
 #include <linux/err.h>
 #include "vma/vma-internal.h"
@@ -44,14 +46,26 @@ static int protect_range(struct vml_mm *mm, struct vml_vma *vma,
 
 /* do_mprotect_pkey() once the arguments are checked; lock held. */
 static int do_mprotect(struct vml_mm *mm, unsigned long start,
-		       unsigned long end, unsigned long prot)
+		       unsigned long end, unsigned long prot, unsigned long grows)
 {
 	struct vml_vma *vma = vml_find_vma(mm, start), *done;
-	unsigned long nstart = start, tmp, newflags;
+	unsigned long nstart, tmp, newflags;
 	int ret;
 
-	if (!vma || vma->vm_start > start)
+	if (!vma)
 		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		if (vma->vm_start >= end)
+			return -ENOMEM;
+		start = vma->vm_start;
+		if (!(vma->vm_flags & VML_VM_GROWSDOWN))
+			return -EINVAL;
+	} else if (vma->vm_start > start) {
+		return -ENOMEM;
+	} else if (grows) {
+		return -EINVAL;		/* PROT_GROWSUP: no VM_GROWSUP on x86 */
+	}
+	nstart = start;
 	for (;;) {
 		newflags = vml_calc_vm_prot_bits(prot) |
 			   (vma->vm_flags & ~VML_VM_ACCESS_FLAGS);
@@ -74,11 +88,14 @@ static int do_mprotect(struct vml_mm *mm, unsigned long start,
 static int mprotect_call(struct vml_mm *mm, unsigned long start, unsigned long len,
 			 unsigned long prot)
 {
-	unsigned long end;
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP), end;
 	int ret;
 
 	if (mm->kernel)
 		return -EPERM;
+	prot &= ~grows;
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
 	if (offset_in_page(start))
 		return -EINVAL;
 	if (!len)
@@ -90,7 +107,7 @@ static int mprotect_call(struct vml_mm *mm, unsigned long start, unsigned long l
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
 		return -EINVAL;
 	down_write(&mm->mmap_lock);
-	ret = do_mprotect(mm, start, end, prot);
+	ret = do_mprotect(mm, start, end, prot, grows);
 	up_write(&mm->mmap_lock);
 	return ret;
 }

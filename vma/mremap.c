@@ -8,7 +8,9 @@
  * made (or merged) at the new place, the page-table entries are moved
  * there by vml_move_pte_range() (the pages themselves never move, so
  * their data, rss and mapcounts are unchanged), and the old range is
- * unmapped. MREMAP_DONTUNMAP is not supported (-EINVAL).
+ * unmapped. MREMAP_DONTUNMAP moves the pages the same way but leaves the
+ * old VMA in place, empty: its next touch faults anew (zero-filled
+ * anonymous memory, or the object's pages), as 6.1 since 5.13.
  */
 #include <linux/err.h>
 #include "vma/vma-internal.h"
@@ -39,19 +41,27 @@ static struct vml_vma *vma_to_resize(struct vml_mm *mm, unsigned long addr,
 	return vma;
 }
 
-/* copy_vma(): a VMA for [addr, addr+len) like @vma, merged if possible. */
+/*
+ * copy_vma(): a VMA for [addr, addr+len) like @vma, merged if possible.
+ * @keep_source (MREMAP_DONTUNMAP): @vma stays, so it must not merge with
+ * its own copy, which only never-faulted anonymous memory could.
+ */
 static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
 				   unsigned long addr, unsigned long len,
-				   unsigned long pgoff)
+				   unsigned long pgoff, bool keep_source)
 {
-	struct vml_vma *prev, *new;
+	struct vml_vma *prev, *new = NULL;
+	bool self = false;
 
 	/* Never-faulted anonymous memory takes the new place's offset. */
-	if (!vma->vm_file && !(vma->vm_flags & VML_VM_MAYSHARE) && !vma->anon_vma)
+	if (!vma->vm_file && !(vma->vm_flags & VML_VM_MAYSHARE) && !vma->anon_vma) {
 		pgoff = addr >> PAGE_SHIFT;
+		self = keep_source && (addr == vma->vm_end || vma->vm_start == addr + len);
+	}
 	vml_find_vma_prev(mm, addr, &prev);
-	new = vml_vma_merge(mm, prev, addr, addr + len, vma->vm_flags,
-			    vma->vm_file, pgoff, vma->anon_vma, vma->vm_private_data);
+	if (!self)
+		new = vml_vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->vm_file,
+				    pgoff, vma->anon_vma, vma->vm_private_data);
 	if (new)
 		return new;
 	new = vml_vma_dup(vma);
@@ -65,32 +75,76 @@ static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
 }
 
 /*
+ * MREMAP_DONTUNMAP's end of move_vma(): the old range stays mapped, empty.
+ * It is never locked (a locked VMA was cut to the range first; locked_vm
+ * is unchanged, the new VMA holds the locked pages now), and when it is a
+ * whole VMA it loses its anon_vma and, if anonymous, takes the offset of
+ * never-faulted memory, as 6.1's unlink_anon_vmas() there.
+ */
+static void keep_old_range(struct vml_mm *mm, unsigned long addr, unsigned long len)
+{
+	struct vml_vma *vma = vml_vma_lookup(mm, addr);
+
+	vma->vm_flags &= ~VML_VM_LOCKED;
+	if (vma->vm_start != addr || vma->vm_end != addr + len)
+		return;
+	if (vma->anon_vma) {
+		vml_anon_vma_put(vma->anon_vma);
+		vma->anon_vma = NULL;
+	}
+	if (!vma->vm_file && !(vma->vm_flags & VML_VM_MAYSHARE))
+		vml_vma_set_range(vma, vma->vm_start, vma->vm_end, vma->vm_start >> PAGE_SHIFT);
+}
+
+/* Cut a locked @vma to [addr, end) before MREMAP_DONTUNMAP unlocks it. */
+static int split_locked(struct vml_mm *mm, struct vml_vma *vma, unsigned long addr,
+			unsigned long end)
+{
+	if (vma->vm_start != addr && vml_split_vma(mm, vma, addr, true))
+		return -ENOMEM;
+	if (vma->vm_end != end && vml_split_vma(mm, vma, end, false))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
  * move_vma(): move [old_addr, old_addr+old_len) of @vma to @new_addr,
  * @new_len long. @vma may be merged away by copy_vma(), so only values
  * saved before are used after it.
  */
 static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 			      unsigned long old_addr, unsigned long old_len,
-			      unsigned long new_len, unsigned long new_addr)
+			      unsigned long new_len, unsigned long new_addr,
+			      unsigned long flags)
 {
+	bool dontunmap = flags & MREMAP_DONTUNMAP;
 	unsigned long vm_flags = vma->vm_flags;
 	unsigned long pgoff = vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT);
+	bool moved;
 
 	if (mm->map_count >= mm->limits.max_map_count - 3)
 		return -ENOMEM;
-	if (!copy_vma_to(mm, vma, new_addr, new_len, pgoff))
+	if (dontunmap && (vm_flags & VML_VM_LOCKED) &&
+	    split_locked(mm, vma, old_addr, old_addr + old_len))
 		return -ENOMEM;
+	if (!copy_vma_to(mm, vma, new_addr, new_len, pgoff, dontunmap))
+		return -ENOMEM;
+	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
+	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
+	moved = !old_len || !vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len);
+	if (moved && dontunmap) {
+		keep_old_range(mm, old_addr, old_len);
+		return new_addr;
+	}
 	/*
 	 * The new VMA is counted before anything is unmapped: on failure the
 	 * unmap of the new range takes its pages off again (as 6.1's move_vma()
 	 * accounts new_len whichever range it then unmaps); unmapping it
 	 * uncounted took them off total_vm twice.
 	 */
-	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
 	if (vm_flags & VML_VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
-	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
-	if (old_len && vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len)) {
+	if (!moved) {
 		vml_do_munmap(mm, new_addr, new_len);
 		return -ENOMEM;
 	}
@@ -99,11 +153,15 @@ static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 	return new_addr;
 }
 
-/* mremap_to(): MREMAP_FIXED. */
+/*
+ * mremap_to(): MREMAP_FIXED, or MREMAP_DONTUNMAP, for which @new_addr
+ * without MREMAP_FIXED is a hint (and still checked as a place).
+ */
 static unsigned long mremap_to(struct vml_mm *mm, unsigned long addr,
 			       unsigned long old_len, unsigned long new_addr,
-			       unsigned long new_len)
+			       unsigned long new_len, unsigned long flags)
 {
+	unsigned long map_flags = flags & MREMAP_FIXED ? MAP_FIXED : 0;
 	struct vml_vma *vma;
 	unsigned long ret;
 
@@ -115,13 +173,15 @@ static unsigned long mremap_to(struct vml_mm *mm, unsigned long addr,
 		return -EINVAL;
 	if (mm->map_count + 2 >= mm->limits.max_map_count - 3)
 		return -ENOMEM;
-	/* Refuse a bad place (below mmap_min_addr...) before unmapping it. */
-	ret = vml_get_unmapped_area(mm, new_addr, new_len, MAP_FIXED);
-	if (IS_ERR_VALUE(ret))
-		return ret;
-	ret = vml_do_munmap(mm, new_addr, new_len);
-	if (ret)
-		return ret;
+	if (flags & MREMAP_FIXED) {
+		/* Refuse a bad place (below mmap_min_addr...) before unmapping it. */
+		ret = vml_get_unmapped_area(mm, new_addr, new_len, MAP_FIXED);
+		if (IS_ERR_VALUE(ret))
+			return ret;
+		ret = vml_do_munmap(mm, new_addr, new_len);
+		if (ret)
+			return ret;
+	}
 	if (old_len > new_len) {
 		ret = vml_do_munmap(mm, addr + new_len, old_len - new_len);
 		if (ret)
@@ -131,10 +191,14 @@ static unsigned long mremap_to(struct vml_mm *mm, unsigned long addr,
 	vma = vma_to_resize(mm, addr, old_len, new_len);
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
-	ret = vml_get_unmapped_area(mm, new_addr, new_len, MAP_FIXED);
+	/* MREMAP_DONTUNMAP maps old_len more: the old range stays. */
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    !vml_may_expand_vm(mm, vma->vm_flags, old_len >> PAGE_SHIFT))
+		return -ENOMEM;
+	ret = vml_get_unmapped_area(mm, new_addr, new_len, map_flags);
 	if (IS_ERR_VALUE(ret))
 		return ret;
-	return move_vma(mm, vma, addr, old_len, new_len, new_addr);
+	return move_vma(mm, vma, addr, old_len, new_len, ret, flags);
 }
 
 /* vma_expandable(): is the range after @vma free for @delta more bytes? */
@@ -179,7 +243,7 @@ static unsigned long mremap_grow(struct vml_mm *mm, unsigned long addr,
 	new_addr = vml_get_unmapped_area(mm, 0, new_len, 0);
 	if (IS_ERR_VALUE(new_addr))
 		return new_addr;
-	return move_vma(mm, vma, addr, old_len, new_len, new_addr);
+	return move_vma(mm, vma, addr, old_len, new_len, new_addr, flags);
 }
 
 static unsigned long do_mremap(struct vml_mm *mm, unsigned long addr,
@@ -190,8 +254,8 @@ static unsigned long do_mremap(struct vml_mm *mm, unsigned long addr,
 
 	if (!vml_vma_lookup(mm, addr))
 		return -EFAULT;
-	if (flags & MREMAP_FIXED)
-		return mremap_to(mm, addr, old_len, new_addr, new_len);
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return mremap_to(mm, addr, old_len, new_addr, new_len, flags);
 	if (old_len >= new_len) {
 		/* Always allow a shrinking remap: that just unmaps the tail. */
 		ret = vml_do_munmap(mm, addr + new_len, old_len - new_len);
@@ -210,9 +274,13 @@ static unsigned long mremap_call(struct vml_mm *mm, unsigned long addr,
 
 	if (mm->kernel)
 		return -EPERM;
-	if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE))
+	if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP))
 		return -EINVAL;
 	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	/* Always a move, never a resize: compared before rounding, as 6.1. */
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
 		return -EINVAL;
 	if (offset_in_page(addr))
 		return -EINVAL;

@@ -471,13 +471,15 @@ int vml_mprotect(struct vml_mm *mm, unsigned long addr, unsigned long len,
 
 /**
  * vml_mremap() - mremap(2): shrink, grow in place, or move (page tables
- * are moved, not copied).
+ * are moved, not copied); with MREMAP_DONTUNMAP the old range stays
+ * mapped, empty.
  * @mm: the mm.
  * @addr: old address.
  * @old_len: old length.
  * @new_len: new length.
- * @flags: MREMAP_MAYMOVE, MREMAP_FIXED.
- * @new_addr: destination with MREMAP_FIXED.
+ * @flags: MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP.
+ * @new_addr: destination with MREMAP_FIXED, else a hint for
+ *            MREMAP_DONTUNMAP (ignored otherwise).
  * Return: the (new) address, or -errno as an unsigned long.
  */
 unsigned long vml_mremap(struct vml_mm *mm, unsigned long addr,

@@ -68,13 +68,14 @@ static int parse_prot(struct vml_reply *r, const char *s, unsigned long *prot)
 		return 0;
 	for (; *s; s++) {
 		unsigned long bit = *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE :
-				    *s == 'x' ? PROT_EXEC : 0;
+				    *s == 'x' ? PROT_EXEC : *s == 'g' ? PROT_GROWSDOWN :
+				    *s == 'u' ? PROT_GROWSUP : 0;
 
 		if (!bit || (*prot & bit))
-			return vml_reply_err(r, -EINVAL, "bad prot: use r, w, x or none");
+			return vml_reply_err(r, -EINVAL, "bad prot: use r, w, x, g, u or none");
 		*prot |= bit;
 	}
-	return *prot ? 0 : vml_reply_err(r, -EINVAL, "bad prot: use r, w, x or none");
+	return *prot ? 0 : vml_reply_err(r, -EINVAL, "bad prot: use r, w, x, g, u or none");
 }
 
 static const struct vml_flag_name map_flags[] = {
@@ -252,7 +253,11 @@ static int cmd_mprotect(int argc, char **argv, struct vml_reply *r)
 	return reply_ret(r, "mprotect", ret);
 }
 
-/* mremap <mm> <addr> <oldlen> <newlen> [maymove] [fixed=<addr>] */
+/*
+ * mremap <mm> <addr> <oldlen> <newlen> [maymove] [dontunmap]
+ *        [fixed=<addr>|hint=<addr>]
+ * hint= passes new_addr without MREMAP_FIXED (only MREMAP_DONTUNMAP reads it).
+ */
 static int cmd_mremap(int argc, char **argv, struct vml_reply *r)
 {
 	unsigned long addr, old_len, new_len, flags = 0, new_addr = 0;
@@ -270,10 +275,15 @@ static int cmd_mremap(int argc, char **argv, struct vml_reply *r)
 	for (i = 5; i < argc; i++) {
 		if (!strcmp(argv[i], "maymove")) {
 			flags |= MREMAP_MAYMOVE;
+		} else if (!strcmp(argv[i], "dontunmap")) {
+			flags |= MREMAP_DONTUNMAP;
 		} else if (!strncmp(argv[i], "fixed=", 6)) {
 			if (vml_ctl_parse_addr(r, "fixed", argv[i] + 6, &new_addr))
 				return r->err;
 			flags |= MREMAP_FIXED;
+		} else if (!strncmp(argv[i], "hint=", 5)) {
+			if (vml_ctl_parse_addr(r, "hint", argv[i] + 5, &new_addr))
+				return r->err;
 		} else {
 			return vml_reply_err(r, -EINVAL, "unknown option '%s'", argv[i]);
 		}
@@ -409,7 +419,9 @@ static const struct vml_ctl_cmd vma_cmds[] = {
 	{ "mmap", "<mm> <addr> <len> <prot> <flags> [file=<path>] [offset=N]", 5, 7, cmd_mmap },
 	{ "munmap", "<mm> <addr> <len>", 3, 3, cmd_range },
 	{ "mprotect", "<mm> <addr> <len> <prot>", 4, 4, cmd_mprotect },
-	{ "mremap", "<mm> <addr> <oldlen> <newlen> [maymove] [fixed=<addr>]", 4, 6, cmd_mremap },
+	{ "mremap",
+	  "<mm> <addr> <oldlen> <newlen> [maymove] [dontunmap] [fixed=<addr>|hint=<addr>]",
+	  4, 7, cmd_mremap },
 	{ "mlock", "<mm> <addr> <len>", 3, 3, cmd_range },
 	{ "munlock", "<mm> <addr> <len>", 3, 3, cmd_range },
 	{ "brk", "<mm> <addr>", 2, 2, cmd_brk },

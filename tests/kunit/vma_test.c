@@ -381,6 +381,115 @@ static void vma_test_mremap(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/* Do the first 64 bytes at @at hold pattern @seed as written at @from? */
+static bool holds(struct kunit *test, struct vml_mm *mm, unsigned long at,
+		  unsigned long from, u64 seed)
+{
+	struct vml_access_result res;
+	u8 buf[64];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, vml_access_rw(mm, at, buf, sizeof(buf), false, &res), 0);
+	for (i = 0; i < sizeof(buf); i++)
+		if (buf[i] != (from ? vml_pattern_byte(seed, from + i) : 0))
+			return false;
+	return true;
+}
+
+/*
+ * MREMAP_DONTUNMAP (6.1, any mapping since 5.13): errors, the pages move
+ * and the old range stays mapped and empty, a locked range is cut out and
+ * unlocked with locked_vm unchanged, a whole old VMA loses its anon_vma
+ * and offset, a never-faulted copy does not merge with its source, and
+ * shared memory refaults the object's data at the old place.
+ */
+static void vma_test_mremap_dontunmap(struct kunit *test)
+{
+	const unsigned long du = MREMAP_MAYMOVE | MREMAP_DONTUNMAP;
+	struct vml_mm *mm = mm_new(test);
+	struct vml_access_result res;
+	unsigned long p = PAGE_SIZE, n;
+	struct vml_vma *vma;
+
+	KUNIT_ASSERT_EQ(test, map(mm, BASE, 4 * p, RW, FIXED | MAP_POPULATE), BASE);
+	KUNIT_ASSERT_EQ(test, vml_access_fill(mm, BASE, 4 * p, 7, &res), 0);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, p, p, MREMAP_DONTUNMAP, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, p, 2 * p, du, 0), -EINVAL);
+	/* The lengths are compared before they are rounded up. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, p - 1, p, du, 0), -EINVAL);
+	/* A hint is still checked against the old range. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, p, p, du, BASE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, p, p, du, BASE + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, 8 * p, 8 * p, du, 0), -EFAULT);
+
+	/* Two pages out of the middle: the old VMA stays whole. */
+	n = vml_mremap(mm, BASE + p, 2 * p, 2 * p, du, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(n));
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	KUNIT_EXPECT_EQ(test, mm->total_vm, 6ul);
+	KUNIT_EXPECT_EQ(test, mm->data_vm, 6ul);
+	vma = vml_vma_lookup(mm, BASE);
+	KUNIT_EXPECT_EQ(test, vma->vm_end, BASE + 4 * p);
+	KUNIT_EXPECT_NOT_NULL(test, vma->anon_vma);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 4ul);
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, n + p, BASE + 2 * p, 7));
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, BASE + p, 0, 0));	/* zero-filled */
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, BASE + 3 * p, BASE + 3 * p, 7));
+	/* Back where it was, fixed: the copy replaces the zero-filled range. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, n, 2 * p, 2 * p, du | MREMAP_FIXED, BASE + p),
+			BASE + p);
+	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, BASE, 4 * p, 7, &res), 0);
+	KUNIT_EXPECT_EQ(test, res.mismatches, 0ul);
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, n, 0, 0));
+	vml_munmap(mm, n, 2 * p);
+
+	/* A whole VMA: its anon_vma goes, its offset is a fresh one's. */
+	n = vml_mremap(mm, BASE, 4 * p, 4 * p, du | MREMAP_FIXED, BASE + 64 * p);
+	KUNIT_EXPECT_EQ(test, n, BASE + 64 * p);
+	vma = vml_vma_lookup(mm, BASE);
+	KUNIT_EXPECT_NULL(test, vma->anon_vma);
+	KUNIT_EXPECT_EQ(test, vma->vm_pgoff, BASE >> PAGE_SHIFT);
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, n + 3 * p, BASE + 3 * p, 7));
+	vml_munmap(mm, BASE, 128 * p);
+
+	/* Locked: the range is cut out and unlocked, locked_vm stays. */
+	KUNIT_ASSERT_EQ(test, map(mm, BASE, 4 * p, RW, FIXED | MAP_LOCKED), BASE);
+	KUNIT_EXPECT_EQ(test, mm->locked_vm, 4ul);
+	n = vml_mremap(mm, BASE + p, p, p, du | MREMAP_FIXED, BASE + 64 * p);
+	KUNIT_EXPECT_EQ(test, n, BASE + 64 * p);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 4);
+	KUNIT_EXPECT_EQ(test, mm->locked_vm, 4ul);
+	KUNIT_EXPECT_EQ(test, vml_vma_lookup(mm, BASE + p)->vm_flags & VML_VM_LOCKED, 0ul);
+	KUNIT_EXPECT_NE(test, vml_vma_lookup(mm, n)->vm_flags & VML_VM_LOCKED, 0ul);
+	KUNIT_EXPECT_NE(test, vml_vma_lookup(mm, BASE)->vm_flags & VML_VM_LOCKED, 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_ANONPAGES), 4ul);
+	vml_munmap(mm, BASE, 128 * p);
+	KUNIT_EXPECT_EQ(test, mm->locked_vm, 0ul);
+
+	/* Never faulted, moved next to itself: no self-merge. */
+	KUNIT_ASSERT_EQ(test, map(mm, BASE, 2 * p, RW, FIXED), BASE);
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, 2 * p, 2 * p, du | MREMAP_FIXED,
+					 BASE + 2 * p), BASE + 2 * p);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
+	vml_munmap(mm, BASE, 4 * p);
+
+	/* Shared: the old range refaults the object's pages. */
+	KUNIT_ASSERT_EQ(test, map(mm, BASE, 2 * p, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
+			BASE);
+	KUNIT_ASSERT_EQ(test, vml_access_fill(mm, BASE, 2 * p, 3, &res), 0);
+	n = vml_mremap(mm, BASE, 2 * p, 2 * p, du, BASE + 64 * p);
+	KUNIT_EXPECT_EQ(test, n, BASE + 64 * p);	/* the hint was free */
+	KUNIT_EXPECT_TRUE(test, holds(test, mm, n + p, BASE + p, 3));
+	KUNIT_EXPECT_EQ(test, vml_access_verify(mm, BASE, 2 * p, 3, &res), 0);
+	KUNIT_EXPECT_EQ(test, res.mismatches, 0ul);
+
+	/* RLIMIT_AS counts the pages it adds. */
+	mm->limits.as = (mm->total_vm + 1) << PAGE_SHIFT;
+	KUNIT_EXPECT_EQ(test, vml_mremap(mm, BASE, 2 * p, 2 * p, du, 0), -ENOMEM);
+	check_tree(test, mm);
+	vml_mm_destroy(mm);
+}
+
 /* mlock/munlock: counters, population, PROT_NONE and limits. */
 static void vma_test_mlock(struct kunit *test)
 {
@@ -601,6 +710,7 @@ static struct kunit_case vma_cases[] = {
 	KUNIT_CASE(vma_test_munmap),
 	KUNIT_CASE(vma_test_mprotect),
 	KUNIT_CASE(vma_test_mremap),
+	KUNIT_CASE(vma_test_mremap_dontunmap),
 	KUNIT_CASE(vma_test_mlock),
 	KUNIT_CASE(vma_test_access),
 	KUNIT_CASE(vma_test_faults),

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Randomized differential test: for each seed, tools/difftest/randtest
-# generates a random script (mmap, munmap, mprotect, mremap, mlock,
-# munlock, madvise, msync, brk, reads and writes that fault, fork of up to
-# three children and their steps, over anonymous, shared anonymous, file
-# and heap memory) and runs it against this guest's kernel and against
+# generates a random script (mmap, munmap, mprotect, mremap with
+# MREMAP_DONTUNMAP, mlock, munlock, madvise, msync, brk, reads and writes
+# that fault, fork of up to three children, children of children, and
+# their steps, over anonymous, shared anonymous, file and heap memory) and runs it against this guest's kernel and against
 # vmlab; the transcripts (result or errno, the VMAs of the window and the
 # heap, the Vm*/Rss* figures, data read, fault kind and address, file
 # pages after msync and at exit) must be identical, and ctl check must
@@ -58,6 +58,16 @@ STEPS=${VMLAB_STEPS:-$STEPS}
 # pages do (tmpfs pages are shmem to Linux: RssShmem).
 mkdir -p /tmp/rt-ramfs
 grep -q ' /tmp/rt-ramfs ' /proc/mounts || mount -t ramfs ramfs /tmp/rt-ramfs
+# Reduced scripts of past divergences, replayed on both sides. Seed 237:
+# the kernel's side hashed a stale earlier step's file VMA after a child's
+# msync (a child's transcript piece was not terminated).
+printf '%s\n' 'fork' 'P mmap 0x15000 0x5000 rw shared,anon,fixed' 'fork' \
+	'C1 mprotect 0xc000 0x2000 rwx' 'P mmap 0x16000 0x1000 r shared,fixed file@0x1000' \
+	'C1 msync 0x15000 0x3000' > /tmp/rt-237.min
+randtest kernel /tmp/rt-ramfs/k.file /tmp/rt-237.min > /tmp/rt-237.k
+randtest vmlab /tmp/rt-v.file /tmp/rt-237.min > /tmp/rt-237.v
+check "seed 237 reduced: a child's msync hashes only its own file pages" \
+	"[ -s /tmp/rt-237.k ] && cmp -s /tmp/rt-237.k /tmp/rt-237.v"
 t0=$(date +%s)
 randtest run /tmp/rt-ramfs/k.file /tmp/rt-v.file "$SEEDS" "$STEPS" > /tmp/rt.out
 rc=$?

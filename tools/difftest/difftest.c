@@ -32,6 +32,10 @@
 #include <unistd.h>
 #include "dtlib.h"
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP	4
+#endif
+
 #define WINDOW		(64ul << 20)
 #define VMLAB_BASE	0x100000000ul
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
@@ -143,6 +147,37 @@ static const char builtin[] =
 	"munlock 0xf05000 4K\n"
 	"mmap 0xf01000 12K rw private,anon,fixed\n"
 	"maps\n"
+	"# MREMAP_DONTUNMAP: the pages move, the old range stays mapped\n"
+	"mmap 0x1000000 16K rw private,anon,fixed,populate\n"
+	"mremap 0x1000000 4K 8K maymove dontunmap\n"
+	"mremap 0x1000000 4K 4K dontunmap\n"
+	"mremap 0x1000000 4K 4K dontunmap fixed=0x1100000\n"
+	"mremap 0x1000000 4K 4K maymove dontunmap hint=0x1000000\n"
+	"mremap 0x1004000 4K 4K maymove dontunmap fixed=0x1100000\n"
+	"mremap 0x1001000 8K 8K maymove dontunmap fixed=0x1100000\n"
+	"maps\n"
+	"mremap 0x1000000 16K 16K maymove dontunmap fixed=0x1200000\n"
+	"maps\n"
+	"# a locked range is cut out of its VMA and unlocked\n"
+	"mmap 0x1300000 16K rw private,anon,fixed,locked\n"
+	"mremap 0x1301000 4K 4K maymove dontunmap fixed=0x1400000\n"
+	"maps\n"
+	"# never faulted, moved next to itself: no self-merge\n"
+	"mmap 0x1500000 8K rw private,anon,fixed\n"
+	"mremap 0x1500000 8K 8K maymove dontunmap fixed=0x1502000\n"
+	"maps\n"
+	"mmap 0x1600000 8K rw shared,anon,fixed\n"
+	"mremap 0x1600000 8K 8K maymove dontunmap hint=0x1700000\n"
+	"maps\n"
+	"# PROT_GROWSDOWN reaches down to the start of a growsdown VMA\n"
+	"mmap 0x1800000 16K rw private,anon,fixed,growsdown\n"
+	"mprotect 0x1802000 4K rg\n"
+	"maps\n"
+	"mprotect 0x1802000 4K ru\n"
+	"mprotect 0x1802000 4K rgu\n"
+	"mmap 0x1900000 16K rw private,anon,fixed\n"
+	"mprotect 0x1902000 4K rg\n"
+	"maps\n"
 	"munmap 0 64M\n"
 	"maps\n";
 
@@ -236,7 +271,7 @@ static int ctl_result(int err, unsigned long *addr)
 	return 0;
 }
 
-/* mremap's optional words: maymove, fixed=<offset>. */
+/* mremap's optional words: maymove, dontunmap, fixed=<offset>, hint=<offset>. */
 static int mremap_flags(int argc, char **argv, unsigned long *to)
 {
 	int flags = 0, i;
@@ -244,9 +279,13 @@ static int mremap_flags(int argc, char **argv, unsigned long *to)
 	for (i = 4; i < argc; i++) {
 		if (!strcmp(argv[i], "maymove")) {
 			flags |= MREMAP_MAYMOVE;
+		} else if (!strcmp(argv[i], "dontunmap")) {
+			flags |= MREMAP_DONTUNMAP;
 		} else if (!strncmp(argv[i], "fixed=", 6)) {
 			flags |= MREMAP_FIXED;
 			*to = base + num(argv[i] + 6);
+		} else if (!strncmp(argv[i], "hint=", 5)) {
+			*to = base + num(argv[i] + 5);
 		}
 	}
 	return flags;
@@ -295,6 +334,9 @@ static int do_vmlab(int argc, char **argv, unsigned long *addr)
 		if (!strncmp(argv[i], "fixed=", 6))
 			snprintf(rest + l, sizeof(rest) - l, " fixed=%#lx",
 				 base + num(argv[i] + 6));
+		else if (!strncmp(argv[i], "hint=", 5))
+			snprintf(rest + l, sizeof(rest) - l, " hint=%#lx",
+				 base + num(argv[i] + 5));
 		else
 			snprintf(rest + l, sizeof(rest) - l, " %s", argv[i]);
 	}

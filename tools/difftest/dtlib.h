@@ -39,7 +39,10 @@ static inline unsigned long num(const char *s)
 	return v;
 }
 
-/* "none" or letters of "rwx"; anything else gives an invalid bit. */
+/*
+ * "none" or letters of "rwx", and "g"/"u" for PROT_GROWSDOWN/PROT_GROWSUP;
+ * anything else gives an invalid bit.
+ */
 static inline int prot_bits(const char *s)
 {
 	int p = 0;
@@ -48,7 +51,8 @@ static inline int prot_bits(const char *s)
 		return PROT_NONE;
 	for (; *s; s++)
 		p |= *s == 'r' ? PROT_READ : *s == 'w' ? PROT_WRITE :
-		     *s == 'x' ? PROT_EXEC : 0x1000;
+		     *s == 'x' ? PROT_EXEC : *s == 'g' ? PROT_GROWSDOWN :
+		     *s == 'u' ? PROT_GROWSUP : 0x1000;
 	return p;
 }
 

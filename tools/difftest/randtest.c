@@ -38,7 +38,8 @@
  *
  * Script lines: "P|C|C1|C2 op args" with offsets into the window, or into
  * the heap above its base when written "hOFF"; "fork" (P forks the lowest
- * free child C..C2), "exit [N]" (child N exits). In kernel mode nothing
+ * free child C..C2), "fork C|C1|C2" (that child forks it: a grandchild),
+ * "exit [N]" (child N exits; its own children live on). In kernel mode nothing
  * allocates while the script runs (a heap page could land in the window,
  * and glibc's idea of the brk is not kept in step).
  */
@@ -47,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -58,6 +60,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "dtlib.h"
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP	4
+#endif
 
 #define WINDOW		(64ul << 20)
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
@@ -77,6 +83,8 @@ static int filefd = -1;
 static int me;				/* kernel: 0 the parent, 1 + N child N */
 static int mm_id[1 + NCHILD];		/* vmlab: the parent's and children's */
 static pid_t pid[NCHILD];		/* kernel: the children */
+static int pidfd[NCHILD];		/* kernel: theirs, to wait for an exit */
+/* Made at setup, so that a child can hand a slot's pair to a child of its own. */
 static int to_child[NCHILD][2], from_child[NCHILD][2];
 static int maps_fd[1 + NCHILD] = { -1, -1, -1, -1 };
 static int status_fd[1 + NCHILD] = { -1, -1, -1, -1 };
@@ -209,8 +217,9 @@ static void gen_mmap(char *l, size_t n)
 	int k = pick(ARRAY_SIZE(kind));
 	const char *x = extra[pick(ARRAY_SIZE(extra))];
 
-	if (k <= 1 && !pick(12))
-		x = ",fixed,growsdown";
+	/* MAP_GROWSDOWN: private anonymous memory, else EINVAL; now and then a hint. */
+	if (!pick(k <= 1 ? 8 : 40))
+		x = pick(4) ? ",fixed,growsdown" : ",growsdown";
 	snprintf(l, n, "mmap ");
 	r_at(l, n);
 	snprintf(l + strlen(l), n - strlen(l), " %#lx %s %s%s", r_len(), r_prot(), kind[k], x);
@@ -220,15 +229,22 @@ static void gen_mmap(char *l, size_t n)
 
 static void gen_mremap(char *l, size_t n)
 {
-	unsigned long old = pick(10) ? r_len() : 0;
-	int f = pick(3);
+	unsigned long old = pick(10) ? r_len() : 0, len = r_len();
+	int f = pick(4), w = pick(3);
 
+	/* MREMAP_DONTUNMAP: equal lengths and maymove, mostly; a hint or fixed=. */
+	if (f == 3 && pick(8))
+		len = old;
 	snprintf(l, n, "mremap ");
 	r_at(l, n);
-	snprintf(l + strlen(l), n - strlen(l), " %#lx %#lx%s", old, r_len(),
-		 f == 0 ? "" : f == 1 ? " maymove" : "");
-	if (f == 2)
-		snprintf(l + strlen(l), n - strlen(l), " maymove fixed=%#lx", r_off());
+	snprintf(l + strlen(l), n - strlen(l), " %#lx %#lx%s", old, len,
+		 f == 1 || f == 2 || (f == 3 && pick(10)) ? " maymove" : "");
+	if (f == 3)
+		snprintf(l + strlen(l), n - strlen(l), " dontunmap");
+	if (f == 2 || (f == 3 && w == 1))
+		snprintf(l + strlen(l), n - strlen(l), " fixed=%#lx", r_off());
+	else if (f == 3 && w == 2)
+		snprintf(l + strlen(l), n - strlen(l), " hint=%#lx", r_off());
 }
 
 static void gen_access(char *l, size_t n, int write)
@@ -286,11 +302,18 @@ static void gen(uint64_t seed, unsigned long steps, char *buf, size_t size)
 	for (i = 0; i < steps; i++) {
 		r = pick(100);
 		if (r < 3 && nalive < NCHILD) {
+			/* One fork in three from a live child: a grandchild. */
+			k = nalive && !pick(3) ? (int)pick(NCHILD) : -1;
+			while (k >= 0 && !alive[k])
+				k = (k + 1) % NCHILD;
 			for (c = 0; alive[c]; c++)
 				;
 			alive[c] = 1;
 			nalive++;
-			gline("fork\n");
+			if (k < 0)
+				gline("fork\n");
+			else
+				gline(k ? "fork C%d\n" : "fork C\n", k);
 			continue;
 		}
 		if (r < 5 && nalive) {
@@ -323,8 +346,14 @@ static void gen(uint64_t seed, unsigned long steps, char *buf, size_t size)
 				 (pick(4) ? 0 : pick(PG)));
 		else
 			gen_access(l, sizeof(l), r >= 80);
-		if (!strncmp(l, "mprotect", 8))
-			snprintf(l + strlen(l), sizeof(l) - strlen(l), " %s", r_prot());
+		if (!strncmp(l, "mprotect", 8)) {
+			const char *p = r_prot();
+			int g = pick(20);	/* PROT_GROWSDOWN, PROT_GROWSUP */
+			const char *gs = g < 2 ? "g" : g == 2 ? "u" : "";
+
+			snprintf(l + strlen(l), sizeof(l) - strlen(l), " %s%s",
+				 *gs && !strcmp(p, "none") ? "" : p, gs);
+		}
 		snprintf(who, sizeof(who), "P");
 		if (nalive && pick(5) < 2) {
 			for (c = pick(NCHILD), k = 0; !alive[c] && k < NCHILD; k++)
@@ -557,7 +586,7 @@ static void vmlab_result(const char *op, char *o, size_t *olen)
 	}
 }
 
-/* "fixed=OFF" and "file@OFF" become ctl words with absolute values. */
+/* "fixed=OFF", "hint=OFF" and "file@OFF" become ctl words with absolute values. */
 static void vmlab_args(char **a, int argc, char *rest, size_t n)
 {
 	int i;
@@ -568,6 +597,8 @@ static void vmlab_args(char **a, int argc, char *rest, size_t n)
 
 		if (!strncmp(a[i], "fixed=", 6))
 			snprintf(rest + l, n - l, " fixed=%#lx", base + num(a[i] + 6));
+		else if (!strncmp(a[i], "hint=", 5))
+			snprintf(rest + l, n - l, " hint=%#lx", base + num(a[i] + 5));
 		else if (!strncmp(a[i], "file@", 5))
 			snprintf(rest + l, n - l, " file=%s offset=%lu", path, num(a[i] + 5));
 		else
@@ -703,9 +734,13 @@ static void kernel_op(char *op, char **a, int argc, char *o, size_t *olen)
 		for (i = 3; i < argc; i++) {
 			if (!strcmp(a[i], "maymove")) {
 				flags |= MREMAP_MAYMOVE;
+			} else if (!strcmp(a[i], "dontunmap")) {
+				flags |= MREMAP_DONTUNMAP;
 			} else if (!strncmp(a[i], "fixed=", 6)) {
 				flags |= MREMAP_FIXED;
 				to = base + num(a[i] + 6);
+			} else if (!strncmp(a[i], "hint=", 5)) {
+				to = base + num(a[i] + 5);
 			}
 		}
 		r = mremap(p, len, num(a[2]), flags, (void *)to);
@@ -860,24 +895,33 @@ static void kernel_open(void)
 }
 
 static char child_out[BIG];
+static void child_loop(int k);
 
-/* Child @k: run steps ("NR op args") from its pipe, send back each piece. */
+/* "fork K" sent to a child: fork child K (a grandchild), send back its pid. */
+static void child_fork(int me_k, int k)
+{
+	pid_t p = fork();
+	size_t len = sizeof(p);
+
+	if (p == 0)
+		child_loop(k);
+	if (write(from_child[me_k][1], &len, sizeof(len)) != sizeof(len) ||
+	    write(from_child[me_k][1], &p, sizeof(p)) != sizeof(p))
+		_exit(1);
+}
+
+/*
+ * Child @k: run steps ("NR op args") from its pipe, send back each piece.
+ * Every pipe stays open in every child: a child's child takes a slot's.
+ */
 static void child_loop(int k)
 {
 	char cmd[LINE], *a[8], *op, *sp, *nr;
 	size_t len;
 	ssize_t n;
-	int argc, i;
+	int argc;
 
 	me = 1 + k;
-	for (i = 0; i < NCHILD; i++) {
-		if (i == k || !pid[i])
-			continue;
-		close(to_child[i][1]);
-		close(from_child[i][0]);
-	}
-	close(to_child[k][1]);
-	close(from_child[k][0]);
 	kernel_open();
 	kernel_touch(0);
 	last_maps[me][0] = 0;
@@ -890,6 +934,10 @@ static void child_loop(int k)
 		op = strtok_r(NULL, " ", &sp);
 		for (argc = 0; argc < 8 && (a[argc] = strtok_r(NULL, " ", &sp)); argc++)
 			;
+		if (op && !strcmp(op, "fork") && argc == 1) {
+			child_fork(k, atoi(a[0]));
+			continue;
+		}
 		len = 0;
 		kernel_step(strtoul(nr, NULL, 10), op, a, argc, child_out, &len);
 		if (write(from_child[k][1], &len, sizeof(len)) != sizeof(len) ||
@@ -912,6 +960,27 @@ static void kernel_child_step(int k, unsigned long nr, const char *line, char *o
 	while (got < len && (n = read(from_child[k][0], o + *olen + got, len - got)) > 0)
 		got += n;
 	*olen += got;
+	/*
+	 * Terminated, as add() leaves it: msync_hash() reads the step's text
+	 * with strstr(), and past the end lay an earlier, longer step's maps
+	 * (a child's msync hashed the parent's file VMA; found by seed 237).
+	 */
+	o[*olen] = 0;
+}
+
+/* Child @j forks child @k: its pid, or -1. */
+static pid_t kernel_child_fork(int j, int k)
+{
+	char cmd[32];
+	size_t len = 0;
+	pid_t p = -1;
+
+	snprintf(cmd, sizeof(cmd), "0 fork %d", k);
+	if (write(to_child[j][1], cmd, strlen(cmd)) < 0 ||
+	    read(from_child[j][0], &len, sizeof(len)) != sizeof(len) || len != sizeof(p) ||
+	    read(from_child[j][0], &p, sizeof(p)) != sizeof(p))
+		return -1;
+	return p;
 }
 
 /* ---- both ---- */
@@ -921,19 +990,20 @@ static int child_alive(int k)
 	return vmlab ? mm_id[1 + k] > 0 : pid[k] > 0;
 }
 
-static void do_fork(char *o, size_t *olen)
+/* Slot @from (0 the parent, 1 + N child N) forks the lowest free child slot. */
+static void do_fork(int from, char *o, size_t *olen)
 {
 	pid_t p;
 	int k;
 
 	for (k = 0; k < NCHILD && child_alive(k); k++)
 		;
-	if (k == NCHILD) {
-		add(o, olen, "no free child\n");
+	if (k == NCHILD || from > NCHILD || (from && !child_alive(from - 1))) {
+		add(o, olen, k == NCHILD ? "no free child\n" : "no child\n");
 		return;
 	}
 	if (vmlab) {
-		ctl("fork %d", mm_id[0]);
+		ctl("fork %d", mm_id[from]);
 		mm_id[1 + k] = reply_num("mm=");
 		if (mm_id[1 + k] > 0)
 			vmlab_open(1 + k, mm_id[1 + k]);
@@ -941,14 +1011,11 @@ static void do_fork(char *o, size_t *olen)
 		    mm_id[1 + k] > 0 ? (void *)(long)k : (void *)reply);
 		return;
 	}
-	if (pipe(to_child[k]) || pipe(from_child[k]))
-		exit(1);
-	p = fork();
+	p = from ? kernel_child_fork(from - 1, k) : fork();
 	if (p == 0)
 		child_loop(k);
-	close(to_child[k][0]);
-	close(from_child[k][1]);
 	pid[k] = p > 0 ? p : 0;
+	pidfd[k] = p > 0 ? syscall(SYS_pidfd_open, p, 0) : -1;
 	if (p > 0)
 		add(o, olen, "ok C%d\n", k);
 	else
@@ -957,6 +1024,8 @@ static void do_fork(char *o, size_t *olen)
 
 static void do_exit(int k, char *o, size_t *olen)
 {
+	struct pollfd pfd;
+
 	if (k < 0 || k >= NCHILD || !child_alive(k)) {
 		add(o, olen, "no child\n");
 		return;
@@ -968,9 +1037,15 @@ static void do_exit(int k, char *o, size_t *olen)
 	} else {
 		if (write(to_child[k][1], "exit", 4) < 0)
 			return;
-		waitpid(pid[k], NULL, 0);
-		close(to_child[k][1]);
-		close(from_child[k][0]);
+		/*
+		 * Its mm is gone once the pidfd is readable (SIGCHLD is
+		 * ignored: nobody waits, a grandchild's parent may be gone).
+		 */
+		pfd.fd = pidfd[k];
+		pfd.events = POLLIN;
+		while (pidfd[k] >= 0 && poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+		close(pidfd[k]);
 		pid[k] = 0;
 	}
 	add(o, olen, "ok\n");
@@ -990,7 +1065,8 @@ static void run_line(char *line, unsigned long nr)
 		return;
 	add(step_out, &len, "%lu %s -> ", nr, line);
 	if (!strcmp(who, "fork")) {
-		do_fork(step_out, &len);
+		arg = strtok_r(NULL, " ", &sp);
+		do_fork(arg && *arg == 'C' ? 1 + atoi(arg + 1) : 0, step_out, &len);
 		goto done;
 	}
 	if (!strcmp(who, "exit")) {
@@ -1120,6 +1196,7 @@ static int setup_kernel(void)
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	unsigned long sb;
 	void *w;
+	int k;
 
 	grow_stack();
 	/*
@@ -1152,6 +1229,10 @@ static int setup_kernel(void)
 		return 1;
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	signal(SIGCHLD, SIG_IGN);
+	for (k = 0; k < NCHILD; k++)
+		if (pipe(to_child[k]) || pipe(from_child[k]))
+			return 1;
 	kernel_open();
 	kernel_touch(1);
 	kernel_counters(vm_base, statm_base, 1);
