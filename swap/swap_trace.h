@@ -37,13 +37,8 @@
 
 /* ---- kswapd ---- */
 
-/*
- * An allocation fell below pages_low in zone @zid of node @nid and asked
- * that node's kswapd to run (one per kswapd_wakeup). kswapd is then woken
- * unless the zone is balanced already or the node is hopeless (16 passes
- * that freed nothing); vmlab_kswapd_wake says when it starts.
- */
-TRACE_EVENT(vmlab_wakeup_kswapd,
+/* A kswapd event of node @nid for zone @zid and allocation order @order. */
+DECLARE_EVENT_CLASS(vmlab_kswapd_class,
 	TP_PROTO(int nid, int zid, unsigned int order),
 	TP_ARGS(nid, zid, order),
 	TP_STRUCT__entry(
@@ -61,24 +56,23 @@ TRACE_EVENT(vmlab_wakeup_kswapd,
 );
 
 /*
+ * An allocation fell below pages_low in zone @zid of node @nid and asked
+ * that node's kswapd to run (one per kswapd_wakeup). kswapd is then woken
+ * unless the zone is balanced already or the node is hopeless (16 passes
+ * that freed nothing); vmlab_kswapd_wake says when it starts.
+ */
+DEFINE_EVENT(vmlab_kswapd_class, vmlab_wakeup_kswapd,
+	TP_PROTO(int nid, int zid, unsigned int order),
+	TP_ARGS(nid, zid, order)
+);
+
+/*
  * kswapd of @nid starts a balancing pass: @zid is the highest zone that
  * woke it, @order the largest order asked for since its last pass.
  */
-TRACE_EVENT(vmlab_kswapd_wake,
+DEFINE_EVENT(vmlab_kswapd_class, vmlab_kswapd_wake,
 	TP_PROTO(int nid, int zid, unsigned int order),
-	TP_ARGS(nid, zid, order),
-	TP_STRUCT__entry(
-		__field(int, nid)
-		__field(int, zid)
-		__field(unsigned int, order)
-	),
-	TP_fast_assign(
-		__entry->nid = nid;
-		__entry->zid = zid;
-		__entry->order = order;
-	),
-	TP_printk("nid=%d zid=%d order=%u",
-		  __entry->nid, __entry->zid, __entry->order)
+	TP_ARGS(nid, zid, order)
 );
 
 /* kswapd of @nid goes to sleep: nothing woke it since its last pass. */
