@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(build-essential linux-source-6.1 linux-headers-amd64 linux-image-amd64
       qemu-system-x86 busybox-static flex bison libelf-dev libssl-dev bc cpio
-      kmod xz-utils python3 dwarves perl git procps dkms trace-cmd
+      kmod xz-utils python3 dwarves perl git procps dkms trace-cmd linux-perf
       libpng-dev pkg-config gnuplot-nox python3-sphinx libncurses-dev)
 
 installed() {

@@ -36,6 +36,7 @@
 #include <linux/slab.h>
 #include "fault/fault.h"
 #include "swap/swap-internal.h"
+#include "swap/swap_trace.h"
 
 struct lru_batch {
 	spinlock_t lock;	/* nr, pages */
@@ -258,6 +259,8 @@ unsigned long vml_lru_select_victims(int nid, bool file, unsigned long nr,
 		got = READ_ONCE(lru_policy)->select_victims(lv, file, nr - taken, &cand);
 		spin_unlock_irqrestore(&lv->lock, flags);
 		kept = check_references(lv, &cand, out);
+		trace_vmlab_lru_isolate(nid, vml_lru_inactive(file), nr - taken,
+					got, kept);
 		taken += kept;
 		if (kept == got)
 			break;

@@ -41,6 +41,7 @@
  * free_swap_and_cache()).
  */
 #include "swap/swap-internal.h"
+#include "swap/swap_trace.h"
 
 #define VML_PAGE_CLUSTER	3	/* page_cluster: read 2^3 slots at once */
 
@@ -50,11 +51,12 @@ static struct vml_page *alloc_swap_page(void)
 }
 
 /*
- * A new locked page in the swap cache for @entry, read from the slot.
+ * A new locked page in the swap cache for @entry, read from the slot;
+ * @major: for the faulting access, not read ahead.
  * Return: the page with a reference, NULL if another fault or a zap got
  * there first (retry), or an ERR_PTR: -ENOMEM, or the read error.
  */
-static struct vml_page *read_swap_page(struct vml_swp_entry entry)
+static struct vml_page *read_swap_page(struct vml_swp_entry entry, bool major)
 {
 	struct vml_page *page = alloc_swap_page();
 	int ret;
@@ -81,6 +83,8 @@ static struct vml_page *read_swap_page(struct vml_swp_entry entry)
 		vml_put_page(page);
 		return ERR_PTR(ret);
 	}
+	trace_vmlab_swap_in(vml_swp_type(entry), vml_swp_offset(entry),
+			    vml_page_to_pfn(page), major);
 	vml_page_set(page, VML_PG_swapbacked);
 	vml_lru_cache_add(page);
 	return page;
@@ -100,7 +104,7 @@ static void swap_readahead(struct vml_swp_entry entry)
 		if (off == vml_swp_offset(entry) || vml_swap_refs(e) <= 0 ||
 		    (vml_swap_count(e) & VML_SWAP_HAS_CACHE))
 			continue;
-		page = read_swap_page(e);
+		page = read_swap_page(e, false);
 		if (IS_ERR(page) && PTR_ERR(page) == -ENOMEM)
 			break;
 		if (IS_ERR_OR_NULL(page))
@@ -131,7 +135,7 @@ static struct vml_page *get_swap_page(struct vml_swp_entry entry, bool *major)
 		vml_put_page(page);
 		return NULL;
 	}
-	page = read_swap_page(entry);
+	page = read_swap_page(entry, true);
 	if (!IS_ERR_OR_NULL(page)) {
 		*major = true;
 		swap_readahead(entry);

@@ -47,6 +47,7 @@
  */
 #include <linux/wait_bit.h>
 #include "swap/swap-internal.h"
+#include "swap/swap_trace.h"
 
 bool vml_trylock_swap_page(struct vml_page *page)
 {
@@ -138,6 +139,9 @@ static int pageout(struct vml_page *page, struct vml_swp_entry entry)
 	ret = vml_swap_writepage(entry, page);
 	if (ret)
 		vml_page_set(page, VML_PG_dirty);
+	else
+		trace_vmlab_swap_out(vml_swp_type(entry), vml_swp_offset(entry),
+				     vml_page_to_pfn(page));
 	return ret;
 }
 

@@ -33,6 +33,7 @@
 #include <linux/swap.h>
 #include <linux/swab.h>
 #include "swap/swap-internal.h"
+#include "swap/swap_trace.h"
 
 static DEFINE_MUTEX(swapon_mutex);	/* swapon, swapoff, show */
 static int least_priority = -1;
@@ -240,6 +241,9 @@ int vml_swapon(const char *spec, int prio, const char **why)
 	}
 	mutex_lock(&swapon_mutex);
 	ret = swapon_locked(si, prio, why);
+	/* Under the mutex: a swapoff may free the area once it is dropped. */
+	trace_vmlab_swapon(spec, ret, ret < 0 ? 0 : si->pages,
+			   ret < 0 ? prio : si->prio);
 	mutex_unlock(&swapon_mutex);
 	if (ret < 0)
 		free_area(si);
@@ -320,6 +324,7 @@ int vml_swapoff(const char *spec, const char **why)
 		ret = disable_area(si, why);
 	}
 	mutex_unlock(&swapon_mutex);
+	trace_vmlab_swapoff(spec, ret);
 	if (ret)
 		return ret;
 	vml_swap_wait_unpinned(si);

@@ -60,6 +60,7 @@
 #include "fault/fault.h"
 #include "slab/slab.h"
 #include "swap/swap-internal.h"
+#include "swap/swap_trace.h"
 
 #define VML_DEF_PRIORITY	12
 #define VML_MAX_RECLAIM_RETRIES	16	/* memory.reclaim's */
@@ -87,6 +88,7 @@ struct kswapd {
 	struct task_struct *task;
 	wait_queue_head_t wait;
 	unsigned long zones;	/* zone types that woke it since its last pass */
+	unsigned int order;	/* the largest order asked for since then */
 	int failures;
 };
 
@@ -252,6 +254,7 @@ static void shrink_inactive(int nid, bool file, unsigned long nr,
 		vml_count_events(sc->kswapd ? VML_PGSCAN_KSWAPD : VML_PGSCAN_DIRECT, taken);
 		freed = shrink_page_list(&list, sc);
 		vml_count_events(sc->kswapd ? VML_PGSTEAL_KSWAPD : VML_PGSTEAL_DIRECT, freed);
+		trace_vmlab_shrink_inactive(nid, taken, freed, sc->priority, file);
 		sc->nr_reclaimed += freed;
 		cond_resched();
 	}
@@ -333,11 +336,14 @@ static unsigned long vml_try_to_free_pages(struct vml_zonelist *zl,
 	unsigned long nodes = 0;
 	struct vml_zone **z;
 
-	if (!(gfp & VML___GFP_DIRECT_RECLAIM) || !vml_may_reclaim_here())
-		return 0;
-	for (z = zl->zones; *z; z++)
-		nodes |= BIT((*z)->node->id);
-	vml_do_try_to_free_pages(nodes, &sc);
+	/* One begin per allocstall, the refusals below included. */
+	trace_vmlab_direct_reclaim_begin(order, (__force unsigned long)gfp);
+	if ((gfp & VML___GFP_DIRECT_RECLAIM) && vml_may_reclaim_here()) {
+		for (z = zl->zones; *z; z++)
+			nodes |= BIT((*z)->node->id);
+		vml_do_try_to_free_pages(nodes, &sc);
+	}
+	trace_vmlab_direct_reclaim_end(sc.nr_reclaimed);
 	return sc.nr_reclaimed;
 }
 
@@ -434,13 +440,21 @@ static int vml_kswapd(void *arg)
 	struct kswapd *k = arg;
 	int nid = k - kswapds;
 
+	unsigned long zones;
+	unsigned int order;
+
 	set_freezable();
 	while (!kthread_should_stop()) {
+		if (!READ_ONCE(k->zones))
+			trace_vmlab_kswapd_sleep(nid);
 		wait_event_freezable(k->wait, READ_ONCE(k->zones) ||
 				     kthread_should_stop());
 		if (kthread_should_stop())
 			break;
-		balance_node(nid, xchg(&k->zones, 0));
+		zones = xchg(&k->zones, 0);
+		order = xchg(&k->order, 0);
+		trace_vmlab_kswapd_wake(nid, fls_long(zones) - 1, order);
+		balance_node(nid, zones);
 	}
 	return 0;
 }
@@ -450,10 +464,14 @@ static void vml_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 {
 	struct kswapd *k = &kswapds[zone->node->id];
 
+	/* One per kswapd_wakeup, which the allocator counted. */
+	trace_vmlab_wakeup_kswapd(zone->node->id, zone->type, order);
 	/* After 16 fruitless passes only a freeing reclaim wakes it again. */
 	if (!k->task || zone_balanced(zone) ||
 	    READ_ONCE(k->failures) >= VML_MAX_RECLAIM_RETRIES)
 		return;
+	if (order > READ_ONCE(k->order))
+		WRITE_ONCE(k->order, order);
 	set_bit(zone->type, &k->zones);
 	wake_up_interruptible(&k->wait);
 }
@@ -496,6 +514,7 @@ int vml_vmscan_init(void)
 	for (nid = 0; nid < vml_arena.nr_nodes; nid++) {
 		init_waitqueue_head(&kswapds[nid].wait);
 		kswapds[nid].zones = 0;
+		kswapds[nid].order = 0;
 		kswapds[nid].failures = 0;
 		t = kthread_run(vml_kswapd, &kswapds[nid], "vmlab_kswapd%d", nid);
 		if (IS_ERR(t)) {

@@ -7,7 +7,7 @@
 #   tools/vmlabctl, jsoncheck and guest-exit in /bin/, terminfo for
 #   vmlabctl top, Documentation/debugfs.rst and tutorial/*.rst in /doc/,
 #   procps's ps, pmap, vmstat and slabtop with their libraries in
-#   /opt/procps/, trace-cmd and its libraries in /usr/bin/.
+#   /opt/procps/, trace-cmd and perf with their libraries in /usr/bin/.
 #
 #   initramfs.sh OUT.cpio.gz [module.ko ...]
 set -euo pipefail
@@ -79,14 +79,16 @@ for t in ps pmap vmstat slabtop; do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
 done
-# Debian's trace-cmd (56-trace, make shell) with its libraries.
-bin=$(command -v /usr/bin/trace-cmd || true)
-if [ -n "$bin" ]; then
-	install -D -m 0755 "$bin" "$root/usr/bin/trace-cmd"
+# Debian's trace-cmd and perf (linux-perf: 56-trace, make shell) with
+# their libraries.
+for t in trace-cmd perf; do
+	bin=$(command -v "/usr/bin/$t" || true)
+	[ -n "$bin" ] || continue
+	install -D -m 0755 "$bin" "$root/usr/bin/$t"
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
-fi
+done
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-init.sh" "$root/init"
 install -m 0755 "$VMLAB_TOP/tests/harness/guest-demo.sh" "$root/bin/vmlab-demo"
 install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \

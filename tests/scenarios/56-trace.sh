@@ -22,7 +22,11 @@ check "tracefs is mounted" "[ -d $T/events ]"
 EVENTS="vmlab_page_alloc vmlab_page_free vmlab_pcp_refill vmlab_pcp_drain
 	vmlab_kmem_cache_alloc vmlab_kmem_cache_free vmlab_fault vmlab_fork
 	vmlab_tlb_shootdown vmlab_window_enter vmlab_window_leave
-	vmlab_mmap vmlab_munmap vmlab_mprotect vmlab_mremap vmlab_oom_kill"
+	vmlab_mmap vmlab_munmap vmlab_mprotect vmlab_mremap
+	vmlab_wakeup_kswapd vmlab_kswapd_wake vmlab_kswapd_sleep
+	vmlab_direct_reclaim_begin vmlab_direct_reclaim_end vmlab_lru_isolate
+	vmlab_shrink_inactive vmlab_swap_out vmlab_swap_in vmlab_swapon
+	vmlab_swapoff vmlab_oom_kill"
 missing=
 for e in $EVENTS; do
 	[ -f $T/events/vmlab/$e/format ] || missing="$missing $e"
@@ -180,5 +184,114 @@ check "tracefs: two vmlab_mmap lines, ret=0x40000000 and -EEXIST" \
 	 grep -q 'ret=0xffffffffffffffef' /tmp/trace-direct"
 expect_ok "mm_destroy" mm_destroy $N
 echo > $T/trace
+
+# ---- perf (linux-perf) reads the same events ----
+PERF=/usr/bin/perf
+cat > /tmp/perf-work.sh <<EOF
+m=\$(vmlabctl mm_create | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
+vmlabctl mmap \$m 0x10000000 256K rw private,anon,fixed > /dev/null &&
+vmlabctl touch \$m 0x10000000 64K r > /dev/null &&
+vmlabctl fill \$m 0x10000000 256K 3 > /dev/null &&
+vmlabctl mm_destroy \$m > /dev/null
+EOF
+pgfault() { sed -n 's/^pgfault //p' $VMLAB_DBG/vmstat; }
+if [ -x $PERF ] && $PERF list 'vmlab:*' 2> /tmp/perf-list.err | grep -q 'vmlab:vmlab_fault'; then
+	ok "perf list shows vmlab:vmlab_fault"
+	f0=$(pgfault)
+	$PERF record -q -e vmlab:vmlab_fault -a -o /tmp/perf.data -- sh /tmp/perf-work.sh > /tmp/perf-rec 2>&1
+	rc=$?
+	f1=$(pgfault)
+	check "perf record -e vmlab:vmlab_fault -a ran the workload (status $rc)" "[ $rc = 0 ]"
+	[ $rc = 0 ] || diag "$(tail -n 5 /tmp/perf-rec)"
+	$PERF script -i /tmp/perf.data > /tmp/perf.txt 2> /tmp/perf-script.err
+	diag "$(grep -m 1 'vmlab_fault:' /tmp/perf.txt)"
+	same "perf script: vmlab_fault events = pgfault" \
+		"$(grep -c 'vmlab:vmlab_fault:.*access=' /tmp/perf.txt)" $((f1 - f0))
+	f0=$(pgfault)
+	$PERF stat -x, -e vmlab:vmlab_fault -a -o /tmp/perf-stat -- sh /tmp/perf-work.sh > /dev/null 2>&1
+	f1=$(pgfault)
+	same "perf stat -e vmlab:vmlab_fault counts pgfault" \
+		"$(awk -F, '/vmlab:vmlab_fault/ { print $1 }' /tmp/perf-stat)" $((f1 - f0))
+	check "events are off again after perf" "! grep -q 1 $T/events/vmlab/enable"
+else
+	not_ok "perf list shows vmlab:vmlab_fault"
+	diag "$(head -n 5 /tmp/perf-list.err 2> /dev/null)"
+fi
+
+# ---- reclaim and swap, recorded: 24 MiB of anonymous memory, 16 MiB arena ----
+# kswapd and direct reclaim swap pages out to ram:32M while the fill
+# runs; reading the first 2 MiB back swaps them in (major faults and
+# read-ahead). `check` at the end waits for kswapd's cluster, and with
+# everything freed it has nothing left to scan: the counters are final.
+vmlab_unload
+check "a 16 MiB arena loads" "vmlab_load arena_mb=16"
+cat > /tmp/reclaim-work.sh <<EOF
+r() { vmlabctl "\$@" >> /tmp/rw.log; }
+r swapon ram:32M
+m=\$(vmlabctl mm_create | sed -n 's/.*mm=\([0-9]*\).*/\1/p')
+r mmap \$m 0x10000000 24M rw private,anon,fixed
+r fill \$m 0x10000000 24M 3
+r verify \$m 0x10000000 2M 3
+r mm_destroy \$m
+r swapoff ram:32M
+r check 32
+EOF
+: > /tmp/rw.log
+RE=
+for e in wakeup_kswapd kswapd_wake kswapd_sleep direct_reclaim_begin \
+	 direct_reclaim_end lru_isolate shrink_inactive swap_out swap_in \
+	 swapon swapoff fault; do
+	RE="$RE -e vmlab:vmlab_$e"
+done
+grep -v '^#' $VMLAB_DBG/vmstat > /tmp/vs.0
+# shellcheck disable=SC2086
+$TC record -q -b 8192 $RE -o /tmp/reclaim.dat sh /tmp/reclaim-work.sh > /tmp/tc-rec 2>&1
+rc=$?
+grep -v '^#' $VMLAB_DBG/vmstat > /tmp/vs.1
+check "trace-cmd recorded the reclaim workload (status $rc)" "[ $rc = 0 ] && [ -s /tmp/reclaim.dat ]"
+check "its commands all succeeded" "[ \$(grep -c '^ok' /tmp/rw.log) = 7 ]"
+grep -qv '^ok' /tmp/rw.log && diag "$(grep -v '^ok' /tmp/rw.log)"
+$TC report -i /tmp/reclaim.dat > /tmp/trace.txt 2> /tmp/tc-rep
+check "trace-cmd report reads it, no events lost" \
+	"[ \$? = 0 ] && ! grep -qi 'dropped\|lost' /tmp/trace.txt /tmp/tc-rep"
+for e in wakeup_kswapd kswapd_wake kswapd_sleep direct_reclaim_begin \
+	 direct_reclaim_end lru_isolate shrink_inactive swap_out swap_in swapon; do
+	diag "$(grep -m 1 " vmlab_$e: " /tmp/trace.txt)"
+done
+# the sum of field $2 over the events $1 (of the tasks named $3... if given)
+fsum() {
+	grep " $1: " /tmp/trace.txt | grep -- "^ *${3:-}" |
+		sed -n "s/.* $2=\([0-9]*\).*/\1/p" | awk '{ n += $1 } END { print n + 0 }'
+}
+same "vmlab_swap_out events = pswpout" "$(events vmlab_swap_out)" "$(delta pswpout)"
+same "vmlab_swap_in events = pswpin" "$(events vmlab_swap_in)" "$(delta pswpin)"
+same "vmlab_swap_in major=0 (read ahead) = swap_ra" "$(events_with vmlab_swap_in 'major=0')" \
+	"$(delta swap_ra)"
+same "vmlab_swap_in major=1 = vmlab_fault result=swap major=1" \
+	"$(events_with vmlab_swap_in 'major=1')" "$(events_with vmlab_fault 'result=swap major=1')"
+same "vmlab_fault major=1 = pgmajfault" "$(events_with vmlab_fault 'major=1')" "$(delta pgmajfault)"
+same "vmlab_fault events = pgfault" "$(events vmlab_fault)" "$(delta pgfault)"
+check "the first page read in for a fault was written out before, same slot" \
+	"s=\$(grep -m 1 'vmlab_swap_in:.*major=1' /tmp/trace.txt | sed -n 's/.*\(type=[0-9]* offset=0x[0-9a-f]*\).*/\1/p');
+	 [ -n \"\$s\" ] && grep -q \"vmlab_swap_out: *\$s \" /tmp/trace.txt"
+same "vmlab_wakeup_kswapd events = kswapd_wakeup" "$(events vmlab_wakeup_kswapd)" \
+	"$(delta kswapd_wakeup)"
+check "kswapd started passes ($(events vmlab_kswapd_wake)), each in its own thread" \
+	"[ $(events vmlab_kswapd_wake) -ge 1 ] &&
+	 ! grep ' vmlab_kswapd_wake: ' /tmp/trace.txt | grep -qv '^ *vmlab_kswapd0-'"
+check "vmlab_direct_reclaim_begin = _end = allocstall ($(delta allocstall))" \
+	"[ $(events vmlab_direct_reclaim_begin) = $(delta allocstall) ] &&
+	 [ $(events vmlab_direct_reclaim_end) = $(delta allocstall) ]"
+scan=$(( $(delta pgscan_kswapd) + $(delta pgscan_direct) ))
+steal=$(( $(delta pgsteal_kswapd) + $(delta pgsteal_direct) ))
+same "nr_scanned of vmlab_shrink_inactive = pgscan_*" "$(fsum vmlab_shrink_inactive nr_scanned)" $scan
+same "nr_reclaimed of vmlab_shrink_inactive = pgsteal_*" \
+	"$(fsum vmlab_shrink_inactive nr_reclaimed)" $steal
+same "kswapd's nr_reclaimed = pgsteal_kswapd" \
+	"$(fsum vmlab_shrink_inactive nr_reclaimed vmlab_kswapd)" "$(delta pgsteal_kswapd)"
+same "nr_taken of vmlab_lru_isolate = pgscan_*" "$(fsum vmlab_lru_isolate nr_taken)" $scan
+check "swapon and swapoff of ram:32M traced, both succeeded" \
+	"grep -q 'vmlab_swapon: *spec=ram:32M ret=0 pages=8191 ' /tmp/trace.txt &&
+	 grep -q 'vmlab_swapoff: *spec=ram:32M ret=0' /tmp/trace.txt"
 dmesg_clean "dmesg clean"
 done_testing
