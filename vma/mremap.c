@@ -57,11 +57,29 @@ static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
 	new = vml_vma_dup(vma);
 	if (!new)
 		return NULL;
-	new->vm_start = addr;
-	new->vm_end = addr + len;
-	new->vm_pgoff = pgoff;
+	vml_vma_set_range(new, addr, addr + len, pgoff);
 	vml_vma_link(mm, new);
 	return new;
+}
+
+/*
+ * move_page_tables() with take_rmap_locks(): a walk of the VMAs' trees
+ * waits while the entries are between the two places, so it never misses
+ * one. Both VMAs are in the same trees (the new one is a copy or merged
+ * with a neighbour of the same anon_vma and object). The tables are
+ * allocated first: the allocation may reclaim, which walks those trees.
+ */
+static int move_ptes(struct vml_mm *mm, struct vml_vma *vma, unsigned long old_addr,
+		     unsigned long new_addr, unsigned long len)
+{
+	int ret = vml_move_pte_prepare(&mm->pgt, old_addr, new_addr, len);
+
+	if (ret)
+		return ret;
+	vml_vma_rmap_lock(vma);
+	ret = vml_move_pte_range(&mm->pgt, old_addr, new_addr, len);
+	vml_vma_rmap_unlock(vma);
+	return ret;
 }
 
 /*
@@ -90,7 +108,8 @@ static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 	if (vm_flags & VML_VM_LOCKED)
 		mm->locked_vm += new_len >> PAGE_SHIFT;
 	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
-	if (old_len && vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len)) {
+	if (old_len && move_ptes(mm, vml_vma_lookup(mm, old_addr), old_addr,
+				 new_addr, old_len)) {
 		vml_do_munmap(mm, new_addr, new_len);
 		return -ENOMEM;
 	}
