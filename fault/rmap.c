@@ -9,7 +9,8 @@
  * and each object keeps a tree of the VMAs that may map its pages:
  *
  *  - anonymous: @private is the anon_vma of the VMA that made the page
- *    (not the family's root, as 6.1's page->mapping), @index the low 32
+ *    (not the family's root, as 6.1's page->mapping; the root for a page
+ *    swapped back in, which other mms may share), @index the low 32
  *    bits of the linear page offset (vm_pgoff + page within the VMA,
  *    which mremap keeps). The anon_vma's interval tree of anon_vma_chains
  *    (vma/anon_vma.c) yields the VMAs whose offsets cover it: the VMA
@@ -53,6 +54,21 @@ void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 	page->index = (u32)vml_linear_index(vma, addr);
 	atomic_set(&page->_mapcount, 0);
 	vml_page_set_rmap(page, (unsigned long)vma->anon_vma, true);
+}
+
+/*
+ * page_add_anon_rmap() of a page that other mms may still share through
+ * swap entries (a swap-cache page mapped again): as __page_set_anon_rmap()
+ * for a page that is not exclusive, it names the family's root, whose
+ * tree every VMA of the family is in. The VMA's own anon_vma would go
+ * with this mm and leave the others' PTEs out of reach.
+ */
+void vml_page_add_shared_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+				   unsigned long addr)
+{
+	page->index = (u32)vml_linear_index(vma, addr);
+	atomic_set(&page->_mapcount, 0);
+	vml_page_set_rmap(page, (unsigned long)vma->anon_vma->root, true);
 }
 
 /* page_dup_rmap()/page_add_file_rmap(): one more PTE maps the page. */
