@@ -69,7 +69,7 @@ static void check_vma_rmap(struct mm_check *c, struct vml_vma *vma)
 		own |= avc->anon_vma == vma->anon_vma;
 		if (avc->vma != vma || avc->anon_vma->root != root ||
 		    !vml_avc_in_tree(avc))
-			vml_check_fail(c->chk, "%s VMA %#lx: chain %p (%p VMA %p root %p) misplaced",
+			vml_check_fail(c->chk, "%s VMA %#lx: chain %p (%p %p %p) misplaced",
 				       c->name, vma->vm_start, avc, avc->anon_vma,
 				       avc->vma, avc->anon_vma->root);
 	}
