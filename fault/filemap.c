@@ -899,7 +899,7 @@ int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry)
 	xa_unlock(&m->pages);
 	if (!ret) {
 		vml_page_clear(page, VML_PG_uptodate);
-		page->private = 0;
+		vml_page_set_rmap(page, 0, false);	/* rmap walkers see it gone */
 		vml_put_page(page);	/* the object's; the swap cache holds it now */
 	}
 out:
