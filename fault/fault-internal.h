@@ -30,6 +30,9 @@
  *	mmap as shmem_zero_setup() fixes the shmem file's (mremap grows
  *	the VMA, never the object: a fault past it is SIGBUS).
  * @node: entry in the registry.
+ * @i_mmap: the VMAs mapping it, by page offset (i_mmap), for rmap.
+ * @refs: one while it is in the registry, one per rmap walk using it:
+ *	the last frees the memory (vml_mapping_put()).
  */
 struct vml_mapping {
 	struct inode *host;
@@ -41,6 +44,8 @@ struct vml_mapping {
 	unsigned long ra_next, ra_size;
 	unsigned long size;
 	struct list_head node;
+	struct vml_i_mmap i_mmap;
+	refcount_t refs;
 };
 
 /* ---- memory.c ---- */
@@ -50,11 +55,15 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write);
 unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr);
 void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 				unsigned long addr);
+void vml_page_add_shared_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+				   unsigned long addr);
 void vml_page_dup_rmap(struct vml_page *page);
 void vml_page_remove_rmap(struct vml_page *page);
 
 /* ---- filemap.c ---- */
 struct vml_mapping *vml_vma_mapping(struct vml_vma *vma);
+struct vml_mapping *vml_page_mapping_get(struct vml_page *page);
+void vml_mapping_put(struct vml_mapping *m);
 struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 				   bool *major, int *err);
 void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
@@ -66,7 +75,8 @@ unsigned long vml_shmem_swapped(struct vml_vma *vma);
 void vml_filemap_exit(void);
 struct vml_check;
 struct vml_check_refs;
-void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users);
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users,
+		       const struct vml_check_refs *vmas);
 
 /* ---- gup.c ---- */
 int vml_populate(struct vml_mm *mm, unsigned long start, unsigned long len,

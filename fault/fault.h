@@ -128,14 +128,20 @@ typedef int (*vml_rmap_fn)(struct vml_vma *vma, unsigned long addr,
  * @arg: passed to @fn.
  *
  * The page names its object (anon_vma or mapping) and offset; the walk
- * looks only at the VMAs of that object and computes the one address
- * the page can have in each, so no page table is scanned.
- * Context: may sleep; takes each mm's mmap_lock for reading with a
- * trylock (a busy mm is skipped and counted in the return value).
- * Return: the number of mms skipped because they were busy, or the
- *         first non-zero value @fn returned, negated.
+ * looks only at the VMAs of that object's interval tree that cover the
+ * offset and computes the one address the page can have in each, so no
+ * page table is scanned and no other mm is looked at.
+ * Context: may sleep; takes the object's rwsem (anon_vma root or i_mmap)
+ * for reading, then each mapping mm's pgt.lock; no mmap_lock, so the
+ * caller may hold one, and kswapd never waits for one.
+ * Return: 0, or the first non-zero value @fn returned, negated.
  */
 int vml_rmap_walk(struct vml_page *page, vml_rmap_fn fn, void *arg);
+
+#ifdef VMLAB_FLAVOR_kunit
+/* VMAs vml_rmap_walk() looked at (tests only). */
+extern atomic_long_t vml_rmap_visits;
+#endif
 
 /**
  * vml_page_referenced() - harvest and clear the Accessed bit of every

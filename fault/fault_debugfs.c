@@ -147,7 +147,7 @@ static int cmd_rmap(int argc, char **argv, struct vml_reply *r)
 		return r->err;
 	if (vml_get_lru_hooks()->drain)
 		vml_get_lru_hooks()->drain();	/* no batch reference in the count */
-	/* The walk's mmap trylocks fail against our own ctl caller: none held. */
+	/* The walk takes no mmap_lock: nothing is skipped (busy stays 0). */
 	vml_reply_add(r, " pfn=%#lx kind=%s mapcount=%d refcount=%d",
 		      vml_page_to_pfn(page), page_kind(page),
 		      vml_page_mapcount(page), vml_page_count(page) - 1);

@@ -55,17 +55,45 @@ static struct vml_mapping *mapping_alloc(struct file *file)
 	}
 	xa_init(&m->pages);
 	mutex_init(&m->lock);
+	vml_i_mmap_init(&m->i_mmap);
+	refcount_set(&m->refs, 1);
 	list_add(&m->node, &mappings);
 	return m;
 }
 
+/* Out of the registry; the memory goes with the last rmap walk's reference. */
 static void mapping_free(struct vml_mapping *m)
 {
 	list_del(&m->node);
 	if (m->file)
 		fput(m->file);
+	m->file = NULL;
 	xa_destroy(&m->pages);
-	kfree(m);
+	vml_mapping_put(m);
+}
+
+void vml_mapping_put(struct vml_mapping *m)
+{
+	if (refcount_dec_and_test(&m->refs))
+		kfree(m);
+}
+
+/*
+ * The mapping a cache page names, with a reference, or NULL: under the
+ * page rmap lock, which the page's removal from the cache takes to clear
+ * ->private, so the mapping cannot be freed in between.
+ */
+struct vml_mapping *vml_page_mapping_get(struct vml_page *page)
+{
+	struct vml_mapping *m = NULL;
+
+	vml_page_rmap_lock(page);
+	if (!vml_page_test(page, VML_PG_anon) && page->private) {
+		m = (struct vml_mapping *)page->private;
+		refcount_inc(&m->refs);
+	}
+	vml_page_rmap_unlock(page);
+	return m;
 }
 
 static struct vml_mapping *find_host(struct inode *host)
@@ -100,6 +128,7 @@ struct vml_mapping *vml_vma_mapping(struct vml_vma *vma)
 			atomic_inc(&m->users);
 			/* Initialised before published, for unlocked readers. */
 			smp_store_release(&vma->vm_private_data, m);
+			vml_i_mmap_attach(vma, &m->i_mmap);
 		}
 	}
 	/* Write back through a file opened for writing when there is one. */
@@ -424,49 +453,25 @@ static int harvest_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	return 0;
 }
 
-/* A range [@first, @last] of one object, and the mm whose lock is held. */
+/* A range [@first, @last] of one object. */
 struct file_range {
 	struct vml_mapping *m;
 	unsigned long first, last;
-	struct vml_mm *self;
-	int skipped;
 };
 
-/* Harvest the part of @vma that maps the range, if any. */
-static void harvest_vma(struct vml_vma *vma, struct file_range *r)
+/* Harvest the part of @vma that maps the range, if it is shared. */
+static int harvest_vma(struct vml_vma *vma, void *arg)
 {
+	struct file_range *r = arg;
 	unsigned long first = max(r->first, vma->vm_pgoff);
 	unsigned long last = min(r->last, vma->vm_pgoff + vml_vma_pages(vma) - 1);
 
-	if (vma->vm_private_data != r->m || !(vma->vm_flags & VML_VM_SHARED) ||
-	    first > last)
-		return;
+	if (!(vma->vm_flags & VML_VM_SHARED) || first > last)
+		return 0;
 	vml_walk_range(&vma->vm_mm->pgt,
 		       vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT),
 		       vma->vm_start + ((last + 1 - vma->vm_pgoff) << PAGE_SHIFT),
 		       harvest_one, NULL);
-}
-
-/*
- * One mm's shared VMAs of the object. The caller's own mm is locked
- * already; another is only tried (rmap's rule: no lock order between
- * mms), and a busy one is counted.
- */
-static int harvest_mm(struct vml_mm *mm, void *arg)
-{
-	struct file_range *r = arg;
-	struct vml_vma *vma;
-
-	if (mm->kernel)
-		return 0;
-	if (mm != r->self && !down_read_trylock(&mm->mmap_lock)) {
-		r->skipped++;
-		return 0;
-	}
-	vml_for_each_vma(mm, vma)
-		harvest_vma(vma, r);
-	if (mm != r->self)
-		up_read(&mm->mmap_lock);
 	return 0;
 }
 
@@ -476,21 +481,23 @@ static int harvest_mm(struct vml_mm *mm, void *arg)
  * written (write-notify faults, page_mkclean() through i_mmap). vmlab
  * keeps the Dirty bit in the PTEs until harvested, so it first moves the
  * bits of every shared PTE mapping the range, in every mm (another
- * mapping, a fork child), into the pages, then writes the range back.
+ * mapping, a fork child), into the pages, through the mapping's i_mmap
+ * tree (under its rwsem, after the caller's mmap_lock), then writes the
+ * range back.
  */
 static long sync_vma(struct vml_vma *vma, unsigned long start, unsigned long end)
 {
 	/* Pairs with the release in vml_vma_mapping(). */
 	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
 	struct file_range r = {
-		.m = m, .self = vma->vm_mm,
+		.m = m,
 		.first = vml_linear_index(vma, start),
 		.last = vml_linear_index(vma, end - 1),
 	};
 
 	if (!m || !vma->vm_file || !(vma->vm_flags & VML_VM_SHARED))
 		return 0;
-	vml_walk_mms(harvest_mm, &r);
+	vml_i_mmap_walk(&m->i_mmap, r.first, r.last, harvest_vma, &r);
 	return writeback_range(m, vma->vm_file, r.first, r.last);
 }
 
@@ -558,6 +565,7 @@ int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src)
 			return -ENOMEM;
 		m = src->vm_private_data;
 		dst->vm_private_data = m;
+		dst->vm_i_mmap = &m->i_mmap;
 	}
 	if (m)
 		atomic_inc(&m->users);
@@ -569,7 +577,7 @@ static void release_page(struct vml_page *page)
 {
 	vml_page_clear(page, VML_PG_uptodate);
 	vml_page_clear(page, VML_PG_dirty);
-	page->private = 0;
+	vml_page_set_rmap(page, 0, false);	/* rmap walkers see it gone */
 	vml_put_page(page);
 }
 
@@ -767,13 +775,38 @@ void vml_filemap_exit(void)
 	mutex_unlock(&registry_lock);
 }
 
+struct tree_check {
+	struct vml_check *chk;
+	struct vml_mapping *m;
+	const struct vml_check_refs *vmas;
+	unsigned long n;
+};
+
+/* A VMA in @m's i_mmap tree: live, and naming @m. */
+static int check_tree_vma(struct vml_vma *vma, void *arg)
+{
+	struct tree_check *t = arg;
+
+	t->n++;
+	if (!vml_check_refs_count(t->vmas, vma))
+		vml_check_fail(t->chk, "page cache %p: i_mmap holds %p, no live VMA",
+			       t->m, vma);
+	else if (vma->vm_private_data != t->m)
+		vml_check_fail(t->chk, "page cache %p: i_mmap holds VMA %#lx of %p",
+			       t->m, vma->vm_start, vma->vm_private_data);
+	return 0;
+}
+
 /*
  * The checker's view of the page cache: every page of every mapping is
  * an arena frame naming its mapping and offset, claimed as a cache page,
- * and the mapping's counts agree (pages; users: the VMAs in @users).
+ * and the mapping's counts agree (pages; users: the VMAs in @users, which
+ * are also what its i_mmap tree holds, each a live VMA of @vmas).
  */
-void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users)
+void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users,
+		       const struct vml_check_refs *vmas)
 {
+	struct tree_check t = { .chk = chk, .vmas = vmas };
 	struct vml_mapping *m;
 	struct vml_page *page;
 	unsigned long i, n;
@@ -786,6 +819,12 @@ void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users
 		if (n != atomic_read(&m->users))
 			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
 				       m, atomic_read(&m->users), n);
+		t.m = m;
+		t.n = 0;
+		vml_i_mmap_walk(&m->i_mmap, 0, ULONG_MAX, check_tree_vma, &t);
+		if (t.n != n)
+			vml_check_fail(chk, "page cache %p: %lu VMAs in i_mmap, %lu use it",
+				       m, t.n, n);
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
@@ -860,7 +899,7 @@ int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry)
 	xa_unlock(&m->pages);
 	if (!ret) {
 		vml_page_clear(page, VML_PG_uptodate);
-		page->private = 0;
+		vml_page_set_rmap(page, 0, false);	/* rmap walkers see it gone */
 		vml_put_page(page);	/* the object's; the swap cache holds it now */
 	}
 out:

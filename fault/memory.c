@@ -554,7 +554,7 @@ int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	if (vml_page_mapcount(page))
 		vml_page_dup_rmap(page);
 	else
-		vml_page_add_new_anon_rmap(page, vma, addr);
+		vml_page_add_shared_anon_rmap(page, vma, addr);
 	account_new(vma, page);
 	vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
 	vml_set_pte(pt, addr, ptep, pte);

@@ -1,29 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rmap.c - reverse mapping: from a page to the PTEs that map it
- * (mm/rmap.c; Gorman 9.5.3 and 11.8 on why 2.4 had none).
+ * (mm/rmap.c of Linux 6.1; Gorman 9.5.3 and 11.8 on why 2.4 had none).
  *
  * 2.4 could only unmap a shared page by scanning the page tables of every
- * process (swap_out() walking mm after mm). vmlab follows today's
- * object-based rmap instead of 2.5's per-PTE chains: a page records its
- * object and its offset in it, and nothing per mapping:
+ * process (swap_out() walking mm after mm). vmlab follows 6.1's
+ * object-based rmap: a page records its object and its offset in it,
+ * and each object keeps a tree of the VMAs that may map its pages:
  *
- *  - anonymous: @private is the root of the VMA family's anon_vmas (fork
- *    gives each child VMA its own under the parent's root, as
- *    anon_vma_fork() does), @index the low 32 bits of the linear page
- *    offset (vm_pgoff + page within the VMA, which mremap keeps). A VMA
- *    of the family maps the page, if at all, at
- *    vm_start + ((index - vm_pgoff) mod 2^32) pages;
- *  - page cache: @private is the vml_mapping, @index the file offset.
+ *  - anonymous: @private is the anon_vma of the VMA that made the page
+ *    (not the family's root, as 6.1's page->mapping; the root for a page
+ *    swapped back in, which other mms may share), @index the low 32
+ *    bits of the linear page offset (vm_pgoff + page within the VMA,
+ *    which mremap keeps). The anon_vma's interval tree of anon_vma_chains
+ *    (vma/anon_vma.c) yields the VMAs whose offsets cover it: the VMA
+ *    itself, its split and moved pieces, and fork children's copies that
+ *    still share the page, never another family's;
+ *  - page cache: @private is the vml_mapping, @index the file offset; the
+ *    mapping's i_mmap tree (vma/i_mmap.c) yields the VMAs of the file or
+ *    shared object covering it, in every mm.
  *
- * A walk visits the VMAs that belong to the object and checks the single
- * PTE each could use. Linux finds those VMAs through the anon_vma's
- * interval tree of anon_vma_chains and the file's i_mmap tree; vmlab's
- * anon_vmas have no chains (a page names its family's root, close to
- * 2.6.9's one anon_vma per family) and no VMA list, so the walk looks at each mm's VMA list for the
- * ones pointing at the object. That costs O(VMAs), never O(page tables),
- * and stays right whatever vma/ does to the VMAs (split, merge, mremap)
- * with no hook to keep a list in step. Documentation/fault.rst has more.
+ * A walk checks, in each VMA it is given, the single PTE the page could
+ * have there. It takes the object's lock only: the anon_vma root's rwsem
+ * or the i_mmap rwsem for reading, never an mmap_lock, and skips nothing.
+ * VMAs cannot leave the tree, nor change their offsets, nor have their
+ * page tables freed or moved (mremap) while it is held.
+ *
+ * Lock order (as 6.1's mm/rmap.c):
+ *   mmap_lock
+ *     -> i_mmap rwsem (vml_i_mmap)
+ *       -> anon_vma root rwsem
+ *         -> pgt.lock
+ *           -> page rmap lock (the hashed spinlock over ->private)
+ * A page's object is kept alive during a walk by a reference taken under
+ * the page rmap lock: an anonymous page names an anon_vma only while
+ * mapped (its last unmap clears ->private under that lock), so the
+ * anon_vma still has the mapping VMA's chain; a cache page names its
+ * mapping until it leaves the cache, which happens under that lock too.
+ * Documentation/fault.rst has more.
  */
 #include "buddy/vmstat.h"
 #include "fault/fault-internal.h"
@@ -37,10 +51,24 @@ unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr)
 void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 				unsigned long addr)
 {
-	page->private = (unsigned long)vma->anon_vma->root;
 	page->index = (u32)vml_linear_index(vma, addr);
-	vml_page_set(page, VML_PG_anon);
 	atomic_set(&page->_mapcount, 0);
+	vml_page_set_rmap(page, (unsigned long)vma->anon_vma, true);
+}
+
+/*
+ * page_add_anon_rmap() of a page that other mms may still share through
+ * swap entries (a swap-cache page mapped again): as __page_set_anon_rmap()
+ * for a page that is not exclusive, it names the family's root, whose
+ * tree every VMA of the family is in. The VMA's own anon_vma would go
+ * with this mm and leave the others' PTEs out of reach.
+ */
+void vml_page_add_shared_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+				   unsigned long addr)
+{
+	page->index = (u32)vml_linear_index(vma, addr);
+	atomic_set(&page->_mapcount, 0);
+	vml_page_set_rmap(page, (unsigned long)vma->anon_vma->root, true);
 }
 
 /* page_dup_rmap()/page_add_file_rmap(): one more PTE maps the page. */
@@ -53,19 +81,10 @@ void vml_page_dup_rmap(struct vml_page *page)
 void vml_page_remove_rmap(struct vml_page *page)
 {
 	if (atomic_add_negative(-1, &page->_mapcount)) {
-		vml_page_clear(page, VML_PG_anon);
+		if (vml_page_test(page, VML_PG_anon))
+			vml_page_set_rmap(page, 0, false);
 		vml_page_clear(page, VML_PG_mlocked);
 	}
-}
-
-/* Does @vma belong to the object @page names? */
-static bool vma_has_object(struct vml_vma *vma, struct vml_page *page,
-			   bool anon)
-{
-	if (anon)
-		return vma->anon_vma &&
-		       (unsigned long)vma->anon_vma->root == page->private;
-	return (unsigned long)vma->vm_private_data == page->private;
 }
 
 /* vma_address(): where @page would be in @vma, or 0. */
@@ -78,23 +97,28 @@ static unsigned long vma_address(struct vml_vma *vma, struct vml_page *page)
 	return vma->vm_start + ((unsigned long)delta << PAGE_SHIFT);
 }
 
+#ifdef VMLAB_FLAVOR_kunit
+atomic_long_t vml_rmap_visits;
+#endif
+
 struct walk {
 	struct vml_page *page;
-	bool anon;
 	vml_rmap_fn fn;
 	void *arg;
-	int skipped;
-	int stop;
 };
 
 /* page_vma_mapped_walk() for the one address the page can have. */
-static int walk_vma(struct walk *w, struct vml_vma *vma)
+static int walk_vma(struct vml_vma *vma, void *arg)
 {
+	struct walk *w = arg;
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
 	unsigned long addr = vma_address(vma, w->page);
 	pte_t *ptep;
 	int ret = 0;
 
+#ifdef VMLAB_FLAVOR_kunit
+	atomic_long_inc(&vml_rmap_visits);
+#endif
 	if (!addr)
 		return 0;
 	ptep = vml_pte_lookup(pt, addr);
@@ -107,37 +131,42 @@ static int walk_vma(struct walk *w, struct vml_vma *vma)
 	return ret;
 }
 
-static int walk_mm(struct vml_mm *mm, void *arg)
+/* The page's anon_vma with a reference, or NULL when nothing maps it. */
+static struct vml_anon_vma *page_anon_vma_get(struct vml_page *page)
 {
-	struct walk *w = arg;
-	struct vml_vma *vma;
+	struct vml_anon_vma *av = NULL;
 
-	if (mm->kernel)
-		return 0;
-	if (!down_read_trylock(&mm->mmap_lock)) {
-		w->skipped++;
-		return 0;
+	vml_page_rmap_lock(page);
+	if (vml_page_test(page, VML_PG_anon) && page->private) {
+		av = (struct vml_anon_vma *)page->private;
+		vml_anon_vma_get(av);
 	}
-	vml_for_each_vma(mm, vma) {
-		if (!vma_has_object(vma, w->page, w->anon))
-			continue;
-		w->stop = walk_vma(w, vma);
-		if (w->stop)
-			break;
-	}
-	up_read(&mm->mmap_lock);
-	return w->stop;
+	vml_page_rmap_unlock(page);
+	return av;
 }
 
 int vml_rmap_walk(struct vml_page *page, vml_rmap_fn fn, void *arg)
 {
 	struct walk w = { .page = page, .fn = fn, .arg = arg };
+	struct vml_anon_vma *av;
+	struct vml_mapping *m;
+	int ret;
 
-	if (vml_page_test(page, VML_PG_zero) || !page->private)
+	if (vml_page_test(page, VML_PG_zero))
 		return 0;
-	w.anon = vml_page_test(page, VML_PG_anon);
-	vml_walk_mms(walk_mm, &w);
-	return w.stop ? -abs(w.stop) : w.skipped;
+	av = page_anon_vma_get(page);
+	if (av) {
+		ret = vml_anon_vma_walk(av, page->index, walk_vma, &w);
+		vml_anon_vma_put(av);
+	} else {
+		m = vml_page_mapping_get(page);
+		if (!m)
+			return 0;
+		ret = vml_i_mmap_walk(&m->i_mmap, page->index, page->index,
+				      walk_vma, &w);
+		vml_mapping_put(m);
+	}
+	return ret ? -abs(ret) : 0;
 }
 
 static int referenced_one(struct vml_vma *vma, unsigned long addr,

@@ -254,6 +254,21 @@ void vml_free_pgtables(struct vml_pgtable *pt, unsigned long start,
 		       unsigned long end);
 
 /**
+ * vml_move_pte_prepare() - the first half of vml_move_pte_range(): check
+ * the ranges and allocate every destination table, so that the move
+ * itself allocates nothing (mremap calls it before taking the reverse
+ * map's locks, which reclaim from an allocation would need).
+ * @pt: the tree.
+ * @old_addr: source.
+ * @new_addr: destination.
+ * @len: bytes.
+ * Context: may sleep.
+ * Return: as vml_move_pte_range().
+ */
+int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
+			 unsigned long new_addr, unsigned long len);
+
+/**
  * vml_move_pte_range() - move leaf entries for mremap (tables, not copies).
  * @pt: the tree.
  * @old_addr: source, page aligned.

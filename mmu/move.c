@@ -87,21 +87,30 @@ static unsigned long move_ptes(struct vml_pgtable *pt, unsigned long old,
 	return moved;
 }
 
+int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
+			 unsigned long new_addr, unsigned long len)
+{
+	int ret;
+
+	if (!PAGE_ALIGNED(old_addr | new_addr | len) || !len ||
+	    old_addr > vml_user_va_end() - len || new_addr > vml_user_va_end() - len ||
+	    (old_addr < new_addr + len && new_addr < old_addr + len))
+		return -EINVAL;
+	ret = prepare_dest(pt, old_addr, new_addr, len);
+	if (ret)
+		vml_free_pgtables(pt, new_addr, new_addr + len);
+	return ret;
+}
+
 int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 		       unsigned long new_addr, unsigned long len)
 {
 	unsigned long old = old_addr, new = new_addr, left = len, step;
 	int ret;
 
-	if (!PAGE_ALIGNED(old | new | len) || !len ||
-	    old > vml_user_va_end() - len || new > vml_user_va_end() - len ||
-	    (old < new + len && new < old + len))
-		return -EINVAL;
-	ret = prepare_dest(pt, old, new, len);
-	if (ret) {
-		vml_free_pgtables(pt, new_addr, new_addr + len);
+	ret = vml_move_pte_prepare(pt, old_addr, new_addr, len);
+	if (ret)
 		return ret;
-	}
 	spin_lock(&pt->lock);
 	for (; left; old += step, new += step, left -= step) {
 		step = move_step(old, new, left);

@@ -19,8 +19,9 @@
  * 3. vml_try_to_unmap() replaces every PTE with the swap entry through
  *    the reverse map; the slot's count is raised once per PTE before the
  *    PTE is written, and each PTE's hardware Dirty bit moves into
- *    VML_PG_dirty. A PTE it cannot reach (mlocked, an mm busy, the count
- *    at VML_SWAP_MAP_MAX) keeps the page resident (-EAGAIN);
+ *    VML_PG_dirty. A PTE it cannot take (mlocked, made by a fork racing
+ *    with the walk, the count at VML_SWAP_MAP_MAX) keeps the page
+ *    resident (-EAGAIN);
  * 4. pageout(): write the page if it is dirty. A page read back from its
  *    slot and not written since is clean and needs no write;
  * 5. __remove_mapping(): if nobody but the caller and the cache holds the
@@ -230,8 +231,9 @@ static bool is_shmem(struct vml_page *page)
  *	object, or a page already in the swap cache, that the caller holds
  *	one reference to and has taken off the LRU lists.
  *
- * Context: process context, may sleep (I/O); takes each mapping mm's
- * mmap_lock for reading (trylock) and pgt.lock.
+ * Context: process context, may sleep (I/O); takes the page's anon_vma
+ * root rwsem for reading and each mapping mm's pgt.lock, never an
+ * mmap_lock (kswapd waits for no address space).
  * Return: 0 when the page was swapped out: the caller's reference has been
  * dropped and the frame is free. Otherwise the caller keeps its reference
  * and the page stays resident (perhaps unmapped, in the swap cache, its

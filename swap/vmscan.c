@@ -23,13 +23,13 @@
  *  - mlocked: back, onto the unevictable list (never reclaimed);
  *  - a file page: unmapped from every PTE through the reverse map
  *    (vml_try_to_unmap(), which moves the Dirty bits into the page); if
- *    a PTE stays (a busy mm), it is kept; a dirty page is written back
+ *    a PTE stays (mapped again meanwhile), it is kept; a dirty page is written back
  *    (kernel_write(), synchronous, so the same pass frees it); a clean
  *    one leaves the page cache and is freed;
  *  - an anonymous page (or one in the swap cache): swapped out and freed
  *    by vml_swap_out_page() (swap_out.c: swap cache, every PTE replaced
  *    by the swap entry through the reverse map, written, freed); kept if
- *    it cannot be (no slot, a busy mm, pinned). The anonymous lists are
+ *    it cannot be (no slot, mapped again, pinned). The anonymous lists are
  *    scanned only while some area has a free slot;
  *  - a shared anonymous (shmem) page (on the anonymous lists, being
  *    swap-backed, as in 6.1): unmapped from every PTE (the PTEs become
@@ -206,7 +206,7 @@ static bool reclaim_file_page(struct vml_page *page, struct scan_control *sc)
 	if (vml_page_mapcount(page) > 0) {
 		vml_try_to_unmap(page, __pte(0));
 		if (vml_page_mapcount(page) > 0)
-			return false;		/* a busy mm kept a PTE */
+			return false;		/* mapped again meanwhile */
 	}
 	return vml_filemap_reclaim_page(page, sc->may_writepage) == 0;
 }

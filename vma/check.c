@@ -21,8 +21,12 @@
  * Each such PTE counts one mapping of its frame; the ledger's final pass
  * compares that with _mapcount and _refcount. The rss counters must equal
  * the pages found. Anonymous pages are claimed here, the others by the
- * page cache (fault/). Every anon_vma's count must be the number of VMAs
- * that point at it plus the anon_vmas whose root it is.
+ * page cache (fault/). Reverse-map links: a VMA has an anon_vma iff it
+ * has chains, each chain is its own and sits in its anon_vma's interval
+ * tree, each tree holds only chains of live VMAs (none left by a freed
+ * one), and each anon_vma's refcount, num_active_vmas and num_children
+ * agree with what points at it; a VMA of a file or shared object is in
+ * that object's i_mmap tree exactly once.
  *
  * Locking: each mm's mmap_lock for reading, then pgt.lock around the
  * walk (vml_walk_range()); no CR3 window is entered and nothing sleeps
@@ -38,8 +42,52 @@ struct mm_check {
 	char name[24];
 	unsigned long tables;
 	unsigned long rss[VML_MM_NR_COUNTERS];
-	struct vml_check_refs anon_vmas;	/* one entry per VMA using one */
+	struct vml_check_refs anon_vmas;	/* one entry per anon_vma_chain */
+	struct vml_check_refs actives;		/* one per VMA's ->anon_vma */
+	struct vml_check_refs vmas;		/* every live VMA */
 };
+
+/*
+ * A VMA's reverse-map links: an anon_vma iff chains, its own among them,
+ * every chain its own and in its anon_vma's tree under one root; in its
+ * object's i_mmap tree exactly once.
+ */
+static void check_vma_rmap(struct mm_check *c, struct vml_vma *vma)
+{
+	struct vml_anon_vma *root = vml_vma_anon_root(vma);
+	struct vml_anon_vma_chain *avc;
+	bool own = false;
+	int n;
+
+	vml_check_refs_add(&c->vmas, vma);
+	if (vma->anon_vma)
+		vml_check_refs_add(&c->actives, vma->anon_vma);
+	if (root)
+		down_read(&root->rwsem);
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		vml_check_refs_add(&c->anon_vmas, avc->anon_vma);
+		own |= avc->anon_vma == vma->anon_vma;
+		if (avc->vma != vma || avc->anon_vma->root != root ||
+		    !vml_avc_in_tree(avc))
+			vml_check_fail(c->chk, "%s VMA %#lx: chain %p (%p %p %p) misplaced",
+				       c->name, vma->vm_start, avc, avc->anon_vma,
+				       avc->vma, avc->anon_vma->root);
+	}
+	if (root)
+		up_read(&root->rwsem);
+	if (!!vma->anon_vma != own)
+		vml_check_fail(c->chk, "%s VMA %#lx: anon_vma %p, %s chained to it",
+			       c->name, vma->vm_start, vma->anon_vma,
+			       own ? "" : "not");
+	if (!vma->vm_i_mmap)
+		return;
+	down_read(&vma->vm_i_mmap->rwsem);
+	n = vml_i_mmap_count(vma);
+	up_read(&vma->vm_i_mmap->rwsem);
+	if (n != 1)
+		vml_check_fail(c->chk, "%s VMA %#lx: %d times in its object's i_mmap tree",
+			       c->name, vma->vm_start, n);
+}
 
 static void check_vma_list(struct mm_check *c)
 {
@@ -57,8 +105,7 @@ static void check_vma_list(struct mm_check *c)
 				       c->name, vma->vm_start, vma->vm_end, prev_end);
 		prev_end = vma->vm_end;
 		total += vml_vma_pages(vma);
-		if (vma->anon_vma)
-			vml_check_refs_add(&c->anon_vmas, vma->anon_vma);
+		check_vma_rmap(c, vma);
 		if (++n > mm->map_count)
 			break;
 	}
@@ -178,35 +225,92 @@ static int check_one_mm(struct vml_mm *mm, void *arg)
 	return 0;
 }
 
+/* Each chain of @av's tree is one a live VMA has (no freed VMA left). */
+static unsigned long check_tree(struct mm_check *c, struct vml_anon_vma *av)
+{
+	struct vml_anon_vma_chain *avc;
+	struct rb_node *nd;
+	unsigned long n = 0;
+
+	down_read(&av->root->rwsem);
+	for (nd = rb_first_cached(&av->rb_root); nd; nd = rb_next(nd)) {
+		avc = rb_entry(nd, struct vml_anon_vma_chain, rb);
+		n++;
+		if (avc->anon_vma != av || !vml_check_refs_count(&c->vmas, avc->vma))
+			vml_check_fail(c->chk, "anon_vma %p: chain %p of %p, VMA %p not live",
+				       av, avc, avc->anon_vma, avc->vma);
+	}
+	up_read(&av->root->rwsem);
+	return n;
+}
+
 /*
- * Each anon_vma's count is the number of VMAs pointing at it, plus one
- * for each other anon_vma whose root it is (vml_anon_vma's contract).
+ * Every anon_vma some chain names: its tree holds exactly those chains;
+ * its refcount is one (in use) plus one per other anon_vma whose root it
+ * is; num_active_vmas counts the VMAs pointing at it, num_children the
+ * anon_vmas whose parent it is (a root counts itself).
  */
 static void check_anon_vmas(struct mm_check *c)
 {
-	struct vml_check_refs *refs = &c->anon_vmas;
+	struct vml_check_refs *refs = &c->anon_vmas, kin;
 	struct vml_anon_vma *av;
-	unsigned long i, n, vmas;
+	unsigned long i, n, chains;
 
-	if (!vml_check_refs_sort(refs)) {
+	if (!vml_check_refs_sort(refs) || !vml_check_refs_sort(&c->actives) ||
+	    !vml_check_refs_sort(&c->vmas)) {
 		vml_check_fail(c->chk, "VMAs appeared during the check");
 		return;
 	}
-	vmas = refs->n;
-	for (i = 0; i < vmas; i++) {	/* each anon_vma once: a run of equals */
-		av = (struct vml_anon_vma *)refs->ptrs[i];
-		if ((!i || refs->ptrs[i - 1] != av) && av->root != av)
-			vml_check_refs_add(refs, av->root);
-	}
-	if (!vml_check_refs_sort(refs))
+	if (vml_check_refs_init(&kin, 2 * refs->n)) {
+		vml_check_fail(c->chk, "vma: no host memory to count anon_vmas");
 		return;
+	}
+	/* roots and parents, tagged apart: a parent entry is the pointer + 1 */
 	for (i = 0; i < refs->n; i += n) {
 		av = (struct vml_anon_vma *)refs->ptrs[i];
 		n = vml_check_refs_count(refs, av);
+		if (av->root != av)
+			vml_check_refs_add(&kin, av->root);
+		vml_check_refs_add(&kin, (char *)av->parent + 1);
+	}
+	if (!vml_check_refs_sort(&kin))
+		goto out;
+	for (i = 0; i < refs->n; i += chains) {
+		av = (struct vml_anon_vma *)refs->ptrs[i];
+		chains = vml_check_refs_count(refs, av);
+		n = check_tree(c, av);
+		if (n != chains)
+			vml_check_fail(c->chk, "anon_vma %p: %lu chains in its tree, VMAs have %lu",
+				       av, n, chains);
+		n = 1 + vml_check_refs_count(&kin, av);
 		if (refcount_read(&av->refcount) != n)
 			vml_check_fail(c->chk, "anon_vma %p: refcount %u, users found %lu",
 				       av, refcount_read(&av->refcount), n);
+		n = vml_check_refs_count(&c->actives, av);
+		if (av->num_active_vmas != n)
+			vml_check_fail(c->chk, "anon_vma %p: num_active_vmas %lu, VMAs %lu",
+				       av, av->num_active_vmas, n);
+		n = vml_check_refs_count(&kin, (char *)av + 1);
+		if (av->num_children != n)
+			vml_check_fail(c->chk, "anon_vma %p: num_children %lu, found %lu",
+				       av, av->num_children, n);
 	}
+out:
+	vml_check_refs_free(&kin);
+}
+
+/* Chains of every VMA of @mm, for the room the check needs. */
+static int count_chains(struct vml_mm *mm, void *arg)
+{
+	struct vml_anon_vma_chain *avc;
+	struct vml_vma *vma;
+
+	down_read(&mm->mmap_lock);
+	vml_for_each_vma(mm, vma)
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+			(*(unsigned long *)arg)++;
+	up_read(&mm->mmap_lock);
+	return 0;
 }
 
 static int count_vmas(struct vml_mm *mm, void *arg)
@@ -219,18 +323,24 @@ void vml_vma_check(struct vml_check *chk)
 {
 	struct mm_check c = { .chk = chk };
 	struct vml_page *zero = vml_zero_page();
-	unsigned long vmas = 0;
+	unsigned long vmas = 0, chains = 0;
 
 	if (zero)
 		vml_check_claim(chk, vml_page_idx(zero), 1, VML_FRAME_ZERO,
 				"the zero page");
 	vml_walk_mms(count_vmas, &vmas);
-	if (vml_check_refs_init(&c.anon_vmas, 2 * vmas)) {
+	vml_walk_mms(count_chains, &chains);
+	if (vml_check_refs_init(&c.anon_vmas, chains) ||
+	    vml_check_refs_init(&c.actives, vmas) ||
+	    vml_check_refs_init(&c.vmas, vmas)) {
 		vml_check_fail(chk, "vma: no host memory to count anon_vma users");
-		return;
+		goto out;
 	}
 	vml_walk_mms(check_one_mm, &c);
 	check_anon_vmas(&c);
+out:
+	vml_check_refs_free(&c.vmas);
+	vml_check_refs_free(&c.actives);
 	vml_check_refs_free(&c.anon_vmas);
 	vml_mmu_check_tables(chk, c.tables);
 	vml_vma_debugfs_check(chk);

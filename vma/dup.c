@@ -20,13 +20,13 @@ static void dup_mm_fields(struct vml_mm *dst, struct vml_mm *src)
 /* One VMA: copy, unlock (VM_LOCKED is not inherited), link, copy pages. */
 static int dup_one(struct vml_mm *dst, struct vml_vma *src, vml_dup_fn copy)
 {
-	struct vml_vma *vma = vml_vma_dup(src);
+	struct vml_vma *vma = vml_vma_copy(src);
 
 	if (!vma)
 		return -ENOMEM;
 	vma->vm_mm = dst;
 	vma->vm_flags &= ~VML_VM_LOCKED;
-	if (vml_anon_vma_fork(vma)) {
+	if (vml_anon_vma_fork(vma, src)) {
 		vml_vma_free(vma);
 		return -ENOMEM;
 	}

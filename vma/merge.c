@@ -89,22 +89,26 @@ static bool can_merge_before(struct vml_vma *next, unsigned long flags,
 	       pgoff + pages == next->vm_pgoff;
 }
 
-/* @to takes over part of @from's pages: it needs @from's anon_vma too. */
-static void share_anon(struct vml_vma *to, struct vml_vma *from)
+/*
+ * @to takes over pages of @from (vma_adjust()'s importer and exporter):
+ * it needs @from's anon_vma and chains too. The one step of a merge that
+ * can fail, so it comes before any other. Return: 0 or -ENOMEM.
+ */
+static int share_anon(struct vml_vma *to, struct vml_vma *from)
 {
-	if (!to->anon_vma && from->anon_vma) {
-		refcount_inc(&from->anon_vma->refcount);
-		to->anon_vma = from->anon_vma;
+	if (to->anon_vma || !from || !from->anon_vma)
+		return 0;
+	to->anon_vma = from->anon_vma;
+	if (vml_anon_vma_clone(to, from)) {
+		to->anon_vma = NULL;
+		return -ENOMEM;
 	}
+	return 0;
 }
 
-/* @keep absorbs @gone (adjacent): take its anon_vma, unlink and free it. */
+/* @keep absorbs @gone (adjacent, same anon_vma or none): unlink, free it. */
 static void absorb(struct vml_mm *mm, struct vml_vma *keep, struct vml_vma *gone)
 {
-	if (!keep->anon_vma && gone->anon_vma) {
-		keep->anon_vma = gone->anon_vma;
-		gone->anon_vma = NULL;
-	}
 	vml_vma_unlink(mm, gone);
 	vml_vma_free(gone);
 }
@@ -145,8 +149,9 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 	if (merge_prev) {
 		unsigned long new_end = merge_next ? next->vm_end : end;
 
-		if (mid)
-			share_anon(prev, mid);
+		/* As vma_merge(): out of memory here, the range gets its own VMA. */
+		if (share_anon(prev, mid && mid->anon_vma ? mid : merge_next ? next : NULL))
+			return NULL;
 		if (mid && mid->vm_end == end)
 			absorb(mm, prev, mid);
 		else if (mid)
@@ -157,8 +162,8 @@ struct vml_vma *vml_vma_merge(struct vml_mm *mm, struct vml_vma *prev,
 		return prev;
 	}
 	if (merge_next) {
-		if (mid)
-			share_anon(next, mid);
+		if (share_anon(next, mid))
+			return NULL;
 		if (mid && mid->vm_start == addr)
 			absorb(mm, next, mid);
 		else if (mid)
@@ -205,15 +210,12 @@ static void split_with(struct vml_mm *mm, struct vml_vma *vma, unsigned long add
 {
 	unsigned long delta = (addr - vma->vm_start) >> PAGE_SHIFT;
 
+	/* @new is chained (vml_vma_dup()): its trees see the change too. */
 	if (new_below) {
-		new->vm_start = vma->vm_start;
-		new->vm_end = addr;
-		new->vm_pgoff = vma->vm_pgoff;
+		vml_vma_set_range(new, vma->vm_start, addr, vma->vm_pgoff);
 		vml_vma_set_range(vma, addr, vma->vm_end, vma->vm_pgoff + delta);
 	} else {
-		new->vm_start = addr;
-		new->vm_end = vma->vm_end;
-		new->vm_pgoff = vma->vm_pgoff + delta;
+		vml_vma_set_range(new, addr, vma->vm_end, vma->vm_pgoff + delta);
 		vml_vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
 	}
 	vml_vma_link(mm, new);

@@ -28,10 +28,11 @@ static const struct vml_mm_hooks *mm_hooks;
 
 /*
  * The descriptors come from vmlab's own slab (slab/), a cache each, as
- * Linux's mm_cachep, vm_area_cachep and anon_vma_cachep; they show in
+ * Linux's mm_cachep, vm_area_cachep, anon_vma_cachep and
+ * anon_vma_chain_cachep; they show in
  * vmlab's slabinfo.
  */
-static struct vml_kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep;
+static struct vml_kmem_cache *mm_cachep, *vma_cachep, *anon_vma_cachep, *avc_cachep;
 
 static void *cache_alloc(struct vml_kmem_cache *cachep, size_t size)
 {
@@ -84,7 +85,9 @@ struct vml_vma *vml_vma_alloc(struct vml_mm *mm)
 	if (vma) {
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
+		RB_CLEAR_NODE(&vma->shared.rb);
 		INIT_LIST_HEAD(&vma->vm_list);
+		INIT_LIST_HEAD(&vma->anon_vma_chain);
 	}
 	return vma;
 }
@@ -96,15 +99,18 @@ void vml_vma_free(struct vml_vma *vma)
 
 	if (h->vma_close)
 		h->vma_close(vma);
+	vma->vm_i_mmap = NULL;
 	if (vma->vm_file)
 		fput(vma->vm_file);
-	if (vma->anon_vma)
-		vml_anon_vma_put(vma->anon_vma);
+	vml_unlink_anon_vmas(vma);
 	cache_free(vma_cachep, vma);
 }
 
-/* A copy of @src sharing its file and anon_vma (vm_area_dup()). */
-struct vml_vma *vml_vma_dup(struct vml_vma *src)
+/*
+ * A copy of @src sharing its file and object, not yet chained to any
+ * anon_vma (vm_area_dup()); fork chains it with vml_anon_vma_fork().
+ */
+struct vml_vma *vml_vma_copy(struct vml_vma *src)
 {
 	const struct vml_mm_hooks *h = vml_hooks();
 	struct vml_vma *vma = vml_vma_alloc(src->vm_mm);
@@ -113,15 +119,28 @@ struct vml_vma *vml_vma_dup(struct vml_vma *src)
 		return NULL;
 	*vma = *src;
 	RB_CLEAR_NODE(&vma->vm_rb);
+	RB_CLEAR_NODE(&vma->shared.rb);
 	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	if (h->vma_dup && h->vma_dup(vma, src)) {
 		cache_free(vma_cachep, vma);
 		return NULL;
 	}
 	if (vma->vm_file)
 		get_file(vma->vm_file);
-	if (vma->anon_vma)
-		refcount_inc(&vma->anon_vma->refcount);
+	return vma;
+}
+
+/* vm_area_dup() + anon_vma_clone(): a copy in @src's anon_vmas too. */
+struct vml_vma *vml_vma_dup(struct vml_vma *src)
+{
+	struct vml_vma *vma = vml_vma_copy(src);
+
+	if (vma && vml_anon_vma_clone(vma, src)) {
+		vma->anon_vma = NULL;
+		vml_vma_free(vma);
+		return NULL;
+	}
 	return vma;
 }
 
@@ -132,101 +151,26 @@ struct vml_anon_vma *vml_anon_vma_alloc(void)
 	if (av) {
 		refcount_set(&av->refcount, 1);
 		av->root = av;
+		av->parent = av;
+		init_rwsem(&av->rwsem);
+		av->rb_root = RB_ROOT_CACHED;
 	}
 	return av;
 }
 
-void vml_anon_vma_put(struct vml_anon_vma *av)
+void vml_anon_vma_free(struct vml_anon_vma *av)
 {
-	struct vml_anon_vma *root = av->root;
-
-	if (!refcount_dec_and_test(&av->refcount))
-		return;
 	cache_free(anon_vma_cachep, av);
-	if (root != av)
-		vml_anon_vma_put(root);
 }
 
-/*
- * anon_vma_fork(): a child VMA copied from a parent VMA that has an
- * anon_vma gets one of its own in the parent's family, so that, as in
- * Linux, the child's VMAs merge with each other only as far as a fresh
- * fork's would (never), while rmap still finds the parent's pages in them.
- */
-int vml_anon_vma_fork(struct vml_vma *vma)
+struct vml_anon_vma_chain *vml_avc_alloc(void)
 {
-	struct vml_anon_vma *parent = vma->anon_vma, *av;
-
-	if (!parent)
-		return 0;
-	av = vml_anon_vma_alloc();
-	if (!av)
-		return -ENOMEM;
-	av->root = parent->root;
-	refcount_inc(&av->root->refcount);
-	vma->anon_vma = av;
-	vml_anon_vma_put(parent);
-	return 0;
+	return cache_alloc(avc_cachep, sizeof(struct vml_anon_vma_chain));
 }
 
-/*
- * anon_vma_compatible(): could @b's anonymous memory continue @a's? They
- * touch, back onto the same file, differ at most in access flags, and
- * @b's offsets follow @a's.
- */
-static bool anon_vma_compatible(struct vml_vma *a, struct vml_vma *b)
+void vml_avc_free(struct vml_anon_vma_chain *avc)
 {
-	return a->vm_end == b->vm_start && vml_same_file(a->vm_file, b->vm_file) &&
-	       !((a->vm_flags ^ b->vm_flags) & ~VML_VM_ACCESS_FLAGS) &&
-	       b->vm_pgoff == a->vm_pgoff + vml_vma_pages(a);
-}
-
-/* reusable_anon_vma(): @old's anon_vma, if @a and @b are compatible. */
-static struct vml_anon_vma *reusable_anon_vma(struct vml_vma *old,
-					      struct vml_vma *a, struct vml_vma *b)
-{
-	if (!old || !anon_vma_compatible(a, b) || !vml_anon_vma_singular(old))
-		return NULL;
-	return READ_ONCE(old->anon_vma);
-}
-
-/*
- * Give @vma an anon_vma before its first anonymous page (anon_vma_prepare()).
- * Like find_mergeable_anon_vma(), reuse the next VMA's, else the previous
- * one's, when they could merge later (reusable_anon_vma()), so that an
- * mprotect undone later merges again as in Linux. Faults run under the
- * read side of mmap_lock, so two may get here at once for one VMA: as
- * __anon_vma_prepare() does under page_table_lock, the pointer is set
- * under pgt.lock and the loser frees its allocation.
- */
-int vml_anon_vma_prepare(struct vml_vma *vma)
-{
-	struct vml_vma *next = vml_vma_next(vma), *prev = vml_vma_prev(vma);
-	struct vml_anon_vma *reuse, *av = NULL;
-	spinlock_t *lock = &vma->vm_mm->pgt.lock;
-
-	if (READ_ONCE(vma->anon_vma))
-		return 0;
-	reuse = reusable_anon_vma(next, vma, next);
-	if (!reuse && prev)
-		reuse = reusable_anon_vma(prev, prev, vma);
-	if (!reuse) {
-		av = vml_anon_vma_alloc();
-		if (!av)
-			return -ENOMEM;
-	}
-	spin_lock(lock);
-	if (!vma->anon_vma) {
-		if (reuse)
-			refcount_inc(&reuse->refcount);
-		/* Published initialised: the in-window fault reads it unlocked. */
-		smp_store_release(&vma->anon_vma, reuse ?: av);
-		av = NULL;
-	}
-	spin_unlock(lock);
-	if (av)
-		vml_anon_vma_put(av);		/* another fault set it first */
-	return 0;
+	cache_free(avc_cachep, avc);
 }
 
 /* ---- accounting ---- */
@@ -288,7 +232,7 @@ static int caches_get(void)
 
 	mutex_lock(&caches_lock);
 	if (!mm_cachep)
-		ret = caches_create();	/* all three, or none */
+		ret = caches_create();	/* all four, or none */
 	mutex_unlock(&caches_lock);
 	return ret;
 }
@@ -516,6 +460,7 @@ void vml_vma_shrink_caches(void)
 		vml_kmem_cache_shrink(mm_cachep);
 		vml_kmem_cache_shrink(vma_cachep);
 		vml_kmem_cache_shrink(anon_vma_cachep);
+		vml_kmem_cache_shrink(avc_cachep);
 	}
 	mutex_unlock(&caches_lock);
 }
@@ -524,9 +469,11 @@ void vml_vma_shrink_caches(void)
 
 static void caches_destroy(void)
 {
+	vml_kmem_cache_destroy(avc_cachep);
 	vml_kmem_cache_destroy(anon_vma_cachep);
 	vml_kmem_cache_destroy(vma_cachep);
 	vml_kmem_cache_destroy(mm_cachep);
+	avc_cachep = NULL;
 	anon_vma_cachep = NULL;
 	vma_cachep = NULL;
 	mm_cachep = NULL;
@@ -540,7 +487,9 @@ static int caches_create(void)
 					   0, 0, NULL);
 	anon_vma_cachep = vml_kmem_cache_create("vml_anon_vma",
 						sizeof(struct vml_anon_vma), 0, 0, NULL);
-	if (mm_cachep && vma_cachep && anon_vma_cachep)
+	avc_cachep = vml_kmem_cache_create("vml_anon_vma_chain",
+					   sizeof(struct vml_anon_vma_chain), 0, 0, NULL);
+	if (mm_cachep && vma_cachep && anon_vma_cachep && avc_cachep)
 		return 0;
 	caches_destroy();
 	return -ENOMEM;

@@ -67,9 +67,7 @@ static struct vml_vma *copy_vma_to(struct vml_mm *mm, struct vml_vma *vma,
 	new = vml_vma_dup(vma);
 	if (!new)
 		return NULL;
-	new->vm_start = addr;
-	new->vm_end = addr + len;
-	new->vm_pgoff = pgoff;
+	vml_vma_set_range(new, addr, addr + len, pgoff);
 	vml_vma_link(mm, new);
 	return new;
 }
@@ -88,10 +86,8 @@ static void keep_old_range(struct vml_mm *mm, unsigned long addr, unsigned long 
 	vma->vm_flags &= ~VML_VM_LOCKED;
 	if (vma->vm_start != addr || vma->vm_end != addr + len)
 		return;
-	if (vma->anon_vma) {
-		vml_anon_vma_put(vma->anon_vma);
-		vma->anon_vma = NULL;
-	}
+	if (vma->anon_vma)
+		vml_unlink_anon_vmas(vma);
 	if (!vma->vm_file && !(vma->vm_flags & VML_VM_MAYSHARE))
 		vml_vma_set_range(vma, vma->vm_start, vma->vm_end, vma->vm_start >> PAGE_SHIFT);
 }
@@ -105,6 +101,26 @@ static int split_locked(struct vml_mm *mm, struct vml_vma *vma, unsigned long ad
 	if (vma->vm_end != end && vml_split_vma(mm, vma, end, false))
 		return -ENOMEM;
 	return 0;
+}
+
+/*
+ * move_page_tables() with take_rmap_locks(): a walk of the VMAs' trees
+ * waits while the entries are between the two places, so it never misses
+ * one. Both VMAs are in the same trees (the new one is a copy or merged
+ * with a neighbour of the same anon_vma and object). The tables are
+ * allocated first: the allocation may reclaim, which walks those trees.
+ */
+static int move_ptes(struct vml_mm *mm, struct vml_vma *vma, unsigned long old_addr,
+		     unsigned long new_addr, unsigned long len)
+{
+	int ret = vml_move_pte_prepare(&mm->pgt, old_addr, new_addr, len);
+
+	if (ret)
+		return ret;
+	vml_vma_rmap_lock(vma);
+	ret = vml_move_pte_range(&mm->pgt, old_addr, new_addr, len);
+	vml_vma_rmap_unlock(vma);
+	return ret;
 }
 
 /*
@@ -131,7 +147,8 @@ static unsigned long move_vma(struct vml_mm *mm, struct vml_vma *vma,
 		return -ENOMEM;
 	vml_vm_stat_account(mm, vm_flags, new_len >> PAGE_SHIFT);
 	/* old_len 0 duplicates a shared mapping: nothing moves, nothing goes. */
-	moved = !old_len || !vml_move_pte_range(&mm->pgt, old_addr, new_addr, old_len);
+	moved = !old_len ||
+		!move_ptes(mm, vml_vma_lookup(mm, old_addr), old_addr, new_addr, old_len);
 	if (moved && dontunmap) {
 		keep_old_range(mm, old_addr, old_len);
 		return new_addr;

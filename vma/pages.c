@@ -70,7 +70,9 @@ static void unmap_page(struct vml_vma *vma, pte_t pte)
 	if (pte_young(pte) && !anon && lru->accessed)
 		lru->accessed(page);
 	if (atomic_add_negative(-1, &page->_mapcount)) {
-		vml_page_clear(page, VML_PG_anon);
+		/* Unmapped, an anonymous page names no anon_vma (rmap.c). */
+		if (anon)
+			vml_page_set_rmap(page, 0, false);
 		/* munlock_vma_folio(): a cached page may stay; evictable again */
 		if (vml_page_test_and_clear(page, VML_PG_mlocked) &&
 		    lru->update_evictable)

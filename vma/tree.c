@@ -119,6 +119,7 @@ void vml_vma_link(struct vml_mm *mm, struct vml_vma *vma)
 	vma_gap_update(vma);
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_cb);
 	mm->map_count++;
+	vml_i_mmap_link(vma);
 }
 
 /* Take @vma out of the tree and the list (__vma_unlink()); not freed. */
@@ -127,6 +128,7 @@ void vml_vma_unlink(struct vml_mm *mm, struct vml_vma *vma)
 	struct vml_vma *prev = vml_vma_prev(vma);
 	struct vml_vma *next = vml_vma_next(vma);
 
+	vml_i_mmap_unlink(vma);
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_cb);
 	list_del_init(&vma->vm_list);
 	RB_CLEAR_NODE(&vma->vm_rb);
@@ -138,15 +140,21 @@ void vml_vma_unlink(struct vml_mm *mm, struct vml_vma *vma)
 }
 
 /*
- * Move a linked VMA's bounds (the tree part of vma_adjust()). The new
- * range must not overlap a neighbour, so its place in the tree holds.
+ * Move a VMA's bounds (the tree part of vma_adjust()). The new range must
+ * not overlap a neighbour, so its place in the mm's tree holds; its place
+ * in its object's and anon_vmas' trees moves, under their locks. A VMA
+ * not linked yet (a split's copy) only moves in those.
  */
 void vml_vma_set_range(struct vml_vma *vma, unsigned long start,
 		       unsigned long end, unsigned long pgoff)
 {
+	vml_vma_rmap_unhook(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	vml_vma_rmap_rehook(vma);
+	if (RB_EMPTY_NODE(&vma->vm_rb))
+		return;
 	vma_gap_update(vma);
 	update_after(vma->vm_mm, vma);
 }

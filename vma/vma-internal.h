@@ -23,16 +23,35 @@
 struct vml_vma *vml_vma_alloc(struct vml_mm *mm);
 void vml_vma_free(struct vml_vma *vma);
 struct vml_vma *vml_vma_dup(struct vml_vma *src);
+struct vml_vma *vml_vma_copy(struct vml_vma *src);
 struct vml_anon_vma *vml_anon_vma_alloc(void);
-void vml_anon_vma_put(struct vml_anon_vma *av);
-int vml_anon_vma_prepare(struct vml_vma *vma);
-int vml_anon_vma_fork(struct vml_vma *vma);
+void vml_anon_vma_free(struct vml_anon_vma *av);
+struct vml_anon_vma_chain *vml_avc_alloc(void);
+void vml_avc_free(struct vml_anon_vma_chain *avc);
 const struct vml_mm_hooks *vml_hooks(void);
 void vml_vma_shrink_caches(void);
 void vml_vm_stat_account(struct vml_mm *mm, unsigned long flags, long npages);
 bool vml_may_expand_vm(struct vml_mm *mm, unsigned long flags,
 		       unsigned long npages);
 bool vml_mlock_ok(struct vml_mm *mm, unsigned long flags, unsigned long bytes);
+
+/* ---- anon_vma chains (anon_vma.c) ---- */
+int vml_anon_vma_clone(struct vml_vma *dst, struct vml_vma *src);
+int vml_anon_vma_fork(struct vml_vma *vma, struct vml_vma *pvma);
+void vml_unlink_anon_vmas(struct vml_vma *vma);
+struct vml_anon_vma *vml_vma_anon_root(struct vml_vma *vma);
+void vml_anon_vma_trees_remove(struct vml_vma *vma);
+void vml_anon_vma_trees_insert(struct vml_vma *vma);
+bool vml_avc_in_tree(struct vml_anon_vma_chain *avc);
+
+/* ---- object trees and their locking (i_mmap.c) ---- */
+void vml_i_mmap_link(struct vml_vma *vma);
+void vml_i_mmap_unlink(struct vml_vma *vma);
+void vml_vma_rmap_lock(struct vml_vma *vma);
+void vml_vma_rmap_unlock(struct vml_vma *vma);
+void vml_vma_rmap_unhook(struct vml_vma *vma);
+void vml_vma_rmap_rehook(struct vml_vma *vma);
+int vml_i_mmap_count(struct vml_vma *vma);
 
 /* ---- the tree (tree.c) ---- */
 unsigned long vml_vm_start_gap(struct vml_vma *vma);

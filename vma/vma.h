@@ -93,18 +93,64 @@ struct vml_mm_limits {
 };
 
 /**
- * struct vml_anon_vma - identity of the anonymous memory of a VMA and of
- * the VMAs split from it (Linux's anon_vma, without the anon_vma_chains).
- * Two VMAs with different anon_vmas never merge. fork gives each child
- * VMA an anon_vma of its own whose @root is the parent's root, as
- * anon_vma_fork() does; anonymous pages name the root, so a reverse-map
- * walk of a page visits every VMA of the family (see fault/rmap.c).
- * @refcount: VMAs pointing at it, plus one per anon_vma whose @root it is.
+ * struct vml_anon_vma - the anonymous memory of a family of VMAs (Linux
+ * 6.1's anon_vma). An anonymous page names the anon_vma of the VMA that
+ * made it (page->private); the anon_vma's interval tree holds one
+ * anon_vma_chain per VMA that may map its pages (the VMA itself, the
+ * pieces split or moved from it, fork children's copies), keyed by the
+ * VMA's page offsets, so a reverse-map walk visits only those VMAs
+ * (vma/anon_vma.c). Two VMAs with different anon_vmas never merge.
  * @root: the anon_vma of the family's first VMA; itself for that one.
+ *	Its @rwsem locks every tree of the family.
+ * @rwsem: meaningful in the root only: held for writing while chains
+ *	are added or removed or a VMA's offsets change, for reading by
+ *	rmap walks.
+ * @refcount: one for being in use (dropped when the tree empties), one
+ *	per anon_vma whose @root it is, one per rmap walk in progress.
+ * @num_children: anon_vmas whose @parent it is (a root counts itself).
+ * @num_active_vmas: VMAs whose ->anon_vma it is.
+ * @parent: the anon_vma it was forked from; itself for a root.
+ * @rb_root: interval tree of struct vml_anon_vma_chain by page offset.
  */
 struct vml_anon_vma {
-	refcount_t refcount;
 	struct vml_anon_vma *root;
+	struct rw_semaphore rwsem;
+	refcount_t refcount;
+	unsigned long num_children;
+	unsigned long num_active_vmas;
+	struct vml_anon_vma *parent;
+	struct rb_root_cached rb_root;
+};
+
+/**
+ * struct vml_anon_vma_chain - links a VMA with an anon_vma that may own
+ * some of its pages (Linux's anon_vma_chain).
+ * @vma: the VMA.
+ * @anon_vma: the anon_vma.
+ * @same_vma: entry in the VMA's ->anon_vma_chain (newest first).
+ * @rb: node in the anon_vma's interval tree.
+ * @rb_subtree_last: the tree's augmented value.
+ */
+struct vml_anon_vma_chain {
+	struct vml_vma *vma;
+	struct vml_anon_vma *anon_vma;
+	struct list_head same_vma;
+	struct rb_node rb;
+	unsigned long rb_subtree_last;
+};
+
+/**
+ * struct vml_i_mmap - the VMAs that map one file or shared anonymous
+ * object (the i_mmap and i_mmap_rwsem of Linux's address_space), in an
+ * interval tree by page offset (vma/i_mmap.c). The object's owner embeds
+ * it and names it in every VMA of the object (vml_i_mmap_attach()).
+ * @rwsem: held for writing while VMAs enter, leave or move in the
+ *	tree, for reading by rmap walks.
+ * @root: the tree (struct vml_vma's @shared).
+ */
+struct vml_i_mmap {
+	struct rw_semaphore rwsem;
+	struct rb_root_cached root;
 };
 
 /**
@@ -118,8 +164,11 @@ struct vml_anon_vma {
  *            vm_start >> PAGE_SHIFT at creation, as Linux.
  * @vm_file: backing file (a reference is held), or NULL for anonymous.
  * @anon_vma: set once anonymous pages were installed; shared with the
- *            VMAs split from this one.
+ *            VMAs split from this one. New anonymous pages name it.
+ * @anon_vma_chain: its vml_anon_vma_chains, newest first (the root's last).
  * @vm_private_data: for the layer that owns the backing (fault/, swap/).
+ * @vm_i_mmap: the object's tree of VMAs, or NULL (set by the owner).
+ * @shared: node in @vm_i_mmap's tree (empty while not in it).
  * @vm_rb: node in mm->mm_rb.
  * @rb_subtree_gap: largest free gap below any VMA of this subtree.
  * @vm_list: entry in mm->mmap (address order).
@@ -133,7 +182,13 @@ struct vml_vma {
 	unsigned long vm_pgoff;
 	struct file *vm_file;
 	struct vml_anon_vma *anon_vma;
+	struct list_head anon_vma_chain;
 	void *vm_private_data;
+	struct vml_i_mmap *vm_i_mmap;
+	struct {
+		struct rb_node rb;
+		unsigned long rb_subtree_last;
+	} shared;
 	struct rb_node vm_rb;
 	unsigned long rb_subtree_gap;
 	struct list_head vm_list;
@@ -223,17 +278,17 @@ static inline unsigned long vml_vma_pages(const struct vml_vma *vma)
 }
 
 /**
- * vml_anon_vma_singular() - would @vma's anon_vma_chain in Linux hold one
- * entry (list_is_singular())? True for a VMA that made or reused its own
- * anon_vma, false for one that inherited its family through fork (Linux
- * chains the parent's anon_vmas too) and for one with none.
+ * vml_anon_vma_singular() - does @vma's anon_vma_chain hold one entry
+ * (list_is_singular())? True for a VMA that made or reused its own
+ * anon_vma, false for one that inherited its family through fork (it is
+ * chained to the parent's anon_vmas too) and for one with none.
  * @vma: the VMA.
  * Return: whether it is singular; is_mergeable_anon_vma() and
  * reusable_anon_vma() depend on it.
  */
 static inline bool vml_anon_vma_singular(const struct vml_vma *vma)
 {
-	return vma->anon_vma && vma->anon_vma->root == vma->anon_vma;
+	return list_is_singular(&vma->anon_vma_chain);
 }
 
 static inline unsigned long vml_mm_counter(struct vml_mm *mm, int member)
@@ -546,6 +601,106 @@ int vml_mm_populate(struct vml_mm *mm, unsigned long addr, unsigned long len,
  * Return: 0 or -ENOMEM.
  */
 int vml_anon_vma_prepare(struct vml_vma *vma);
+
+/* ---- reverse-map objects (anon_vma.c, i_mmap.c) ---- */
+
+/**
+ * typedef vml_vma_visit_fn - called for each VMA an object's tree yields.
+ * @vma: the VMA; the tree's lock is held, so it stays in place.
+ * @arg: the walker's.
+ * Return: 0 to go on, anything else stops the walk and is returned.
+ */
+typedef int (*vml_vma_visit_fn)(struct vml_vma *vma, void *arg);
+
+/**
+ * vml_page_rmap_lock() - lock the reverse-map identity of @page (its
+ * ->private and VML_PG_anon): a walker reads them and takes a reference
+ * on the object they name under it, so the object cannot be freed in
+ * between (6.1 relies on RCU and SLAB_TYPESAFE_BY_RCU instead). A hashed
+ * spinlock; innermost: taken under pgt.lock, nothing taken under it.
+ * @page: the page.
+ */
+void vml_page_rmap_lock(struct vml_page *page);
+
+/** vml_page_rmap_unlock() - undo vml_page_rmap_lock(). @page: the page. */
+void vml_page_rmap_unlock(struct vml_page *page);
+
+/**
+ * vml_page_set_rmap() - change what @page names for the reverse map
+ * (->private and VML_PG_anon together), under vml_page_rmap_lock().
+ * @page: the page.
+ * @owner: the anon_vma or the owner's object; 0 when nothing maps it
+ *	(ignored if the page is mapped again by then).
+ * @anon: whether @owner is an anon_vma.
+ */
+void vml_page_set_rmap(struct vml_page *page, unsigned long owner, bool anon);
+
+/**
+ * vml_anon_vma_get() - one more reference on @av (get_anon_vma()).
+ * @av: an anon_vma known to be alive (named by a mapped page under
+ *	vml_page_rmap_lock(), or by a VMA under mmap_lock).
+ */
+void vml_anon_vma_get(struct vml_anon_vma *av);
+
+/**
+ * vml_anon_vma_put() - drop a reference; the last frees @av and drops
+ * its reference on the root (put_anon_vma()).
+ * @av: the anon_vma.
+ * Context: may sleep.
+ */
+void vml_anon_vma_put(struct vml_anon_vma *av);
+
+/**
+ * vml_anon_vma_walk() - call @fn for each VMA chained to @av that may
+ * map the page whose linear offset has low 32 bits @index (a page keeps
+ * only those; each 2^32-page slice the tree spans is tried).
+ * @av: the page's anon_vma, with a reference held.
+ * @index: the page's ->index.
+ * @fn: the visitor.
+ * @arg: its argument.
+ * Context: takes @av's root rwsem for reading around the walk; may sleep.
+ * Return: 0 or what @fn returned to stop.
+ */
+int vml_anon_vma_walk(struct vml_anon_vma *av, u32 index, vml_vma_visit_fn fn,
+		      void *arg);
+
+/**
+ * vml_vma_in_anon_vma() - is @vma chained to @av, so that a walk of
+ * @av's tree finds it (the checker's question for each anonymous page)?
+ * @vma: the VMA; its mmap_lock is held.
+ * @av: the anon_vma a page names.
+ * Return: whether one of @vma's chains links it to @av.
+ */
+bool vml_vma_in_anon_vma(struct vml_vma *vma, struct vml_anon_vma *av);
+
+/**
+ * vml_i_mmap_init() - an empty tree, for an object being made.
+ * @im: its tree.
+ */
+void vml_i_mmap_init(struct vml_i_mmap *im);
+
+/**
+ * vml_i_mmap_attach() - make @im the object tree of @vma, and put @vma
+ * in it if @vma is linked in its mm already (otherwise linking does).
+ * @vma: a VMA with no tree yet; the owner serialises attaches of one VMA.
+ * @im: the tree.
+ * Context: mmap_lock held; takes @im's rwsem for writing; may sleep.
+ */
+void vml_i_mmap_attach(struct vml_vma *vma, struct vml_i_mmap *im);
+
+/**
+ * vml_i_mmap_walk() - call @fn for each VMA of @im that maps some page
+ * offset in [@first, @last] (vma_interval_tree_foreach()).
+ * @im: the tree.
+ * @first: first page offset.
+ * @last: last page offset.
+ * @fn: the visitor.
+ * @arg: its argument.
+ * Context: takes @im's rwsem for reading around the walk; may sleep.
+ * Return: 0 or what @fn returned to stop.
+ */
+int vml_i_mmap_walk(struct vml_i_mmap *im, unsigned long first,
+		    unsigned long last, vml_vma_visit_fn fn, void *arg);
 
 /* ---- fork (dup.c) ---- */
 

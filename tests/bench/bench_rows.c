@@ -86,6 +86,10 @@ VML_BENCH_DECLARE(vml_bench_fork_8);
 VML_BENCH_DECLARE(vml_bench_fork_16);
 VML_BENCH_DECLARE(vml_bench_fork_32);
 VML_BENCH_DECLARE(vml_bench_fork_64);
+VML_BENCH_DECLARE(vml_bench_rmap_1);
+VML_BENCH_DECLARE(vml_bench_rmap_10);
+VML_BENCH_DECLARE(vml_bench_rmap_100);
+VML_BENCH_DECLARE(vml_bench_rmap_1000);
 
 const struct vml_bench *const vml_benches[] = {
 	&vml_bench_calibration,
@@ -113,6 +117,10 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_fork_16,
 	&vml_bench_fork_32,
 	&vml_bench_fork_64,
+	&vml_bench_rmap_1,
+	&vml_bench_rmap_10,
+	&vml_bench_rmap_100,
+	&vml_bench_rmap_1000,
 };
 
 const unsigned int vml_nr_benches = ARRAY_SIZE(vml_benches);

@@ -472,39 +472,6 @@ static void fault_test_shared_anon_merge(struct kunit *test)
 
 /* ---- Linux 6.1's merge rules and rmap after every merge ---- */
 
-struct find_arg {
-	struct vml_mm *mm;
-	unsigned long addr;
-	int found;
-};
-
-static int find_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep, void *arg)
-{
-	struct find_arg *f = arg;
-
-	f->found += vma->vm_mm == f->mm && addr == f->addr;
-	return 0;
-}
-
-/* Pages of @mm in [start, end) that rmap does not find where they are. */
-static int rmap_misses(struct vml_mm *mm, unsigned long start, unsigned long end)
-{
-	struct vml_page *page;
-	unsigned long addr;
-	int misses = 0;
-
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		struct find_arg f = { .mm = mm, .addr = addr };
-
-		page = page_of(mm, addr);
-		if (!page || vml_page_test(page, VML_PG_zero))
-			continue;
-		vml_rmap_walk(page, find_one, &f);
-		misses += f.found != 1;
-	}
-	return misses;
-}
-
 /*
  * is_mergeable_anon_vma(): a range with an anon_vma never merges into a
  * neighbour without one (that neighbour would not name its pages), a

@@ -134,6 +134,41 @@ static inline int count_one(struct vml_vma *vma, unsigned long addr,
 	return 0;
 }
 
+struct find_arg {
+	struct vml_mm *mm;
+	unsigned long addr;
+	int found;
+};
+
+static inline int find_one(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
+			   void *arg)
+{
+	struct find_arg *f = arg;
+
+	f->found += vma->vm_mm == f->mm && addr == f->addr;
+	return 0;
+}
+
+/* Pages of @mm in [start, end) that rmap does not find where they are. */
+static inline int rmap_misses(struct vml_mm *mm, unsigned long start,
+			      unsigned long end)
+{
+	struct vml_page *page;
+	unsigned long addr;
+	int misses = 0;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct find_arg f = { .mm = mm, .addr = addr };
+
+		page = page_of(mm, addr);
+		if (!page || vml_page_test(page, VML_PG_zero))
+			continue;
+		vml_rmap_walk(page, find_one, &f);
+		misses += f.found != 1;
+	}
+	return misses;
+}
+
 static inline struct file *make_file(struct kunit *test, size_t len, char c)
 {
 	struct file *f = filp_open(TFILE, O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE,
