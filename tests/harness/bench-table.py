@@ -178,7 +178,7 @@ def swap(icount, wall):
             'host ns', 'wall ratio', 'vmlab MB/s', 'host MB/s']
     out = []
     for name, r in ic.items():
-        if not name.startswith('swap') or r['vmlab'] == 'failed':
+        if not name.startswith('swap out') or r['vmlab'] == 'failed':
             continue
         x = w.get(name)
         wcols = ['-'] * 5

@@ -85,7 +85,10 @@ vml_swapdisk() {	# vml_swapdisk <build dir>: prints the image's path
 	if [ ! -s "$img" ]; then
 		mkdir -p "${img%/*}"
 		rm -f "$img.tmp"
-		truncate -s 64M "$img.tmp"
+		# Private and without holes, or mkswap warns (as swapon would).
+		install -m 0600 /dev/null "$img.tmp"
+		fallocate -l 64M "$img.tmp" 2>/dev/null ||
+			dd if=/dev/zero of="$img.tmp" bs=1M count=64 status=none
 		"$mkswap" -L vmlab-swap "$img.tmp" >/dev/null ||
 			vml_die "mkswap $img.tmp failed"
 		mv "$img.tmp" "$img"
