@@ -37,7 +37,7 @@
 static struct xarray swap_cache[VML_MAX_SWAPFILES];
 
 #define ENTRY_CHUNK_SHIFT	12
-#define ENTRY_CHUNK		(1UL << ENTRY_CHUNK_SHIFT)
+#define ENTRY_CHUNK		BIT(ENTRY_CHUNK_SHIFT)
 /* Frame index -> entry value of a cached page (0: none), in chunks. */
 static unsigned long **entry_chunks;
 static unsigned long nr_entry_chunks;

@@ -139,7 +139,7 @@ static int swapdisk_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
 		__free_page(page);
 		return ret;
 	}
-	/* Interleaved, the first side alternating: vmlab host host vmlab... */
+	/* Interleaved, the first side alternating: vmlab first, then host first... */
 	for (i = 0; !ret && i < n; i++) {
 		if (i & 1)
 			ret = host_read(raw.bdev, page, i, &host_ns[i]) ?:
