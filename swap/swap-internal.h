@@ -196,7 +196,8 @@ int vml_swap_out_page(struct vml_page *page);
 /**
  * vml_swap_out_pages() - vml_swap_out_page() for several pages, a batch
  * of VML_SWAP_OUT_BATCH through each step before the next (swap_out.c).
- * @pages: the pages; @nr: how many.
+ * @pages: the pages.
+ * @nr: how many.
  * @res: per page, vml_swap_out_page()'s return value.
  * Return: the pages swapped out and freed.
  */
