@@ -34,6 +34,18 @@ slot1() {
 	dd if=$DISK bs=4096 skip=1 count=1 2>/dev/null | od -An -tx8 | head -n 1
 }
 
+# steps fill|verify "MiB offsets": each 2 MiB of mm $M at 0x20000000 +
+# offset filled or verified with seed 1000 + offset, then paged out;
+# $good counts the steps that went through.
+steps() {
+	good=0
+	for off in $2; do
+		a=$(printf '0x%x' $((0x20000000 + off * 1048576)))
+		ctl "$1" $M $a 2M $((1000 + off)) && ctl madvise $M $a 2M pageout &&
+			good=$((good + 1))
+	done
+}
+
 dmesg_mark
 i=0
 while [ ! -b $DISK ] && [ $i -lt 50 ]; do
@@ -65,14 +77,7 @@ M=$(field mm)
 expect_ok "mmap 24M private anon" mmap $M 0x20000000 24M rw private,anon,fixed
 o0=$(stat pswpout)
 w0=$(sectors 7)
-good=0
-off=0
-while [ $off -lt 24 ]; do
-	a=$(printf '0x%x' $((0x20000000 + off * 1048576)))
-	ctl fill $M $a 2M $((1000 + off)) && ctl madvise $M $a 2M pageout &&
-		good=$((good + 1))
-	off=$((off + 2))
-done
+steps fill "0 2 4 6 8 10 12 14 16 18 20 22"
 check "24M written with a seeded pattern and paged out in 2M steps" "[ $good = 12 ]"
 [ $good = 12 ] || diag "last reply: $REPLY"
 check "6144 pages written (pswpout)" "[ $(( $(stat pswpout) - o0 )) = 6144 ]"
@@ -83,14 +88,7 @@ check "Used 24576 kB on the disk" "[ $(used $DISK) = 24576 ]"
 vmlab_check "24M on the disk"
 i0=$(stat pswpin)
 r0=$(sectors 3)
-good=0
-off=22
-while [ $off -ge 0 ]; do
-	a=$(printf '0x%x' $((0x20000000 + off * 1048576)))
-	ctl verify $M $a 2M $((1000 + off)) && ctl madvise $M $a 2M pageout &&
-		good=$((good + 1))
-	off=$((off - 2))
-done
+steps verify "22 20 18 16 14 12 10 8 6 4 2 0"
 check "all 24M read back intact from the disk" "[ $good = 12 ]"
 [ $good = 12 ] || diag "last reply: $REPLY"
 check "6144 pages read (pswpin)" "[ $(( $(stat pswpin) - i0 )) = 6144 ]"
