@@ -32,7 +32,7 @@
  * their slots come from one cluster, so their swap-cache entries share
  * one xarray node, allocated by the batch's first insertion and freed by
  * its last removal; one page at a time allocated and freed that node
- * for every page (about 1,300 of a page's 12,900 instructions out and
+ * for every page (about 1,400 of a page's 12,100 instructions out and
  * back in, Documentation/benchmarks.rst). Every lock is a trylock, taken
  * before anything sleeps, so holding several cannot deadlock.
  *

@@ -22,8 +22,8 @@
  * frame, in chunks of 4096 frames (32 KiB) allocated the first time a
  * page of theirs enters the cache and kept until the layer stops: a
  * second xarray did this before, whose nodes were allocated and freed
- * again with nearly every page passing through the cache, about 1,500
- * of the 17,000 instructions of a page's swap-out and swap-in
+ * again with nearly every page passing through the cache: about 5,300
+ * of the 17,400 instructions of a page's swap-out and swap-in
  * (Documentation/benchmarks.rst). The slot's VML_SWAP_HAS_CACHE bit is the slot owner's to set
  * and clear (vml_swap_alloc(), vml_swapcache_prepare(),
  * vml_swapcache_free()); this file keeps pages only. A page read ahead
