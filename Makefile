@@ -67,11 +67,12 @@ check:
 
 # The whole matrix: test and debug kernels at every paging x PTI pair, the
 # stock kernel as in make check, each guest at -smp 1 and -smp 4, the
-# fuzzer for 5 minutes and the SMP stress for 4 x 20,000 operations in each
+# fuzzer for 5 minutes and the SMP stress for 4 x 20,000 operations (4 x
+# 5,000 with reclaim and swap) in each
 # (hours under TCG; not for CI).
 check-full:
 	VMLAB_FULL=1 VMLAB_BUDGET=$${VMLAB_BUDGET:-28800} \
-	VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=300 vmltest.stress_ops=20000 $${VMLAB_GUEST_ARGS:-}" \
+	VMLAB_GUEST_ARGS="vmltest.fuzz=0 vmltest.fuzz_time=300 vmltest.stress_ops=20000 vmltest.stress_swap_ops=5000 $${VMLAB_GUEST_ARGS:-}" \
 		tests/harness/check.sh
 
 bench:

@@ -43,6 +43,7 @@ const char * const vml_vm_event_names[VML_NR_VM_EVENTS] = {
 	[VML_SWAP_RA] = "swap_ra",
 	[VML_SWAP_RA_HIT] = "swap_ra_hit",
 	[VML_NR_SWAPCACHED] = "nr_swapcached",
+	[VML_NR_SWAP_CONT] = "nr_swap_cont",
 	[VML_PGSCAN_KSWAPD] = "pgscan_kswapd",
 	[VML_PGSCAN_DIRECT] = "pgscan_direct",
 	[VML_PGSTEAL_KSWAPD] = "pgsteal_kswapd",

@@ -49,6 +49,7 @@ enum vml_vm_event {
 	VML_SWAP_RA,			/* swap: pages read ahead around a fault */
 	VML_SWAP_RA_HIT,		/* swap: ... later found by a fault */
 	VML_NR_SWAPCACHED,		/* swap: a gauge, +1/-1: swap-cache pages */
+	VML_NR_SWAP_CONT,		/* swap: a gauge: slots with a continued count */
 	VML_PGSCAN_KSWAPD,		/* swap: inactive pages kswapd scanned */
 	VML_PGSCAN_DIRECT,		/* swap: ... direct reclaim scanned */
 	VML_PGSTEAL_KSWAPD,		/* swap: pages kswapd reclaimed */

@@ -3,8 +3,12 @@
  * ctl.c - the ctl transaction file and the command dispatcher.
  *
  * Like libfs's simple_transaction, but with a 64 KiB reply so that data
- * replies (page dumps, reads) fit: each open file carries one transaction,
- * a write runs the command, reads return its reply. Commands run
+ * replies (page dumps, reads) fit: an open file carries one transaction at
+ * a time, a write runs the command, reads return its reply. Once the reply
+ * has been read to its end, a write at offset 0 (pwrite(), as seq_file
+ * restarts at 0) starts the next transaction on the same file: a fuzzer or
+ * a monitor pays two system calls a command instead of four, and a second
+ * write() (at the offset the reads left) is refused as before. Commands run
  * concurrently (the registry is read-locked); each subsystem's API does
  * its own locking, and a group whose commands must not interleave names
  * the mutex they run under (&struct vml_ctl_group.lock). A
@@ -195,8 +199,9 @@ int vml_ctl_exec(char *line, struct vml_reply *r)
 
 struct ctl_txn {
 	struct mutex lock;	/* one write per open file at a time */
-	bool done;
-	struct vml_reply reply;
+	bool done;		/* a command ran: its reply is in @reply */
+	bool drained;		/* and it has been read to its end */
+	struct vml_reply reply;	/* its buffer lives as long as the file */
 };
 
 static int ctl_open(struct inode *inode, struct file *file)
@@ -207,27 +212,45 @@ static int ctl_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&t->lock);
 	file->private_data = t;
-	return nonseekable_open(inode, file);
+	/*
+	 * Not nonseekable_open(): pread() and pwrite() give the offset the
+	 * next-transaction rule needs. lseek() is still refused (no .llseek).
+	 */
+	return 0;
 }
 
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
 	struct ctl_txn *t = file->private_data;
-	char *line;
+	char *line = NULL;
 	int ret;
 
-	if (len >= VML_CTL_MAX_LINE)
-		return -EFBIG;
-	line = memdup_user_nul(ubuf, len);
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	mutex_lock(&t->lock);
-	ret = -EBUSY;		/* one command per open, like simple_transaction */
-	if (t->done)
+	/*
+	 * One command per transaction, like simple_transaction: a second
+	 * write is refused, and the reply kept, unless that reply was read
+	 * to its end and this write starts again at offset 0. A new
+	 * transaction forgets the old reply first, so a line refused below
+	 * (too long, unreadable) leaves nothing stale to read.
+	 */
+	ret = -EBUSY;
+	if (t->done && (*ppos || !t->drained))
 		goto out;
-	t->reply.buf = kvmalloc(VML_REPLY_SIZE, GFP_KERNEL);
+	t->done = false;
+	t->drained = false;
+	ret = -EFBIG;
+	if (len >= VML_CTL_MAX_LINE)
+		goto out;
+	line = memdup_user_nul(ubuf, len);
+	ret = PTR_ERR_OR_ZERO(line);
+	if (ret) {
+		line = NULL;
+		goto out;
+	}
 	ret = -ENOMEM;
+	if (!t->reply.buf)
+		t->reply.buf = kvmalloc(VML_REPLY_SIZE, GFP_KERNEL);
 	if (!t->reply.buf)
 		goto out;
 	ret = vml_ctl_exec(line, &t->reply);
@@ -251,9 +274,12 @@ static ssize_t ctl_read(struct file *file, char __user *ubuf, size_t len,
 	ssize_t ret = 0;
 
 	mutex_lock(&t->lock);
-	if (t->done)
+	if (t->done) {
 		ret = simple_read_from_buffer(ubuf, len, ppos, t->reply.buf,
 					      t->reply.len);
+		if (ret >= 0 && *ppos >= t->reply.len)
+			t->drained = true;
+	}
 	mutex_unlock(&t->lock);
 	return ret;
 }

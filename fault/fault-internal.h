@@ -23,6 +23,7 @@
  * @lock: serialises filling the cache and writing it back.
  * @users: VMAs pointing at it through vm_private_data.
  * @nrpages: pages in @pages.
+ * @swapped: swap entries in @pages (shmem's info->swapped).
  * @ra_next: where a sequential reader is expected next (readahead).
  * @ra_size: the current readahead window in pages.
  * @size: shared anonymous memory: the object's size in pages, fixed at
@@ -36,7 +37,7 @@ struct vml_mapping {
 	struct xarray pages;
 	struct mutex lock;	/* fills and writeback */
 	atomic_t users;
-	atomic_long_t nrpages;
+	atomic_long_t nrpages, swapped;
 	unsigned long ra_next, ra_size;
 	unsigned long size;
 	struct list_head node;
@@ -61,6 +62,7 @@ void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 int vml_filemap_vma_open(struct vml_vma *vma);
 int vml_filemap_vma_dup(struct vml_vma *dst, struct vml_vma *src);
 void vml_filemap_vma_close(struct vml_vma *vma);
+unsigned long vml_shmem_swapped(struct vml_vma *vma);
 void vml_filemap_exit(void);
 struct vml_check;
 struct vml_check_refs;

@@ -205,9 +205,11 @@ int vml_filemap_reclaim_page(struct vml_page *page, bool may_write);
  * @dirty: ... of which dirty.
  * @mapped: ... of which mapped by a PTE.
  * @shmem: ... of which shared anonymous memory.
+ * @swapped: shared anonymous pages swapped out (swap entries held in
+ *	their objects instead of pages).
  */
 struct vml_cache_stats {
-	unsigned long mappings, pages, dirty, mapped, shmem;
+	unsigned long mappings, pages, dirty, mapped, shmem, swapped;
 };
 
 /**
@@ -215,6 +217,46 @@ struct vml_cache_stats {
  * @s: filled in.
  */
 void vml_cache_get_stats(struct vml_cache_stats *s);
+
+/* ---- shared anonymous memory and swap (filemap.c) ---- */
+
+/**
+ * vml_shmem_writeout() - the page-cache half of shmem_writepage(): a
+ * shared anonymous page already in the swap cache under @entry is
+ * replaced in its object by @entry (an xarray value entry, which owns
+ * one reference to the slot: the caller raised the count for it), and
+ * the object's reference on the page is dropped.
+ * @page: a shmem page (VML_PG_swapbacked, not anonymous), locked,
+ *	unmapped, isolated from the LRU with the caller's reference, and in
+ *	the swap cache.
+ * @entry: its slot.
+ * Context: process context; the page cache's registry lock is only
+ *	tried (reclaim may run inside a cache fill).
+ * Return: 0 done (the page is the swap cache's and the caller's); -EBUSY
+ * (mapped again, another reference, a busy lock) or -EINVAL (not a live
+ * shmem page): nothing changed.
+ */
+int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry);
+
+/**
+ * vml_shmem_unuse() - swapoff's shmem_unuse(): read back every swap
+ * entry of area @type held by a shared anonymous object and put the page
+ * in its place (as a fault on it would).
+ * @type: the area, already off the allocation list.
+ * Context: process context, may sleep; holds the page cache's registry
+ *	lock throughout, and each object's fill lock in turn.
+ * Return: 0, -ENOMEM or the read's error (pages already back stay).
+ */
+int vml_shmem_unuse(unsigned int type);
+
+/**
+ * vml_shmem_for_each_swap() - call @fn for every swap entry held by a
+ * shared anonymous object (the invariant checker counts them).
+ * @fn: called under the object's xa_lock: must not sleep.
+ * @arg: passed to @fn.
+ */
+void vml_shmem_for_each_swap(void (*fn)(struct vml_swp_entry entry, void *arg),
+			     void *arg);
 
 /* ---- accounting (smaps.c) ---- */
 
@@ -229,11 +271,14 @@ void vml_cache_get_stats(struct vml_cache_stats *s);
  * @private_dirty: dirty pages mapped once.
  * @referenced: PTEs with the Accessed bit set.
  * @zero: PTEs mapping the zero page.
- * @swap: swap entries.
+ * @swap: swap entries: swap PTEs, and the swap entries of a shared
+ *	anonymous object in the part its VMAs map (6.1's shmem_swapped).
+ * @swap_pss: proportional swap: a swap PTE whose slot n PTEs share
+ *	counts 1/n (in pages, like @pss).
  * @pss_dirty: the part of @pss that is dirty.
  */
 struct vml_smaps {
-	unsigned long rss, pss, pss_dirty, anon;
+	unsigned long rss, pss, pss_dirty, anon, swap_pss;
 	unsigned long shared_clean, shared_dirty;
 	unsigned long private_clean, private_dirty;
 	unsigned long referenced, zero, swap;
@@ -266,8 +311,21 @@ void vml_smaps_show(struct seq_file *m, struct vml_vma *vma);
  *	must not sleep; 0 or -ENOMEM.
  * @swap_zap: a swap PTE was removed (munmap, exit, MADV_DONTNEED): drop
  *	its reference (free_swap_and_cache()); under pgt.lock, no sleeping.
+ *	Also called for a swap entry of a shared anonymous object that
+ *	goes with its object (as a PTE).
  * @pageout: MADV_PAGEOUT of [@start, @end) in @vma: swap out its
  *	anonymous pages; the mm's mmap_lock is held for reading.
+ * @swap_count: the references to a swap PTE's slot (swp_swapcount(),
+ *	for SwapPss); under pgt.lock, no sleeping.
+ * @shmem_swapin: a shared anonymous object's fault (or swapoff) met the
+ *	swap entry @entry: the slot's page, found in the swap cache or read
+ *	into it (*@major then), locked, with a reference for the caller.
+ *	NULL with *@err 0: raced, look at the object again; with -ENOMEM or
+ *	the read's error: give up.
+ * @shmem_swapin_done: after @shmem_swapin, the object did (@installed)
+ *	or did not put the page in its entry's place: on success the page
+ *	leaves the swap cache and the object's reference to the slot goes;
+ *	either way the page is unlocked (the caller's reference stays).
  */
 struct vml_fault_hooks {
 	int (*swapin)(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
@@ -275,6 +333,10 @@ struct vml_fault_hooks {
 	int (*swap_dup)(pte_t entry);
 	void (*swap_zap)(pte_t entry);
 	void (*pageout)(struct vml_vma *vma, unsigned long start, unsigned long end);
+	int (*swap_count)(pte_t entry);
+	struct vml_page *(*shmem_swapin)(struct vml_swp_entry entry, bool *major,
+					 int *err);
+	void (*shmem_swapin_done)(struct vml_page *page, bool installed);
 };
 
 /**

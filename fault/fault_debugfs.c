@@ -196,8 +196,8 @@ static int cmd_smaps(int argc, char **argv, struct vml_reply *r)
 	vml_reply_add(r, " shared_clean=%lu shared_dirty=%lu private_clean=%lu private_dirty=%lu",
 		      s.shared_clean * k, s.shared_dirty * k, s.private_clean * k,
 		      s.private_dirty * k);
-	vml_reply_add(r, " referenced=%lu zero=%lu swap=%lu", s.referenced * k,
-		      s.zero * k, s.swap * k);
+	vml_reply_add(r, " referenced=%lu zero=%lu swap=%lu swap_pss=%lu", s.referenced * k,
+		      s.zero * k, s.swap * k, s.swap_pss * k);
 	vml_mm_put(mm);
 	return 0;
 }
@@ -221,8 +221,8 @@ static int pagecache_show(struct seq_file *m, void *v)
 	struct vml_cache_stats s;
 
 	vml_cache_get_stats(&s);
-	seq_printf(m, "mappings %lu\npages %lu\ndirty %lu\nmapped %lu\nshmem %lu\n",
-		   s.mappings, s.pages, s.dirty, s.mapped, s.shmem);
+	seq_printf(m, "mappings %lu\npages %lu\ndirty %lu\nmapped %lu\nshmem %lu\nshmem_swapped %lu\n",
+		   s.mappings, s.pages, s.dirty, s.mapped, s.shmem, s.swapped);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pagecache);

@@ -10,6 +10,14 @@
  * PTE one more. The files are real files of the guest: pages are read
  * with kernel_read() and written back with kernel_write().
  *
+ * Shared anonymous memory is swapped as 6.1's shmem is (shmem_writepage(),
+ * shmem_swapin_folio()): reclaim replaces a page in @pages by its swap
+ * entry, an xarray value entry (xa_mk_value(entry.val)) that holds one
+ * reference to the slot, and a fault or swapoff that meets the value
+ * reads the page back through the swap layer's hooks and puts it in its
+ * place. Every walk of @pages below skips value entries but those that
+ * are about swap.
+ *
  * Page states: VML_PG_uptodate once read, VML_PG_dirty once a PTE's
  * hardware Dirty bit was harvested (msync, munmap, rmap unmap) until
  * written back, VML_PG_locked while being read in.
@@ -112,7 +120,9 @@ static struct vml_page *find_get_page(struct vml_mapping *m, unsigned long pgoff
 
 	xa_lock(&m->pages);
 	page = xa_load(&m->pages, pgoff);
-	if (page)
+	if (xa_is_value(page))
+		page = NULL;		/* swapped out: shmem_swapin() */
+	else if (page)
 		vml_get_page(page);
 	xa_unlock(&m->pages);
 	return page;
@@ -204,8 +214,85 @@ static void readahead(struct vml_mapping *m, unsigned long pgoff)
 }
 
 /*
+ * shmem_swapin_folio(): the swap entry @v at @pgoff of @m goes back to
+ * being a page. The swap layer finds or reads the slot's page into the
+ * swap cache (locked, a reference for us, *@major if read); it replaces
+ * the value here only if the value is still there, then the hook takes
+ * it out of the swap cache and drops the object's reference to the slot
+ * (so the slot is free and the page dirty: it holds the only copy).
+ * Caller holds @m->lock. Return: the page with a reference, or NULL with
+ * *@err 0 (raced: look again) or -errno (-ENOMEM, the read's -EIO).
+ */
+static struct vml_page *shmem_swapin(struct vml_mapping *m, unsigned long pgoff,
+				     void *v, bool *major, int *err)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+	struct vml_swp_entry entry = { xa_to_value(v) };
+	struct vml_page *page;
+	bool ok;
+
+	*err = -EIO;
+	if (!h->shmem_swapin || !h->shmem_swapin_done)
+		return NULL;
+	*err = 0;
+	page = h->shmem_swapin(entry, major, err);
+	if (!page)
+		return NULL;
+	xa_lock(&m->pages);
+	ok = __xa_cmpxchg(&m->pages, pgoff, v, page, GFP_NOWAIT) == v;
+	if (ok) {
+		vml_get_page(page);	/* the object's */
+		page->private = (unsigned long)m;
+		page->index = pgoff;
+		vml_page_set(page, VML_PG_uptodate);
+		atomic_long_inc(&m->nrpages);
+		atomic_long_dec(&m->swapped);
+	}
+	xa_unlock(&m->pages);
+	h->shmem_swapin_done(page, ok);
+	if (ok)
+		return page;
+	vml_put_page(page);
+	return NULL;
+}
+
+/*
+ * The page at @pgoff of @m, found, swapped back in or added, with a
+ * reference; @m->lock held. NULL with *@err as vml_filemap_fault().
+ */
+static struct vml_page *get_locked(struct vml_mapping *m, unsigned long pgoff,
+				   bool *major, int *err)
+{
+	struct vml_page *page;
+	void *v;
+
+	for (;;) {
+		page = find_get_page(m, pgoff);
+		if (page)
+			return page;
+		v = xa_load(&m->pages, pgoff);
+		if (!xa_is_value(v))
+			break;
+		page = shmem_swapin(m, pgoff, v, major, err);
+		if (page || *err)
+			return page;
+		cond_resched();		/* raced with reclaim of a read-ahead page */
+	}
+	page = add_page(m, pgoff, err);
+	if (page) {
+		vml_get_page(page);
+		*major = !!m->host;
+		if (m->host)
+			readahead(m, pgoff);
+		m->ra_next = pgoff + 1;
+	}
+	return page;
+}
+
+/*
  * filemap_fault() / shmem_fault(): the page at @pgoff of @vma's object
- * with a reference for the caller. *@major when it had to be read.
+ * with a reference for the caller. *@major when it had to be read (from
+ * the file, or from swap).
  * NULL with *@err: -EFAULT past EOF (SIGBUS), -ENOMEM, or an I/O error.
  */
 struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
@@ -224,17 +311,7 @@ struct vml_page *vml_filemap_fault(struct vml_vma *vma, unsigned long pgoff,
 	if (page)
 		return page;
 	mutex_lock(&m->lock);
-	page = find_get_page(m, pgoff);
-	if (!page) {
-		page = add_page(m, pgoff, err);
-		if (page) {
-			vml_get_page(page);
-			*major = !!m->host;
-			if (m->host)
-				readahead(m, pgoff);
-			m->ra_next = pgoff + 1;
-		}
-	}
+	page = get_locked(m, pgoff, major, err);
 	mutex_unlock(&m->lock);
 	return page;
 }
@@ -269,6 +346,8 @@ void vml_filemap_find_range(struct vml_vma *vma, unsigned long pgoff,
 		xa_lock(&m->pages);
 	}
 	xas_for_each(&xas, page, last) {
+		if (xa_is_value(page))
+			continue;	/* swapped out: only a fault reads it */
 		vml_get_page(page);
 		pages[xas.xa_index - pgoff] = page;
 	}
@@ -494,7 +573,25 @@ static void release_page(struct vml_page *page)
 	vml_put_page(page);
 }
 
-/* Empty a mapping and free it (truncate_inode_pages() + evict). */
+/*
+ * shmem_free_swap(): a swap entry of the object goes with it; the slot
+ * loses the object's reference (free_swap_and_cache(), through the swap
+ * layer's swap_zap hook).
+ */
+static void free_swap_entry(struct vml_mapping *m, void *v)
+{
+	const struct vml_fault_hooks *h = vml_fault_hooks();
+	struct vml_swp_entry entry = { xa_to_value(v) };
+
+	atomic_long_dec(&m->swapped);
+	if (!WARN_ON_ONCE(!h->swap_zap))
+		h->swap_zap(vml_swp_entry_to_pte(entry));
+}
+
+/*
+ * Empty a mapping and free it (truncate_inode_pages() + evict; for
+ * shmem, shmem_undo_range() also frees the swap entries).
+ */
 static void mapping_destroy(struct vml_mapping *m)
 {
 	struct vml_page *page;
@@ -502,7 +599,10 @@ static void mapping_destroy(struct vml_mapping *m)
 
 	xa_for_each(&m->pages, i, page) {
 		xa_erase(&m->pages, i);
-		release_page(page);
+		if (xa_is_value(page))
+			free_swap_entry(m, page);
+		else
+			release_page(page);
 	}
 	mapping_free(m);
 }
@@ -640,6 +740,10 @@ void vml_cache_get_stats(struct vml_cache_stats *s)
 		s->mappings++;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
+			if (xa_is_value(page)) {
+				s->swapped++;
+				continue;
+			}
 			s->pages++;
 			s->shmem += !m->host;
 			s->dirty += vml_page_test(page, VML_PG_dirty);
@@ -676,6 +780,8 @@ void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users
 
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
+		unsigned long swapped = 0;
+
 		n = vml_check_refs_count(users, m);
 		if (n != atomic_read(&m->users))
 			vml_check_fail(chk, "page cache %p: %d users, VMAs using it %lu",
@@ -683,6 +789,10 @@ void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users
 		n = 0;
 		xa_lock(&m->pages);
 		xa_for_each(&m->pages, i, page) {
+			if (xa_is_value(page)) {
+				swapped++;	/* its slot: swap/'s check */
+				continue;
+			}
 			n++;
 			if (!vml_page_in_arena(page)) {
 				vml_check_fail(chk, "page cache %p:%lu holds %p, no arena frame",
@@ -700,6 +810,131 @@ void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users
 		if (n != atomic_long_read(&m->nrpages))
 			vml_check_fail(chk, "page cache %p: %lu pages, nrpages says %ld",
 				       m, n, atomic_long_read(&m->nrpages));
+		if (swapped != atomic_long_read(&m->swapped) || (swapped && m->host))
+			vml_check_fail(chk, "page cache %p: %lu swap entries, swapped says %ld%s",
+				       m, swapped, atomic_long_read(&m->swapped),
+				       m->host ? " (a file's)" : "");
 	}
 	mutex_unlock(&registry_lock);
+}
+
+/* ---- shared anonymous memory and swap ---- */
+
+/* Is @m a live shmem object? (page->private of a page being reclaimed
+ * may be stale: an anonymous page whose last PTE just went keeps its
+ * anon_vma there.) Registry lock held. */
+static bool live_shmem(struct vml_mapping *m)
+{
+	struct vml_mapping *p;
+
+	list_for_each_entry(p, &mappings, node)
+		if (p == m)
+			return !m->host;
+	return false;
+}
+
+int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry)
+{
+	struct vml_mapping *m;
+	int ret = -EBUSY;
+
+	if (vml_page_test(page, VML_PG_anon) || !vml_page_test(page, VML_PG_swapbacked))
+		return -EINVAL;
+	/* Only tried: a direct reclaimer may hold it (vml_filemap_reclaim_page()). */
+	if (!mutex_trylock(&registry_lock))
+		return -EBUSY;
+	m = (struct vml_mapping *)page->private;
+	if (!m || !live_shmem(m)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	xa_lock(&m->pages);
+	/* The object's, the caller's and the swap cache's references only. */
+	if (xa_load(&m->pages, page->index) == page && vml_page_count(page) == 3 &&
+	    !vml_page_mapcount(page)) {
+		__xa_store(&m->pages, page->index, xa_mk_value(entry.val), GFP_NOWAIT);
+		atomic_long_dec(&m->nrpages);
+		atomic_long_inc(&m->swapped);
+		ret = 0;
+	}
+	xa_unlock(&m->pages);
+	if (!ret) {
+		vml_page_clear(page, VML_PG_uptodate);
+		page->private = 0;
+		vml_put_page(page);	/* the object's; the swap cache holds it now */
+	}
+out:
+	mutex_unlock(&registry_lock);
+	return ret;
+}
+
+int vml_shmem_unuse(unsigned int type)
+{
+	struct vml_mapping *m;
+	struct vml_page *page;
+	unsigned long i;
+	bool major;
+	int err = 0;
+	void *v;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry(m, &mappings, node) {
+		if (m->host || !atomic_long_read(&m->swapped))
+			continue;
+		mutex_lock(&m->lock);
+		xa_for_each(&m->pages, i, v) {
+			if (!xa_is_value(v) ||
+			    vml_swp_type((struct vml_swp_entry){ xa_to_value(v) }) != type)
+				continue;
+			page = get_locked(m, i, &major, &err);
+			if (!page)
+				break;
+			vml_put_page(page);
+			cond_resched();
+		}
+		mutex_unlock(&m->lock);
+		if (err)
+			break;
+	}
+	mutex_unlock(&registry_lock);
+	return err;
+}
+
+void vml_shmem_for_each_swap(void (*fn)(struct vml_swp_entry entry, void *arg),
+			     void *arg)
+{
+	struct vml_mapping *m;
+	unsigned long i;
+	void *v;
+
+	mutex_lock(&registry_lock);
+	list_for_each_entry(m, &mappings, node) {
+		xa_lock(&m->pages);
+		xa_for_each(&m->pages, i, v)
+			if (xa_is_value(v))
+				fn((struct vml_swp_entry){ xa_to_value(v) }, arg);
+		xa_unlock(&m->pages);
+	}
+	mutex_unlock(&registry_lock);
+}
+
+/*
+ * shmem_swap_usage(): swap entries of @vma's object in the part @vma maps
+ * (6.1 counts them in the VMA's smaps Swap:). mmap_lock held.
+ */
+unsigned long vml_shmem_swapped(struct vml_vma *vma)
+{
+	/* Pairs with the release in vml_vma_mapping(). */
+	struct vml_mapping *m = smp_load_acquire(&vma->vm_private_data);
+	unsigned long i, n = 0;
+	void *v;
+
+	if (!m || m->host || !atomic_long_read(&m->swapped))
+		return 0;
+	xa_lock(&m->pages);
+	xa_for_each_range(&m->pages, i, v, vma->vm_pgoff,
+			  vma->vm_pgoff + vml_vma_pages(vma) - 1)
+		n += xa_is_value(v);
+	xa_unlock(&m->pages);
+	return n;
 }

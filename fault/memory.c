@@ -302,8 +302,9 @@ static int do_fault(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		 */
 		if (!page && !write && err == -EFAULT)
 			fault_around(vma, addr, ptep, atomic);
+		/* Past EOF or a read error (a file's, swap's): SIGBUS. */
 		if (!page)
-			return err == -EFAULT ? VML_FAULT_SIGBUS : VML_FAULT_OOM;
+			return err == -ENOMEM ? VML_FAULT_OOM : VML_FAULT_SIGBUS;
 	}
 	if (write && private) {
 		copy = cow_copy(vma, page, atomic);

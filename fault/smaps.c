@@ -4,7 +4,8 @@
  * (fs/proc/task_mmu.c smaps_pte_entry()): walk the present and PROT_NONE
  * PTEs and sort each page into shared or private, clean or dirty,
  * anonymous or file, and sum the proportional set size (a page mapped n
- * times counts 1/n).
+ * times counts 1/n; a swap entry whose slot n PTEs name counts 1/n of
+ * SwapPss, as 6.1 reads swp_swapcount()).
  */
 #include <linux/seq_file.h>
 #include "fault/fault-internal.h"
@@ -21,7 +22,12 @@ static int smaps_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	int n;
 
 	if (vml_pte_state(pte) == VML_PTE_SWAP) {
+		const struct vml_fault_hooks *h = vml_fault_hooks();
+
+		/* SwapPss: a slot n PTEs share (after fork) counts 1/n. */
+		n = h->swap_count ? max(h->swap_count(pte), 1) : 1;
 		s->swap++;
+		s->swap_pss += (1ul << PSS_SHIFT) / n;
 		return 0;
 	}
 	page = vml_pte_page(pte);	/* present or PROT_NONE, as Linux counts */
@@ -58,10 +64,13 @@ int vml_smaps_rollup(struct vml_mm *mm, struct vml_smaps *s)
 	if (mm->kernel)
 		return -EINVAL;
 	down_read(&mm->mmap_lock);
-	vml_for_each_vma(mm, vma)
+	vml_for_each_vma(mm, vma) {
 		vml_walk_range(&mm->pgt, vma->vm_start, vma->vm_end, smaps_one, s);
+		s->swap += vml_shmem_swapped(vma);
+	}
 	up_read(&mm->mmap_lock);
 	s->pss >>= PSS_SHIFT;
+	s->swap_pss >>= PSS_SHIFT;
 	return 0;
 }
 
@@ -70,6 +79,7 @@ static void smaps_vma(struct vml_vma *vma, struct vml_smaps *s)
 {
 	memset(s, 0, sizeof(*s));
 	vml_walk_range(&vma->vm_mm->pgt, vma->vm_start, vma->vm_end, smaps_one, s);
+	s->swap += vml_shmem_swapped(vma);
 }
 
 static void put_kb(struct seq_file *m, const char *name, unsigned long pages)
@@ -80,13 +90,14 @@ static void put_kb(struct seq_file *m, const char *name, unsigned long pages)
 /* __show_smap() for one VMA: Rss: to Locked:, as 6.1 prints them. */
 void vml_smaps_show(struct seq_file *m, struct vml_vma *vma)
 {
-	unsigned long pss, pss_dirty;
+	unsigned long pss, pss_dirty, swap_pss;
 	struct vml_smaps s;
 
 	smaps_vma(vma, &s);
 	/* Pss in KiB keeps the fraction of a page, as Linux's PSS_SHIFT. */
 	pss = (s.pss << (PAGE_SHIFT - 10)) >> PSS_SHIFT;
 	pss_dirty = (s.pss_dirty << (PAGE_SHIFT - 10)) >> PSS_SHIFT;
+	swap_pss = (s.swap_pss << (PAGE_SHIFT - 10)) >> PSS_SHIFT;
 	put_kb(m, "Rss:            ", s.rss);
 	seq_printf(m, "Pss:            %8lu kB\n", pss);
 	seq_printf(m, "Pss_Dirty:      %8lu kB\n", pss_dirty);
@@ -103,6 +114,6 @@ void vml_smaps_show(struct seq_file *m, struct vml_vma *vma)
 	put_kb(m, "Shared_Hugetlb: ", 0);
 	seq_puts(m, "Private_Hugetlb:       0 kB\n");
 	put_kb(m, "Swap:           ", s.swap);
-	put_kb(m, "SwapPss:        ", s.swap);
+	seq_printf(m, "SwapPss:        %8lu kB\n", swap_pss);
 	seq_printf(m, "Locked:         %8lu kB\n", vma->vm_flags & VML_VM_LOCKED ? pss : 0);
 }

@@ -10,7 +10,8 @@
  * swap_map; every swap-cache page is an arena frame marked as such, keyed
  * by the entry it records, its slot holding the cache bit (swap-cache
  * pages are claimed here: a page only the cache holds has no other
- * owner); every slot's count equals the swap PTEs naming it. Indices are
+ * owner); every slot's count equals the swap PTEs naming it plus the
+ * swap entries shared anonymous objects hold for it. Indices are
  * range-checked and list walks bounded before anything is dereferenced.
  * A frame flagged VML_PG_lru that no list holds is reported too.
  */
@@ -140,7 +141,7 @@ static void check_swap_cache(struct vml_check *chk)
  */
 struct pte_counts {
 	struct vml_check *chk;
-	u8 *found[VML_MAX_SWAPFILES];	/* per slot, saturating at 255 */
+	u32 *found[VML_MAX_SWAPFILES];	/* per slot */
 	unsigned long max[VML_MAX_SWAPFILES];
 	char name[24];
 };
@@ -163,9 +164,23 @@ static int count_swap_pte(struct vml_pgtable *pt, unsigned long addr, pte_t *pte
 			       pc->name, addr, pte_val(*ptep));
 		return 0;
 	}
-	if (pc->found[type][off] < U8_MAX)
-		pc->found[type][off]++;
+	pc->found[type][off]++;
 	return 0;
+}
+
+/* A swap entry a shared anonymous object holds in place of a page. */
+static void count_shmem_entry(struct vml_swp_entry e, void *arg)
+{
+	struct pte_counts *pc = arg;
+	unsigned int type = vml_swp_type(e);
+	unsigned long off = vml_swp_offset(e);
+
+	if (type >= VML_MAX_SWAPFILES || !pc->found[type] || off >= pc->max[type]) {
+		vml_check_fail(pc->chk, "shmem: swap entry %#lx names no slot of an area",
+			       e.val);
+		return;
+	}
+	pc->found[type][off]++;
 }
 
 static int count_mm(struct vml_mm *mm, void *arg)
@@ -187,23 +202,38 @@ static int count_mm(struct vml_mm *mm, void *arg)
 static void compare_slots(struct pte_counts *pc, struct vml_swap_area *si)
 {
 	struct xarray *xa = vml_swap_cache_xa(si->type);
-	unsigned long off;
+	unsigned long off, refs, nr_cont = 0;
 	unsigned char map;
 	bool cached;
+	void *v;
 
 	for (off = 1; off < si->max && off < pc->max[si->type]; off++) {
 		map = si->swap_map[off];
 		if (map == VML_SWAP_MAP_BAD)
 			continue;
-		if ((map & ~VML_SWAP_HAS_CACHE) != pc->found[si->type][off])
-			vml_check_fail(pc->chk, "swap %s slot %lu: count %d, swap PTEs found %u",
-				       si->spec, off, map & ~VML_SWAP_HAS_CACHE,
-				       pc->found[si->type][off]);
+		refs = map & VML_SWAP_COUNT_MASK;
+		v = xa_load(&si->cont, off);
+		if (!!(map & VML_COUNT_CONTINUED) != !!v ||
+		    (v && (!xa_is_value(v) || !xa_to_value(v) ||
+			   refs != VML_SWAP_MAP_MAX)))
+			vml_check_fail(pc->chk, "swap %s slot %lu: byte %#x, continuation %px",
+				       si->spec, off, map, v);
+		if (v && xa_is_value(v)) {
+			refs += xa_to_value(v);
+			nr_cont++;
+		}
+		if (refs != pc->found[si->type][off])
+			vml_check_fail(pc->chk,
+				       "swap %s slot %lu: count %lu, swap PTEs and shmem entries found %u",
+				       si->spec, off, refs, pc->found[si->type][off]);
 		cached = xa_load(xa, off);
 		if (!!(map & VML_SWAP_HAS_CACHE) != cached)
 			vml_check_fail(pc->chk, "swap %s slot %lu: cache bit %d, page cached %d",
 				       si->spec, off, !!(map & VML_SWAP_HAS_CACHE), cached);
 	}
+	if (nr_cont != si->nr_cont)
+		vml_check_fail(pc->chk, "swap %s: %lu continued slots, nr_cont says %lu",
+			       si->spec, nr_cont, si->nr_cont);
 }
 
 static void check_slot_refs(struct vml_check *chk)
@@ -224,11 +254,12 @@ static void check_slot_refs(struct vml_check *chk)
 	for (type = 0; type < VML_MAX_SWAPFILES; type++) {
 		if (!pc->max[type])
 			continue;
-		pc->found[type] = kvcalloc(pc->max[type], 1, GFP_KERNEL);
+		pc->found[type] = kvcalloc(pc->max[type], sizeof(u32), GFP_KERNEL);
 		if (!pc->found[type])
 			vml_check_fail(chk, "swap: no memory to count swap PTEs");
 	}
 	vml_walk_mms(count_mm, pc);
+	vml_shmem_for_each_swap(count_shmem_entry, pc);
 	spin_lock(&vml_swap_lock);
 	for (type = 0; type < VML_MAX_SWAPFILES; type++)
 		if (vml_swap_info[type] && pc->found[type])

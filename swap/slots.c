@@ -26,6 +26,22 @@
  * bound the free slots so a scan never starts below the first or runs past
  * the last.
  *
+ * Count continuation (6.1's COUNT_CONTINUED): a slot's byte counts up
+ * to VML_SWAP_MAP_MAX (62) references; past that the byte stays at 62
+ * with VML_COUNT_CONTINUED set and the rest is kept in the area's @cont
+ * xarray (offset -> extra references, an xarray value), so a slot can
+ * be shared by any number of forks. 6.1 keeps the rest in extra pages
+ * of swap_map digits (add_swap_count_continuation(), allocated with
+ * GFP_KERNEL after dropping the page-table lock and retrying the copy);
+ * vmlab allocates the xarray's nodes with GFP_ATOMIC under swap_lock,
+ * kmalloc'd outside the arena: the counts are the swap layer's
+ * bookkeeping, like the swap_map (kvmalloc'd), not memory of a sandbox,
+ * and an arena allocation here would recurse into reclaim under
+ * pgt.lock. Continued slots are accounted in the area's @nr_cont and
+ * vmstat's nr_swap_cont (the checker compares both with the xarray);
+ * an allocation that fails returns -ENOMEM, which fork turns into
+ * ENOMEM with the child's copied part torn down.
+ *
  * One spinlock, swap_lock, covers the list of areas and every swap_map;
  * 6.1 has one per area, which vmlab will need when reclaim runs on several
  * CPUs at once.
@@ -46,6 +62,7 @@ void vml_swap_area_reset(struct vml_swap_area *si)
 	si->cluster_next = 1;
 	si->cluster_nr = 0;
 	atomic_set(&si->users, 0);
+	si->nr_cont = 0;
 }
 
 static unsigned long scan_range(struct vml_swap_area *si, unsigned long from,
@@ -71,25 +88,36 @@ static unsigned long find_free_cluster(struct vml_swap_area *si)
 	return 0;
 }
 
-/* A free slot of @si, taken with VML_SWAP_HAS_CACHE; 0 if none. */
+/*
+ * A free slot of @si, taken with VML_SWAP_HAS_CACHE; 0 if none.
+ *
+ * As 2.6's scan_swap_map(): a search for a free cluster that finds none
+ * still starts a cluster's worth of allocations (they take single slots
+ * onwards from cluster_next, wrapping once), so a full, fragmented area
+ * is searched once per VML_SWAPFILE_CLUSTER slots, not once per slot. It
+ * was searched per slot, twice over (the cluster, then every slot from
+ * lowest_bit), all under vml_swap_lock: at -smp 4 with a 64 MiB ram:
+ * area, 76-stress's swap phase held the lock so long that a zap of 2,000
+ * swap PTEs waiting on it stalled RCU for 26 seconds.
+ */
 static unsigned long scan_swap_map(struct vml_swap_area *si)
 {
 	unsigned long off = 0;
 
 	if (si->cluster_nr) {
 		si->cluster_nr--;
-		off = scan_range(si, max(si->cluster_next, si->lowest_bit),
-				 si->highest_bit);
 	} else {
 		off = find_free_cluster(si);
-		if (off)
-			si->cluster_nr = VML_SWAPFILE_CLUSTER - 1;
+		si->cluster_nr = VML_SWAPFILE_CLUSTER - 1;
 	}
+	if (!off)
+		off = scan_range(si, max(si->cluster_next, si->lowest_bit),
+				 si->highest_bit);
+	if (!off)
+		off = scan_range(si, si->lowest_bit, si->highest_bit);
 	if (!off) {
 		si->cluster_nr = 0;
-		off = scan_range(si, si->lowest_bit, si->highest_bit);
-		if (!off)
-			return 0;
+		return 0;
 	}
 	si->swap_map[off] = VML_SWAP_HAS_CACHE;
 	si->inuse++;
@@ -161,7 +189,8 @@ static void slot_freed(struct vml_swap_area *si, unsigned long off)
 }
 
 /* Change a slot's byte by @fn; report bad entries once. */
-static int slot_update(struct vml_swp_entry entry, int (*fn)(unsigned char *map),
+static int slot_update(struct vml_swp_entry entry,
+		       int (*fn)(struct vml_swap_area *si, unsigned long off),
 		       const char *what)
 {
 	struct vml_swap_area *si;
@@ -171,7 +200,7 @@ static int slot_update(struct vml_swp_entry entry, int (*fn)(unsigned char *map)
 	spin_lock(&vml_swap_lock);
 	map = slot_of(entry, &si);
 	if (map && *map)
-		ret = fn(map);
+		ret = fn(si, vml_swp_offset(entry));
 	if (!ret && !*map)
 		slot_freed(si, vml_swp_offset(entry));
 	spin_unlock(&vml_swap_lock);
@@ -181,27 +210,71 @@ static int slot_update(struct vml_swp_entry entry, int (*fn)(unsigned char *map)
 	return ret;
 }
 
-static int map_dup(unsigned char *map)
+/* The references counted beyond the byte; swap_lock held. */
+static unsigned long cont_count(struct vml_swap_area *si, unsigned long off)
 {
-	if ((*map & ~VML_SWAP_HAS_CACHE) >= VML_SWAP_MAP_MAX)
+	void *v;
+
+	if (!(si->swap_map[off] & VML_COUNT_CONTINUED))
+		return 0;
+	v = xa_load(&si->cont, off);
+	return xa_is_value(v) ? xa_to_value(v) : 0;
+}
+
+/* __swap_duplicate(): one more reference, continued past the byte. */
+static int map_dup(struct vml_swap_area *si, unsigned long off)
+{
+	unsigned char *map = &si->swap_map[off];
+	unsigned long extra;
+
+	if ((*map & VML_SWAP_COUNT_MASK) < VML_SWAP_MAP_MAX) {
+		(*map)++;
+		return 0;
+	}
+	extra = cont_count(si, off) + 1;
+	if (extra > VML_SWAP_CONT_MAX)
 		return -EOVERFLOW;
-	(*map)++;
+	if (xa_err(xa_store(&si->cont, off, xa_mk_value(extra),
+			    GFP_ATOMIC | __GFP_NOWARN)))
+		return -ENOMEM;
+	if (!(*map & VML_COUNT_CONTINUED)) {
+		*map |= VML_COUNT_CONTINUED;
+		si->nr_cont++;
+		vml_count_event(VML_NR_SWAP_CONT);
+	}
 	return 0;
 }
 
-static int map_put(unsigned char *map)
+/* swap_entry_free(): one reference less, from the continuation first. */
+static int map_put(struct vml_swap_area *si, unsigned long off)
 {
-	if (!(*map & ~VML_SWAP_HAS_CACHE))
+	unsigned char *map = &si->swap_map[off];
+	unsigned long extra;
+
+	if (!(*map & VML_SWAP_COUNT_MASK))
 		return -EINVAL;
-	(*map)--;
+	extra = cont_count(si, off);
+	if (!extra) {
+		(*map)--;
+		return 0;
+	}
+	if (--extra) {
+		/* Replacing a value entry allocates nothing. */
+		xa_store(&si->cont, off, xa_mk_value(extra), GFP_ATOMIC);
+		return 0;
+	}
+	xa_erase(&si->cont, off);
+	*map &= ~VML_COUNT_CONTINUED;
+	si->nr_cont--;
+	vml_count_events(VML_NR_SWAP_CONT, -1);
 	return 0;
 }
 
-static int map_uncache(unsigned char *map)
+static int map_uncache(struct vml_swap_area *si, unsigned long off)
 {
-	if (!(*map & VML_SWAP_HAS_CACHE))
+	if (!(si->swap_map[off] & VML_SWAP_HAS_CACHE))
 		return -EINVAL;
-	*map &= ~VML_SWAP_HAS_CACHE;
+	si->swap_map[off] &= ~VML_SWAP_HAS_CACHE;
 	return 0;
 }
 
@@ -244,7 +317,7 @@ int vml_swapcache_prepare(struct vml_swp_entry entry)
 
 	spin_lock(&vml_swap_lock);
 	map = slot_of(entry, &si);
-	if (map && (*map & ~VML_SWAP_HAS_CACHE))
+	if (map && (*map & VML_SWAP_COUNT_MASK))
 		ret = map_prepare(map);
 	spin_unlock(&vml_swap_lock);
 	return ret;
@@ -258,9 +331,17 @@ int vml_swapcache_prepare(struct vml_swp_entry entry)
  */
 int vml_swap_refs(struct vml_swp_entry entry)
 {
-	int v = vml_swap_count(entry);
+	struct vml_swap_area *si;
+	unsigned char *map;
+	int ret = 0;
 
-	return v > 0 && v != VML_SWAP_MAP_BAD ? v & ~VML_SWAP_HAS_CACHE : 0;
+	spin_lock(&vml_swap_lock);
+	map = slot_of(entry, &si);
+	if (map)
+		ret = (*map & VML_SWAP_COUNT_MASK) +
+		      cont_count(si, vml_swp_offset(entry));
+	spin_unlock(&vml_swap_lock);
+	return ret;
 }
 
 int vml_swap_count(struct vml_swp_entry entry)

@@ -8,6 +8,7 @@
 #ifndef VMLAB_SWAP_INTERNAL_H
 #define VMLAB_SWAP_INTERNAL_H
 
+#include <linux/xarray.h>
 #include "swap/swap.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
@@ -130,6 +131,10 @@ struct file;
  * @cluster_next: where the current cluster continues.
  * @cluster_nr: slots left to hand out from the current cluster.
  * @users: I/O in flight; swapoff waits for zero.
+ * @cont: references beyond VML_SWAP_MAP_MAX of the slots marked
+ *	VML_COUNT_CONTINUED: offset -> count (xarray values, nodes
+ *	GFP_ATOMIC outside the arena; slots.c).
+ * @nr_cont: slots marked VML_COUNT_CONTINUED.
  *
  * Everything but @file, @bdev and @ram changes under swap_lock.
  */
@@ -145,6 +150,8 @@ struct vml_swap_area {
 	unsigned long lowest_bit, highest_bit;
 	unsigned long cluster_next, cluster_nr;
 	atomic_t users;
+	struct xarray cont;
+	unsigned long nr_cont;
 };
 
 extern spinlock_t vml_swap_lock;

@@ -19,8 +19,6 @@
  *    page_io.c);
  *  - the swap cache: pages keyed by swap entry (swap_state.c).
  *
- * Anonymous pages are not swapped out yet (Documentation/reclaim.rst).
- *
  * Locking: each node's LRU has a spinlock (lru_lock, IRQ-safe); each CPU's
  * add batch a spinlock taken before it. Swap areas: swapon/swapoff are
  * serialised by a mutex; the list of areas and every swap_map by one
@@ -272,7 +270,10 @@ void vml_vmscan_exit(void);
 #define VML_SWAPFILE_CLUSTER	256
 /* swap_map values (include/linux/swap.h). */
 #define VML_SWAP_HAS_CACHE	0x40	/* the slot's page is in the swap cache */
-#define VML_SWAP_MAP_MAX	0x3e	/* most references counted in a slot */
+#define VML_COUNT_CONTINUED	0x80	/* more references in the area's cont */
+#define VML_SWAP_COUNT_MASK	0x3f	/* the references counted in the byte */
+#define VML_SWAP_MAP_MAX	0x3e	/* most references counted in the byte */
+#define VML_SWAP_CONT_MAX	(1UL << 30)	/* most beyond it (continued) */
 #define VML_SWAP_MAP_BAD	0x3f	/* never used: header or bad block */
 #define VML_SWAP_PRIO_MAX	32767	/* SWAP_FLAG_PRIO_MASK */
 #define VML_SWAP_PRIO_DEFAULT	(-1)	/* sentinel: pick the next negative */
@@ -316,8 +317,11 @@ int vml_swap_alloc(struct vml_swp_entry *entry);
  * vml_swap_duplicate() - one more reference to a slot, for a PTE copied
  * at fork (swap_duplicate()).
  * @entry: an allocated slot.
- * Return: 0, -EINVAL for a slot not in use, -EOVERFLOW past
- * VML_SWAP_MAP_MAX (no count continuation yet).
+ * Past VML_SWAP_MAP_MAX references the count continues in the area's
+ * continuation xarray (COUNT_CONTINUED; slots.c).
+ * Context: any; takes swap_lock (allocates with GFP_ATOMIC past 62).
+ * Return: 0, -EINVAL for a slot not in use, -ENOMEM when a continuation
+ * cannot be allocated, -EOVERFLOW past VML_SWAP_CONT_MAX more.
  */
 int vml_swap_duplicate(struct vml_swp_entry entry);
 
@@ -347,15 +351,17 @@ int vml_swapcache_free(struct vml_swp_entry entry);
 int vml_swapcache_prepare(struct vml_swp_entry entry);
 
 /**
- * vml_swap_refs() - a slot's references without the cache bit
- * (__swap_count()): the swap PTEs that name it.
+ * vml_swap_refs() - a slot's references without the cache bit, its
+ * continuation included (swp_swapcount()): the swap PTEs that name it
+ * and a shared anonymous object's entry.
  * @entry: the slot.
  * Return: the count; 0 for a free, bad or unknown slot.
  */
 int vml_swap_refs(struct vml_swp_entry entry);
 
 /**
- * vml_swap_count() - a slot's swap_map value.
+ * vml_swap_count() - a slot's swap_map value (the byte: references up
+ * to VML_SWAP_MAP_MAX, VML_SWAP_HAS_CACHE, VML_COUNT_CONTINUED).
  * @entry: the slot.
  * Return: the value (0 free), or -EINVAL for a type or offset out of range.
  */
@@ -384,10 +390,11 @@ int vml_swap_readpage(struct vml_swp_entry entry, struct vml_page *page);
  * @areas: active areas.
  * @pages: usable slots.
  * @inuse: slots in use.
+ * @cont: slots whose count is continued past VML_SWAP_MAP_MAX.
  */
 struct vml_swap_totals {
 	unsigned int areas;
-	unsigned long pages, inuse;
+	unsigned long pages, inuse, cont;
 };
 
 /* Most pages vml_swap_selftest() moves in one call. */

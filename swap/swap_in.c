@@ -197,6 +197,49 @@ static int vml_swapin(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 	return VML_FAULT_MAJOR;
 }
 
+/*
+ * shmem_swapin_folio()'s swap half, the shmem_swapin hook: the slot's
+ * page locked in the swap cache, read if it was not there (a major fault,
+ * with readahead). The object puts it in place of its swap entry, then
+ * shmem_swapin_done() below.
+ */
+static struct vml_page *shmem_swapin(struct vml_swp_entry entry, bool *major,
+				     int *err)
+{
+	struct vml_page *page = get_swap_page(entry, major);
+
+	*err = 0;
+	if (IS_ERR(page)) {
+		*err = PTR_ERR(page);
+		return NULL;
+	}
+	return page;		/* the fault counts a major one */
+}
+
+/*
+ * Installed in its object: the page leaves the swap cache and the slot
+ * loses the object's reference, so it is free (6.1 deletes a shmem
+ * folio from the swap cache at once and marks it dirty); dirty, since no
+ * slot holds the data any more.
+ */
+static void shmem_swapin_done(struct vml_page *page, bool installed)
+{
+	struct vml_swp_entry entry = vml_page_swap_entry(page);
+
+	if (installed && !vml_delete_from_swap_cache(page)) {
+		vml_swapcache_free(entry);
+		vml_swap_free(entry);
+		vml_page_set(page, VML_PG_dirty);
+	}
+	vml_unlock_swap_page(page);
+}
+
+/* swp_swapcount() for SwapPss; pgt.lock held. */
+static int swap_count(pte_t pte)
+{
+	return vml_swap_refs(vml_pte_to_swp_entry(pte));
+}
+
 /* swap_dup: fork, and vml_try_to_unmap(); pgt.lock held. */
 static int swap_dup(pte_t pte)
 {
@@ -231,12 +274,14 @@ static void swap_zap(pte_t pte)
 struct pageout_batch {
 	struct vml_page *pages[PAGEOUT_BATCH];
 	unsigned int nr;
+	bool shared;		/* a shared anonymous VMA: shmem pages too */
 	unsigned long next;	/* where the walk stopped */
 };
 
 /*
- * madvise_cold_or_pageout_pte_range(): collect anonymous pages only this
- * PTE maps (6.1 skips shared ones too), with a reference each.
+ * madvise_cold_or_pageout_pte_range(): collect the anonymous pages, or
+ * in a shared anonymous VMA its object's pages, that only this PTE maps
+ * (6.1 skips pages mapped more than once), with a reference each.
  */
 static int pageout_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		       void *arg)
@@ -245,7 +290,10 @@ static int pageout_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	struct vml_page *page = vml_normal_page(*ptep);
 
 	if (vml_pte_state(*ptep) != VML_PTE_PRESENT || !page ||
-	    !vml_page_test(page, VML_PG_anon) || vml_page_mapcount(page) != 1)
+	    vml_page_test(page, VML_PG_zero) || vml_page_mapcount(page) != 1)
+		return 0;
+	if (!vml_page_test(page, VML_PG_anon) &&
+	    (!b->shared || !vml_page_test(page, VML_PG_swapbacked)))
 		return 0;
 	vml_get_page(page);
 	b->pages[b->nr++] = page;
@@ -280,13 +328,18 @@ static void pageout_pages(struct pageout_batch *b)
 	b->nr = 0;
 }
 
-/* The pageout hook: MADV_PAGEOUT of an anonymous range. */
+/*
+ * The pageout hook: MADV_PAGEOUT of an anonymous range, private or
+ * shared (6.1's madvise_pageout() on shared anonymous memory, whose
+ * shmem file the caller owns, reclaims its pages the same way).
+ */
 static void swap_pageout(struct vml_vma *vma, unsigned long start,
 			 unsigned long end)
 {
-	struct pageout_batch b = { .nr = 0 };
+	struct pageout_batch b = { .nr = 0,
+				   .shared = !!(vma->vm_flags & VML_VM_SHARED) };
 
-	if (vma->vm_file || (vma->vm_flags & VML_VM_SHARED))
+	if (vma->vm_file)
 		return;		/* page-cache memory: reclaim's business */
 	while (start < end) {
 		b.next = end;
@@ -302,6 +355,9 @@ static const struct vml_fault_hooks swap_hooks = {
 	.swap_dup = swap_dup,
 	.swap_zap = swap_zap,
 	.pageout = swap_pageout,
+	.swap_count = swap_count,
+	.shmem_swapin = shmem_swapin,
+	.shmem_swapin_done = shmem_swapin_done,
 };
 
 /* swapoff's try_to_unuse() uses the fault path's swap-in. */

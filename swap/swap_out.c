@@ -41,6 +41,16 @@
  * and the next access finds the page there (a minor fault), so nothing is
  * lost; a later swap-out writes it again.
  *
+ * A shared anonymous (shmem) page takes 6.1's shmem_writepage() road
+ * instead (shmem_out_locked()): its PTEs are cleared, not made swap
+ * entries, since the object holds the data: vml_try_to_unmap() with
+ * __pte(0) as for a file page; then a slot and the swap cache, the
+ * object's page replaced by the swap entry (vml_shmem_writeout(), the
+ * entry holding one reference to the slot), the write, and the page
+ * leaves the swap cache and is freed as above. A failed write leaves the
+ * page in the swap cache, dirty, the object naming its slot: a fault on
+ * any mapping finds it there (a minor fault) and puts it back.
+ *
  * VML_PG_locked serialises swap-out, swap-in, swapoff and the freeing of a
  * cached page (try_free_swap()), as the folio lock does in 6.1.
  */
@@ -140,10 +150,66 @@ static int pageout(struct vml_page *page, struct vml_swp_entry entry)
 	return ret;
 }
 
+/* Free the page, which no PTE maps and the swap cache holds, after its write. */
+static int write_and_free(struct vml_page *page, struct vml_swp_entry entry)
+{
+	int ret = pageout(page, entry);
+
+	if (ret)
+		return ret;
+	if (!vml_swap_cache_remove_unused(page, 2))
+		return -EAGAIN;		/* a fault or a pin holds it */
+	vml_swapcache_free(entry);
+	return 0;
+}
+
+/*
+ * shrink_folio_list() + shmem_writepage() for a shared anonymous page in
+ * its object: unmapped (PTEs none: the object keeps the data), given a
+ * slot and the swap cache, replaced in the object by the swap entry,
+ * written and freed.
+ */
+static int shmem_out_locked(struct vml_page *page)
+{
+	struct vml_swp_entry entry;
+	int ret;
+
+	if (vml_page_mapcount(page))
+		vml_try_to_unmap(page, __pte(0));
+	if (vml_page_mapcount(page))
+		return -EAGAIN;
+	ret = add_to_swap(page);
+	if (ret)
+		return ret;
+	entry = vml_page_swap_entry(page);
+	/* The object's reference to the slot (6.1: swap_shmem_alloc()). */
+	ret = vml_swap_duplicate(entry);
+	if (!ret) {
+		ret = vml_shmem_writeout(page, entry);
+		if (ret)
+			vml_swap_free(entry);
+	}
+	if (ret) {
+		vml_delete_from_swap_cache(page);
+		vml_swapcache_free(entry);
+		vml_page_clear(page, VML_PG_dirty);
+		return ret == -EINVAL ? -EINVAL : -EAGAIN;
+	}
+	return write_and_free(page, entry);
+}
+
+/* A page of a shared anonymous object: swap-backed, in no anon_vma. */
+static bool is_shmem(struct vml_page *page)
+{
+	return vml_page_test(page, VML_PG_swapbacked) && !vml_page_test(page, VML_PG_anon) &&
+	       !vml_page_test(page, VML_PG_swapcache) && page->private;
+}
+
 /* The first checks of a page, then its lock: 1 when locked, or -errno. */
 static int swap_out_lock(struct vml_page *page)
 {
-	if (!vml_page_test(page, VML_PG_anon) && !vml_page_test(page, VML_PG_swapcache))
+	if (!vml_page_test(page, VML_PG_anon) && !vml_page_test(page, VML_PG_swapcache) &&
+	    !is_shmem(page))
 		return -EINVAL;
 	if (vml_page_test(page, VML_PG_zero) || vml_page_order(page))
 		return -EINVAL;
@@ -194,7 +260,10 @@ static unsigned int swap_out_batch(struct vml_page **pages, unsigned int nr,
 	for (i = 0; i < nr; i++) {
 		res[i] = swap_out_lock(pages[i]);
 		locked[i] = res[i] > 0;
-		if (locked[i] && !vml_page_test(pages[i], VML_PG_swapcache))
+		/* Looked at again under the lock: a swap-in may have just ended. */
+		if (locked[i] && is_shmem(pages[i]))
+			res[i] = shmem_out_locked(pages[i]);	/* done, or failed */
+		else if (locked[i] && !vml_page_test(pages[i], VML_PG_swapcache))
 			res[i] = add_to_swap(pages[i]) ?: 1;
 	}
 	for (i = 0; i < nr; i++)
@@ -242,8 +311,9 @@ unsigned int vml_swap_out_pages(struct vml_page **pages, unsigned int nr,
 /**
  * vml_swap_out_page() - swap out one anonymous page and free it (see the
  * DOC block above for the steps).
- * @page: an anonymous page (or one already in the swap cache) that the
- *	caller holds one reference to and has taken off the LRU lists.
+ * @page: an anonymous page, a shared anonymous (shmem) page in its
+ *	object, or a page already in the swap cache, that the caller holds
+ *	one reference to and has taken off the LRU lists.
  *
  * Context: process context, may sleep (I/O); takes each mapping mm's
  * mmap_lock for reading (trylock) and pgt.lock.
@@ -251,7 +321,7 @@ unsigned int vml_swap_out_pages(struct vml_page **pages, unsigned int nr,
  * dropped and the frame is free. Otherwise the caller keeps its reference
  * and the page stays resident (perhaps unmapped, in the swap cache, its
  * data safe there): -EAGAIN (locked, mlocked, still mapped, pinned or
- * referenced by someone else), -EINVAL (not an anonymous page), -ENOSPC
+ * referenced by someone else), -EINVAL (neither anonymous nor shmem), -ENOSPC
  * (no swap area has a free slot), -ENOMEM, or the write error (-EIO;
  * counted in pswpout_fail, the page kept dirty in the swap cache).
  */

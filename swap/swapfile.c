@@ -187,6 +187,7 @@ static void enable_area(struct vml_swap_area *si)
 static void free_area(struct vml_swap_area *si)
 {
 	vml_swap_close(si);
+	xa_destroy(&si->cont);	/* empty: no slot is in use */
 	kvfree(si->swap_map);
 	kfree(si->spec);
 	kfree(si);
@@ -231,6 +232,7 @@ int vml_swapon(const char *spec, int prio, const char **why)
 	si = kzalloc(sizeof(*si), GFP_KERNEL);
 	if (!si)
 		return -ENOMEM;
+	xa_init(&si->cont);
 	si->spec = kstrdup(spec, GFP_KERNEL);
 	if (!si->spec) {
 		kfree(si);
@@ -335,6 +337,7 @@ void vml_swap_totals(struct vml_swap_totals *t)
 		t->areas++;
 		t->pages += si->pages;
 		t->inuse += si->inuse;
+		t->cont += si->nr_cont;
 	}
 	spin_unlock(&vml_swap_lock);
 }

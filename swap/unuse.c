@@ -12,7 +12,10 @@
  * it collects the swap PTEs of that area a table at a time and faults
  * each one in through the same path as a fault on it (vml_swapin(), a
  * read; pages shared by several PTEs come from the swap cache after the
- * first). Pages left in the swap cache with no swap PTE (read ahead, or
+ * first). Then the swap entries that shared anonymous objects hold in
+ * place of their pages are read back into their objects
+ * (vml_shmem_unuse(), 6.1's shmem_unuse()). Pages left in the swap
+ * cache with no swap PTE (read ahead, or
  * whose write failed) are then dropped. When no slot is left in use the
  * area goes; if a page cannot come back (no memory, a read error) the
  * area goes back on the allocation list and swapoff fails (ENOMEM or
@@ -139,9 +142,10 @@ static void drop_orphans(unsigned int type)
 /**
  * vml_try_to_unuse() - bring back every page swapped to area @type.
  * @type: an area already off the allocation list.
- * Context: process context, may sleep; takes each mm's mmap_lock.
+ * Context: process context, may sleep; takes each mm's mmap_lock, then
+ * the page cache's registry lock.
  * Return: 0 when no slot of the area is in use any more, -ENOMEM, -EIO,
- * or -EBUSY (a slot still in use that no PTE could be found for).
+ * or -EBUSY (a slot still in use that no PTE or object entry names).
  */
 int vml_try_to_unuse(unsigned int type)
 {
@@ -149,6 +153,8 @@ int vml_try_to_unuse(unsigned int type)
 	int ret;
 
 	ret = vml_walk_mms(unuse_mm, &type);
+	if (!ret)
+		ret = vml_shmem_unuse(type);	/* shmem_unuse() */
 	if (ret)
 		return ret;
 	drop_orphans(type);

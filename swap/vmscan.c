@@ -31,7 +31,11 @@
  *    by the swap entry through the reverse map, written, freed); kept if
  *    it cannot be (no slot, a busy mm, pinned). The anonymous lists are
  *    scanned only while some area has a free slot;
- *  - shared anonymous (shmem) pages: kept; vmlab does not swap them.
+ *  - a shared anonymous (shmem) page (on the anonymous lists, being
+ *    swap-backed, as in 6.1): unmapped from every PTE (the PTEs become
+ *    none: the object holds the data), then swapped out by
+ *    vml_swap_out_page() as shmem_writepage() does: the object keeps the
+ *    swap entry in the page's place.
  *
  * Page tables are never on an LRU list, so never reclaimed. After the
  * lists, the slab caches are reaped (vml_kmem_cache_reap(), 2.4's
@@ -179,16 +183,13 @@ static bool locked_by_a_vma(struct vml_page *page)
 }
 
 /*
- * An anonymous page, or one in the swap cache: swapped out and freed by
- * vml_swap_out_page() (swap_out.c), which drops our reference when it
- * succeeds. Shared anonymous memory (shmem) is page cache with no file:
- * only swap could back it and vmlab does not swap it (swap.rst).
+ * A swap-backed page: anonymous, shared anonymous (shmem: page cache
+ * with no file, which only swap can back) or in the swap cache; swapped
+ * out and freed by vml_swap_out_page() (swap_out.c), which drops our
+ * reference when it succeeds and refuses (-EINVAL) anything else.
  */
 static bool reclaim_anon_page(struct vml_page *page, struct scan_control *sc)
 {
-	if (!vml_page_test(page, VML_PG_anon) &&
-	    !vml_page_test(page, VML_PG_swapcache))
-		return false;
 	if (!sc->may_swap || locked_by_a_vma(page))
 		return false;
 	return vml_swap_out_page(page) == 0;

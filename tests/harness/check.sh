@@ -91,11 +91,14 @@ finish() {
 	# What the fuzzer and the stress did, over every guest that ran them.
 	cat "$LOGS"/check-*.log 2>/dev/null | tr -d '\r' | awk '
 		/^# vmlabfuzz: [0-9]+ commands/ { fc += $3; fs += $10; fg++ }
+		/^# vmlabfuzz: full mix: [0-9]+/ { fm += $5; fq += $12 }
 		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
 		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
 		END {
 			if (fg) printf "fuzz: %d commands in %d guest(s), %d/s, %d injected failures survived\n",
 				fc, fg, fs ? fc / fs : 0, fi
+			if (fg) printf "fuzz: %d in the full mix, %d quick (mutations the parser should refuse)\n",
+				fm, fq
 			if (sg) printf "stress: %d operations in %d guest(s), %d pages verified\n", so, sg, sp
 		}'
 	echo "logs: $LOGS"
@@ -452,6 +455,7 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 73-reclaim:test-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
 78-swapdisk:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
+77-shmswap:test-5lvl-ption,debug-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
 86-tutorial:test-5lvl-ption,stock-5lvl-ption
 87-vmlabctl:test-4lvl-ptioff,stock-5lvl-ption"
@@ -463,7 +467,7 @@ SMP_ON="test-4lvl-ptioff:4"
 # drive the most code per second through allocation, fault, fork, rmap,
 # reclaim and swap paths, races and injected failures; the others run on
 # every other 6.1 guest.
-DEBUG_SC="00-foundation 50-fault 53-randtest 60-security 61-races 70-fuzz 71-fail 74-swapout"
+DEBUG_SC="00-foundation 50-fault 53-randtest 60-security 61-races 70-fuzz 71-fail 74-swapout 77-shmswap"
 guest_scenarios() {
 	local g=${1%-smp*} n h on out=
 	if [ -n "${VMLAB_SCENARIOS:-}" ]; then

@@ -15,6 +15,7 @@
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
 #   vmltest.stress_ops=N       76-stress: operations per stress process
+#   vmltest.stress_swap_ops=N  76-stress: operations per process with swap
 # Everything the host parses is framed by "@@VMLAB ..." marker lines; the last
 # one is "@@VMLAB end status=N", then guest-exit ends QEMU.
 
@@ -42,6 +43,7 @@ for arg in $(cat /proc/cmdline); do
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
 	vmltest.stress_ops=*) export VMLAB_STRESS_OPS=${arg#*=} ;;
+	vmltest.stress_swap_ops=*) export VMLAB_STRESS_SWAP_OPS=${arg#*=} ;;
 	vmltest.guest=*) export VMLAB_GUEST=${arg#*=} ;;
 	vmltest.seeds=*) export VMLAB_SEEDS=${arg#*=} ;;
 	vmltest.steps=*) export VMLAB_STEPS=${arg#*=} ;;
@@ -230,6 +232,16 @@ run_scenarios() {
 		if vmlab_load; then
 			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
 			rc=$?
+			# Timed out: say where every task waits and what each
+			# CPU runs (a hang's stacks, in the log), then end what
+			# the scenario left running so the unload can be tried.
+			if [ $rc = 124 ]; then
+				echo "# $name timed out after ${STIMEOUT}s: blocked tasks and CPUs follow"
+				echo w > /proc/sysrq-trigger
+				echo l > /proc/sysrq-trigger
+				pkill -9 -f vmlabstress 2> /dev/null
+				pkill -9 -f vmlabfuzz 2> /dev/null
+			fi
 		else
 			echo "not ok 1 - insmod vmlab.ko $PARAMS"
 			echo "1..1"

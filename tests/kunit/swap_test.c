@@ -526,7 +526,24 @@ static void swap_test_slot_counts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_swap_count(e), 1);
 	for (i = 1; i < VML_SWAP_MAP_MAX; i++)
 		KUNIT_EXPECT_EQ(test, vml_swap_duplicate(e), 0);
-	KUNIT_EXPECT_EQ(test, vml_swap_duplicate(e), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vml_swap_count(e), VML_SWAP_MAP_MAX);
+	KUNIT_EXPECT_EQ(test, vml_swap_refs(e), VML_SWAP_MAP_MAX);
+	/* Past 62 the count continues (COUNT_CONTINUED), up to 300 here. */
+	for (i = VML_SWAP_MAP_MAX; i < 300; i++)
+		KUNIT_EXPECT_EQ(test, vml_swap_duplicate(e), 0);
+	KUNIT_EXPECT_EQ(test, vml_swap_count(e), VML_COUNT_CONTINUED | VML_SWAP_MAP_MAX);
+	KUNIT_EXPECT_EQ(test, vml_swap_refs(e), 300);
+	vml_swap_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.cont, 1ul);
+	/* swapcache_prepare() and the cache bit leave the continuation be. */
+	KUNIT_EXPECT_EQ(test, vml_swapcache_prepare(e), 0);
+	KUNIT_EXPECT_EQ(test, vml_swap_refs(e), 300);
+	KUNIT_EXPECT_EQ(test, vml_swapcache_free(e), 0);
+	for (i = 300; i > VML_SWAP_MAP_MAX; i--)
+		KUNIT_EXPECT_EQ(test, vml_swap_free(e), 0);
+	KUNIT_EXPECT_EQ(test, vml_swap_count(e), VML_SWAP_MAP_MAX);
+	vml_swap_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.cont, 0ul);
 	for (i = 0; i < VML_SWAP_MAP_MAX; i++)
 		KUNIT_EXPECT_EQ(test, vml_swap_free(e), 0);
 	KUNIT_EXPECT_EQ(test, vml_swap_count(e), 0);

@@ -313,12 +313,161 @@ static void swapio_test_swapoff(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+static unsigned long shmem_swapped(void)
+{
+	struct vml_cache_stats cs;
+
+	vml_cache_get_stats(&cs);
+	return cs.swapped;
+}
+
+static unsigned long rollup_swap(struct vml_mm *mm, unsigned long *swap_pss)
+{
+	struct vml_smaps s;
+
+	vml_smaps_rollup(mm, &s);
+	if (swap_pss)
+		*swap_pss = s.swap_pss;
+	return s.swap;
+}
+
+/*
+ * Shared anonymous memory (shmem) out by MADV_PAGEOUT and back through
+ * another mm's mapping: PTEs none, the object holding the swap entries,
+ * smaps Swap, a major fault per read block, the slot freed at swap-in.
+ */
+static void swapio_test_shmem(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	unsigned long out = ev(VML_PSWPOUT), in = ev(VML_PSWPIN);
+	unsigned long maj = ev(VML_PGMAJFAULT), pss;
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 21);
+	child = fork_mm(test, mm);	/* maps the object, no PTE yet (6.1) */
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SHMEMPAGES), (unsigned long)NR);
+	pageout(test, mm, BASE, LEN);
+	KUNIT_EXPECT_EQ(test, ev(VML_PSWPOUT) - out, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SHMEMPAGES), 0ul);
+	/* The PTEs are none: the object, not the mm, names the slots. */
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, -1), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(mm, VML_MM_SWAPENTS), 0ul);
+	KUNIT_EXPECT_EQ(test, pte_val(pte_at(mm, BASE)), 0ul);
+	KUNIT_EXPECT_EQ(test, shmem_swapped(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAPCACHED), 0ul);
+	/* 6.1's smaps: shmem swap is the mapping's Swap, not its SwapPss. */
+	KUNIT_EXPECT_EQ(test, rollup_swap(mm, &pss), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, pss, 0ul);
+	KUNIT_EXPECT_EQ(test, rollup_swap(child, NULL), (unsigned long)NR);
+	vml_test_check(test);
+
+	/* Back through the child's mapping; the parent finds the pages. */
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, LEN, 21), 0ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_PSWPIN) - in, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, ev(VML_PGMAJFAULT) - maj, 9ul);	/* as private */
+	KUNIT_EXPECT_EQ(test, shmem_swapped(), 0ul);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);	/* freed at swap-in */
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAPCACHED), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 21), 0ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_PGMAJFAULT) - maj, 9ul);
+	KUNIT_EXPECT_PTR_EQ(test, page_of(mm, BASE), page_of(child, BASE));
+	vml_test_check(test);
+
+	/* Mapped by both: pageout skips them (6.1), reclaim does not. */
+	pageout(test, mm, BASE, LEN);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_GE(test, vml_reclaim_pages(4 * NR), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, shmem_swapped(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, vml_mm_counter(child, VML_MM_SHMEMPAGES), 0ul);
+	vml_test_check(test);
+	/* swapoff reads them back into the object; nobody faults. */
+	swapoff(test, "ram:1M", 0);
+	KUNIT_EXPECT_EQ(test, shmem_swapped(), 0ul);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 21), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, LEN, 21), 0ul);
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+}
+
+/* The object's swap entries go with it, and with nothing else. */
+static void swapio_test_shmem_destroy(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 23);
+	pageout(test, mm, BASE, LEN);
+	child = fork_mm(test, mm);
+	/* Unmapping part of the object, or all of one mm, keeps it (6.1). */
+	KUNIT_EXPECT_EQ(test, vml_munmap(mm, BASE, LEN / 2), 0);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	/* A shrinking mremap of the last mapping: still the whole object. */
+	KUNIT_EXPECT_EQ(test, vml_mremap(child, BASE, LEN, LEN / 4, 0, 0), BASE);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, rollup_swap(child, NULL), (unsigned long)NR / 4);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, mismatches(test, child, BASE, LEN / 8, 23), 0ul);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR - NR / 8);
+	vml_test_check(test);
+	vml_mm_destroy(child);	/* the last mapping: the object goes */
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAPCACHED), 0ul);
+	swapoff(test, "ram:1M", 0);
+}
+
+/* SwapPss and a slot shared by more forks than a swap_map byte counts. */
+static void swapio_test_many_forks(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *kids[100];
+	unsigned long pss;
+	struct vml_swap_totals t;
+	int i;
+
+	swapon(test, "ram:1M", 0);
+	map(test, mm, BASE, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, NULL);
+	fill(test, mm, BASE, LEN, 29);
+	pageout(test, mm, BASE, LEN);
+	KUNIT_EXPECT_EQ(test, rollup_swap(mm, &pss), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, pss, (unsigned long)NR);
+	kids[0] = fork_mm(test, mm);
+	KUNIT_EXPECT_EQ(test, rollup_swap(mm, &pss), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, pss, (unsigned long)NR / 2);	/* 1/2 each */
+	for (i = 1; i < ARRAY_SIZE(kids); i++)
+		kids[i] = fork_mm(test, mm);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, 101), (unsigned long)NR);
+	vml_swap_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.cont, (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, ev(VML_NR_SWAP_CONT), (unsigned long)NR);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), (unsigned long)NR);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, mismatches(test, kids[99], BASE, LEN, 29), 0ul);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, 100), (unsigned long)NR);
+	for (i = 0; i < ARRAY_SIZE(kids); i++)
+		vml_mm_destroy(kids[i]);
+	vml_swap_totals(&t);
+	KUNIT_EXPECT_EQ(test, t.cont, 0ul);
+	KUNIT_EXPECT_EQ(test, swap_ptes(test, mm, BASE, LEN, 1), (unsigned long)NR);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, LEN, 29), 0ul);
+	vml_mm_destroy(mm);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	swapoff(test, "ram:1M", 0);
+}
+
 static struct kunit_case swapio_cases[] = {
 	KUNIT_CASE(swapio_test_private),
 	KUNIT_CASE(swapio_test_refusals),
 	KUNIT_CASE(swapio_test_fork),
 	KUNIT_CASE(swapio_test_vma_ops),
 	KUNIT_CASE(swapio_test_swapoff),
+	KUNIT_CASE(swapio_test_shmem),
+	KUNIT_CASE(swapio_test_shmem_destroy),
+	KUNIT_CASE(swapio_test_many_forks),
 	{}
 };
 

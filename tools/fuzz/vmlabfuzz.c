@@ -2,8 +2,9 @@
 /*
  * vmlabfuzz - a grammar fuzzer for vmlab's ctl file, run inside the guest.
  *
- *   vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-b BATCH] [-p]
+ *   vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-q QUICK] [-b BATCH] [-p]
  *   vmlabfuzz --replay FILE [--reduce]
+ *   vmlabfuzz --cost N
  *
  * The grammar is read from ctl `help` at start (one "<name> <usage>" line per
  * command), so a command is fuzzed the day it appears. Each command is
@@ -20,7 +21,10 @@
  * match /etc/vmlab/dmesg-patterns. A failing batch prints its seed, the
  * command to regenerate it and the file of the commands it sent; --replay
  * FILE runs them again one at a time and --reduce shrinks them (ddmin) to
- * a short sequence that still fails.
+ * a short sequence that still fails. --cost N times N of each kind of
+ * transaction (open and close alone, a whole one with its own open, one
+ * on a kept file, a line the parser refuses, a debugfs read), to see where
+ * a command's time goes.
  *
  * Exit status: 0 clean, 1 a failure was found, 2 usage or setup error.
  */
@@ -28,6 +32,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -67,6 +72,7 @@ static char *fail_sites[16];
 static int nfail_sites;
 
 static ssize_t transact(const char *line, size_t len, int how, char *reply);
+static void bad_reply(const char *line, size_t len, const char *r);
 
 /*
  * Arm (or disarm: "off") every fault-injection site; returns the failures
@@ -92,18 +98,19 @@ static long set_failures(const char *how)
 
 enum mut {
 	M_NONE, M_TYPE, M_BOUNDARY, M_MISSING, M_EXTRA, M_LONG, M_BINARY,
-	M_NUL, M_PARTIAL, M_READONLY, M_DEADMM, M_WORDS, M_SWAP, M_NR
+	M_NUL, M_PARTIAL, M_READONLY, M_DEADMM, M_WORDS, M_SWAP, M_UNREAD, M_NR
 };
 
 static const char *const mut_names[M_NR] = {
 	"none", "wrong_type", "boundary", "missing_field", "extra_field",
 	"overlong", "binary", "nul", "partial_write", "read_no_write",
-	"destroyed_mm", "too_many_words", "other_args",
+	"destroyed_mm", "too_many_words", "other_args", "write_unread",
 };
 
 /* Counters shared by every process (MAP_SHARED). */
 struct shared {
 	long cmds, ok, err, reads;
+	long quick;		/* of cmds, sent by the quick workers */
 	long mut[M_NR];
 	long per_cmd[MAX_CMDS];
 	long ns_cmd[MAX_CMDS];	/* time spent in each command's transactions */
@@ -180,31 +187,28 @@ static void die(const char *fmt, ...)
 
 /* ---- one ctl transaction ------------------------------------------------- */
 
-enum how { H_WRITE, H_PARTIAL, H_READONLY };
+enum how { H_WRITE, H_PARTIAL, H_READONLY, H_UNREAD };
 
 /*
- * Send @len bytes as one command and read the reply into @reply (NUL
- * terminated). Returns the reply length, or -1 if the file cannot be opened.
+ * ctl's next-command rule: once a reply was read to its end, a pwrite() at
+ * offset 0 starts the next command on the same open file (debugfs.rst).
+ * Each process keeps one such file (opened after fork: a shared one would
+ * mix two processes' transactions); reuse_ok says the module has the rule.
+ * One command in FRESH_EVERY still opens and closes ctl, so open and
+ * release keep racing the rest.
  */
-static ssize_t transact(const char *line, size_t len, int how, char *reply)
+#define FRESH_EVERY	16
+
+static int reuse_ok, ctl_fd = -1;
+static long fresh_opens;
+
+static int read_reply(int fd, char *reply, int reuse)
 {
 	ssize_t n, got = 0;
-	int fd = open(CTL, O_RDWR);
 
-	reply[0] = '\0';
-	if (fd < 0)
-		return -1;
-	if (how == H_WRITE) {
-		n = write(fd, line, len);
-	} else if (how == H_PARTIAL) {
-		size_t half = len / 2;
-
-		n = write(fd, line, half);
-		n = write(fd, line + half, len - half);	/* EBUSY: one per open */
-	}
-	(void)n;
 	while (got < REPLY_MAX - 1) {
-		n = read(fd, reply + got, REPLY_MAX - 1 - got);
+		n = reuse ? pread(fd, reply + got, REPLY_MAX - 1 - got, got) :
+			    read(fd, reply + got, REPLY_MAX - 1 - got);
 		if (n <= 0)
 			break;
 		got += n;
@@ -213,8 +217,70 @@ static ssize_t transact(const char *line, size_t len, int how, char *reply)
 			break;
 	}
 	reply[got] = '\0';
-	close(fd);
 	return got;
+}
+
+/*
+ * Send @len bytes as one command and read the reply into @reply (NUL
+ * terminated). Returns the reply length, or -1 if the file cannot be opened.
+ */
+static ssize_t transact(const char *line, size_t len, int how, char *reply)
+{
+	ssize_t n;
+	int fd;
+
+	reply[0] = '\0';
+	if ((how == H_WRITE && reuse_ok && (fresh_opens++ % FRESH_EVERY)) ||
+	    (how == H_UNREAD && reuse_ok)) {
+		if (ctl_fd < 0)
+			ctl_fd = open(CTL, O_RDWR);
+		if (ctl_fd < 0)
+			return -1;
+		n = pwrite(ctl_fd, line, len, 0);
+		/*
+		 * A refused line (EFBIG, EFAULT) starts no command and leaves
+		 * no reply; every other write leaves one, an error's too.
+		 * The next command before this reply was read must be refused
+		 * (EBUSY) and leave the reply as it was.
+		 */
+		if (how == H_UNREAD && n >= 0 &&
+		    (pwrite(ctl_fd, "version", 7, 0) >= 0 || errno != EBUSY))
+			bad_reply(line, len, "a write before the reply was read was not refused");
+		return read_reply(ctl_fd, reply, 1);
+	}
+	fd = open(CTL, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (how == H_WRITE) {
+		n = write(fd, line, len);
+	} else if (how == H_PARTIAL || how == H_UNREAD) {
+		size_t half = len / 2;
+
+		n = write(fd, line, half);
+		n = write(fd, line + half, len - half);	/* EBUSY: one per open */
+	}
+	(void)n;
+	n = read_reply(fd, reply, 0);
+	close(fd);
+	return n;
+}
+
+/*
+ * Does ctl take a second command on one open file (pwrite at 0 after the
+ * reply was read), and still refuse a write before the reply was read?
+ */
+static void probe_reuse(void)
+{
+	char reply[256];
+	int fd = open(CTL, O_RDWR);
+
+	if (fd < 0)
+		return;
+	if (pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
+	    pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
+	    !strncmp(reply, "ok version=", 11))
+		reuse_ok = 1;
+	close(fd);
 }
 
 /* A reply is "ok..." or "error EXXX ...", whole, newline-terminated. */
@@ -286,6 +352,13 @@ static void load_grammar(void)
 		 */
 		if (!strcmp(c->name, "check") || strstr(c->name, "selftest"))
 			c->rare = 32;
+		/*
+		 * These drain every CPU's slab stack through work items: 50-80
+		 * ms each under TCG while holding the slab group's mutex that
+		 * every other slab command waits for (measured, vmlabfuzz -p).
+		 */
+		if (!strcmp(c->name, "cache_shrink") || !strcmp(c->name, "cache_destroy"))
+			c->rare = 8;
 		if (!strcmp(c->name, "check"))
 			have_check = 1;
 		if (!strcmp(c->name, "fail") && c->ntok && c->tok[0][0] == '<') {
@@ -316,6 +389,7 @@ struct worker {
 	char vaddr[NPOOL][64];		/* vmalloc */
 	int nv;
 	const char *cur;		/* command being generated */
+	int quick;			/* a quick worker (-q): refusals mostly */
 	FILE *log;
 };
 
@@ -577,6 +651,21 @@ static size_t gen_line(struct worker *w, int ci, char *line, size_t size,
 	}
 
 	*m = below(3) ? M_NONE : 1 + below(M_NR - 1);
+	if (w->quick) {
+		/*
+		 * The mutations a handler's parser (or the dispatcher) should
+		 * refuse before doing any work: bad types and counts, junk
+		 * bytes, lines too long or with too many words, destroyed mms.
+		 * A line that still parses runs, as in the full mix.
+		 */
+		static const enum mut refused[] = {
+			M_TYPE, M_MISSING, M_EXTRA, M_LONG, M_BINARY, M_WORDS, M_DEADMM,
+		};
+
+		*m = refused[below(sizeof(refused) / sizeof(*refused))];
+		if (*m == M_DEADMM && !strstr(c->ntok ? c->tok[0] : "", "<mm>"))
+			*m = M_WORDS;
+	}
 	*how = H_WRITE;
 	switch (*m) {
 	case M_TYPE:
@@ -617,6 +706,9 @@ static size_t gen_line(struct worker *w, int ci, char *line, size_t size,
 		break;
 	case M_READONLY:
 		*how = H_READONLY;
+		break;
+	case M_UNREAD:
+		*how = H_UNREAD;
 		break;
 	default:
 		break;
@@ -757,7 +849,7 @@ static void log_line(FILE *f, const char *line, size_t len, enum how how)
 
 	if (!f)
 		return;
-	fputc("WPR"[how], f);
+	fputc("WPRU"[how], f);
 	fputc(' ', f);
 	for (i = 0; i < len; i++) {
 		unsigned char ch = line[i];
@@ -809,15 +901,18 @@ static void worker_cleanup(struct worker *w)
 }
 
 static void run_worker(int id, uint64_t seed, long count, time_t deadline,
-		       const char *logpath)
+		       const char *logpath, int quick)
 {
 	static char line[LINE_MAX_K + 256], reply[REPLY_MAX];
-	struct worker w = { .id = id };
+	struct worker w = { .id = id, .quick = quick };
 	enum mut m;
 	enum how how;
 	long i, t;
 
 	seed_rng(seed);
+	if (ctl_fd >= 0)	/* the parent's: open this worker's own */
+		close(ctl_fd);
+	ctl_fd = -1;
 	w.log = logpath ? fopen(logpath, "w") : NULL;
 	for (i = 0; i < count && !stopped(); i++) {
 		int ci = below(ncmds);
@@ -826,7 +921,12 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 
 		if ((i & 255) == 0 && time(NULL) >= deadline)
 			break;
-		/* A rare command still goes out once early, whatever the odds. */
+		/*
+		 * A rare command still goes out once early, whatever the odds;
+		 * the quick workers leave them to the full mix.
+		 */
+		if (cmds[ci].rare && quick)
+			continue;
 		if (cmds[ci].rare && below(cmds[ci].rare) &&
 		    __atomic_load_n(&sh->per_cmd[ci], __ATOMIC_RELAXED))
 			continue;
@@ -842,6 +942,8 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 				 line);
 		}
 		__atomic_add_fetch(&sh->cmds, 1, __ATOMIC_RELAXED);
+		if (quick)
+			__atomic_add_fetch(&sh->quick, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&sh->mut[m], 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&sh->per_cmd[ci], 1, __ATOMIC_RELAXED);
 		if (r < 0) {
@@ -854,7 +956,7 @@ static void run_worker(int id, uint64_t seed, long count, time_t deadline,
 			__atomic_add_fetch(&sh->ok, 1, __ATOMIC_RELAXED);
 		else
 			__atomic_add_fetch(&sh->err, 1, __ATOMIC_RELAXED);
-		if (how == H_WRITE)
+		if (how == H_WRITE || how == H_UNREAD)
 			harvest(&w, line, len, reply);
 	}
 	worker_cleanup(&w);
@@ -903,16 +1005,23 @@ static void read_tree(const char *dir, char *buf, size_t size)
  */
 #define READ_EVERY	200
 
+/* Commands the full-mix workers sent (not the quick ones). */
+static long full_mix(void)
+{
+	return __atomic_load_n(&sh->cmds, __ATOMIC_RELAXED) -
+	       __atomic_load_n(&sh->quick, __ATOMIC_RELAXED);
+}
+
 static void run_reader(void)
 {
 	static char buf[65536];
 	long mark;
 
 	while (!stopped()) {
-		mark = __atomic_load_n(&sh->cmds, __ATOMIC_RELAXED);
+		mark = full_mix();
 		read_tree(DBG, buf, sizeof(buf));
 		while (!stopped() &&
-		       __atomic_load_n(&sh->cmds, __ATOMIC_RELAXED) - mark < READ_EVERY)
+		       full_mix() - mark < READ_EVERY)
 			usleep(2000);
 	}
 	_exit(0);
@@ -1062,13 +1171,13 @@ static struct rline *read_replay(const char *path, int *nr)
 	if (!f)
 		die("cannot open %s", path);
 	while (fgets(in, sizeof(in), f)) {
-		if (strlen(in) < 2 || !strchr("WPR", in[0]))
+		if (strlen(in) < 2 || !strchr("WPRU", in[0]))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 1024;
 			v = realloc(v, cap * sizeof(*v));
 		}
-		v[n].mode = in[0] == 'W' ? H_WRITE : in[0] == 'P' ? H_PARTIAL : H_READONLY;
+		v[n].mode = strchr("WPRU", in[0]) - "WPRU";
 		v[n].buf = malloc(strlen(in));
 		v[n].len = unescape(in + 2, v[n].buf);
 		n++;
@@ -1199,9 +1308,80 @@ static int sweep_mms(void)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-b BATCH] [-p]\n"
-		"       vmlabfuzz --replay FILE [--reduce]\n");
+		"usage: vmlabfuzz [-s SEED] [-n COMMANDS] [-t SECONDS] [-j WORKERS] [-q QUICK]\n"
+		"                 [-b BATCH] [-p]\n"
+		"       vmlabfuzz --replay FILE [--reduce]\n"
+		"       vmlabfuzz --cost N\n");
 	exit(2);
+}
+
+/* The time of one kind of transaction, N times, in microseconds each. */
+static void cost_of(const char *what, long n, int kind, const char *line)
+{
+	static char reply[REPLY_MAX];
+	long i, t = now_ns();
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		switch (kind) {
+		case 0:		/* open and close */
+			fd = open(CTL, O_RDWR);
+			close(fd);
+			break;
+		case 1:		/* a whole transaction, own open */
+			fd = reuse_ok;
+			reuse_ok = 0;
+			transact(line, strlen(line), H_WRITE, reply);
+			reuse_ok = fd;
+			break;
+		case 2:		/* on the kept file */
+			fresh_opens = 1;
+			transact(line, strlen(line), H_WRITE, reply);
+			break;
+		default:	/* a debugfs file read whole */
+			fd = open(line, O_RDONLY);
+			while (read(fd, reply, REPLY_MAX) > 0)
+				;
+			close(fd);
+			break;
+		}
+	}
+	t = now_ns() - t;
+	if (kind == 3)
+		snprintf(reply, 64, "%s", line);
+	else if (!kind)
+		reply[0] = '\0';
+	printf("vmlabfuzz: cost: %-34s %6ld us (%.*s)\n", what, t / n / 1000,
+	       (int)strcspn(reply, "\n"), reply);
+}
+
+static int run_costs(long n)
+{
+	static char reply[REPLY_MAX];
+	char line[64];
+	int mm, found;
+
+	if (!reuse_ok)
+		printf("vmlabfuzz: cost: ctl takes one command per open here\n");
+	cost_of("open+close", n, 0, NULL);
+	cost_of("version, own open", n, 1, "version");
+	cost_of("version, kept file", n, 2, "version");
+	cost_of("unknown command, kept file", n, 2, "nosuchcommand 1 2");
+	cost_of("bad number, kept file", n, 2, "munmap 1 0xzz 4K");
+	transact("mm_create", 9, H_WRITE, reply);
+	mm = (int)field_num(reply, "mm", &found);
+	snprintf(line, sizeof(line), "munmap %d 0x10000000 4K", mm);
+	cost_of("munmap of nothing, kept file", n, 2, line);
+	snprintf(line, sizeof(line), "mmap %d 0x10000000 4K rw private,anon,fixed", mm);
+	cost_of("mmap 4K (replacing), kept file", n, 2, line);
+	snprintf(line, sizeof(line), "touch %d 0x10000000 4K w", mm);
+	cost_of("touch 4K, kept file", n, 2, line);
+	snprintf(line, sizeof(line), "mm_destroy %d", mm);
+	transact(line, strlen(line), H_WRITE, reply);
+	cost_of("read vmstat", n, 3, DBG "/vmstat");
+	cost_of("read buddyinfo", n, 3, DBG "/buddyinfo");
+	cost_of("read framemap", n / 10 + 1, 3, DBG "/framemap");
+	return 0;
 }
 
 static void setup_shared(void)
@@ -1237,9 +1417,10 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = (uint64_t)time(NULL);
 	long total = 100000, batch = 5000, done = 0;
-	int workers = 4, seconds = 0, b, i, failed = 0, reduce = 0, used = 0, orphans;
+	int workers = 4, quick = 0, seconds = 0, b, i, failed = 0, reduce = 0, used = 0, orphans;
 	long injected = 0, tc, ns_check = 0, secs;
 	const char *replay = NULL;
+	long costn = 0;
 	int bad, profile = 0;
 	char why[600];
 	time_t t0 = time(NULL), deadline;
@@ -1263,58 +1444,68 @@ int main(int argc, char **argv)
 			total = strtol(v, NULL, 0);
 		else if (!strcmp(a, "-t"))
 			seconds = atoi(v);
+		else if (!strcmp(a, "-q"))
+			quick = atoi(v);
 		else if (!strcmp(a, "-j"))
 			workers = atoi(v);
 		else if (!strcmp(a, "-b"))
 			batch = strtol(v, NULL, 0);
 		else if (!strcmp(a, "--replay"))
 			replay = v;
+		else if (!strcmp(a, "--cost"))
+			costn = strtol(v, NULL, 0);
 		else
 			print_usage();
 		i++;
 	}
-	if (workers < 1 || workers > 16 || batch < 1 || total < 0)
+	if (workers < 1 || workers > 16 || quick < 0 || quick > 16 || batch < 1 || total < 0)
 		print_usage();
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	probe_reuse();
 	load_grammar();
 	checks_init();
 	setup_shared();
 	if (replay)
 		return do_replay(replay, reduce);
+	if (costn > 0)
+		return run_costs(costn);
 	if (!total)
 		total = -1UL >> 1;	/* -n 0: until -t runs out */
 	deadline = seconds ? t0 + seconds : (time_t)1 << 62;
-	printf("vmlabfuzz: seed=%llu commands=%ld workers=%d batch=%ld grammar=%d commands%s\n",
-	       (unsigned long long)seed, total, workers, batch, ncmds,
-	       have_check ? " (with check)" : "");
+	printf("vmlabfuzz: seed=%llu commands=%ld workers=%d quick=%d %s=%ld grammar=%d %s\n",
+	       (unsigned long long)seed, total, workers, quick, "batch", batch, ncmds,
+	       have_check ? "commands (with check)" : "commands");
 	for (b = 0; done < total && time(NULL) < deadline; b++) {
 		long each = (total - done < batch ? total - done : batch) / workers + 1;
-		pid_t pids[17];
-		char logs[16][64];
+		pid_t pids[33];
+		char logs[32][64];
 		int st;
 
 		sh->stop = 0;
 		if (have_fail && (b & 1))	/* every other batch: with failures */
 			set_failures("random=2");
-		for (i = 0; i < workers; i++) {
+		for (i = 0; i < workers + quick; i++) {
 			snprintf(logs[i], sizeof(logs[i]), "/tmp/vmlabfuzz.w%d.log", i);
 			pids[i] = fork();
 			if (!pids[i])
-				run_worker(i, seed * 1000003 + b * 64 + i, each, deadline, logs[i]);
+				run_worker(i, seed * 1000003 + b * 64 + i,
+					   i < workers ? each : LONG_MAX, deadline, logs[i],
+					   i >= workers);
 		}
-		pids[workers] = fork();
-		if (!pids[workers])
+		pids[workers + quick] = fork();
+		if (!pids[workers + quick])
 			run_reader();
-		for (i = 0; i < workers; i++) {
+		/* The batch is the full mix's; the quick workers run beside it. */
+		for (i = 0; i < workers + quick + 1; i++) {
+			if (i == workers)
+				sh->stop = 1;
 			waitpid(pids[i], &st, 0);
-			if (!WIFEXITED(st) || WEXITSTATUS(st))
+			if (i < workers + quick && (!WIFEXITED(st) || WEXITSTATUS(st)))
 				snprintf(sh->bad, sizeof(sh->bad), "worker %d died (status %#x)",
 					 i, st);
 		}
-		sh->stop = 1;
-		waitpid(pids[workers], &st, 0);
-		done = sh->cmds;
+		done = sh->cmds - sh->quick;
 		if (have_fail)
 			injected = set_failures("off");
 		tc = now_ns();
@@ -1358,6 +1549,9 @@ int main(int argc, char **argv)
 	       sh->cmds, sh->ok, sh->err, secs, sh->cmds / (secs ? secs : 1), used, ncmds,
 	       "grammar commands");
 	printf(", %ld debugfs reads\n", sh->reads);
+	printf("vmlabfuzz: full mix: %ld commands (%ld/s) by %d %s: %ld (%ld/s) by %d\n",
+	       sh->cmds - sh->quick, (sh->cmds - sh->quick) / (secs ? secs : 1), workers,
+	       "workers; quick", sh->quick, sh->quick / (secs ? secs : 1), quick);
 	if (have_fail)
 		printf("vmlabfuzz: %ld injected allocation failures survived\n", injected);
 	if (orphans)

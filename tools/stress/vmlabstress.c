@@ -2,7 +2,7 @@
 /*
  * vmlabstress - SMP stress of vmlab through ctl, run inside the guest.
  *
- *   vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED]
+ *   vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED] [-w PAGES]
  *
  * MMS address spaces are shared by WORKERS processes. Each worker owns
  * SLOTS 64K slots in every mm (its own range, so the others' traffic runs
@@ -15,6 +15,14 @@
  * succeed and every verify must match. At the end every page written is
  * verified (zero bytes lost), everything is unmapped and ctl check must
  * pass. Bounded by operations, not time.
+ *
+ * -w PAGES: the swap mode. Slots of PAGES pages (up to 64), whole slots
+ * filled and verified in one command, and madvise pageout, cold and
+ * reclaim among the operations: with more written than the arena holds
+ * and a swap area (the caller loads a small arena and swaps on), kswapd,
+ * direct reclaim, swap-out and swap-in run under the fork, munmap,
+ * mremap and mprotect traffic of every worker; the vmstat counters of
+ * reclaim and swap are printed at the end.
  *
  * Exit status: 0 clean, 1 a failure, 2 setup error, 3 ctl vanished (the
  * module was unloaded under it).
@@ -34,10 +42,14 @@
 #include <unistd.h>
 
 #define CTL		"/sys/kernel/debug/vmlab/ctl"
+#define VMSTAT		"/sys/kernel/debug/vmlab/vmstat"
 #define MAXMM		8
 #define SLOTS		8
-#define PAGES		16		/* a slot is 64K */
-#define SLOT_SIZE	(PAGES * 4096UL)
+#define MAXPAGES	64		/* slots are 1M apart */
+
+static int npages = 16;			/* a slot is 64K, or -w PAGES */
+static int swap_mode;
+#define SLOT_SIZE	(npages * 4096UL)
 
 struct page_model {
 	int written;
@@ -46,7 +58,7 @@ struct page_model {
 
 struct slot {
 	int mapped, ro;
-	struct page_model pg[PAGES];
+	struct page_model pg[MAXPAGES];
 };
 
 struct stats {
@@ -174,6 +186,52 @@ static void verify_page(int mm, unsigned long addr, struct page_model *pm)
 	}
 }
 
+/*
+ * Verify every written page of the slot at @a: a run of pages written with
+ * one seed (a whole-slot fill, moved or not: slots are 1M-aligned, so a
+ * move changes every page's address by one XOR) is one command.
+ */
+static void verify_slot(int mm, unsigned long a, struct slot *x)
+{
+	char r[256], what[96];
+	int p = 0, q;
+
+	while (p < npages) {
+		uint64_t sd;
+
+		if (!x->pg[p].written) {
+			p++;
+			continue;
+		}
+		sd = x->pg[p].key ^ (a + p * 4096UL);
+		for (q = p + 1; q < npages && x->pg[q].written &&
+		     (x->pg[q].key ^ (a + q * 4096UL)) == sd; q++)
+			;
+		if (q - p == 1) {
+			verify_page(mm, a + p * 4096UL, &x->pg[p]);
+		} else if (!must(r, sizeof(r), "verify %d %#lx %lu %llu", mm, a + p * 4096UL,
+				 (q - p) * 4096UL, (unsigned long long)sd)) {
+			me->pages_verified += q - p;
+			if (field(r, "mismatches") != 0) {
+				me->mismatches++;
+				snprintf(what, sizeof(what), "verify mm %d pages %#lx+%d", mm,
+					 a + p * 4096UL, q - p);
+				failed(what, r);
+			}
+		}
+		p = q;
+	}
+}
+
+/* A buddy block, allocated and freed. */
+static void buddy_block(char *r, size_t size)
+{
+	int order = below(4);
+
+	if (!must(r, size, "alloc_pages %d", order))
+		must(r, size, "free_pages %#lx %d", field(r, "pfn"), order);
+}
+
 static void worker(int w, long ops, uint64_t seed)
 {
 	static struct slot sl[MAXMM][SLOTS];
@@ -189,18 +247,27 @@ static void worker(int w, long ops, uint64_t seed)
 	for (i = 0; i < ops && !me->vanished; i++) {
 		struct slot *x;
 		unsigned long a;
+		int op;
 
 		m = below(nmm);
 		s = below(SLOTS);
 		x = &sl[m][s];
 		a = slot_addr(w, s);
 		me->ops++;
-		switch (below(12)) {
+		/*
+		 * The swap mode adds whole-slot fills and verifies, pageout,
+		 * cold and reclaim (ops 12-15) and fills more often.
+		 */
+		op = below(swap_mode ? 16 : 12);
+		if (swap_mode && op == 3)
+			op = 12;
+		switch (op) {
 		case 0:		/* map */
 		case 1:
 			if (x->mapped)
 				break;
-			if (!MUST(r, "mmap %d %#lx 64K rw private,anon,fixed", mms[m], a)) {
+			if (!MUST(r, "mmap %d %#lx %lu rw private,anon,fixed", mms[m], a,
+				  SLOT_SIZE)) {
 				memset(x, 0, sizeof(*x));
 				x->mapped = 1;
 			}
@@ -209,7 +276,7 @@ static void worker(int w, long ops, uint64_t seed)
 		case 3:
 			if (!x->mapped || x->ro)
 				break;
-			p = below(PAGES);
+			p = below(npages);
 			{
 				uint64_t sd = rnd() >> 1, pa = a + p * 4096UL;
 
@@ -221,19 +288,20 @@ static void worker(int w, long ops, uint64_t seed)
 			}
 			break;
 		case 4:		/* verify a page */
-			p = below(PAGES);
+			p = below(npages);
 			if (x->mapped && x->pg[p].written)
 				verify_page(mms[m], a + p * 4096UL, &x->pg[p]);
 			break;
 		case 5:		/* munmap */
-			if (x->mapped && !below(3) && !MUST(r, "munmap %d %#lx 64K", mms[m], a))
+			if (x->mapped && !below(3) &&
+			    !MUST(r, "munmap %d %#lx %lu", mms[m], a, SLOT_SIZE))
 				x->mapped = 0;
 			break;
 		case 6:		/* mprotect: whole slot, or split a piece off and back */
 			if (!x->mapped)
 				break;
 			if (below(2)) {
-				if (!MUST(r, "mprotect %d %#lx 64K %s", mms[m], a,
+				if (!MUST(r, "mprotect %d %#lx %lu %s", mms[m], a, SLOT_SIZE,
 					  x->ro ? "rw" : "r"))
 					x->ro = !x->ro;
 			} else if (!MUST(r, "mprotect %d %#lx 16K none", mms[m], a + 16384)) {
@@ -245,14 +313,14 @@ static void worker(int w, long ops, uint64_t seed)
 			t = below(SLOTS);
 			if (!x->mapped || sl[m][t].mapped)
 				break;
-			if (!MUST(r, "mremap %d %#lx 64K 64K maymove fixed=%#lx", mms[m], a,
-				  slot_addr(w, t))) {
+			if (!MUST(r, "mremap %d %#lx %lu %lu maymove fixed=%#lx", mms[m], a,
+				  SLOT_SIZE, SLOT_SIZE, slot_addr(w, t))) {
 				sl[m][t] = *x;
 				x->mapped = 0;
 			}
 			break;
 		case 8:		/* fork: the child sees my pages, COW keeps them apart */
-			p = below(PAGES);
+			p = below(npages);
 			if (!x->mapped || !x->pg[p].written || x->ro)
 				break;
 			if (!MUST(r, "fork %d", mms[m])) {
@@ -264,13 +332,15 @@ static void worker(int w, long ops, uint64_t seed)
 				if (!MUST(r, "fill %d %#lx 4K %llu", c, pa,
 					  (unsigned long long)(cm.key ^ pa)))
 					verify_page(c, pa, &cm);
+				if (swap_mode)	/* the child's swap PTEs and COW copies too */
+					MUST(r, "madvise %d %#lx %lu pageout", c, a, SLOT_SIZE);
 				verify_page(mms[m], pa, &x->pg[p]);
 				MUST(r, "mm_destroy %d", c);
 			}
 			break;
 		case 9:		/* fault it all in (reads) */
 			if (x->mapped)
-				MUST(r, "touch %d %#lx 64K r", mms[m], a);
+				MUST(r, "touch %d %#lx %lu r", mms[m], a, SLOT_SIZE);
 			break;
 		case 10:	/* slab object and kmalloc */
 			if (!MUST(r, "cache_alloc %s", name)) {
@@ -286,13 +356,40 @@ static void worker(int w, long ops, uint64_t seed)
 				MUST(r, "kfree %s", obj);
 			}
 			break;
-		default:	/* a buddy block */
-			t = below(4);
-			if (!MUST(r, "alloc_pages %d", t)) {
-				long pfn = field(r, "pfn");
+		case 12:	/* fill the whole slot: more than the arena holds */
+			if (!x->mapped || x->ro)
+				break;
+			{
+				uint64_t sd = rnd() >> 1;
 
-				MUST(r, "free_pages %#lx %d", pfn, t);
+				if (!MUST(r, "fill %d %#lx %lu %llu", mms[m], a, SLOT_SIZE,
+					  (unsigned long long)sd))
+					for (p = 0; p < npages; p++) {
+						x->pg[p].written = 1;
+						x->pg[p].key = sd ^ (a + p * 4096UL);
+					}
 			}
+			break;
+		case 13:	/* verify the whole slot */
+			if (x->mapped)
+				verify_slot(mms[m], a, x);
+			break;
+		case 14:	/* age it, or swap it out (kswapd should do most) */
+			if (x->mapped)
+				MUST(r, "madvise %d %#lx %lu %s", mms[m], a, SLOT_SIZE,
+				     below(4) ? "cold" : "pageout");
+			break;
+		case 15:	/* reclaim as memory.reclaim does, or a buddy block */
+			if (!below(4)) {
+				if (ctl(r, sizeof(r), "reclaim %u", 16 + below(64)) < 0)
+					me->vanished = 1;
+				/* ENOMEM/EAGAIN: nothing left to take now, not a failure */
+			} else {
+				buddy_block(r, sizeof(r));
+			}
+			break;
+		default:
+			buddy_block(r, sizeof(r));
 			break;
 		}
 	}
@@ -301,16 +398,38 @@ static void worker(int w, long ops, uint64_t seed)
 		for (s = 0; s < SLOTS; s++) {
 			if (!sl[m][s].mapped)
 				continue;
-			for (p = 0; p < PAGES; p++)
-				if (sl[m][s].pg[p].written)
-					verify_page(mms[m], slot_addr(w, s) + p * 4096UL,
-						    &sl[m][s].pg[p]);
-			MUST(r, "munmap %d %#lx 64K", mms[m], slot_addr(w, s));
+			verify_slot(mms[m], slot_addr(w, s), &sl[m][s]);
+			MUST(r, "munmap %d %#lx %lu", mms[m], slot_addr(w, s), SLOT_SIZE);
 		}
 	if (!me->vanished)
 		MUST(r, "cache_destroy %s", name);
 	_exit(0);
 }
+
+/* A vmstat counter (debugfs vmstat, "name value" lines); -1 if absent. */
+static long vmstat(const char *name)
+{
+	char line[128];
+	size_t n = strlen(name);
+	long v = -1;
+	FILE *f = fopen(VMSTAT, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ' ') {
+			v = atol(line + n + 1);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static const char *const swap_stats[] = {
+	"pswpout", "pswpin", "pgsteal_kswapd", "pgsteal_direct", "allocstall",
+	"kswapd_wakeup", "swap_ra_hit",
+};
+
+#define NSTATS	(sizeof(swap_stats) / sizeof(*swap_stats))
 
 int main(int argc, char **argv)
 {
@@ -320,8 +439,10 @@ int main(int argc, char **argv)
 	char r[512];
 	time_t t0 = time(NULL);
 	pid_t pid[16];
+	long before[NSTATS];
+	unsigned int k;
 
-	while ((c = getopt(argc, argv, "j:n:m:s:")) != -1) {
+	while ((c = getopt(argc, argv, "j:n:m:s:w:")) != -1) {
 		switch (c) {
 		case 'j':
 			workers = atoi(optarg);
@@ -335,14 +456,21 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'w':
+			npages = atoi(optarg);
+			swap_mode = 1;
+			break;
 		default:
 			fprintf(stderr, "%s\n",
-				"usage: vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED]");
+				"usage: vmlabstress [-j WORKERS] [-n OPS] [-m MMS] [-s SEED] [-w PAGES]");
 			return 2;
 		}
 	}
-	if (workers < 1 || workers > 16 || nmm < 1 || nmm > MAXMM || ops < 0)
+	if (workers < 1 || workers > 16 || nmm < 1 || nmm > MAXMM || ops < 0 ||
+	    npages < 8 || npages > MAXPAGES)
 		return 2;
+	for (k = 0; k < NSTATS; k++)
+		before[k] = vmstat(swap_stats[k]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	st = mmap(NULL, 16 * sizeof(*st), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		  -1, 0);
@@ -355,8 +483,9 @@ int main(int argc, char **argv)
 		}
 		mms[i] = (int)field(r, "mm");
 	}
-	printf("vmlabstress: seed=%llu workers=%d ops=%ld mms=%d\n",
-	       (unsigned long long)seed, workers, ops, nmm);
+	printf("vmlabstress: seed=%llu workers=%d ops=%ld mms=%d slot=%luK%s\n",
+	       (unsigned long long)seed, workers, ops, nmm, SLOT_SIZE >> 10,
+	       swap_mode ? " (swap mode)" : "");
 	for (i = 0; i < workers; i++) {
 		pid[i] = fork();
 		if (!pid[i])
@@ -389,6 +518,11 @@ int main(int argc, char **argv)
 			t_err++;
 	printf("vmlabstress: %ld ops in %lds, %ld pages verified, %ld mismatches, %ld errors\n",
 	       t_ops, (long)(time(NULL) - t0), t_pages, t_mis, t_err);
+	/* What reclaim and swap did meanwhile (vmlab's vmstat, deltas). */
+	printf("vmlabstress: vmstat:");
+	for (k = 0; k < NSTATS; k++)
+		printf(" %s=%ld", swap_stats[k], vmstat(swap_stats[k]) - before[k]);
+	printf("\n");
 	printf("vmlabstress: %s\n", t_err || t_mis ? "FAILED" : "clean");
 	return t_err || t_mis ? 1 : 0;
 }
