@@ -149,6 +149,24 @@ static inline void vml_bdev_close(struct vml_bdev *b, void *holder)
 {
 	bdev_fput(b->file);
 }
+
+/* A shared read-only open beside an exclusive holder (the benchmarks). */
+static inline int vml_bdev_open_read(struct vml_bdev *b, const char *path)
+{
+	struct file *file;
+
+	file = bdev_file_open_by_path(path, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	b->file = file;
+	b->bdev = file_bdev(file);
+	return 0;
+}
+
+static inline void vml_bdev_close_read(struct vml_bdev *b)
+{
+	fput(b->file);
+}
 #else
 static inline int vml_bdev_open(struct vml_bdev *b, const char *path,
 				void *holder)
@@ -167,6 +185,22 @@ static inline int vml_bdev_open(struct vml_bdev *b, const char *path,
 static inline void vml_bdev_close(struct vml_bdev *b, void *holder)
 {
 	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+}
+
+static inline int vml_bdev_open_read(struct vml_bdev *b, const char *path)
+{
+	struct block_device *bdev = blkdev_get_by_path(path, FMODE_READ, NULL);
+
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	b->file = NULL;
+	b->bdev = bdev;
+	return 0;
+}
+
+static inline void vml_bdev_close_read(struct vml_bdev *b)
+{
+	blkdev_put(b->bdev, FMODE_READ);
 }
 #endif
 #endif /* CONFIG_BLOCK */

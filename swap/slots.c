@@ -381,7 +381,8 @@ struct vml_swap_area *vml_swap_pin(struct vml_swp_entry entry)
 /** vml_swap_unpin() - the I/O is over. @si: from vml_swap_pin(). */
 void vml_swap_unpin(struct vml_swap_area *si)
 {
-	if (atomic_dec_and_test(&si->users))
+	/* Full barrier, then the waiter check: only swapoff ever waits. */
+	if (atomic_dec_and_test(&si->users) && wq_has_sleeper(&swap_io_wait))
 		wake_up_all(&swap_io_wait);
 }
 

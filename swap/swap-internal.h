@@ -207,6 +207,19 @@ bool vml_swap_is_bdev(struct vml_swap_area *si);
  */
 int vml_swap_out_page(struct vml_page *page);
 
+/* Pages vml_swap_out_pages() holds locked at once (madvise's batch). */
+#define VML_SWAP_OUT_BATCH	16
+/**
+ * vml_swap_out_pages() - vml_swap_out_page() for several pages, a batch
+ * of VML_SWAP_OUT_BATCH through each step before the next (swap_out.c).
+ * @pages: the pages.
+ * @nr: how many.
+ * @res: per page, vml_swap_out_page()'s return value.
+ * Return: the pages swapped out and freed.
+ */
+unsigned int vml_swap_out_pages(struct vml_page **pages, unsigned int nr,
+				int *res);
+
 /* VML_PG_locked as the folio lock; the unlock frees an orphaned slot. */
 bool vml_trylock_swap_page(struct vml_page *page);
 void vml_lock_swap_page(struct vml_page *page);

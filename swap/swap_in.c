@@ -273,7 +273,7 @@ static void swap_zap(pte_t pte)
 	vml_put_page(page);
 }
 
-#define PAGEOUT_BATCH	16
+#define PAGEOUT_BATCH	VML_SWAP_OUT_BATCH
 
 struct pageout_batch {
 	struct vml_page *pages[PAGEOUT_BATCH];
@@ -307,22 +307,27 @@ static int pageout_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 	return 1;
 }
 
-/* Swap out each collected page (reclaim_pages()); off the LRU meanwhile. */
+/*
+ * Swap out the collected pages together (reclaim_pages()); off the LRU
+ * meanwhile, back on it if they stay.
+ */
 static void pageout_pages(struct pageout_batch *b)
 {
-	struct vml_page *page;
+	bool lru[PAGEOUT_BATCH];
+	int res[PAGEOUT_BATCH];
 	unsigned int i;
-	bool lru;
 
 	vml_lru_add_drain_all();
+	for (i = 0; i < b->nr; i++)
+		lru[i] = vml_page_test(b->pages[i], VML_PG_lru) &&
+			 !vml_lru_del(b->pages[i]);
+	vml_swap_out_pages(b->pages, b->nr, res);
 	for (i = 0; i < b->nr; i++) {
-		page = b->pages[i];
-		lru = vml_page_test(page, VML_PG_lru) && !vml_lru_del(page);
-		if (!vml_swap_out_page(page))
+		if (!res[i])
 			continue;
-		if (lru)
-			vml_lru_cache_add(page);
-		vml_put_page(page);
+		if (lru[i])
+			vml_lru_cache_add(b->pages[i]);
+		vml_put_page(b->pages[i]);
 	}
 	b->nr = 0;
 }

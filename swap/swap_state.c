@@ -14,21 +14,33 @@
  * xarray per swap type indexed by slot offset (6.1 splits each type into
  * 64 MiB address_spaces to spread the lock; one per type is enough here).
  * A cached page holds a reference owned by the cache and has
- * VML_PG_swapcache set. Its entry is kept in a second xarray indexed by
- * arena frame: 6.1 keeps it in folio->swap, but vmlab's 32-byte page has
- * no free word while the page is also anonymous (page->private names its
+ * VML_PG_swapcache set. Its entry is kept in a table indexed by arena
+ * frame: 6.1 keeps it in folio->swap, but vmlab's 32-byte page has no
+ * free word while the page is also anonymous (page->private names its
  * anon_vma for the reverse map, which swap-out needs while the page is
- * cached). The slot's VML_SWAP_HAS_CACHE bit is the slot owner's to set
+ * cached). The table is host memory outside the arena, one word per
+ * frame, in chunks of 4096 frames (32 KiB) allocated the first time a
+ * page of theirs enters the cache and kept until the layer stops: a
+ * second xarray did this before, whose nodes were allocated and freed
+ * again with nearly every page passing through the cache: about 5,300
+ * of the 17,400 instructions of a page's swap-out and swap-in
+ * (Documentation/benchmarks.rst). The slot's VML_SWAP_HAS_CACHE bit is the slot owner's to set
  * and clear (vml_swap_alloc(), vml_swapcache_prepare(),
  * vml_swapcache_free()); this file keeps pages only. A page read ahead
  * and not yet used by a fault carries VML_SWAP_RA_MARK in the cache, so
  * the fault that finds it counts a swap_ra_hit (6.1's PG_readahead).
  */
+#include <linux/slab.h>
 #include <linux/xarray.h>
 #include "swap/swap-internal.h"
 
 static struct xarray swap_cache[VML_MAX_SWAPFILES];
-static DEFINE_XARRAY(page_entries);	/* frame index -> entry value */
+
+#define ENTRY_CHUNK_SHIFT	12
+#define ENTRY_CHUNK		BIT(ENTRY_CHUNK_SHIFT)
+/* Frame index -> entry value of a cached page (0: none), in chunks. */
+static unsigned long **entry_chunks;
+static unsigned long nr_entry_chunks;
 
 #define VML_SWAP_RA_MARK	XA_MARK_1
 
@@ -50,9 +62,34 @@ static struct xarray *cache_of(struct vml_swp_entry entry)
 
 struct vml_swp_entry vml_page_swap_entry(struct vml_page *page)
 {
-	void *v = xa_load(&page_entries, vml_page_idx(page));
+	u32 idx = vml_page_idx(page);
+	unsigned long *chunk = READ_ONCE(entry_chunks[idx >> ENTRY_CHUNK_SHIFT]);
 
-	return (struct vml_swp_entry){ xa_is_value(v) ? xa_to_value(v) : 0 };
+	return (struct vml_swp_entry){
+		chunk ? READ_ONCE(chunk[idx & (ENTRY_CHUNK - 1)]) : 0 };
+}
+
+/* Record @val as @page's entry; its chunk is allocated on first use. */
+static int set_page_entry(struct vml_page *page, unsigned long val)
+{
+	u32 idx = vml_page_idx(page);
+	unsigned long **slot = &entry_chunks[idx >> ENTRY_CHUNK_SHIFT];
+	unsigned long *chunk = READ_ONCE(*slot), *new;
+
+	if (!chunk) {
+		if (!val)
+			return 0;
+		new = kvcalloc(ENTRY_CHUNK, sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		chunk = cmpxchg(slot, NULL, new);
+		if (chunk)
+			kvfree(new);	/* another CPU's came first */
+		else
+			chunk = new;
+	}
+	WRITE_ONCE(chunk[idx & (ENTRY_CHUNK - 1)], val);
+	return 0;
 }
 
 int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry)
@@ -64,12 +101,11 @@ int vml_add_to_swap_cache(struct vml_page *page, struct vml_swp_entry entry)
 		return -EINVAL;
 	if (vml_page_test_and_set(page, VML_PG_swapcache))
 		return -EBUSY;
-	ret = xa_err(xa_store(&page_entries, vml_page_idx(page),
-			      xa_mk_value(entry.val), GFP_KERNEL));
+	ret = set_page_entry(page, entry.val);
 	if (!ret)
 		ret = xa_insert(xa, vml_swp_offset(entry), page, GFP_KERNEL);
 	if (ret) {
-		xa_erase(&page_entries, vml_page_idx(page));
+		set_page_entry(page, 0);
 		vml_page_clear(page, VML_PG_swapcache);
 		return ret == -EBUSY ? -EEXIST : ret;
 	}
@@ -127,7 +163,7 @@ struct vml_page *vml_lookup_swap_cache(struct vml_swp_entry entry)
 /* The bookkeeping of a page leaving the cache; the xarray slot is gone. */
 static void cache_removed(struct vml_page *page)
 {
-	xa_erase(&page_entries, vml_page_idx(page));
+	set_page_entry(page, 0);
 	vml_page_clear(page, VML_PG_swapcache);
 	atomic_long_dec(&stats.pages);
 	atomic_long_inc(&stats.del_total);
@@ -188,6 +224,10 @@ int vml_swap_state_init(void)
 {
 	int type;
 
+	nr_entry_chunks = DIV_ROUND_UP(vml_arena.nr_frames, ENTRY_CHUNK);
+	entry_chunks = kvcalloc(nr_entry_chunks, sizeof(*entry_chunks), GFP_KERNEL);
+	if (!entry_chunks)
+		return -ENOMEM;
 	for (type = 0; type < VML_MAX_SWAPFILES; type++)
 		xa_init(&swap_cache[type]);
 	memset(&stats, 0, sizeof(stats));
@@ -198,7 +238,7 @@ int vml_swap_state_init(void)
 void vml_swap_state_exit(void)
 {
 	struct vml_page *page;
-	unsigned long off;
+	unsigned long off, i;
 	int type;
 
 	for (type = 0; type < VML_MAX_SWAPFILES; type++) {
@@ -208,5 +248,8 @@ void vml_swap_state_exit(void)
 		}
 		xa_destroy(&swap_cache[type]);
 	}
-	xa_destroy(&page_entries);
+	for (i = 0; i < nr_entry_chunks; i++)
+		kvfree(entry_chunks[i]);
+	kvfree(entry_chunks);
+	entry_chunks = NULL;
 }

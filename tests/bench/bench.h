@@ -33,6 +33,11 @@
  * @iters: operations per timed batch; 0 means VML_BENCH_ITERS.
  * @all_cpus: also run on all online CPUs at once (functions must be safe
  *	to run concurrently on different CPUs).
+ * @latency: optional, instead of @vmlab and @host: time @n single
+ *	operations of each side, interleaved (vmlab, host, host, vmlab...),
+ *	into @vmlab_ns and @host_ns; return how many pairs were timed or
+ *	-errno. The row is reported twice, as the medians and as the 99th
+ *	percentiles of the single operations ("<name>, median" / ", p99").
  */
 struct vml_bench {
 	const char *name;
@@ -42,6 +47,7 @@ struct vml_bench {
 	void (*teardown)(void);
 	unsigned int iters;
 	bool all_cpus;
+	int (*latency)(u64 *vmlab_ns, u64 *host_ns, unsigned int n);
 };
 
 #define VML_BENCH_ITERS		1000

@@ -227,15 +227,21 @@ out:
 	return ret;
 }
 
-static void report(const struct vml_bench *b, unsigned int cpus,
-		   const struct bench_run *r)
+static void report_as(const char *name, const char *suffix, unsigned int cpus,
+		      const struct bench_run *r)
 {
 	u64 ratio = DIV_ROUND_CLOSEST_ULL(r->ratio, 100);
 
-	pr_info("vmlab_bench: result|%s|%u|%llu.%llu|%llu.%llu|%llu.%02llu\n",
-		b->name, cpus, r->vmlab_ps / 1000, r->vmlab_ps % 1000 / 100,
+	pr_info("vmlab_bench: result|%s%s|%u|%llu.%llu|%llu.%llu|%llu.%02llu\n",
+		name, suffix, cpus, r->vmlab_ps / 1000, r->vmlab_ps % 1000 / 100,
 		r->host_ps / 1000, r->host_ps % 1000 / 100,
 		ratio / 100, ratio % 100);
+}
+
+static void report(const struct vml_bench *b, unsigned int cpus,
+		   const struct bench_run *r)
+{
+	report_as(b->name, "", cpus, r);
 }
 
 /* Does @name contain one of only='s '+'-separated strings? */
@@ -264,6 +270,48 @@ static void report_meta(void)
 		arena_mb, v / 10, v % 10, h, v * 10 / h / 100, v * 10 / h % 100);
 }
 
+/* The @pct-th percentile of @n sorted values (nearest rank). */
+static u64 percentile(const u64 *v, unsigned int n, unsigned int pct)
+{
+	return v[min(n - 1, DIV_ROUND_UP(n * pct, 100) - 1)];
+}
+
+/* A latency row: single operations, their medians and 99th percentiles. */
+static int run_latency(const struct vml_bench *b)
+{
+	unsigned int n = iters ?: (b->iters ?: VML_BENCH_ITERS);
+	u64 *a = kvcalloc(n, sizeof(*a), GFP_KERNEL);
+	u64 *h = kvcalloc(n, sizeof(*h), GFP_KERNEL);
+	struct bench_run r = { };
+	int ret = -ENOMEM;
+
+	if (!a || !h)
+		goto out;
+	ret = b->latency(a, h, n);
+	if (ret <= 0) {
+		ret = ret ?: -ENODATA;
+		goto out;
+	}
+	n = ret;
+	sort(a, n, sizeof(*a), cmp_u64, NULL);
+	sort(h, n, sizeof(*h), cmp_u64, NULL);
+	pr_info("vmlab_bench: latency|%s|%u samples|vmlab min %llu max %llu|host min %llu max %llu\n",
+		b->name, n, a[0], a[n - 1], h[0], h[n - 1]);
+	r.vmlab_ps = a[n / 2] * 1000;
+	r.host_ps = h[n / 2] * 1000;
+	r.ratio = r.host_ps ? div64_u64(r.vmlab_ps * 10000, r.host_ps) : 0;
+	report_as(b->name, ", median", 1, &r);
+	r.vmlab_ps = percentile(a, n, 99) * 1000;
+	r.host_ps = percentile(h, n, 99) * 1000;
+	r.ratio = r.host_ps ? div64_u64(r.vmlab_ps * 10000, r.host_ps) : 0;
+	report_as(b->name, ", p99", 1, &r);
+	ret = 0;
+out:
+	kvfree(a);
+	kvfree(h);
+	return ret;
+}
+
 static void run_one(const struct vml_bench *b)
 {
 	struct bench_run r = { };
@@ -277,6 +325,14 @@ static void run_one(const struct vml_bench *b)
 			pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
 			return;
 		}
+	}
+	if (b->latency) {
+		ret = run_latency(b);
+		if (ret)
+			pr_info("vmlab_bench: failed|%s|%d\n", b->name, ret);
+		if (b->teardown)
+			b->teardown();
+		return;
 	}
 	cpus_read_lock();
 	ret = bench_on(b, cpumask_of(cpumask_first(cpu_online_mask)), &r);

@@ -395,10 +395,10 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 	fi
 	if [ "${VMLAB_VERBOSE:-0}" = 1 ]; then
 		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
-			-l "$log" -t "$to"
+			-l "$log" -t "$to" ${SWAPDISK:+-d "$SWAPDISK"}
 	else
 		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
-			-l "$log" -t "$to" --quiet
+			-l "$log" -t "$to" ${SWAPDISK:+-d "$SWAPDISK"} --quiet
 	fi
 	rc=$?
 	out=$(VMLAB_CHECKS_OUT=$LOGS/checks-$name.txt VMLAB_EXPECT_SCENARIOS=${sc:-$EXPECT_SC} \
@@ -423,6 +423,12 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 		SUMMARY+=("    $name: ${fl#"${fl%%[![:space:]]*}"}")
 	done < <(echo "$out" | grep -E 'not ok|FAILED' | head -n 12)
 }
+
+# Every guest gets the swap disk as /dev/vda (78-swapdisk): 64 MiB made by
+# the host's mkswap, once per run, attached with snapshot=on.
+rm -f "$GUESTS/swapdisk.img"
+SWAPDISK=$(vml_swapdisk "$B") || SWAPDISK=
+[ -n "$SWAPDISK" ] || fail "swap disk image (mkswap)"
 
 # Every guest must run these scenarios (and, with a KUnit module, every case).
 EXPECT_SC=
@@ -449,7 +455,8 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
 73-reclaim:test-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
-75-oom:test-4lvl-ptioff,stock-5lvl-ption,deb612-5lvl-ption
+75-oom:test-4lvl-ptioff,stock-5lvl-ptioff,deb612-5lvl-ption
+78-swapdisk:test-5lvl-ption,stock-4lvl-ption,deb612-5lvl-ption
 77-shmswap:test-5lvl-ption,debug-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
 86-tutorial:test-5lvl-ption,stock-5lvl-ption
@@ -531,10 +538,13 @@ distro_legs() {
 	done
 }
 if want "$KERNELS" stock && want "$HAVE" stock-main; then
-	# brd.ko (a RAM block device) lets 70-swap drive swap bios.
+	# brd.ko (a RAM block device) lets 70-swap drive swap bios; the
+	# virtio disk's drivers give 78-swapdisk /dev/vda.
 	brd=/lib/modules/$STOCK/kernel/drivers/block/brd.ko
 	[ -f "$brd" ] || brd=
-	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko" ${brd:+"$brd"}
+	mapfile -t vio < <(vml_kmod_closure "/lib/modules/$STOCK" virtio_pci virtio_blk)
+	distro_legs stock "/boot/vmlinuz-$STOCK" "$B/stock-main/vmlab.ko" ${brd:+"$brd"} \
+		"${vio[@]/#/boot:}"
 fi
 
 # ---- Debian 12's 6.12 kernel; exported symbols only (issue 15) -------------
@@ -586,7 +596,9 @@ if [ -n "${sko:-}" ] && [ -f "$sko" ]; then
 	fi
 fi
 if want "$KERNELS" deb612 && want "$HAVE" deb612-main; then
-	distro_legs deb612 "$DEB_IMAGE" "$B/deb612-main/vmlab.ko"
+	mapfile -t vio < <(vml_kmod_closure "${DEB%/usr/src/*}/lib/modules/${DEB##*/linux-headers-}" \
+		virtio_pci virtio_blk)
+	distro_legs deb612 "$DEB_IMAGE" "$B/deb612-main/vmlab.ko" "${vio[@]/#/boot:}"
 fi
 
 # ---- instruction-count gate (issue 17; tests/harness/bench-gate.sh) ---------

@@ -48,3 +48,50 @@ vml_stock_release() {
 	[ -n "$best" ] || return 1
 	echo "$best"
 }
+
+# The .ko files of modules NAME... and everything they depend on, in load
+# order (dependencies first), from the kernel tree of modules MODDIR
+# (/lib/modules/<release> or an extracted package's); modinfo's depends=
+# field, so no modules.dep is needed. Prints nothing for a name MODDIR
+# lacks (built in, or not built).
+vml_kmod_closure() {
+	local moddir=$1 m f d seen=" "
+	shift
+	_vml_kmod_one() {
+		case "$seen" in *" $1 "*) return ;; esac
+		seen+="$1 "
+		f=$(find "$moddir/kernel" -name "$1.ko" -o -name "$1.ko.xz" \
+			-o -name "$1.ko.zst" -o -name "$1.ko.gz" 2>/dev/null | head -n 1)
+		[ -n "$f" ] || { f=$(find "$moddir/kernel" -name "${1//_/-}.ko*" | head -n 1); }
+		[ -n "$f" ] || return 0
+		local file=$f
+		for d in $(modinfo -F depends "$file" | tr ',' ' '); do
+			_vml_kmod_one "$d"
+		done
+		echo "$file"
+	}
+	for m in "$@"; do
+		_vml_kmod_one "$m"
+	done
+}
+
+# The swap disk of 78-swapdisk and make run: a 64 MiB image made by the
+# host's (Debian's) mkswap, once per build dir; guests attach it with
+# snapshot=on (qemu.sh -d), so each boots with the pristine header.
+vml_swapdisk() {	# vml_swapdisk <build dir>: prints the image's path
+	local img=$1/guest/swapdisk.img mkswap
+	mkswap=$(PATH=$PATH:/sbin:/usr/sbin command -v mkswap) ||
+		vml_die "no mkswap (util-linux)"
+	if [ ! -s "$img" ]; then
+		mkdir -p "${img%/*}"
+		rm -f "$img.tmp"
+		# Private and without holes, or mkswap warns (as swapon would).
+		install -m 0600 /dev/null "$img.tmp"
+		fallocate -l 64M "$img.tmp" 2>/dev/null ||
+			dd if=/dev/zero of="$img.tmp" bs=1M count=64 status=none
+		"$mkswap" -L vmlab-swap "$img.tmp" >/dev/null ||
+			vml_die "mkswap $img.tmp failed"
+		mv "$img.tmp" "$img"
+	fi
+	echo "$img"
+}

@@ -8,8 +8,10 @@
 # is installed: apt-get download fetches the .debs and dpkg-deb extracts
 # them into
 #   ${VMLAB_CACHE:-~/.cache/vmlab}/deb612-<release>/{boot,usr}
-# (of the image only /boot/vmlinuz-* and /boot/config-*: the guest loads no
-# module but vmlab's, as with the stock kernel).  The pattern is anchored to
+# (of the image only /boot/vmlinuz-*, /boot/config-* and the modules of the
+# virtio disk, which 78-swapdisk swaps to: drivers/virtio/ and virtio_blk;
+# a cache made before that fetches the image once more for them).  The
+# pattern is anchored to
 # "+deb12", so a build of the series with another compiler (a backport, a
 # later Debian) is never picked: the headers name gcc-12 as their CC.
 #
@@ -62,6 +64,31 @@ mkdir -p "$VMLAB_CACHE"
 exec 9>"$VMLAB_CACHE/deb612.lock"
 flock 9
 
+image=linux-image-$rel-unsigned
+apt-cache show "$image" >/dev/null 2>&1 || image=linux-image-$rel
+# As root apt downloads as _apt, which cannot enter a private $HOME.
+dl=(apt-get download -q)
+[ -n "$SUDO" ] || dl+=(-o APT::Sandbox::User=root)
+VIRTIO_PATHS=("./lib/modules/$rel/kernel/drivers/virtio"
+	"./lib/modules/$rel/kernel/drivers/block/virtio_blk.ko*")
+# The virtio disk's modules from the image .deb in $1 into $2.
+extract_virtio() {
+	dpkg-deb --fsys-tarfile "$1" | tar -x --wildcards -C "$2" "${VIRTIO_PATHS[@]}"
+}
+
+if [ -f "$dir/.vmlab-complete" ] && [ ! -d "$dir/lib/modules/$rel/kernel/drivers/virtio" ]; then
+	vml_log "fetching $image once more for the virtio disk's modules ..."
+	rm -rf "$dir/debs"
+	mkdir -p "$dir/debs"
+	if (cd "$dir/debs" && "${dl[@]}" "$image") &&
+	   extract_virtio "$dir"/debs/*.deb "$dir"; then
+		vml_log "virtio modules: $(find "$dir/lib/modules" -name '*.ko*' | wc -l) files"
+	else
+		vml_log "WARNING: no virtio modules for $rel (78-swapdisk will skip)"
+	fi
+	rm -rf "$dir/debs"
+fi
+
 if [ -f "$dir/.vmlab-complete" ]; then
 	touch "$dir/.vmlab-complete"
 	vml_log "Debian $SERIES kernel up to date: $kdir (cached)"
@@ -69,16 +96,11 @@ if [ -f "$dir/.vmlab-complete" ]; then
 	exit 0
 fi
 
-image=linux-image-$rel-unsigned
-apt-cache show "$image" >/dev/null 2>&1 || image=linux-image-$rel
 pkgs=("$image" "linux-headers-$rel" "linux-headers-$ver-common" "linux-kbuild-$ver")
 start=$(date +%s)
 tmp=$dir.tmp
 rm -rf "$tmp" "$dir"
 mkdir -p "$tmp/debs"
-# As root apt downloads as _apt, which cannot enter a private $HOME.
-dl=(apt-get download -q)
-[ -n "$SUDO" ] || dl+=(-o APT::Sandbox::User=root)
 vml_log "fetching ${pkgs[*]} ..."
 if ! (cd "$tmp/debs" && "${dl[@]}" "${pkgs[@]}"); then
 	vml_log "download failed; apt-get update and one more try"
@@ -95,7 +117,9 @@ for deb in "$tmp"/debs/*.deb; do
 		# SIGPIPE, and the checks below see what arrived.
 		dpkg-deb --fsys-tarfile "$deb" 2>/dev/null |
 			tar -x --occurrence -C "$tmp" "./boot/vmlinuz-$rel" \
-				"./boot/config-$rel" || true ;;
+				"./boot/config-$rel" || true
+		extract_virtio "$deb" "$tmp" ||
+			vml_log "WARNING: no virtio modules in ${deb##*/}" ;;
 	*)
 		dpkg-deb -x "$deb" "$tmp" ;;
 	esac

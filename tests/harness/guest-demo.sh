@@ -3,8 +3,10 @@
 #
 # /bin/vmlab-demo in the guest (busybox sh), with vmlab.ko loaded:
 #   vmlab-demo run        the narrated demo of `make run`: allocate,
-#                         fragment, map, fault, fork, copy-on-write; ends
-#                         by dumping the frame map for the host's picture
+#                         fragment, map, fault, fork, copy-on-write, the
+#                         frame map dumped for the host's picture, then
+#                         swap: an mm twice the arena's size written and
+#                         read back through a ram: swap area
 #   vmlab-demo pictures   the three scenes of Documentation/pictures.rst,
 #                         each dumped: fresh, fragmented, fork
 #   vmlab-demo dump NAME  print debugfs framemap (gzip + base64) and arena
@@ -93,6 +95,37 @@ demo() {
 	dump run
 	vmlabctl mm_destroy "$c" > /dev/null
 	vmlabctl mm_destroy "$m" > /dev/null
+	swapdemo
+}
+
+# Chapter 8: an mm twice the arena's size, through a ram: swap area.
+swapdemo() {
+	mb=$(( $(sed -n 's/^size[[:space:]]*\([0-9]*\) MiB$/\1/p' $DBG/arena) * 2 ))
+	say "8. Swap: ${mb} MiB of anonymous memory in an arena half that size"
+	echo "(a ram: swap area is host memory outside the arena; reclaim swaps"
+	echo " the least recently used pages out as the mm is written, and each"
+	echo " access to a swapped page faults it back in)"
+	run swapon "ram:$((mb + 16))M"
+	r=$(vmlabctl mm_create); echo "# vmlabctl mm_create"; echo "$r"
+	s=$(echo "$r" | val mm)
+	run mmap "$s" 0x40000000 "${mb}M" rw private,anon,fixed
+	grep -E '^(pswpin|pswpout|pgmajfault) ' $DBG/vmstat > /tmp/demo-vm0
+	run fill "$s" 0x40000000 "${mb}M" 8
+	echo "(written with a pattern seeded by 8: reclaim made room by swapping out)"
+	show swaps
+	grep -E '^(VmRSS|RssAnon|VmSwap):' $DBG/mm/"$s"/status
+	run verify "$s" 0x40000000 "${mb}M" 8
+	echo "(read back: every page checked against the pattern; swapped pages"
+	echo " came back by major faults and readahead while others went out)"
+	grep -E '^(pswpin|pswpout|pgmajfault) ' $DBG/vmstat > /tmp/demo-vm1
+	echo "vmstat during the chapter:"
+	paste /tmp/demo-vm0 /tmp/demo-vm1 |
+		awk '{ printf "  %-12s +%d\n", $1, $4 - $2 }'
+	run mm_destroy "$s"
+	show swaps
+	echo "(Used is 0 again: every slot was freed with the mm)"
+	run swapoff "ram:$((mb + 16))M"
+	run check
 }
 
 pictures() {

@@ -57,6 +57,12 @@ KUNIT_IGNORE=/etc/vmlab/dmesg-kunit-ignore
 KMEMLEAK=/sys/kernel/debug/kmemleak
 export VMLAB_KO=$MODDIR/vmlab.ko VMLAB_PARAMS="$PARAMS"
 
+# Drivers the kernel has as modules (initramfs.sh boot:), in order: the
+# virtio disk's on the Debian kernels. Failures show in the boot dmesg.
+for m in /lib/vmlab/boot/*.ko; do
+	[ -f "$m" ] && { insmod "$m" || echo "insmod $m failed"; }
+done
+
 PAGING=4
 grep -qw la57 /proc/cpuinfo && PAGING=5
 PTI=off

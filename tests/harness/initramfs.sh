@@ -9,7 +9,12 @@
 #   procps's ps, pmap, vmstat and slabtop with their libraries in
 #   /opt/procps/, trace-cmd and perf with their libraries in /usr/bin/.
 #
-#   initramfs.sh OUT.cpio.gz [module.ko ...]
+#   initramfs.sh OUT.cpio.gz [module.ko ...] [boot:driver.ko ...]
+#
+# boot:X.ko modules (drivers the guest kernel has as modules, e.g. the
+# virtio disk's) go to /lib/vmlab/boot/ as NN-X.ko in the order given,
+# uncompressed (busybox insmod reads plain .ko), and /init loads them
+# before anything else.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -98,9 +103,25 @@ install -m 0644 "$VMLAB_TOP/tests/harness/dmesg-patterns" \
 for f in "$VMLAB_TOP"/tests/scenarios/*.sh; do
 	[ -f "$f" ] && install -m 0644 "$f" "$root/scenarios/"
 done
+nboot=0
 for m in "$@"; do
-	[ -f "$m" ] || vml_die "module $m not found"
-	install -m 0644 "$m" "$root/lib/vmlab/"
+	case $m in
+	boot:*)
+		m=${m#boot:}
+		[ -f "$m" ] || vml_die "module $m not found"
+		mkdir -p "$root/lib/vmlab/boot"
+		b=$(printf '%s/lib/vmlab/boot/%02d-%s' "$root" $nboot "${m##*/}")
+		nboot=$((nboot + 1))
+		case $m in
+		*.ko.xz) xz -dc "$m" > "${b%.xz}" ;;
+		*.ko.zst) zstd -qdc "$m" > "${b%.zst}" ;;
+		*.ko.gz) gzip -dc "$m" > "${b%.gz}" ;;
+		*) install -m 0644 "$m" "$b" ;;
+		esac ;;
+	*)
+		[ -f "$m" ] || vml_die "module $m not found"
+		install -m 0644 "$m" "$root/lib/vmlab/" ;;
+	esac
 done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"

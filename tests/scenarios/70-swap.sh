@@ -123,7 +123,7 @@ if [ -f /lib/vmlab/brd.ko ] && insmod /lib/vmlab/brd.ko rd_nr=1 rd_size=1024; th
 	expect_ok "swapoff /dev/ram0" swapoff /dev/ram0
 	check "brd unloads (device released)" rmmod brd
 else
-	skip "block device swap area" "no brd.ko in this guest (no block layer)"
+	skip "block device swap area" "no brd.ko in this guest (78-swapdisk swaps to its virtio disk)"
 fi
 
 check "swaps holds only the header at the end" '[ "$(cat $SWAPS)" = "$HEADER" ]'
