@@ -255,14 +255,16 @@ int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry);
  */
 int vml_shmem_unuse(unsigned int type);
 
+/* Called for each swap entry a shared anonymous object holds. */
+typedef void (*vml_shmem_swap_fn)(struct vml_swp_entry entry, void *arg);
+
 /**
- * vml_shmem_for_each_swap() - call @fn for every swap entry held by a
+ * vml_shmem_walk_swap() - call @fn for every swap entry held by a
  * shared anonymous object (the invariant checker counts them).
  * @fn: called under the object's xa_lock: must not sleep.
  * @arg: passed to @fn.
  */
-void vml_shmem_for_each_swap(void (*fn)(struct vml_swp_entry entry, void *arg),
-			     void *arg);
+void vml_shmem_walk_swap(vml_shmem_swap_fn fn, void *arg);
 
 /* ---- accounting (smaps.c) ---- */
 

@@ -859,9 +859,11 @@ void vml_filemap_check(struct vml_check *chk, const struct vml_check_refs *users
 
 /* ---- shared anonymous memory and swap ---- */
 
-/* Is @m a live shmem object? (page->private of a page being reclaimed
+/*
+ * Is @m a live shmem object? (page->private of a page being reclaimed
  * may be stale: an anonymous page whose last PTE just went keeps its
- * anon_vma there.) Registry lock held. */
+ * anon_vma there.) Registry lock held.
+ */
 static bool live_shmem(struct vml_mapping *m)
 {
 	struct vml_mapping *p;
@@ -909,6 +911,7 @@ out:
 
 int vml_shmem_unuse(unsigned int type)
 {
+	struct vml_swp_entry e;
 	struct vml_mapping *m;
 	struct vml_page *page;
 	unsigned long i;
@@ -922,8 +925,10 @@ int vml_shmem_unuse(unsigned int type)
 			continue;
 		mutex_lock(&m->lock);
 		xa_for_each(&m->pages, i, v) {
-			if (!xa_is_value(v) ||
-			    vml_swp_type((struct vml_swp_entry){ xa_to_value(v) }) != type)
+			if (!xa_is_value(v))
+				continue;
+			e.val = xa_to_value(v);
+			if (vml_swp_type(e) != type)
 				continue;
 			page = get_locked(m, i, &major, &err);
 			if (!page)
@@ -939,9 +944,9 @@ int vml_shmem_unuse(unsigned int type)
 	return err;
 }
 
-void vml_shmem_for_each_swap(void (*fn)(struct vml_swp_entry entry, void *arg),
-			     void *arg)
+void vml_shmem_walk_swap(vml_shmem_swap_fn fn, void *arg)
 {
+	struct vml_swp_entry e;
 	struct vml_mapping *m;
 	unsigned long i;
 	void *v;
@@ -949,9 +954,12 @@ void vml_shmem_for_each_swap(void (*fn)(struct vml_swp_entry entry, void *arg),
 	mutex_lock(&registry_lock);
 	list_for_each_entry(m, &mappings, node) {
 		xa_lock(&m->pages);
-		xa_for_each(&m->pages, i, v)
-			if (xa_is_value(v))
-				fn((struct vml_swp_entry){ xa_to_value(v) }, arg);
+		xa_for_each(&m->pages, i, v) {
+			if (!xa_is_value(v))
+				continue;
+			e.val = xa_to_value(v);
+			fn(e, arg);
+		}
 		xa_unlock(&m->pages);
 	}
 	mutex_unlock(&registry_lock);

@@ -216,7 +216,7 @@ static void compare_slots(struct pte_counts *pc, struct vml_swap_area *si)
 		if (!!(map & VML_COUNT_CONTINUED) != !!v ||
 		    (v && (!xa_is_value(v) || !xa_to_value(v) ||
 			   refs != VML_SWAP_MAP_MAX)))
-			vml_check_fail(pc->chk, "swap %s slot %lu: byte %#x, continuation %px",
+			vml_check_fail(pc->chk, "swap %s slot %lu: byte %#x, continuation %p",
 				       si->spec, off, map, v);
 		if (v && xa_is_value(v)) {
 			refs += xa_to_value(v);
@@ -259,7 +259,7 @@ static void check_slot_refs(struct vml_check *chk)
 			vml_check_fail(chk, "swap: no memory to count swap PTEs");
 	}
 	vml_walk_mms(count_mm, pc);
-	vml_shmem_for_each_swap(count_shmem_entry, pc);
+	vml_shmem_walk_swap(count_shmem_entry, pc);
 	spin_lock(&vml_swap_lock);
 	for (type = 0; type < VML_MAX_SWAPFILES; type++)
 		if (vml_swap_info[type] && pc->found[type])

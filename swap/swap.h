@@ -275,7 +275,7 @@ void vml_vmscan_exit(void);
 #define VML_COUNT_CONTINUED	0x80	/* more references in the area's cont */
 #define VML_SWAP_COUNT_MASK	0x3f	/* the references counted in the byte */
 #define VML_SWAP_MAP_MAX	0x3e	/* most references counted in the byte */
-#define VML_SWAP_CONT_MAX	(1UL << 30)	/* most beyond it (continued) */
+#define VML_SWAP_CONT_MAX	BIT(30)	/* most beyond it (continued) */
 #define VML_SWAP_MAP_BAD	0x3f	/* never used: header or bad block */
 #define VML_SWAP_PRIO_MAX	32767	/* SWAP_FLAG_PRIO_MASK */
 #define VML_SWAP_PRIO_DEFAULT	(-1)	/* sentinel: pick the next negative */
