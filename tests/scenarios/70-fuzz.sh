@@ -5,7 +5,7 @@
 # a fifth reads every debugfs file, and quick workers beside them sending
 # lines a parser should refuse. Each batch must leave `check` (when
 # there), the arena census and the kernel log clean; unload afterwards must
-# find every frame free (the harness scans it). It stops after 90 s or
+# find every frame free (the harness scans it). It stops after 110 s or
 # 250,000 commands of the full mix: vmltest.fuzz_time=S, vmltest.fuzz=N
 # (0: no limit), vmltest.fuzz_seed=S (else the clock's). check.sh's
 # summary adds up the commands sent (a million over make check's four
@@ -13,7 +13,7 @@
 . ./lib.sh
 
 N=${VMLAB_FUZZ_COMMANDS:-250000}
-T=${VMLAB_FUZZ_SECONDS:-90}
+T=${VMLAB_FUZZ_SECONDS:-110}
 Q=${VMLAB_FUZZ_QUICK:-4}
 SEED=${VMLAB_FUZZ_SEED:-$(date +%s)}
 dmesg_mark
