@@ -203,13 +203,17 @@ static bool wait_for_reap(struct vml_mm *mm)
 /**
  * struct oom_control - one OOM kill (6.1's struct oom_control).
  * @totalpages: what badness is weighed against.
- * @chosen: the mm with the highest badness so far, a reference held.
+ * @chosen: the mm with the highest badness so far; no reference is taken
+ *	while the walk runs (the walk holds one on the mm it visits), only
+ *	by oom_pin() once the choice is made.
  * @chosen_points: its badness.
+ * @pinned: oom_pin() took its reference.
  */
 struct oom_control {
 	unsigned long totalpages;
 	struct vml_mm *chosen;
 	long chosen_points;
+	bool pinned;
 };
 
 /* oom_evaluate_task(): ties go to the later mm, as in 6.1's walk. */
@@ -220,11 +224,27 @@ static int oom_evaluate(struct vml_mm *mm, void *arg)
 
 	if (points == LONG_MIN || points < oc->chosen_points)
 		return 0;
-	if (oc->chosen)
-		vml_mm_put(oc->chosen);
-	vml_mm_get(mm);
 	oc->chosen = mm;
 	oc->chosen_points = points;
+	return 0;
+}
+
+/*
+ * Pin the chosen mm while the walk holds it, if it still exists and is
+ * still killable. No reference is dropped under oom_lock anywhere in the
+ * killer: the last one tears the mm down under its mmap_lock, and an
+ * allocation that holds an mmap_lock waits for oom_lock (lockdep found
+ * the cycle through ctl `oom` racing `mm_destroy` and vmalloc).
+ */
+static int oom_pin(struct vml_mm *mm, void *arg)
+{
+	struct oom_control *oc = arg;
+
+	if (oc->pinned || mm != oc->chosen ||
+	    vml_oom_badness(mm, oc->totalpages) == LONG_MIN)
+		return 0;
+	vml_mm_get(mm);
+	oc->pinned = true;
 	return 0;
 }
 
@@ -276,11 +296,13 @@ static void oom_kill_mm(struct oom_control *oc, const char *message)
  * victim is waited for first (6.1's abort of the selection); for an
  * allocation (!@sysrq) its reap is the progress, and no other is chosen.
  * @reaped: out: memory came back.
+ * @drop: out: up to two mm references the caller drops after oom_lock.
  * Return: the killed mm's id, 0 when only a pending victim was waited
  * for, -EAGAIN when that one is not reaped yet (its lock is held),
  * -ESRCH when no mm can be chosen.
  */
-static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped)
+static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped,
+			struct vml_mm **drop)
 {
 	struct oom_control oc = { .chosen_points = LONG_MIN };
 	struct vml_mm *mm = pending_victim();
@@ -289,7 +311,7 @@ static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped)
 	*reaped = false;
 	if (mm) {
 		*reaped = wait_for_reap(mm);
-		vml_mm_put(mm);
+		drop[0] = mm;
 		if (!*reaped)
 			return -EAGAIN;
 		if (!sysrq)
@@ -299,7 +321,9 @@ static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped)
 	if (__ratelimit(&oom_rs))
 		dump_header(gfp, order);
 	vml_walk_mms(oom_evaluate, &oc);
-	if (!oc.chosen) {
+	if (oc.chosen)
+		vml_walk_mms(oom_pin, &oc);
+	if (!oc.pinned) {
 		/* Each failing allocation comes here: limited, unlike 6.1's panic. */
 		pr_warn_ratelimited("vmlab: Out of memory and no killable processes...\n");
 		return -ESRCH;
@@ -307,8 +331,17 @@ static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped)
 	oom_kill_mm(&oc, "Out of memory");
 	*reaped = wait_for_reap(oc.chosen);
 	id = oc.chosen->id;
-	vml_mm_put(oc.chosen);
+	drop[1] = oc.chosen;
 	return id;
+}
+
+/* The references oom_kill_one() handed back, oom_lock released. */
+static void oom_drop(struct vml_mm **drop)
+{
+	if (drop[0])
+		vml_mm_put(drop[0]);
+	if (drop[1])
+		vml_mm_put(drop[1]);
 }
 
 /* Is a zone of @zl above pages_high (a parallel kill freed memory)? */
@@ -327,6 +360,7 @@ static bool zonelist_high_ok(struct vml_zonelist *zl, unsigned int order)
 bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 		       unsigned int order)
 {
+	struct vml_mm *drop[2] = { NULL, NULL };
 	struct vml_swap_totals t;
 	bool reaped;
 
@@ -341,20 +375,23 @@ bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 	/* A parallel kill may have freed enough meanwhile. */
 	reaped = zonelist_high_ok(zl, order);
 	if (!reaped)
-		oom_kill_one(gfp, order, false, &reaped);
+		oom_kill_one(gfp, order, false, &reaped, drop);
 	mutex_unlock(&oom_lock);
+	oom_drop(drop);
 	return reaped;
 }
 
 int vml_oom_kill(void)
 {
+	struct vml_mm *drop[2] = { NULL, NULL };
 	bool reaped;
 	int ret;
 
 	if (mutex_lock_killable(&oom_lock))
 		return -EINTR;
-	ret = oom_kill_one((__force vml_gfp_t)0, -1, true, &reaped);
+	ret = oom_kill_one((__force vml_gfp_t)0, -1, true, &reaped, drop);
 	mutex_unlock(&oom_lock);
+	oom_drop(drop);
 	return ret;
 }
 
