@@ -36,6 +36,14 @@
  *    allocation is tried again; with no mm to choose it logs "Out of
  *    memory and no killable processes..." and returns false (ENOMEM).
  *
+ * swapoff is the OOM origin while it brings pages back (6.1's
+ * set_current_oom_origin()): Linux would choose the swapoff task itself
+ * and try_to_unuse() would stop on its signal; vmlab's swapoff has no mm
+ * to kill, so the hook returns false for the task running it, the page
+ * it wanted is not allocated and swapoff fails with ENOMEM, every mm
+ * untouched. Without this, a swapoff of more than memory holds would
+ * kill the very mm whose pages it brings back.
+ *
  * The reaper is a delayed work item, never the allocating context: that
  * one may hold the victim's mmap_lock (a fault of the victim itself). As
  * 6.1's oom_reap_task() it only trylocks the lock; after 10 tries 100 ms
@@ -62,6 +70,9 @@
 
 /* One OOM kill at a time (6.1's oom_lock). */
 static DEFINE_MUTEX(oom_lock);
+/* Tasks running swapoff (struct vml_oom_origin), under origin_lock. */
+static DEFINE_SPINLOCK(origin_lock);
+static LIST_HEAD(origins);
 /* The summary before a kill, as 6.1's oom_rs: the kill line is never limited. */
 static DEFINE_RATELIMIT_STATE(oom_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
@@ -356,6 +367,34 @@ static bool zonelist_high_ok(struct vml_zonelist *zl, unsigned int order)
 	return false;
 }
 
+void vml_oom_origin_enter(struct vml_oom_origin *o)
+{
+	o->task = current;
+	spin_lock(&origin_lock);
+	list_add(&o->list, &origins);
+	spin_unlock(&origin_lock);
+}
+
+void vml_oom_origin_leave(struct vml_oom_origin *o)
+{
+	spin_lock(&origin_lock);
+	list_del(&o->list);
+	spin_unlock(&origin_lock);
+}
+
+/* oom_task_origin(current): is this task running swapoff? */
+static bool current_is_origin(void)
+{
+	struct vml_oom_origin *o;
+	bool ret = false;
+
+	spin_lock(&origin_lock);
+	list_for_each_entry(o, &origins, list)
+		ret |= o->task == current;
+	spin_unlock(&origin_lock);
+	return ret;
+}
+
 /* buddy/'s out_of_memory hook (__alloc_pages_may_oom() + out_of_memory()). */
 bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 		       unsigned int order)
@@ -370,6 +409,8 @@ bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 	vml_swap_totals(&t);
 	if (t.inuse < t.pages)
 		return false;		/* swap can still take pages */
+	if (current_is_origin())
+		return false;		/* swapoff fails instead */
 	if (mutex_lock_killable(&oom_lock))
 		return false;
 	/* A parallel kill may have freed enough meanwhile. */

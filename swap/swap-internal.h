@@ -174,6 +174,14 @@ void vml_reclaim_leave(void);
 /* oom.c: buddy/'s out_of_memory hook (registered by vmscan.c). */
 bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 		       unsigned int order);
+/* oom.c: swapoff's task, whose allocations fail rather than kill. */
+struct vml_oom_origin {
+	struct list_head list;
+	struct task_struct *task;
+};
+
+void vml_oom_origin_enter(struct vml_oom_origin *o);
+void vml_oom_origin_leave(struct vml_oom_origin *o);
 
 /* lru.c: a node's lists, NULL before the layer starts. */
 struct vml_lruvec *vml_lruvec(int nid);

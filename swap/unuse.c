@@ -149,12 +149,15 @@ static void drop_orphans(unsigned int type)
  */
 int vml_try_to_unuse(unsigned int type)
 {
+	struct vml_oom_origin origin;
 	unsigned long inuse;
 	int ret;
 
+	vml_oom_origin_enter(&origin);
 	ret = vml_walk_mms(unuse_mm, &type);
 	if (!ret)
 		ret = vml_shmem_unuse(type);	/* shmem_unuse() */
+	vml_oom_origin_leave(&origin);
 	if (ret)
 		return ret;
 	drop_orphans(type);

@@ -5,8 +5,8 @@
  * never chosen, ENOMEM when only such mms are left, +1000 preferred),
  * the victim's frames and swap slots all returned, an allocation that
  * ran out of memory retried and served, a victim whose lock is held
- * reaped once it is let go (its faults failing meanwhile), and ctl's
- * refusal of a killed mm.
+ * reaped once it is let go (its faults failing meanwhile), ctl's
+ * refusal of a killed mm, and swapoff failing rather than killing.
  *
  * Each case runs on a fresh core with a 16 MiB arena and ends with the
  * invariant checker.
@@ -328,6 +328,30 @@ static void oom_test_killed_ctl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vml_mm_destroy(mm), 0);
 }
 
+/*
+ * swapoff is the OOM origin: bringing 20 MiB back into a 16 MiB arena
+ * fails with ENOMEM and kills nobody (6.1 would pick the swapoff task
+ * itself, which vmlab has not); the mm stays whole, the area stays on.
+ */
+static void oom_test_swapoff_origin(struct kunit *test)
+{
+	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
+	const char *why = "";
+	struct vml_mm *mm;
+
+	area_on(test, "ram:16M");
+	mm = filled_mm(test, SZ_16M / PAGE_SIZE + SZ_4M / PAGE_SIZE, 15);
+	KUNIT_ASSERT_GT(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_EQ(test, vml_swapoff("ram:16M", &why), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 0ul);
+	KUNIT_EXPECT_FALSE(test, vml_mm_oom_victim(mm));
+	KUNIT_EXPECT_GT(test, swap_inuse(), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, BASE, SZ_16M + SZ_4M, 15), 0ul);
+	vml_test_check(test);
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(mm), 0);
+	area_off(test, "ram:16M");
+}
+
 static struct kunit_case oom_test_cases[] = {
 	KUNIT_CASE(oom_test_rss_and_swap),
 	KUNIT_CASE(oom_test_page_tables),
@@ -337,6 +361,7 @@ static struct kunit_case oom_test_cases[] = {
 	KUNIT_CASE(oom_test_retry),
 	KUNIT_CASE(oom_test_locked_victim),
 	KUNIT_CASE(oom_test_killed_ctl),
+	KUNIT_CASE(oom_test_swapoff_origin),
 	{}
 };
 

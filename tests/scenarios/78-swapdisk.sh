@@ -96,7 +96,10 @@ check "the disk read at least 6144 pages of sectors" \
 	"[ $(( $(sectors 3) - r0 )) -ge $((6144 * 8)) ]"
 check "the slots are on the disk: page 1 is no longer zeros" \
 	'[ "$(slot1)" != "$(head -c 4096 /dev/zero | od -An -tx8 | head -n 1)" ]'
+k0=$(stat oom_kill)
 expect_err "swapoff cannot bring 24M into 16M" ENOMEM swapoff $DISK
+check "the refused swapoff killed nobody (swapoff is the OOM origin)" \
+	"[ $(stat oom_kill) = $k0 ]"
 check "the area stays on after the refused swapoff" "grep -q '^$DISK ' $D/swaps"
 expect_ok "munmap 20M of it" munmap $M 0x20400000 20M
 check "Used at most 4096 kB" "[ $(used $DISK) -le 4096 ]"
