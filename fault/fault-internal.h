@@ -55,8 +55,8 @@ pte_t vml_fault_mk_pte(struct vml_vma *vma, struct vml_page *page, bool write);
 unsigned long vml_linear_index(struct vml_vma *vma, unsigned long addr);
 void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 				unsigned long addr);
-void vml_page_add_shared_anon_rmap(struct vml_page *page, struct vml_vma *vma,
-				   unsigned long addr);
+void vml_page_add_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+			    unsigned long addr);
 void vml_page_dup_rmap(struct vml_page *page);
 void vml_page_remove_rmap(struct vml_page *page);
 

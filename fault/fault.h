@@ -255,7 +255,13 @@ int vml_shmem_writeout(struct vml_page *page, struct vml_swp_entry entry);
  */
 int vml_shmem_unuse(unsigned int type);
 
-/* Called for each swap entry a shared anonymous object holds. */
+/**
+ * typedef vml_shmem_swap_fn - called by vml_shmem_walk_swap() for each
+ * swap entry a shared anonymous object holds in place of a page.
+ * @entry: the entry (one reference to its slot is the object's).
+ * @arg: the walker's argument.
+ * Context: under the object's xa_lock: must not sleep.
+ */
 typedef void (*vml_shmem_swap_fn)(struct vml_swp_entry entry, void *arg);
 
 /**

@@ -532,8 +532,8 @@ enum vml_fixup vml_handle_fault_atomic(struct vml_vma *vma, unsigned long addr,
 
 /*
  * do_swap_page()'s mapping half, for the swap layer: an anonymous page
- * mapped once more (page_add_anon_rmap()), or for the first time again
- * after it was fully unmapped (page_add_new_anon_rmap()).
+ * mapped once more, or for the first time again after it was fully
+ * unmapped (vml_page_add_anon_rmap() tells which under the page rmap lock).
  */
 int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		   pte_t orig, struct vml_page *page, bool write)
@@ -551,10 +551,7 @@ int vml_swapin_map(struct vml_vma *vma, unsigned long addr, pte_t *ptep,
 		spin_unlock(&pt->lock);
 		return -EAGAIN;
 	}
-	if (vml_page_mapcount(page))
-		vml_page_dup_rmap(page);
-	else
-		vml_page_add_shared_anon_rmap(page, vma, addr);
+	vml_page_add_anon_rmap(page, vma, addr);
 	account_new(vma, page);
 	vml_mm_add_counter(vma->vm_mm, VML_MM_SWAPENTS, -1);
 	vml_set_pte(pt, addr, ptep, pte);

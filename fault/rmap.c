@@ -57,18 +57,32 @@ void vml_page_add_new_anon_rmap(struct vml_page *page, struct vml_vma *vma,
 }
 
 /*
- * page_add_anon_rmap() of a page that other mms may still share through
- * swap entries (a swap-cache page mapped again): as __page_set_anon_rmap()
- * for a page that is not exclusive, it names the family's root, whose
- * tree every VMA of the family is in. The VMA's own anon_vma would go
- * with this mm and leave the others' PTEs out of reach.
+ * page_add_anon_rmap() of a swap-cache page (vml_swapin_map()): one PTE
+ * more maps it. The first one again (nothing maps it) names the family's
+ * root, as __page_set_anon_rmap() does for a page that is not exclusive:
+ * other mms may still share it through swap entries, and the root's tree
+ * holds every VMA of the family; the VMA's own anon_vma would go with
+ * this mm and leave the others' PTEs out of reach.
+ *
+ * Which of the two it is, and the increment, are one step under the page
+ * rmap lock. The swap-in holds the page lock, but a zap in another mm
+ * drops its PTE without it: decided on a mapcount read before that zap's
+ * decrement (one mapping: just add one), the increment could follow the
+ * zap's clearing of ->private, and the page would be mapped naming
+ * nothing, never again found by reclaim (nor its rss counted as anon).
+ * The zap's clearing re-reads the mapcount under that lock, so whichever
+ * comes first, the page stays named while mapped.
  */
-void vml_page_add_shared_anon_rmap(struct vml_page *page, struct vml_vma *vma,
-				   unsigned long addr)
+void vml_page_add_anon_rmap(struct vml_page *page, struct vml_vma *vma,
+			    unsigned long addr)
 {
-	page->index = (u32)vml_linear_index(vma, addr);
-	atomic_set(&page->_mapcount, 0);
-	vml_page_set_rmap(page, (unsigned long)vma->anon_vma->root, true);
+	vml_page_rmap_lock(page);
+	if (atomic_inc_and_test(&page->_mapcount)) {
+		page->index = (u32)vml_linear_index(vma, addr);
+		page->private = (unsigned long)vma->anon_vma->root;
+		vml_page_set(page, VML_PG_anon);
+	}
+	vml_page_rmap_unlock(page);
 }
 
 /* page_dup_rmap()/page_add_file_rmap(): one more PTE maps the page. */

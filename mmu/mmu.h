@@ -263,7 +263,9 @@ void vml_free_pgtables(struct vml_pgtable *pt, unsigned long start,
  * @new_addr: destination.
  * @len: bytes.
  * Context: may sleep.
- * Return: as vml_move_pte_range().
+ * Return: as vml_move_pte_range(), but on -ENOMEM the destination tables
+ * allocated so far stay (reverse-map walks may be looking them up); the
+ * unmap of the destination range frees them.
  */
 int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
 			 unsigned long new_addr, unsigned long len);
@@ -280,7 +282,8 @@ int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
  * Emptied source tables stay until vml_free_pgtables(). The caller
  * excludes all other users of the tree.
  * Return: 0, -EINVAL for unaligned, out-of-range or overlapping ranges,
- *         or -ENOMEM (then nothing was moved).
+ *         or -ENOMEM (then nothing was moved, and the destination tables
+ *         it made are freed again).
  */
 int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 		       unsigned long new_addr, unsigned long len);

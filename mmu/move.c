@@ -87,19 +87,22 @@ static unsigned long move_ptes(struct vml_pgtable *pt, unsigned long old,
 	return moved;
 }
 
+/*
+ * On -ENOMEM the tables made so far stay. mremap's destination VMA is in
+ * its object's reverse-map trees already, and a walk of those trees looks
+ * the VMA's tables up without pgt.lock (walk_vma() in fault/rmap.c): a
+ * table freed here could be read after it was freed. They go when the
+ * range is unmapped, after its VMA left the trees (free_pgtables()'s
+ * order), as 6.1 leaves the tables of a failed move_page_tables().
+ */
 int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
 			 unsigned long new_addr, unsigned long len)
 {
-	int ret;
-
 	if (!PAGE_ALIGNED(old_addr | new_addr | len) || !len ||
 	    old_addr > vml_user_va_end() - len || new_addr > vml_user_va_end() - len ||
 	    (old_addr < new_addr + len && new_addr < old_addr + len))
 		return -EINVAL;
-	ret = prepare_dest(pt, old_addr, new_addr, len);
-	if (ret)
-		vml_free_pgtables(pt, new_addr, new_addr + len);
-	return ret;
+	return prepare_dest(pt, old_addr, new_addr, len);
 }
 
 int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
@@ -109,6 +112,8 @@ int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 	int ret;
 
 	ret = vml_move_pte_prepare(pt, old_addr, new_addr, len);
+	if (ret == -ENOMEM)	/* the caller excludes every walker: none stay */
+		vml_free_pgtables(pt, new_addr, new_addr + len);
 	if (ret)
 		return ret;
 	spin_lock(&pt->lock);

@@ -95,10 +95,20 @@ int vml_mm_populate(struct vml_mm *mm, unsigned long start, unsigned long len,
 
 /* ---- walks over present PTEs ---- */
 
+/* PTEs zapped under one hold of pgt.lock: a table's worth. */
+#define ZAP_BATCH	512
+
+struct zap_batch {
+	struct vml_vma *vma;
+	unsigned int nr;
+	unsigned long next;
+};
+
 static int zap_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		   void *arg)
 {
-	struct vml_vma *vma = arg;
+	struct zap_batch *z = arg;
+	struct vml_vma *vma = z->vma;
 	const struct vml_mm_hooks *h = vml_hooks();
 	pte_t pte = vml_ptep_get_and_clear(pt, addr, ptep);
 
@@ -109,17 +119,31 @@ static int zap_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		if (h->zap_nonpresent)
 			h->zap_nonpresent(vma->vm_mm, addr, pte);
 	}
-	return 0;
+	if (++z->nr < ZAP_BATCH)
+		return 0;
+	z->next = addr + PAGE_SIZE;
+	return 1;
 }
 
 /*
  * vml_zap_range() - unmap every page of [start, end) inside @vma, dropping
  * the page references (unmap_page_range()). Tables are kept; see
- * vml_free_pgd_range().
+ * vml_free_pgd_range(). pgt.lock is let go and the CPU offered every
+ * ZAP_BATCH entries, as zap_pte_range() breaks on need_resched(): the
+ * exit of a GiB-sized mm would otherwise hold a spinlock for seconds.
+ * Context: may sleep; the caller holds mmap_lock, so no table goes.
  */
 void vml_zap_range(struct vml_vma *vma, unsigned long start, unsigned long end)
 {
-	vml_walk_range(&vma->vm_mm->pgt, start, end, zap_one, vma);
+	struct zap_batch z = { .vma = vma };
+
+	while (start < end) {
+		z.nr = 0;
+		if (!vml_walk_range(&vma->vm_mm->pgt, start, end, zap_one, &z))
+			break;
+		start = z.next;
+		cond_resched();
+	}
 }
 
 /* free_pgtables() over a hole: only tables wholly inside it go. */

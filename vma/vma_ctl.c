@@ -256,11 +256,14 @@ static int cmd_mprotect(int argc, char **argv, struct vml_reply *r)
 /*
  * mremap <mm> <addr> <oldlen> <newlen> [maymove] [dontunmap]
  *        [fixed=<addr>|hint=<addr>]
- * hint= passes new_addr without MREMAP_FIXED (only MREMAP_DONTUNMAP reads it).
+ * hint= passes new_addr without MREMAP_FIXED (only MREMAP_DONTUNMAP reads
+ * it). Both name the one new_addr: a second is refused, not let override
+ * the first (fixed=A hint=B moved the range to B).
  */
 static int cmd_mremap(int argc, char **argv, struct vml_reply *r)
 {
 	unsigned long addr, old_len, new_len, flags = 0, new_addr = 0;
+	const char *where = NULL;
 	struct vml_mm *mm;
 	u64 x;
 	int i;
@@ -277,13 +280,19 @@ static int cmd_mremap(int argc, char **argv, struct vml_reply *r)
 			flags |= MREMAP_MAYMOVE;
 		} else if (!strcmp(argv[i], "dontunmap")) {
 			flags |= MREMAP_DONTUNMAP;
-		} else if (!strncmp(argv[i], "fixed=", 6)) {
-			if (vml_ctl_parse_addr(r, "fixed", argv[i] + 6, &new_addr))
+		} else if (!strncmp(argv[i], "fixed=", 6) || !strncmp(argv[i], "hint=", 5)) {
+			if (where)
+				return vml_reply_err(r, -EINVAL,
+						     "'%s' after '%s': give one of fixed= and hint=",
+						     argv[i], where);
+			where = argv[i];
+			if (*where == 'f') {
+				if (vml_ctl_parse_addr(r, "fixed", where + 6, &new_addr))
+					return r->err;
+				flags |= MREMAP_FIXED;
+			} else if (vml_ctl_parse_addr(r, "hint", where + 5, &new_addr)) {
 				return r->err;
-			flags |= MREMAP_FIXED;
-		} else if (!strncmp(argv[i], "hint=", 5)) {
-			if (vml_ctl_parse_addr(r, "hint", argv[i] + 5, &new_addr))
-				return r->err;
+			}
 		} else {
 			return vml_reply_err(r, -EINVAL, "unknown option '%s'", argv[i]);
 		}

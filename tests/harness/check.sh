@@ -398,6 +398,9 @@ guest1() {	# guest1 <name> <bzImage> <initrd> <paging> <pti|""> <args>
 		fail "guest $name: not run (time budget VMLAB_BUDGET=${BUDGET}s used up)"
 		return
 	fi
+	# A scenario still running 40 s before the host stops QEMU is
+	# stopped by the guest, which dumps every blocked task's stack.
+	extra+=" vmltest.deadline=$((to - 40))"
 	if [ "${VMLAB_VERBOSE:-0}" = 1 ]; then
 		tests/harness/qemu.sh -k "$kernel" -i "$initrd" -a "$extra $args" \
 			-l "$log" -t "$to" ${SWAPDISK:+-d "$SWAPDISK"}

@@ -11,6 +11,10 @@
 #                              (vmlab_bench.ko in bench mode)
 #   vmltest.scenarios=00,10    only scenarios whose name starts with these
 #   vmltest.timeout=SECONDS    per-scenario timeout (default 600)
+#   vmltest.deadline=SECONDS   guest uptime by which every scenario must end
+#                              (the host's timeout less a margin): a scenario
+#                              still running then is stopped the same way as
+#                              one past its own timeout, stacks dumped
 #   vmltest.guest=NAME         the guest's name in make check (53-randtest's seeds)
 #   vmltest.fuzz=N, vmltest.fuzz_seed=S, vmltest.fuzz_time=SECONDS
 #                              the fuzzer scenario's commands, seed, time
@@ -33,12 +37,14 @@ MODE=check
 PARAMS=
 FILTER=
 STIMEOUT=600
+DEADLINE=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vmltest.mode=*) MODE=${arg#*=} ;;
 	vmltest.params=*) PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.scenarios=*) FILTER=$(echo "${arg#*=}" | tr ',' ' ') ;;
 	vmltest.timeout=*) STIMEOUT=${arg#*=} ;;
+	vmltest.deadline=*) DEADLINE=${arg#*=} ;;
 	vmltest.fuzz=*) export VMLAB_FUZZ_COMMANDS=${arg#*=} ;;
 	vmltest.fuzz_seed=*) export VMLAB_FUZZ_SEED=${arg#*=} ;;
 	vmltest.fuzz_time=*) export VMLAB_FUZZ_SECONDS=${arg#*=} ;;
@@ -213,6 +219,15 @@ kmemleak_check() {
 	fi
 }
 
+# The per-scenario timeout, cut to what is left before the deadline: a
+# hang near the end of the host's time still gets its stacks dumped.
+scenario_timeout() {
+	awk -v t="$STIMEOUT" -v d="${DEADLINE:-0}" '{
+		if (d > 0 && d - $1 < t) t = int(d - $1)
+		if (t < 10) t = 10
+		print t }' /proc/uptime
+}
+
 run_scenarios() {
 	for s in /scenarios/[0-9]*.sh; do
 		[ -f "$s" ] || continue
@@ -230,7 +245,7 @@ run_scenarios() {
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		unload vmlab
 		if vmlab_load; then
-			(cd /scenarios && timeout "$STIMEOUT" sh "$s" 2>&1)
+			(cd /scenarios && timeout "$(scenario_timeout)" sh "$s" 2>&1)
 			rc=$?
 			# Timed out: say where every task waits and what each
 			# CPU runs (a hang's stacks, in the log), then end what

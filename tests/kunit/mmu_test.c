@@ -17,8 +17,10 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "vmlab_core.h"
+#include "arena/fail.h"
 #include "buddy/buddy.h"
 #include "buddy/vmstat.h"
+#include "ctl/ctl.h"
 #include "mmu/mmu-internal.h"
 #include "vml_test.h"
 
@@ -373,6 +375,52 @@ static void mmu_test_move(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, vml_pte_page(pte_at(test, c + 3 * PAGE_SIZE)), f->frame[1]);
 }
 
+/* Arm ctl `fail` for page-table pages: the @nth allocation from now fails. */
+static int fail_pgtable(struct kunit *test, const char *nth)
+{
+	struct vml_reply r = { .buf = kunit_kzalloc(test, VML_REPLY_SIZE, GFP_KERNEL) };
+	char cmd[32];
+
+	if (!r.buf)
+		return -ENOMEM;
+	snprintf(cmd, sizeof(cmd), "fail pgtable %s", nth);
+	return vml_ctl_exec(cmd, &r);
+}
+
+/*
+ * mremap's prepare that runs out of memory keeps the destination tables
+ * it made: the new VMA is in its reverse-map trees already, and a walk
+ * looks its tables up without pgt.lock, so freeing them here could be a
+ * use after free. vml_move_pte_range(), whose caller excludes every
+ * walker, still frees them.
+ */
+static void mmu_test_move_prepare_enomem(struct kunit *test)
+{
+	struct fixture *f = test->priv;
+	unsigned long a = 0x400000, b = 0x10000000;
+
+	map(test, a, 0, user_rw());
+	map(test, a + PMD_SIZE, 1, user_rw());
+	/* The destination's upper tables: only its PTE tables are left to make. */
+	KUNIT_ASSERT_NOT_NULL(test, vml_pte_alloc(&f->pt, b - PAGE_SIZE, VML_GFP_KERNEL));
+	vml_fail_ctl_register();	/* the module's debugfs does it */
+	/* To b + 4K: the table of [b, b + 2M) is made, that of [b + 2M, ..) fails. */
+	KUNIT_EXPECT_EQ(test, fail_pgtable(test, "2"), 0);
+	KUNIT_EXPECT_EQ(test, vml_move_pte_prepare(&f->pt, a, b + PAGE_SIZE, 2 * PMD_SIZE),
+			-ENOMEM);
+	KUNIT_EXPECT_NOT_NULL(test, vml_pte_lookup(&f->pt, b + PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, vml_pte_lookup(&f->pt, b + PMD_SIZE));
+	KUNIT_EXPECT_EQ(test, fail_pgtable(test, "1"), 0);
+	KUNIT_EXPECT_EQ(test, vml_move_pte_range(&f->pt, a, b + PAGE_SIZE, 2 * PMD_SIZE),
+			-ENOMEM);
+	KUNIT_EXPECT_NULL(test, vml_pte_lookup(&f->pt, b + PAGE_SIZE));
+	/* Nothing moved either time. */
+	KUNIT_EXPECT_PTR_EQ(test, vml_pte_page(pte_at(test, a)), f->frame[0]);
+	KUNIT_EXPECT_PTR_EQ(test, vml_pte_page(pte_at(test, a + PMD_SIZE)), f->frame[1]);
+	KUNIT_EXPECT_EQ(test, fail_pgtable(test, "off"), 0);
+	vml_fail_ctl_unregister();
+}
+
 static int count_one(struct vml_pgtable *pt, unsigned long addr, pte_t *ptep,
 		     void *arg)
 {
@@ -525,6 +573,7 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_test_supervisor_leaf),
 	KUNIT_CASE(mmu_test_pte_sanitize),
 	KUNIT_CASE(mmu_test_move),
+	KUNIT_CASE(mmu_test_move_prepare_enomem),
 	KUNIT_CASE(mmu_test_walk_range),
 	KUNIT_CASE(mmu_test_dump),
 	KUNIT_CASE(mmu_test_window_refused),

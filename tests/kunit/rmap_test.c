@@ -4,12 +4,14 @@
  * chains after fork (a page COWed in one child is found only through that
  * child's VMAs), splits, merges and mremap keeping every PTE findable,
  * the walk never looking at an unrelated mm (VMAs visited are counted),
- * the i_mmap tree of a file after split and mremap, and an anon_vma freed
- * when its last VMA goes.
+ * the i_mmap tree of a file after split and mremap, an anon_vma freed
+ * when its last VMA goes, and a page mapped again while a zap elsewhere
+ * drops its last PTE.
  *
  * Every case runs on a fresh core (a 64 MiB arena) and ends with ctl
  * check's invariant checker, which verifies chains and trees too.
  */
+#include "fault/fault-internal.h"
 #include "tests/kunit/fault_test.h"
 
 #define RW	(PROT_READ | PROT_WRITE)
@@ -219,12 +221,60 @@ static void rmap_test_anon_vma_freed(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/*
+ * A swap-cache page mapped again (vml_page_add_anon_rmap()) while a zap
+ * in another mm drops the page's last PTE without the page lock: the
+ * zap's decrement (atomic_add_negative()) and its clearing of ->private
+ * (vml_page_set_rmap() with 0) are two steps, and the new mapping may
+ * come between them or after both. Either way the page, mapped once,
+ * must name the family's root and be found by a walk.
+ */
+static void rmap_test_remap_vs_zap(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test), *child;
+	struct vml_page *page;
+	struct vml_vma *vma;
+	int between;
+	long visits;
+
+	map(test, mm, BASE, 2 * PAGE_SIZE, RW, PRIV, NULL);
+	fill(test, mm, BASE, 2 * PAGE_SIZE, 6);
+	child = fork_mm(test, mm);
+	fill(test, child, BASE, 2 * PAGE_SIZE, 7);	/* the child's own pages */
+	vma = vma_at(child, BASE);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	KUNIT_ASSERT_PTR_NE(test, vma->anon_vma, vma->anon_vma->root);
+	for (between = 0; between < 2; between++) {
+		unsigned long addr = BASE + between * PAGE_SIZE;
+
+		page = page_of(child, addr);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_ASSERT_EQ(test, page->private, (unsigned long)vma->anon_vma);
+		KUNIT_ASSERT_TRUE(test, atomic_add_negative(-1, &page->_mapcount));
+		if (between) {
+			vml_page_add_anon_rmap(page, vma, addr);
+			vml_page_set_rmap(page, 0, false);
+		} else {
+			vml_page_set_rmap(page, 0, false);
+			vml_page_add_anon_rmap(page, vma, addr);
+		}
+		KUNIT_EXPECT_EQ(test, vml_page_mapcount(page), 1);
+		KUNIT_EXPECT_TRUE(test, vml_page_test(page, VML_PG_anon));
+		KUNIT_EXPECT_EQ(test, page->private, (unsigned long)vma->anon_vma->root);
+		KUNIT_EXPECT_EQ(test, walk_count(page, &visits), 1);
+	}
+	vml_test_check(test);
+	vml_mm_destroy(child);
+	vml_mm_destroy(mm);
+}
+
 static struct kunit_case rmap_test_cases[] = {
 	KUNIT_CASE(rmap_test_fork_chains),
 	KUNIT_CASE(rmap_test_split_merge_mremap),
 	KUNIT_CASE(rmap_test_unrelated_mms),
 	KUNIT_CASE(rmap_test_file_tree),
 	KUNIT_CASE(rmap_test_anon_vma_freed),
+	KUNIT_CASE(rmap_test_remap_vs_zap),
 	{}
 };
 

@@ -17,6 +17,7 @@
 #include "buddy/buddy.h"
 #include "mmu/mmu-internal.h"
 #include "vma/vma-internal.h"
+#include "ctl/ctl.h"
 #include "vml_test.h"
 #include "access/access.h"
 #include "swap/swap.h"
@@ -701,6 +702,43 @@ static void vma_test_teardown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, frames_in_use(), base);
 }
 
+/*
+ * ctl's mremap: fixed= and hint= name the one new_addr, so a second one
+ * is refused with a message and nothing moves (fixed=A hint=B used to
+ * move the range to B, MREMAP_FIXED).
+ */
+static void vma_test_ctl_mremap_addr_twice(struct kunit *test)
+{
+	static const char * const opts[][2] = {
+		{ "fixed", "hint" }, { "hint", "fixed" }, { "fixed", "fixed" },
+	};
+	struct vml_reply r = { .buf = kunit_kzalloc(test, VML_REPLY_SIZE, GFP_KERNEL) };
+	struct vml_mm *mm = mm_new(test);
+	char line[160];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	KUNIT_ASSERT_EQ(test, map(mm, BASE, PAGE_SIZE, RW, FIXED | MAP_POPULATE), BASE);
+	vml_ctl_register(&vml_vma_ctl_group);	/* the module's debugfs does it */
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		snprintf(line, sizeof(line), "mremap %d %#lx 4096 4096 maymove %s=%#lx %s=%#lx",
+			 mm->id, BASE, opts[i][0], BASE + SZ_1M, opts[i][1], BASE + SZ_2M);
+		KUNIT_EXPECT_EQ_MSG(test, vml_ctl_exec(line, &r), -EINVAL, "%s= then %s=",
+				    opts[i][0], opts[i][1]);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(r.buf, "give one of fixed= and hint="));
+		KUNIT_EXPECT_NOT_NULL(test, vml_vma_lookup(mm, BASE));
+		KUNIT_EXPECT_NULL(test, vml_vma_lookup(mm, BASE + SZ_1M));
+		KUNIT_EXPECT_NULL(test, vml_vma_lookup(mm, BASE + SZ_2M));
+	}
+	/* One of them is still taken. */
+	snprintf(line, sizeof(line), "mremap %d %#lx 4096 4096 maymove fixed=%#lx",
+		 mm->id, BASE, BASE + SZ_2M);
+	KUNIT_EXPECT_EQ(test, vml_ctl_exec(line, &r), 0);
+	KUNIT_EXPECT_NOT_NULL(test, vml_vma_lookup(mm, BASE + SZ_2M));
+	vml_ctl_unregister(&vml_vma_ctl_group);
+	vml_mm_destroy(mm);
+}
+
 static struct kunit_case vma_cases[] = {
 	KUNIT_CASE(vma_test_tree_random),
 	KUNIT_CASE(vma_test_unmapped_area),
@@ -711,6 +749,7 @@ static struct kunit_case vma_cases[] = {
 	KUNIT_CASE(vma_test_mprotect),
 	KUNIT_CASE(vma_test_mremap),
 	KUNIT_CASE(vma_test_mremap_dontunmap),
+	KUNIT_CASE(vma_test_ctl_mremap_addr_twice),
 	KUNIT_CASE(vma_test_mlock),
 	KUNIT_CASE(vma_test_access),
 	KUNIT_CASE(vma_test_faults),
