@@ -207,7 +207,7 @@ static struct vml_page *add_page(struct vml_mapping *m, unsigned long pgoff,
 		vml_put_page(page);
 		return NULL;
 	}
-	page->private = (unsigned long)m;
+	vml_page_set_rmap(page, (unsigned long)m, false);
 	page->index = pgoff;
 	atomic_long_inc(&m->nrpages);
 	/* add_to_page_cache_lru(); shmem pages are swap-backed, as 6.1's */
@@ -271,7 +271,7 @@ static struct vml_page *shmem_swapin(struct vml_mapping *m, unsigned long pgoff,
 	ok = __xa_cmpxchg(&m->pages, pgoff, v, page, GFP_NOWAIT) == v;
 	if (ok) {
 		vml_get_page(page);	/* the object's */
-		page->private = (unsigned long)m;
+		vml_page_set_rmap(page, (unsigned long)m, false);
 		page->index = pgoff;
 		vml_page_set(page, VML_PG_uptodate);
 		atomic_long_inc(&m->nrpages);

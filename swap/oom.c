@@ -217,12 +217,15 @@ static bool wait_for_reap(struct vml_mm *mm)
  * @chosen: the mm with the highest badness so far; no reference is taken
  *	while the walk runs (the walk holds one on the mm it visits), only
  *	by oom_pin() once the choice is made.
+ * @chosen_id: its id: an mm freed and another allocated at the same
+ *	address between the two walks is not the one chosen.
  * @chosen_points: its badness.
  * @pinned: oom_pin() took its reference.
  */
 struct oom_control {
 	unsigned long totalpages;
 	struct vml_mm *chosen;
+	int chosen_id;
 	long chosen_points;
 	bool pinned;
 };
@@ -236,6 +239,7 @@ static int oom_evaluate(struct vml_mm *mm, void *arg)
 	if (points == LONG_MIN || points < oc->chosen_points)
 		return 0;
 	oc->chosen = mm;
+	oc->chosen_id = mm->id;
 	oc->chosen_points = points;
 	return 0;
 }
@@ -251,7 +255,7 @@ static int oom_pin(struct vml_mm *mm, void *arg)
 {
 	struct oom_control *oc = arg;
 
-	if (oc->pinned || mm != oc->chosen ||
+	if (oc->pinned || mm != oc->chosen || mm->id != oc->chosen_id ||
 	    vml_oom_badness(mm, oc->totalpages) == LONG_MIN)
 		return 0;
 	vml_mm_get(mm);
