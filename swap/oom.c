@@ -70,9 +70,8 @@
 
 /* One OOM kill at a time (6.1's oom_lock). */
 static DEFINE_MUTEX(oom_lock);
-/* Tasks running swapoff (struct vml_oom_origin), under origin_lock. */
-static DEFINE_SPINLOCK(origin_lock);
-static LIST_HEAD(origins);
+/* The task running swapoff (one at a time: swapon_mutex), or NULL. */
+static struct task_struct *oom_origin;
 /* The summary before a kill, as 6.1's oom_rs: the kill line is never limited. */
 static DEFINE_RATELIMIT_STATE(oom_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
@@ -371,32 +370,9 @@ static bool zonelist_high_ok(struct vml_zonelist *zl, unsigned int order)
 	return false;
 }
 
-void vml_oom_origin_enter(struct vml_oom_origin *o)
+void vml_oom_set_origin(bool on)
 {
-	o->task = current;
-	spin_lock(&origin_lock);
-	list_add(&o->list, &origins);
-	spin_unlock(&origin_lock);
-}
-
-void vml_oom_origin_leave(struct vml_oom_origin *o)
-{
-	spin_lock(&origin_lock);
-	list_del(&o->list);
-	spin_unlock(&origin_lock);
-}
-
-/* oom_task_origin(current): is this task running swapoff? */
-static bool current_is_origin(void)
-{
-	struct vml_oom_origin *o;
-	bool ret = false;
-
-	spin_lock(&origin_lock);
-	list_for_each_entry(o, &origins, list)
-		ret |= o->task == current;
-	spin_unlock(&origin_lock);
-	return ret;
+	WRITE_ONCE(oom_origin, on ? current : NULL);
 }
 
 /* buddy/'s out_of_memory hook (__alloc_pages_may_oom() + out_of_memory()). */
@@ -413,8 +389,8 @@ bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 	vml_swap_totals(&t);
 	if (t.inuse < t.pages)
 		return false;		/* swap can still take pages */
-	if (current_is_origin())
-		return false;		/* swapoff fails instead */
+	if (READ_ONCE(oom_origin) == current)
+		return false;		/* swapoff fails instead (oom_task_origin()) */
 	if (mutex_lock_killable(&oom_lock))
 		return false;
 	/* A parallel kill may have freed enough meanwhile. */

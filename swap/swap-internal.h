@@ -174,14 +174,11 @@ void vml_reclaim_leave(void);
 /* oom.c: buddy/'s out_of_memory hook (registered by vmscan.c). */
 bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
 		       unsigned int order);
-/* oom.c: swapoff's task, whose allocations fail rather than kill. */
-struct vml_oom_origin {
-	struct list_head list;
-	struct task_struct *task;
-};
-
-void vml_oom_origin_enter(struct vml_oom_origin *o);
-void vml_oom_origin_leave(struct vml_oom_origin *o);
+/*
+ * oom.c: make the current task swapoff's (set_current_oom_origin()): its
+ * allocations fail rather than kill; swapon_mutex held.
+ */
+void vml_oom_set_origin(bool on);
 
 /* lru.c: a node's lists, NULL before the layer starts. */
 struct vml_lruvec *vml_lruvec(int nid);

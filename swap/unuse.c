@@ -142,22 +142,22 @@ static void drop_orphans(unsigned int type)
 /**
  * vml_try_to_unuse() - bring back every page swapped to area @type.
  * @type: an area already off the allocation list.
- * Context: process context, may sleep; takes each mm's mmap_lock, then
- * the page cache's registry lock.
+ * Context: process context, may sleep; swapon_mutex held (one swapoff at
+ * a time: it is the OOM origin meanwhile); takes each mm's mmap_lock,
+ * then the page cache's registry lock.
  * Return: 0 when no slot of the area is in use any more, -ENOMEM, -EIO,
  * or -EBUSY (a slot still in use that no PTE or object entry names).
  */
 int vml_try_to_unuse(unsigned int type)
 {
-	struct vml_oom_origin origin;
 	unsigned long inuse;
 	int ret;
 
-	vml_oom_origin_enter(&origin);
+	vml_oom_set_origin(true);
 	ret = vml_walk_mms(unuse_mm, &type);
 	if (!ret)
 		ret = vml_shmem_unuse(type);	/* shmem_unuse() */
-	vml_oom_origin_leave(&origin);
+	vml_oom_set_origin(false);
 	if (ret)
 		return ret;
 	drop_orphans(type);
