@@ -231,29 +231,33 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	 * One command per transaction, like simple_transaction: a second
 	 * write is refused, and the reply kept, unless that reply was read
 	 * to its end and this write starts again at offset 0. A new
-	 * transaction forgets the old reply first, so a line refused below
-	 * (too long, unreadable) leaves nothing stale to read.
+	 * transaction replaces the old reply, even when its line is refused.
 	 */
 	ret = -EBUSY;
 	if (t->done && (*ppos || !t->drained))
 		goto out;
 	t->done = false;
 	t->drained = false;
-	ret = -EFBIG;
-	if (len >= VML_CTL_MAX_LINE)
-		goto out;
-	line = memdup_user_nul(ubuf, len);
-	ret = PTR_ERR_OR_ZERO(line);
-	if (ret) {
-		line = NULL;
-		goto out;
-	}
 	ret = -ENOMEM;
 	if (!t->reply.buf)
 		t->reply.buf = kvmalloc(VML_REPLY_SIZE, GFP_KERNEL);
 	if (!t->reply.buf)
 		goto out;
-	ret = vml_ctl_exec(line, &t->reply);
+	/* A line refused unread still gets a reply that says why. */
+	if (len >= VML_CTL_MAX_LINE) {
+		ret = vml_reply_err(&t->reply, -EFBIG,
+				    "line of %zu bytes: ctl takes at most %d",
+				    len, VML_CTL_MAX_LINE - 1);
+	} else {
+		line = memdup_user_nul(ubuf, len);
+		if (IS_ERR(line)) {
+			ret = vml_reply_err(&t->reply, PTR_ERR(line),
+					    "cannot read the line");
+			line = NULL;
+		} else {
+			ret = vml_ctl_exec(line, &t->reply);
+		}
+	}
 	vml_reply_add(&t->reply, "\n");
 	/* vml_reply_add() ignores an error reply; end it with a newline too. */
 	if (t->reply.err && t->reply.len < VML_REPLY_SIZE - 1) {

@@ -179,6 +179,9 @@ bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
  * allocations fail rather than kill; swapon_mutex held.
  */
 void vml_oom_set_origin(bool on);
+/* Start and stop the reaper and the oom_score file's function (swap.c). */
+void vml_oom_init(void);
+void vml_oom_exit(void);
 
 /* lru.c: a node's lists, NULL before the layer starts. */
 struct vml_lruvec *vml_lruvec(int nid);

@@ -526,10 +526,6 @@ int vml_oom_set_score_adj(struct vml_mm *mm, long adj);
  */
 int vml_oom_kill(void);
 
-/* Start and stop the reaper and the oom_score file's function. */
-void vml_oom_init(void);
-void vml_oom_exit(void);
-
 /* ---- the layer (swap.c, check.c) ---- */
 
 struct vml_check;

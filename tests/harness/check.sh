@@ -94,7 +94,11 @@ finish() {
 		/^# vmlabfuzz: full mix: [0-9]+/ { fm += $5; fq += $12 }
 		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
 		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
+		# Why a fuzz or stress run failed: CI shows only this summary.
+		/^# vmlabfuzz: (FAIL|regenerate)/ || /^# vmlabstress: (worker|check|ctl vanished)/ {
+			sub(/^# /, ""); why[nw++] = $0 }
 		END {
+			for (i = 0; i < nw && i < 20; i++) print why[i]
 			if (fg) printf "fuzz: %d commands in %d guest(s), %d/s, %d injected failures survived\n",
 				fc, fg, fs ? fc / fs : 0, fi
 			if (fg) printf "fuzz: %d in the full mix, %d quick (mutations the parser should refuse)\n",

@@ -25,6 +25,8 @@ long=$(head -c 5000 /dev/zero | tr '\0' a)
 ctl "$long"
 check "an over-long line (5000 bytes) fails" \
 	'[ "$STATUS" != 0 ] && [ "${REPLY#error }" != "$REPLY" ]'
+check "and its reply says why (EFBIG, the length and the limit)" \
+	'echo "$REPLY" | grep -q "^error EFBIG.*5000 bytes.*at most 4095"'
 diag "$(echo "$REPLY" | cut -c1-100)"
 long=$(head -c 4200 /dev/zero | tr '\0' ' ')
 ctl "$long version"

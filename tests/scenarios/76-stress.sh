@@ -108,8 +108,12 @@ diag "rmmod refused $refused times, unloaded mid-run: $unloaded"
 diag "$(cat /tmp/stress2.out)"
 check "rmmod while busy: refused (EBUSY) or done between commands" [ -z "$other" ] ||
 	diag "rmmod said: $other"
+# kill -0 also succeeds on the zombie of a stress that has finished: an
+# rmmod that works then came after its last command (CI saw it once on
+# test-4lvl-ptioff), and the stress must have ended clean.
 if [ $unloaded = 1 ]; then
-	check "the stress saw ctl go away, nothing else" "[ $rc = 3 ]"
+	check "the stress saw ctl go away (or had ended clean), nothing else" \
+		"[ $rc = 3 ] || { [ $rc = 0 ] && grep -q ' 0 mismatches, 0 errors' /tmp/stress2.out; }"
 	dmesg_clean "an unload with live mms under stress leaves the log clean"
 	check "the module loads again" vmlab_load
 else

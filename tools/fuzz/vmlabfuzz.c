@@ -238,8 +238,8 @@ static ssize_t transact(const char *line, size_t len, int how, char *reply)
 			return -1;
 		n = pwrite(ctl_fd, line, len, 0);
 		/*
-		 * A refused line (EFBIG, EFAULT) starts no command and leaves
-		 * no reply; every other write leaves one, an error's too.
+		 * Every write leaves a reply, an error's too (a line refused
+		 * unread, EFBIG or EFAULT, says why in its reply as well).
 		 * The next command before this reply was read must be refused
 		 * (EBUSY) and leave the reply as it was.
 		 */
