@@ -55,6 +55,7 @@
  * its files read back empty, oom_score 0, and a ctl command on it answers
  * ESRCH "killed by the OOM killer".
  */
+#include <linux/delay.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
@@ -185,6 +186,25 @@ static void oom_reap_work(struct work_struct *work)
 		queue_delayed_work(system_unbound_wq, &reaper.work, HZ / 10);
 	}
 	vml_mm_put(mm);
+}
+
+/*
+ * The checker's pause: let a pending reap run to its end first. Until it
+ * has, the victim may be half reaped outside the pause (the reaper's last
+ * vml_mm_put() frees it), or, after its mm_destroy, alive with no id, so
+ * that no layer claims its frames. With ctl held off no command holds the
+ * victim's mmap_lock, so the first try normally succeeds.
+ */
+void vml_oom_reaper_flush(void)
+{
+	int i;
+
+	for (i = 0; i < VML_MAX_OOM_REAP_RETRIES; i++) {
+		flush_delayed_work(&reaper.work);
+		if (!READ_ONCE(reaper.victim))
+			return;
+		msleep(20);
+	}
 }
 
 /* Queue @mm (a reference is passed) for the reaper. */

@@ -179,6 +179,8 @@ bool vml_out_of_memory(struct vml_zonelist *zl, vml_gfp_t gfp,
  * allocations fail rather than kill; swapon_mutex held.
  */
 void vml_oom_set_origin(bool on);
+/* vmscan.c's pause for the checker: wait for a pending reap to end. */
+void vml_oom_reaper_flush(void);
 /* Start and stop the reaper and the oom_score file's function (swap.c). */
 void vml_oom_init(void);
 void vml_oom_exit(void);

@@ -247,9 +247,10 @@ int vml_set_swappiness(unsigned long val);
 int vml_swappiness(void);
 
 /**
- * vml_reclaim_pause() - wait for every kswapd to finish its pass and keep
- * them asleep until vml_reclaim_resume(), so the invariant checker sees
- * no page in a kswapd's hands.
+ * vml_reclaim_pause() - wait for a pending OOM reap to end and for every
+ * kswapd to finish its pass, and keep them asleep until
+ * vml_reclaim_resume(), so the invariant checker sees no page in a
+ * kswapd's hands and no mm the reaper alone keeps alive.
  * Context: process context, may sleep.
  */
 void vml_reclaim_pause(void);

@@ -478,6 +478,7 @@ static void vml_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 
 void vml_reclaim_pause(void)
 {
+	vml_oom_reaper_flush();
 	down_write(&reclaim_pause);
 }
 

@@ -5,8 +5,9 @@
  * never chosen, ENOMEM when only such mms are left, +1000 preferred),
  * the victim's frames and swap slots all returned, an allocation that
  * ran out of memory retried and served, a victim whose lock is held
- * reaped once it is let go (its faults failing meanwhile), ctl's
- * refusal of a killed mm, and swapoff failing rather than killing.
+ * reaped once it is let go (its faults failing meanwhile), the checker
+ * waiting for a pending reap, ctl's refusal of a killed mm, and swapoff
+ * failing rather than killing.
  *
  * Each case runs on a fresh core with a 16 MiB arena and ends with the
  * invariant checker.
@@ -305,6 +306,39 @@ static void oom_test_locked_victim(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/*
+ * The checker waits for a pending reap. A victim destroyed while the
+ * reaper still waits for its lock is alive with no id, held only by the
+ * reaper; a check run as soon as the lock is let go (before the reaper's
+ * next try, 100 ms later) must find it reaped and freed, not frames that
+ * nothing claims (CI's fuzzer, whose batches end with a check, met this).
+ */
+static void oom_test_check_waits_for_reap(struct kunit *test)
+{
+	struct vml_mm *mm = new_mm(test);
+	struct reader rd = { .mm = mm };
+	struct task_struct *t;
+	unsigned long empty;
+
+	empty = frames(test);
+	map(test, mm, BASE, 64 * PAGE_SIZE, RW, ANON, NULL);
+	fill(test, mm, BASE, 64 * PAGE_SIZE, 14);
+	init_completion(&rd.held);
+	init_completion(&rd.release);
+	init_completion(&rd.done);
+	t = kthread_run(reader_fn, &rd, "vmlab_oom_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&rd.held);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
+	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
+	/* Its id goes; the reaper's reference keeps it (do not touch it now). */
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(mm), 0);
+	complete(&rd.release);
+	wait_for_completion(&rd.done);
+	vml_test_check(test);
+	KUNIT_EXPECT_LE(test, frames(test), empty);
+}
+
 /* ctl refuses a killed mm with a clear error; mm_destroy still takes it. */
 static void oom_test_killed_ctl(struct kunit *test)
 {
@@ -360,6 +394,7 @@ static struct kunit_case oom_test_cases[] = {
 	KUNIT_CASE(oom_test_frames_returned),
 	KUNIT_CASE(oom_test_retry),
 	KUNIT_CASE(oom_test_locked_victim),
+	KUNIT_CASE(oom_test_check_waits_for_reap),
 	KUNIT_CASE(oom_test_killed_ctl),
 	KUNIT_CASE(oom_test_swapoff_origin),
 	{}

@@ -71,7 +71,11 @@ static int have_check, have_fail;
 static char *fail_sites[16];
 static int nfail_sites;
 
-static ssize_t transact(const char *line, size_t len, int how, char *reply);
+static ssize_t transact_buf(const char *line, size_t len, int how, char *reply,
+			    size_t size);
+/* @reply is always an array: the reply is cut to its size. */
+#define transact(line, len, how, reply) \
+	transact_buf(line, len, how, reply, sizeof(reply))
 static void bad_reply(const char *line, size_t len, const char *r);
 
 /*
@@ -202,13 +206,13 @@ enum how { H_WRITE, H_PARTIAL, H_READONLY, H_UNREAD };
 static int reuse_ok, ctl_fd = -1;
 static long fresh_opens;
 
-static int read_reply(int fd, char *reply, int reuse)
+static int read_reply(int fd, char *reply, size_t size, int reuse)
 {
 	ssize_t n, got = 0;
 
-	while (got < REPLY_MAX - 1) {
-		n = reuse ? pread(fd, reply + got, REPLY_MAX - 1 - got, got) :
-			    read(fd, reply + got, REPLY_MAX - 1 - got);
+	while (got < (ssize_t)size - 1) {
+		n = reuse ? pread(fd, reply + got, size - 1 - got, got) :
+			    read(fd, reply + got, size - 1 - got);
 		if (n <= 0)
 			break;
 		got += n;
@@ -217,6 +221,15 @@ static int read_reply(int fd, char *reply, int reuse)
 			break;
 	}
 	reply[got] = '\0';
+	/* Cut short: read the rest, so the kept file takes the next command. */
+	if (got == (ssize_t)size - 1 && reply[got - 1] != '\n') {
+		char rest[4096];
+		off_t off = got;
+
+		while ((n = reuse ? pread(fd, rest, sizeof(rest), off) :
+				    read(fd, rest, sizeof(rest))) > 0)
+			off += n;
+	}
 	return got;
 }
 
@@ -224,7 +237,8 @@ static int read_reply(int fd, char *reply, int reuse)
  * Send @len bytes as one command and read the reply into @reply (NUL
  * terminated). Returns the reply length, or -1 if the file cannot be opened.
  */
-static ssize_t transact(const char *line, size_t len, int how, char *reply)
+static ssize_t transact_buf(const char *line, size_t len, int how, char *reply,
+			    size_t size)
 {
 	ssize_t n;
 	int fd;
@@ -246,7 +260,7 @@ static ssize_t transact(const char *line, size_t len, int how, char *reply)
 		if (how == H_UNREAD && n >= 0 &&
 		    (pwrite(ctl_fd, "version", 7, 0) >= 0 || errno != EBUSY))
 			bad_reply(line, len, "a write before the reply was read was not refused");
-		return read_reply(ctl_fd, reply, 1);
+		return read_reply(ctl_fd, reply, size, 1);
 	}
 	fd = open(CTL, O_RDWR);
 	if (fd < 0)
@@ -260,7 +274,7 @@ static ssize_t transact(const char *line, size_t len, int how, char *reply)
 		n = write(fd, line + half, len - half);	/* EBUSY: one per open */
 	}
 	(void)n;
-	n = read_reply(fd, reply, 0);
+	n = read_reply(fd, reply, size, 0);
 	close(fd);
 	return n;
 }
@@ -276,8 +290,8 @@ static void probe_reuse(void)
 
 	if (fd < 0)
 		return;
-	if (pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
-	    pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, 1) > 0 &&
+	if (pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, sizeof(reply), 1) > 0 &&
+	    pwrite(fd, "version", 7, 0) == 7 && read_reply(fd, reply, sizeof(reply), 1) > 0 &&
 	    !strncmp(reply, "ok version=", 11))
 		reuse_ok = 1;
 	close(fd);
