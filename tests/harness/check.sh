@@ -467,7 +467,7 @@ HEAVY_ON="70-fuzz:test-5lvl-ption,debug-5lvl-ption,stock-5lvl-ption,stock-4lvl-p
 57-framemap:test-4lvl-ptioff,debug-5lvl-ption,stock-4lvl-ption
 73-reclaim:test-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 74-swapout:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,stock-4lvl-ption,deb612-5lvl-ption
-75-oom:test-4lvl-ptioff,stock-5lvl-ptioff,deb612-5lvl-ption
+75-oom:test-4lvl-ptioff,debug-5lvl-ption,stock-5lvl-ptioff,deb612-5lvl-ption
 78-swapdisk:test-5lvl-ption,stock-4lvl-ption,deb612-5lvl-ption
 77-shmswap:test-5lvl-ption,debug-5lvl-ption,stock-4lvl-ptioff,deb612-4lvl-ption
 85-debugfs-ref:test-5lvl-ption,stock-5lvl-ption,deb612-5lvl-ption
@@ -481,7 +481,7 @@ SMP_ON="test-4lvl-ptioff:4"
 # drive the most code per second through allocation, fault, fork, rmap,
 # reclaim and swap paths, races and injected failures; the others run on
 # every other 6.1 guest.
-DEBUG_SC="00-foundation 50-fault 53-randtest 60-security 61-races 70-fuzz 71-fail 74-swapout 77-shmswap"
+DEBUG_SC="00-foundation 50-fault 53-randtest 60-security 61-races 70-fuzz 71-fail 74-swapout 75-oom 77-shmswap"
 guest_scenarios() {
 	local g=${1%-smp*} n h on out=
 	if [ -n "${VMLAB_SCENARIOS:-}" ]; then
