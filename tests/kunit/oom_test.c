@@ -264,6 +264,21 @@ static int reader_fn(void *arg)
 	return 0;
 }
 
+/* Hold @rd->mm's mmap_lock in a reader, then kill it: the reap waits. */
+static void kill_locked(struct kunit *test, struct reader *rd)
+{
+	struct task_struct *t;
+
+	init_completion(&rd->held);
+	init_completion(&rd->release);
+	init_completion(&rd->done);
+	t = kthread_run(reader_fn, rd, "vmlab_oom_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&rd->held);
+	KUNIT_EXPECT_EQ(test, vml_oom_kill(), rd->mm->id);
+	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &rd->mm->flags));
+}
+
 /*
  * A victim whose mmap_lock is held (as by a command of its own): the
  * reaper cannot start, the killer lets its caller go after the reaper's
@@ -275,20 +290,12 @@ static void oom_test_locked_victim(struct kunit *test)
 	struct vml_mm *mm = new_mm(test);
 	struct reader rd = { .mm = mm };
 	struct vml_access_result res;
-	struct task_struct *t;
 	int i;
 
 	map(test, mm, BASE, 128 * PAGE_SIZE, RW, ANON, NULL);
 	fill(test, mm, BASE, 64 * PAGE_SIZE, 13);
-	init_completion(&rd.held);
-	init_completion(&rd.release);
-	init_completion(&rd.done);
-	t = kthread_run(reader_fn, &rd, "vmlab_oom_reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	wait_for_completion(&rd.held);
-	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
+	kill_locked(test, &rd);
 	KUNIT_EXPECT_TRUE(test, vml_mm_oom_victim(mm));
-	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
 	KUNIT_EXPECT_EQ(test, vml_mm_rss(mm), 64ul);
 	/* No other victim while this one is pending. */
 	KUNIT_EXPECT_EQ(test, vml_oom_kill(), -EAGAIN);
@@ -311,26 +318,19 @@ static void oom_test_locked_victim(struct kunit *test)
  * reaper still waits for its lock is alive with no id, held only by the
  * reaper; a check run as soon as the lock is let go (before the reaper's
  * next try, 100 ms later) must find it reaped and freed, not frames that
- * nothing claims (CI's fuzzer, whose batches end with a check, met this).
+ * nothing claims (the fuzzer's batches, ending with a check after kills
+ * and destroys from other workers, can meet this).
  */
 static void oom_test_check_waits_for_reap(struct kunit *test)
 {
 	struct vml_mm *mm = new_mm(test);
 	struct reader rd = { .mm = mm };
-	struct task_struct *t;
 	unsigned long empty;
 
 	empty = frames(test);
 	map(test, mm, BASE, 64 * PAGE_SIZE, RW, ANON, NULL);
 	fill(test, mm, BASE, 64 * PAGE_SIZE, 14);
-	init_completion(&rd.held);
-	init_completion(&rd.release);
-	init_completion(&rd.done);
-	t = kthread_run(reader_fn, &rd, "vmlab_oom_reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	wait_for_completion(&rd.held);
-	KUNIT_EXPECT_EQ(test, vml_oom_kill(), mm->id);
-	KUNIT_EXPECT_FALSE(test, test_bit(VML_MMF_OOM_SKIP, &mm->flags));
+	kill_locked(test, &rd);
 	/* Its id goes; the reaper's reference keeps it (do not touch it now). */
 	KUNIT_EXPECT_EQ(test, vml_mm_destroy(mm), 0);
 	complete(&rd.release);
