@@ -12,11 +12,15 @@
 #include <linux/mm.h>
 #include <linux/numa.h>
 #include <linux/ratelimit.h>
+#include <linux/sched/signal.h>
 #include <linux/topology.h>
 #include "buddy/buddy-internal.h"
 #include "buddy/buddy_trace.h"
 #include "buddy/vmstat.h"
 #include "arena/fail.h"
+
+/* OOM kills one allocation may wait for at most (MAX_RECLAIM_RETRIES). */
+#define VML_MAX_OOM_ROUNDS	16
 
 static void default_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 {
@@ -155,15 +159,18 @@ static struct vml_page *alloc_slowpath(vml_gfp_t gfp, unsigned int order,
 				       struct vml_zonelist *zl)
 {
 	const struct vml_reclaim_hooks *hooks = READ_ONCE(reclaim_hooks);
-	int tries = gfp & VML___GFP_NORETRY ? 1 : 3;
 	struct vml_page *page;
-	unsigned long progress = 0;
+	unsigned long progress;
+	int tries, kills = 0;
 
 	if (gfp & VML___GFP_KSWAPD_RECLAIM)
 		wake_all_kswapds(zl, order);
 	page = get_page_from_freelist(gfp, order, zl, VML_WMARK_MIN);
 	if (page || !(gfp & VML___GFP_DIRECT_RECLAIM))
 		return page;
+retry:
+	tries = gfp & VML___GFP_NORETRY ? 1 : 3;
+	progress = 0;
 	while (tries--) {
 		vml_count_event(VML_ALLOCSTALL);
 		progress = hooks->try_to_free_pages(zl, gfp, order);
@@ -176,9 +183,19 @@ static struct vml_page *alloc_slowpath(vml_gfp_t gfp, unsigned int order,
 	if (!page && !progress && !(gfp & VML___GFP_NORETRY) &&
 	    hooks->out_of_memory) {
 		vml_count_event(VML_OOM_HOOK);
-		if (hooks->out_of_memory(zl, gfp, order))
-			page = get_page_from_freelist(gfp, order, zl,
-						      VML_WMARK_MIN);
+		if (!hooks->out_of_memory(zl, gfp, order))
+			return NULL;
+		page = get_page_from_freelist(gfp, order, zl, VML_WMARK_MIN);
+		/*
+		 * As 6.1, go round again while the killer makes progress: a
+		 * victim may free too little, or another allocation may take
+		 * what it freed first. Each round kills another mm, so this
+		 * ends when the killer finds none; the bound is for a task
+		 * that keeps losing the race (6.1's MAX_RECLAIM_RETRIES).
+		 */
+		if (!page && ++kills < VML_MAX_OOM_ROUNDS &&
+		    !fatal_signal_pending(current))
+			goto retry;
 	}
 	return page;
 }

@@ -4,10 +4,10 @@
  * ordering (resident + swapped pages, page tables), oom_score_adj (-1000
  * never chosen, ENOMEM when only such mms are left, +1000 preferred),
  * the victim's frames and swap slots all returned, an allocation that
- * ran out of memory retried and served, a victim whose lock is held
- * reaped once it is let go (its faults failing meanwhile), the checker
- * waiting for a pending reap, ctl's refusal of a killed mm, and swapoff
- * failing rather than killing.
+ * ran out of memory retried and served (after two kills if one freed too
+ * little), a victim whose lock is held reaped once it is let go (its
+ * faults failing meanwhile), the checker waiting for a pending reap,
+ * ctl's refusal of a killed mm, and swapoff failing rather than killing.
  *
  * Each case runs on a fresh core with a 16 MiB arena and ends with the
  * invariant checker.
@@ -246,6 +246,37 @@ static void oom_test_retry(struct kunit *test)
 	area_off(test, "ram:1M");
 }
 
+/*
+ * One allocation waits for as many kills as it needs (6.1 retries while
+ * the killer makes progress): D, empty at +1000, is chosen first and its
+ * reap frees nothing, so the same fault of B's goes round again, and the
+ * next kill (A) serves it. Killing only once, B's fill failed.
+ */
+static void oom_test_retry_rounds(struct kunit *test)
+{
+	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
+	struct vml_mm *a, *b, *d;
+
+	area_on(test, "ram:1M");
+	a = filled_mm(test, SZ_4M / PAGE_SIZE, 15);
+	d = new_mm(test);
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(d, VML_OOM_SCORE_ADJ_MAX), 0);
+	b = new_mm(test);
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN), 0);
+	map(test, b, BASE, B_LEN, RW, ANON, NULL);
+	fill(test, b, BASE, B_LEN, 16);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 2ul);
+	expect_reaped(test, d);
+	expect_reaped(test, a);
+	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, 16), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(a);
+	vml_mm_destroy(b);
+	vml_mm_destroy(d);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	area_off(test, "ram:1M");
+}
+
 /* A reader of an mm's mmap_lock in a thread of its own (a busy command). */
 struct reader {
 	struct vml_mm *mm;
@@ -393,6 +424,7 @@ static struct kunit_case oom_test_cases[] = {
 	KUNIT_CASE(oom_test_adj_max),
 	KUNIT_CASE(oom_test_frames_returned),
 	KUNIT_CASE(oom_test_retry),
+	KUNIT_CASE(oom_test_retry_rounds),
 	KUNIT_CASE(oom_test_locked_victim),
 	KUNIT_CASE(oom_test_check_waits_for_reap),
 	KUNIT_CASE(oom_test_killed_ctl),
