@@ -75,11 +75,16 @@ check "pageout by the child: every page swapped" "[ $(pc shmem_swapped) = 5120 ]
 check "Used 20M" "[ $(used ram:64M) = 20480 ]"
 check "the child's smaps Swap: 20480 kB" "[ $(smaps_swap $C) = 20480 ]"
 vmlab_check "20M swapped by pageout"
+# A page written out may still be in the swap cache (a reference held
+# when pageout came to free it): its fault finds it there, with no read
+# (CI's test-5lvl-ption once read 511). Every other page is read.
+c0=$(stat nr_swapcached)
 i0=$(stat pswpin)
 expect_ok "the parent reads the first 2M back" verify $M $A 2M 1
 i1=$(stat pswpin)
-check "512 pages read from swap (and at most 7 read ahead past them)" \
-	"[ $((i1 - i0)) -ge 512 ] && [ $((i1 - i0)) -le 519 ]"
+check "512 pages read from swap, less any still cached (and at most 7 read ahead past them)" \
+	"[ $((i1 - i0)) -ge $((512 - c0)) ] && [ $((i1 - i0)) -le 519 ]"
+[ "$c0" = 0 ] || diag "$c0 page(s) in the swap cache before the read; $((i1 - i0)) read"
 check "RssShmem 2048 kB" "[ $(status $M RssShmem) = 2048 ]"
 check "a read slot is freed at swap-in: Used 18M" "[ $(used ram:64M) = 18432 ]"
 expect_ok "the child finds them in the object" verify $C $A 2M 1
