@@ -95,7 +95,7 @@ finish() {
 		/^# vmlabfuzz: [0-9]+ injected/ { fi += $3 }
 		/^# vmlabstress: [0-9]+ ops in/ { so += $3; sp += $7; sg++ }
 		# Why a fuzz or stress run failed: CI shows only this summary.
-		/^# vmlabfuzz: (FAIL|regenerate)/ || /^# vmlabstress: (worker|check|ctl vanished)/ {
+		/^# vmlabfuzz: (FAIL|regenerate)/ || /^# vmlabstress: (worker|check)/ {
 			sub(/^# /, ""); why[nw++] = $0 }
 		END {
 			for (i = 0; i < nw && i < 20; i++) print why[i]
