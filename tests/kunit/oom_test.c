@@ -225,56 +225,50 @@ static void oom_test_frames_returned(struct kunit *test)
  */
 #define B_LEN	(SZ_8M + SZ_4M + SZ_2M)	/* with A's 4 MiB: above arena + swap */
 
-static void oom_test_retry(struct kunit *test)
+/*
+ * B's fill, with @decoy: D, empty at +1000, is chosen first and its reap
+ * frees nothing, so the same fault of B's goes round again and the next
+ * kill (A) serves it, as 6.1 retries while the killer makes progress
+ * (killing only once, B's fill failed).
+ */
+static void run_retry(struct kunit *test, bool decoy, u64 seed)
 {
 	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
-	struct vml_mm *a, *b;
+	struct vml_mm *a, *b, *d = NULL;
 
 	area_on(test, "ram:1M");
-	a = filled_mm(test, SZ_4M / PAGE_SIZE, 11);
+	a = filled_mm(test, SZ_4M / PAGE_SIZE, seed);
+	if (decoy) {
+		d = new_mm(test);
+		KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(d, VML_OOM_SCORE_ADJ_MAX), 0);
+	}
 	b = new_mm(test);
 	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN), 0);
 	map(test, b, BASE, B_LEN, RW, ANON, NULL);
-	fill(test, b, BASE, B_LEN, 12);
-	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 1ul);
+	fill(test, b, BASE, B_LEN, seed + 1);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, decoy ? 2ul : 1ul);
+	if (d)
+		expect_reaped(test, d);
 	expect_reaped(test, a);
-	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, 12), 0ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, seed + 1), 0ul);
 	vml_test_check(test);
 	vml_mm_destroy(a);
 	vml_mm_destroy(b);
+	if (d)
+		vml_mm_destroy(d);
 	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
 	area_off(test, "ram:1M");
 }
 
-/*
- * One allocation waits for as many kills as it needs (6.1 retries while
- * the killer makes progress): D, empty at +1000, is chosen first and its
- * reap frees nothing, so the same fault of B's goes round again, and the
- * next kill (A) serves it. Killing only once, B's fill failed.
- */
+static void oom_test_retry(struct kunit *test)
+{
+	run_retry(test, false, 11);
+}
+
+/* One allocation waits for as many kills as it needs. */
 static void oom_test_retry_rounds(struct kunit *test)
 {
-	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
-	struct vml_mm *a, *b, *d;
-
-	area_on(test, "ram:1M");
-	a = filled_mm(test, SZ_4M / PAGE_SIZE, 15);
-	d = new_mm(test);
-	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(d, VML_OOM_SCORE_ADJ_MAX), 0);
-	b = new_mm(test);
-	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN), 0);
-	map(test, b, BASE, B_LEN, RW, ANON, NULL);
-	fill(test, b, BASE, B_LEN, 16);
-	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 2ul);
-	expect_reaped(test, d);
-	expect_reaped(test, a);
-	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, 16), 0ul);
-	vml_test_check(test);
-	vml_mm_destroy(a);
-	vml_mm_destroy(b);
-	vml_mm_destroy(d);
-	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
-	area_off(test, "ram:1M");
+	run_retry(test, true, 15);
 }
 
 /* A reader of an mm's mmap_lock in a thread of its own (a busy command). */
