@@ -75,9 +75,10 @@ check "pageout by the child: every page swapped" "[ $(pc shmem_swapped) = 5120 ]
 check "Used 20M" "[ $(used ram:64M) = 20480 ]"
 check "the child's smaps Swap: 20480 kB" "[ $(smaps_swap $C) = 20480 ]"
 vmlab_check "20M swapped by pageout"
-# A page written out may still be in the swap cache (a reference held
-# when pageout came to free it): its fault finds it there, with no read
-# (CI's test-5lvl-ption once read 511). Every other page is read.
+# A page written out may still be in the swap cache (read ahead by the
+# child's fault in a neighbouring slice, or referenced when pageout came to
+# free it): its fault finds it there, with no read (a fresh make check on
+# test-5lvl-ption once read 511). Every other page is read.
 c0=$(stat nr_swapcached)
 i0=$(stat pswpin)
 expect_ok "the parent reads the first 2M back" verify $M $A 2M 1

@@ -73,7 +73,7 @@ static int nfail_sites;
 
 static ssize_t transact_buf(const char *line, size_t len, int how, char *reply,
 			    size_t size);
-/* @reply is always an array: the reply is cut to its size. */
+/* @reply is always an array (never a pointer): the reply is cut to its size. */
 #define transact(line, len, how, reply) \
 	transact_buf(line, len, how, reply, sizeof(reply))
 static void bad_reply(const char *line, size_t len, const char *r);
