@@ -28,8 +28,9 @@
  *    page and no PTE maps it, it leaves the cache, the slot's cache bit
  *    goes, and the caller's reference, the last, frees the frame.
  *
- * vml_swap_out_pages() takes a batch (madvise pageout's 16 pages) through
- * each step before the next, all the batch's pages locked meanwhile:
+ * vml_swap_out_pages() takes a batch (the 16 pages that madvise pageout
+ * or reclaim's shrink_page_list() gathers) through each step before the
+ * next, all the batch's pages locked meanwhile:
  * their slots come from one cluster, so their swap-cache entries share
  * one xarray node, allocated by the batch's first insertion and freed by
  * its last removal; one page at a time allocated and freed that node

@@ -27,10 +27,12 @@
  *    (kernel_write(), synchronous, so the same pass frees it); a clean
  *    one leaves the page cache and is freed;
  *  - an anonymous page (or one in the swap cache): swapped out and freed
- *    by vml_swap_out_page() (swap_out.c: swap cache, every PTE replaced
- *    by the swap entry through the reverse map, written, freed); kept if
- *    it cannot be (no slot, mapped again, pinned). The anonymous lists are
- *    scanned only while some area has a free slot;
+ *    by vml_swap_out_pages() (swap_out.c: swap cache, every PTE replaced
+ *    by the swap entry through the reverse map, written, freed), up to
+ *    VML_SWAP_OUT_BATCH (16) gathered pages at once, each step for the
+ *    batch before the next as madvise's pageout does; kept if it cannot
+ *    be (no slot, mapped again, pinned). The anonymous lists are scanned
+ *    only while some area has a free slot;
  *  - a shared anonymous (shmem) page (on the anonymous lists, being
  *    swap-backed, as in 6.1): unmapped from every PTE (the PTEs become
  *    none: the object holds the data), then swapped out by
@@ -187,15 +189,13 @@ static bool locked_by_a_vma(struct vml_page *page)
 
 /*
  * A swap-backed page: anonymous, shared anonymous (shmem: page cache
- * with no file, which only swap can back) or in the swap cache; swapped
- * out and freed by vml_swap_out_page() (swap_out.c), which drops our
- * reference when it succeeds and refuses (-EINVAL) anything else.
+ * with no file, which only swap can back) or in the swap cache. Return:
+ * true if it may go to vml_swap_out_pages() (swap_out.c), which makes
+ * the final checks under the page's lock.
  */
-static bool reclaim_anon_page(struct vml_page *page, struct scan_control *sc)
+static bool anon_page_may_go(struct vml_page *page, struct scan_control *sc)
 {
-	if (!sc->may_swap || locked_by_a_vma(page))
-		return false;
-	return vml_swap_out_page(page) == 0;
+	return sc->may_swap && !locked_by_a_vma(page);
 }
 
 /* A file page: unmap, write back if dirty, drop from the cache. */
@@ -211,21 +211,48 @@ static bool reclaim_file_page(struct vml_page *page, struct scan_control *sc)
 	return vml_filemap_reclaim_page(page, sc->may_writepage) == 0;
 }
 
+/*
+ * Swap out the gathered swap-backed pages together, as madvise's pageout
+ * does: vml_swap_out_pages() takes each step for the whole batch, so
+ * their slots and swap-cache entries come from one cluster and one
+ * xarray node. A page it freed has lost our reference; the rest go back.
+ */
+static unsigned long swap_out_gathered(struct vml_page **pages, unsigned int nr)
+{
+	int res[VML_SWAP_OUT_BATCH];
+	unsigned long freed;
+	unsigned int i;
+
+	if (!nr)
+		return 0;
+	freed = vml_swap_out_pages(pages, nr, res);
+	for (i = 0; i < nr; i++)
+		if (res[i])
+			keep(pages[i]);
+	return freed;
+}
+
 /* shrink_folio_list(): try to free each isolated page. Return: pages freed. */
 static unsigned long shrink_page_list(struct vml_plist *list,
 				      struct scan_control *sc)
 {
-	struct vml_page *page;
+	struct vml_page *anon[VML_SWAP_OUT_BATCH], *page;
 	unsigned long freed = 0;
+	unsigned int nr_anon = 0;
 
 	while ((page = vml_plist_pop(list))) {
 		if (vml_page_test(page, VML_PG_mlocked)) {
 			keep(page);
 		} else if (vml_page_test(page, VML_PG_swapbacked)) {
-			if (reclaim_anon_page(page, sc))
-				freed++;	/* swapped out, reference gone */
-			else
+			if (!anon_page_may_go(page, sc)) {
 				keep(page);
+				continue;
+			}
+			anon[nr_anon++] = page;
+			if (nr_anon == VML_SWAP_OUT_BATCH) {
+				freed += swap_out_gathered(anon, nr_anon);
+				nr_anon = 0;
+			}
 		} else if (reclaim_file_page(page, sc)) {
 			free_isolated(page);
 			freed++;
@@ -233,7 +260,7 @@ static unsigned long shrink_page_list(struct vml_plist *list,
 			keep(page);
 		}
 	}
-	return freed;
+	return freed + swap_out_gathered(anon, nr_anon);
 }
 
 /* shrink_inactive_list(): @nr pages of one type, a cluster at a time. */
