@@ -61,8 +61,14 @@ struct vml_bench {
 extern const struct vml_bench *const vml_benches[];
 extern const unsigned int vml_nr_benches;
 
-/* The fork+COW rows' hand-off with their user-space helper (bench_fork.c). */
-void vml_bench_fork_start(void);
-void vml_bench_fork_stop(void);
+void vml_bench_fail(int err);
+
+/* The hand-off with the user-space helper, tools/bench-helper (bench_helper.c). */
+#define VML_BENCH_REQ_LEN	32
+void vml_bench_helper_start(void);
+void vml_bench_helper_stop(void);
+int vml_bench_helper_connect(void);
+int vml_bench_helper_request(const char *req);
+void vml_bench_helper_batch(const char *verb, unsigned int n);
 
 #endif /* VMLAB_BENCH_H */

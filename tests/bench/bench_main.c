@@ -312,11 +312,28 @@ out:
 	return ret;
 }
 
+/* The first error a row's callbacks reported (vml_bench_fail()). */
+static atomic_t row_error = ATOMIC_INIT(0);
+
+/**
+ * vml_bench_fail() - report that a row's operation did not do its work.
+ * @err: a negative errno.
+ *
+ * For the @vmlab and @host callbacks, which return nothing: the row is
+ * then reported as failed with the first such error, not with figures
+ * that timed something else.
+ */
+void vml_bench_fail(int err)
+{
+	atomic_cmpxchg(&row_error, 0, err);
+}
+
 static void run_one(const struct vml_bench *b)
 {
 	struct bench_run r = { };
 	int ret;
 
+	atomic_set(&row_error, 0);
 	if (b->setup) {
 		ret = b->setup();
 		if (ret == VML_BENCH_SKIP)
@@ -335,11 +352,12 @@ static void run_one(const struct vml_bench *b)
 		return;
 	}
 	cpus_read_lock();
-	ret = bench_on(b, cpumask_of(cpumask_first(cpu_online_mask)), &r);
+	ret = bench_on(b, cpumask_of(cpumask_first(cpu_online_mask)), &r) ?:
+	      atomic_read(&row_error);
 	if (!ret)
 		report(b, 1, &r);
 	if (!ret && b->all_cpus && num_online_cpus() > 1) {
-		ret = bench_on(b, cpu_online_mask, &r);
+		ret = bench_on(b, cpu_online_mask, &r) ?: atomic_read(&row_error);
 		if (!ret)
 			report(b, num_online_cpus(), &r);
 	}
@@ -369,7 +387,7 @@ static int __init vmlab_bench_init(void)
 	pr_info("vmlab_bench: start %u benchmark(s), %u rounds, %u online CPU(s)\n",
 		vml_nr_benches, rounds, num_online_cpus());
 	report_meta();
-	vml_bench_fork_start();
+	vml_bench_helper_start();
 	for (i = 0; i < vml_nr_benches; i++) {
 		const struct vml_bench *b = vml_benches[i];
 
@@ -377,7 +395,7 @@ static int __init vmlab_bench_init(void)
 			continue;
 		run_one(b);
 	}
-	vml_bench_fork_stop();
+	vml_bench_helper_stop();
 	vmlab_core_stop();
 	pr_info("vmlab_bench: done\n");
 	return 0;

@@ -79,7 +79,9 @@ VML_BENCH_DECLARE(vml_bench_fault_zero);
 VML_BENCH_DECLARE(vml_bench_fault_cow);
 VML_BENCH_DECLARE(vml_bench_fault_file);
 VML_BENCH_DECLARE(vml_bench_swap);
+VML_BENCH_DECLARE(vml_bench_swapk);
 VML_BENCH_DECLARE(vml_bench_swapdisk);
+VML_BENCH_DECLARE(vml_bench_swapdisk_kernel);
 VML_BENCH_DECLARE(vml_bench_fork_1);
 VML_BENCH_DECLARE(vml_bench_fork_2);
 VML_BENCH_DECLARE(vml_bench_fork_4);
@@ -111,7 +113,9 @@ const struct vml_bench *const vml_benches[] = {
 	&vml_bench_fault_cow,
 	&vml_bench_fault_file,
 	&vml_bench_swap,
+	&vml_bench_swapk,
 	&vml_bench_swapdisk,
+	&vml_bench_swapdisk_kernel,
 	&vml_bench_fork_1,
 	&vml_bench_fork_2,
 	&vml_bench_fork_4,

@@ -14,6 +14,15 @@
  * a 4 MiB buffer and back, in the same boot. The ratio is vmlab's swap
  * path per page in units of that copy; 4096 / (ns per op) is the round
  * trip's rate in GB/s.
+ *
+ * The second row times the same vmlab side against the guest kernel's
+ * own swap: tools/bench-helper (bench_helper.c) has a private anonymous
+ * region of the same size and, per batch, MADV_PAGEOUTs the next @iters
+ * pages and writes each again (a locked add: one write fault). The
+ * guest's init makes /dev/ram0 (brd, whose writes complete before
+ * submit_bio() returns, as a ram: area's copy does) its swap area, so
+ * both sides' "I/O" is a copy and both read ahead 2^page_cluster (8)
+ * slots. The helper checks each page's byte after its round trip.
  */
 #include <linux/err.h>
 #include <linux/mman.h>
@@ -95,10 +104,13 @@ fail:
 static void swap_vmlab(unsigned int iters)
 {
 	unsigned long len = min_t(unsigned long, (unsigned long)iters * PAGE_SIZE, SW_LEN);
+	int ret;
 
 	if (scursor + len > SW_LEN)
 		scursor = 0;
-	vml_madvise(smm, SW_BASE + scursor, len, MADV_PAGEOUT);
+	ret = vml_madvise(smm, SW_BASE + scursor, len, MADV_PAGEOUT);
+	if (ret)
+		vml_bench_fail(ret);
 	stouch(SW_BASE + scursor, len);
 	scursor += len;
 }
@@ -120,5 +132,52 @@ const struct vml_bench vml_bench_swap = {
 	.vmlab = swap_vmlab,
 	.host = swap_host,
 	.teardown = swap_teardown,
+	.iters = 256,
+};
+
+static int swapk_setup(void)
+{
+	char req[VML_BENCH_REQ_LEN];
+	int ret;
+
+	ret = vml_bench_helper_connect();
+	if (ret)
+		return ret;
+	snprintf(req, sizeof(req), "swap-setup %lu", SW_LEN >> PAGE_SHIFT);
+	ret = vml_bench_helper_request(req);
+	if (ret == -ENODEV) {
+		pr_info("vmlab_bench: the guest kernel has no swap area: no brd row\n");
+		return VML_BENCH_SKIP;
+	}
+	if (ret)
+		return ret;
+	ret = swap_setup();
+	if (ret)
+		vml_bench_helper_request("swap-teardown");
+	return ret;
+}
+
+static void swapk_host(unsigned int iters)
+{
+	vml_bench_helper_batch("swap-run", iters);
+}
+
+#define SWAPK_NAME "swap out+in 4 KiB, ram: area vs the guest kernel's, brd"
+
+static void swapk_teardown(void)
+{
+	int ret = vml_bench_helper_request("swap-teardown");
+
+	if (ret)	/* its pages did not all come back intact */
+		pr_info("vmlab_bench: failed|%s|%d\n", SWAPK_NAME, ret);
+	swap_teardown();
+}
+
+const struct vml_bench vml_bench_swapk = {
+	.name = SWAPK_NAME,
+	.setup = swapk_setup,
+	.vmlab = swap_vmlab,
+	.host = swapk_host,
+	.teardown = swapk_teardown,
 	.iters = 256,
 };

@@ -14,7 +14,9 @@
  * Host side: what the device costs at the least: a 4 KiB bio read of the
  * same slot's blocks from the same disk, through a shared read-only open
  * (submit_bio_wait(), as vmlab's swap read does). The ratio is vmlab's
- * whole fault against the bare read. Timing only: under make bench
+ * whole fault against the bare read. A second row times the same vmlab
+ * fault against the guest kernel's own (swapdisk_kernel_latency()).
+ * Timing only: under make bench
  * ICOUNT=1 the wait for the device is not instructions, so these rows
  * are not for the icount gate's baseline.
  */
@@ -100,23 +102,38 @@ static int vmlab_fault(unsigned int i, u64 *ns)
 	return ret;
 }
 
-static int host_read(struct block_device *bdev, struct page *page,
-		     unsigned int i, u64 *ns)
+static struct vml_bdev raw;
+static struct page *raw_page;
+
+/* Sample @i of the bare read: the same slot's blocks through a bio. */
+static int host_read(unsigned int i, u64 *ns)
 {
 	u64 t0 = ktime_get_ns();
-	int ret = raw_read(bdev, page, 1 + (unsigned long)i * SD_SPREAD);
+	int ret = raw_read(raw.bdev, raw_page, 1 + (unsigned long)i * SD_SPREAD);
 
 	*ns = ktime_get_ns() - t0;
 	return ret;
 }
 
-static int swapdisk_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
+/* Sample @i of the guest kernel's own fault, timed by the helper itself. */
+static int host_kernel_fault(unsigned int i, u64 *ns)
+{
+	char req[VML_BENCH_REQ_LEN];
+	int ret;
+
+	snprintf(req, sizeof(req), "disk-fault %u", i);
+	ret = vml_bench_helper_request(req);
+	if (ret < 0)
+		return ret;
+	*ns = ret;
+	return 0;
+}
+
+/* n pages of vmlab's, each alone in its block of slots, paged out. */
+static int vmlab_prepare(unsigned int n)
 {
 	unsigned long len = (unsigned long)n * SD_SPREAD * PAGE_SIZE, a;
-	unsigned long ra0 = vml_vm_event_sum(VML_SWAP_RA);
 	struct vml_access_result res;
-	struct vml_bdev raw;
-	struct page *page;
 	unsigned int i;
 	int ret;
 
@@ -129,36 +146,77 @@ static int swapdisk_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
 	for (i = 0; !ret && i < n; i++)
 		ret = vml_madvise(dmm, SD_BASE + ((unsigned long)i * SD_SPREAD + 1) * PAGE_SIZE,
 				  (SD_SPREAD - 1) * PAGE_SIZE, MADV_DONTNEED);
-	if (ret)
-		return ret;
-	page = alloc_page(GFP_KERNEL);
-	if (!page)
-		return -ENOMEM;
-	ret = vml_bdev_open_read(&raw, SD_DISK);
-	if (ret) {
-		__free_page(page);
-		return ret;
-	}
-	/* Interleaved, the first side alternating: vmlab first, then host first... */
+	return ret;
+}
+
+/* @n pairs, interleaved, the first side alternating: vmlab first, then host first... */
+static int sample_pairs(int (*host)(unsigned int i, u64 *ns), u64 *vmlab_ns,
+			u64 *host_ns, unsigned int n)
+{
+	unsigned long ra0 = vml_vm_event_sum(VML_SWAP_RA);
+	unsigned int i;
+	int ret = 0;
+
 	for (i = 0; !ret && i < n; i++) {
 		if (i & 1)
-			ret = host_read(raw.bdev, page, i, &host_ns[i]) ?:
-			      vmlab_fault(i, &vmlab_ns[i]);
+			ret = host(i, &host_ns[i]) ?: vmlab_fault(i, &vmlab_ns[i]);
 		else
-			ret = vmlab_fault(i, &vmlab_ns[i]) ?:
-			      host_read(raw.bdev, page, i, &host_ns[i]);
+			ret = vmlab_fault(i, &vmlab_ns[i]) ?: host(i, &host_ns[i]);
 		cond_resched();
 	}
-	vml_bdev_close_read(&raw);
-	__free_page(page);
 	if (!ret && vml_vm_event_sum(VML_SWAP_RA) != ra0)
 		pr_info("vmlab_bench: note|%s: %lu pages read ahead\n", SD_DISK,
 			vml_vm_event_sum(VML_SWAP_RA) - ra0);
-	vml_munmap(dmm, SD_BASE, len);
+	return ret;
+}
+
+static int swapdisk_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
+{
+	int ret = vmlab_prepare(n);
+
+	if (ret)
+		goto out;
+	raw_page = alloc_page(GFP_KERNEL);
+	ret = raw_page ? vml_bdev_open_read(&raw, SD_DISK) : -ENOMEM;
+	if (!ret) {
+		ret = sample_pairs(host_read, vmlab_ns, host_ns, n);
+		vml_bdev_close_read(&raw);
+	}
+	if (raw_page)
+		__free_page(raw_page);
+	raw_page = NULL;
+out:
+	vml_munmap(dmm, SD_BASE, (unsigned long)n * SD_SPREAD * PAGE_SIZE);
+	return ret ?: n;
+}
+
+/*
+ * The guest kernel's own swap-in fault on the same kind of disk: the
+ * helper swapons /dev/vdb (the same image, its own overlay) at the top
+ * priority with page-cluster 0, pages out n pages of its own and makes
+ * sure none is left in the swap cache; each of its samples is one read
+ * of one page, checked to be one major fault.
+ */
+static int swapdisk_kernel_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
+{
+	char req[VML_BENCH_REQ_LEN];
+	int ret;
+
+	snprintf(req, sizeof(req), "disk-setup %u", n);
+	ret = vml_bench_helper_request(req) ?: vmlab_prepare(n);
+	if (!ret)
+		ret = sample_pairs(host_kernel_fault, vmlab_ns, host_ns, n);
+	vml_bench_helper_request("disk-teardown");
+	vml_munmap(dmm, SD_BASE, (unsigned long)n * SD_SPREAD * PAGE_SIZE);
 	return ret ?: n;
 }
 #else
 static int swapdisk_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
+{
+	return -EOPNOTSUPP;
+}
+
+static int swapdisk_kernel_latency(u64 *vmlab_ns, u64 *host_ns, unsigned int n)
 {
 	return -EOPNOTSUPP;
 }
@@ -168,6 +226,26 @@ const struct vml_bench vml_bench_swapdisk = {
 	.name = "swap-in major fault 4 KiB, virtio disk vs bio read 4 KiB",
 	.setup = swapdisk_setup,
 	.latency = swapdisk_latency,
+	.teardown = swapdisk_teardown,
+	.iters = 256,
+};
+
+/* The helper, and a kernel with swap and a second disk, or no row. */
+static int swapdisk_kernel_setup(void)
+{
+	int ret = vml_bench_helper_connect() ?: vml_bench_helper_request("disk-probe");
+
+	if (ret == -ENODEV) {
+		pr_info("vmlab_bench: the guest kernel has no swap or no %s: no row\n", "/dev/vdb");
+		return VML_BENCH_SKIP;
+	}
+	return ret ?: swapdisk_setup();
+}
+
+const struct vml_bench vml_bench_swapdisk_kernel = {
+	.name = "swap-in major fault 4 KiB, virtio disk vs the guest kernel's",
+	.setup = swapdisk_kernel_setup,
+	.latency = swapdisk_kernel_latency,
 	.teardown = swapdisk_teardown,
 	.iters = 256,
 };

@@ -57,13 +57,15 @@ csv=$B/bench/$kernel-$mode.csv
 mkdir -p "$B/logs" "$B/bench"
 make -j"$VMLAB_JOBS" modules KDIR="$kdir" FLAVOR=bench OUT="$out" > $B/logs/build-$kernel-bench.log 2>&1 ||
 	{ tail -n 30 $B/logs/build-$kernel-bench.log; vml_die "bench module build failed"; }
-# The swap disk of the major-fault rows (bench_swapdisk.c) as /dev/vda,
-# with the virtio modules a distribution kernel needs for it.
+# The swap disk of the major-fault rows (bench_swapdisk.c) as /dev/vda
+# (vmlab's area) and /dev/vdb (the guest kernel's, bench-helper swapons it),
+# with the virtio modules a distribution kernel needs for it, and brd for
+# the guest kernel's own swap area of the brd swap row (bench_swap.c).
 disk=$(vml_swapdisk "$B")
 vio=()
 case $kernel in
-stock) mapfile -t vio < <(vml_kmod_closure "/lib/modules/${kdir##*/linux-headers-}" virtio_pci virtio_blk) ;;
-deb612) mapfile -t vio < <(vml_kmod_closure "${kdir%/usr/src/*}/lib/modules/${kdir##*/linux-headers-}" virtio_pci virtio_blk) ;;
+stock) mapfile -t vio < <(vml_kmod_closure "/lib/modules/${kdir##*/linux-headers-}" virtio_pci virtio_blk brd) ;;
+deb612) mapfile -t vio < <(vml_kmod_closure "${kdir%/usr/src/*}/lib/modules/${kdir##*/linux-headers-}" virtio_pci virtio_blk brd) ;;
 esac
 tests/harness/initramfs.sh $B/guest/bench.cpio.gz "$out/vmlab_bench.ko" "${vio[@]/#/boot:}"
 # Debian kernels zero every page on allocation (init_on_alloc=1 by default);
@@ -74,7 +76,7 @@ args="vmltest.mode=bench $kargs"
 vml_log "running benchmarks in a $kernel-kernel guest (SMP=$smp, $mode); log: $log"
 set +e
 SMP=$smp VMLAB_QEMU_ARGS="$qargs" tests/harness/qemu.sh -k "$image" \
-	-i $B/guest/bench.cpio.gz -a "$args" -l "$log" -t "${VMLAB_TIMEOUT:-1800}" -d "$disk" --quiet
+	-i $B/guest/bench.cpio.gz -a "$args" -l "$log" -t "${VMLAB_TIMEOUT:-1800}" -d "$disk" -d "$disk" --quiet
 rc=$?
 set -e
 

@@ -361,10 +361,17 @@ counters)
 	;;
 bench)
 	echo "@@VMLAB bench-begin"
-	# The host side of the fork+COW rows: a real process (bench_fork.c).
+	# The guest kernel's own swap for the brd swap row (bench_swap.c): a
+	# RAM disk of the brd module (initramfs.sh boot:), as vmlab's ram: area.
+	ramswap=
+	if [ -b /dev/ram0 ] && mkswap /dev/ram0 >/dev/null && swapon /dev/ram0; then
+		ramswap=/dev/ram0
+	fi
+	# The host side of the fork+COW and brd swap rows: a real process
+	# (tests/bench/bench_helper.c).
 	helper=
-	if command -v bench-forkcow >/dev/null; then
-		bench-forkcow &
+	if command -v bench-helper >/dev/null; then
+		bench-helper &
 		helper=$!
 	fi
 	# trace=<row>: the rows' traced batches (bench_main.c) go through the
@@ -375,6 +382,7 @@ bench)
 	rc=$?
 	[ -n "$helper" ] && { kill "$helper" 2>/dev/null; wait "$helper" 2>/dev/null; }
 	case " $PARAMS " in *" trace="*) bench_trace_summary ;; esac
+	[ -n "$ramswap" ] && { swapoff "$ramswap" || rc=1; }
 	dmesg -c | strip_ts
 	echo "@@VMLAB bench-end insmod=$rc uptime=$(cut -d" " -f1 /proc/uptime)"
 	unload vmlab_bench

@@ -59,8 +59,8 @@ for f in "$VMLAB_TOP"/Documentation/tutorial/*.rst; do
 done
 # Optional tools (only when built): the fork+COW bench helper, the VMA
 # differential test.
-[ -x "$VMLAB_TOP/tools/bench-forkcow" ] &&
-	install -m 0755 "$VMLAB_TOP/tools/bench-forkcow" "$root/bin/"
+[ -x "$VMLAB_TOP/tools/bench-helper" ] &&
+	install -m 0755 "$VMLAB_TOP/tools/bench-helper" "$root/bin/"
 [ -x "$VMLAB_TOP/tools/vmlab-sample" ] &&
 	install -m 0755 "$VMLAB_TOP/tools/vmlab-sample" "$root/bin/"
 

@@ -4,10 +4,10 @@
 # Boot one test guest under QEMU (TCG; KVM is not assumed).
 #
 #   qemu.sh -k KERNEL -i INITRD [-a "extra kernel args"] [-l LOG]
-#           [-t TIMEOUT_SECONDS] [-d DISK] [--interactive] [--quiet]
+#           [-t TIMEOUT_SECONDS] [-d DISK]... [--interactive] [--quiet]
 #
-# -d DISK attaches a raw image as a virtio-blk disk (/dev/vda in the guest)
-# with snapshot=on: the guest's writes go to a temporary overlay, so every
+# -d DISK attaches a raw image as a virtio-blk disk (/dev/vda in the guest;
+# a second -d is /dev/vdb) with snapshot=on: the guest's writes go to a temporary overlay, so every
 # guest sees the image as it was made (the swap disk, vml_swapdisk()).
 # Environment: MEM (default 2G), SMP (default 2), VMLAB_QEMU_ACCEL (default
 # "tcg"; the CPU is always "max", which under TCG has la57, PCID, SMEP, SMAP),
@@ -21,7 +21,8 @@ set -euo pipefail
 {
 . "$(dirname "$0")/common.sh"
 
-kernel= initrd= extra= log= timeout=900 interactive= quiet= disk=
+kernel= initrd= extra= log= timeout=900 interactive= quiet=
+disks=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kernel=$2; shift ;;
@@ -29,10 +30,10 @@ while [ $# -gt 0 ]; do
 	-a) extra=$2; shift ;;
 	-l) log=$2; shift ;;
 	-t) timeout=$2; shift ;;
-	-d) disk=$2; shift ;;
+	-d) disks+=("$2"); shift ;;
 	--interactive) interactive=1 ;;
 	--quiet) quiet=1 ;;
-	*) echo "usage: $0 -k KERNEL -i INITRD [-a ARGS] [-l LOG] [-t SECS] [-d DISK] [--interactive] [--quiet]" >&2
+	*) echo "usage: $0 -k KERNEL -i INITRD [-a ARGS] [-l LOG] [-t SECS] [-d DISK]... [--interactive] [--quiet]" >&2
 	   exit 2 ;;
 	esac
 	shift
@@ -59,10 +60,11 @@ qemu=(qemu-system-x86_64
 	-no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-if [ -n "$disk" ]; then
+# One image may be given twice: each drive has its own overlay.
+for disk in "${disks[@]}"; do
 	[ -f "$disk" ] || vml_die "disk '$disk' not found"
 	qemu+=(-drive "file=$disk,if=virtio,format=raw,snapshot=on")
-fi
+done
 # shellcheck disable=SC2206
 qemu+=(${VMLAB_QEMU_ARGS:-})
 
