@@ -460,7 +460,7 @@ struct file_range {
 };
 
 /* Harvest the part of @vma that maps the range, if it is shared. */
-static int harvest_vma(struct vml_vma *vma, void *arg)
+static int harvest_vma(struct vml_vma *vma, unsigned long pgoff, void *arg)
 {
 	struct file_range *r = arg;
 	unsigned long first = max(r->first, vma->vm_pgoff);
@@ -783,7 +783,7 @@ struct tree_check {
 };
 
 /* A VMA in @m's i_mmap tree: live, and naming @m. */
-static int check_tree_vma(struct vml_vma *vma, void *arg)
+static int check_tree_vma(struct vml_vma *vma, unsigned long pgoff, void *arg)
 {
 	struct tree_check *t = arg;
 

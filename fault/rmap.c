@@ -101,14 +101,19 @@ void vml_page_remove_rmap(struct vml_page *page)
 	}
 }
 
-/* vma_address(): where @page would be in @vma, or 0. */
-static unsigned long vma_address(struct vml_vma *vma, struct vml_page *page)
+/*
+ * vma_address(): where page offset @pgoff is in @vma, or 0. The walks
+ * hand over the whole offset (an anonymous page keeps only its low 32
+ * bits; the anon_vma walk tries each 2^32-page slice), so a VMA larger
+ * than 16 TiB is visited once per slice, each time at its own address.
+ */
+static unsigned long vma_address(struct vml_vma *vma, unsigned long pgoff)
 {
-	u32 delta = page->index - (u32)vma->vm_pgoff;
+	unsigned long delta = pgoff - vma->vm_pgoff;
 
-	if (delta >= vml_vma_pages(vma))
+	if (pgoff < vma->vm_pgoff || delta >= vml_vma_pages(vma))
 		return 0;
-	return vma->vm_start + ((unsigned long)delta << PAGE_SHIFT);
+	return vma->vm_start + (delta << PAGE_SHIFT);
 }
 
 #ifdef VMLAB_FLAVOR_kunit
@@ -122,11 +127,11 @@ struct walk {
 };
 
 /* page_vma_mapped_walk() for the one address the page can have. */
-static int walk_vma(struct vml_vma *vma, void *arg)
+static int walk_vma(struct vml_vma *vma, unsigned long pgoff, void *arg)
 {
 	struct walk *w = arg;
 	struct vml_pgtable *pt = &vma->vm_mm->pgt;
-	unsigned long addr = vma_address(vma, w->page);
+	unsigned long addr = vma_address(vma, pgoff);
 	pte_t *ptep;
 	int ret = 0;
 

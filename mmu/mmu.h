@@ -271,6 +271,20 @@ int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
 			 unsigned long new_addr, unsigned long len);
 
 /**
+ * vml_move_pte_prepared() - the second half of vml_move_pte_range(): move
+ * the entries of a range that vml_move_pte_prepare() accepted and made
+ * every destination table for, without walking it for tables again.
+ * @pt: the tree.
+ * @old_addr: source.
+ * @new_addr: destination, with no entries.
+ * @len: bytes.
+ * Context: the caller excludes all other users of the tree, from the
+ * preparation on (so no table it made can have gone); takes pt->lock.
+ */
+void vml_move_pte_prepared(struct vml_pgtable *pt, unsigned long old_addr,
+			   unsigned long new_addr, unsigned long len);
+
+/**
  * vml_move_pte_range() - move leaf entries for mremap (tables, not copies).
  * @pt: the tree.
  * @old_addr: source, page aligned.

@@ -105,17 +105,11 @@ int vml_move_pte_prepare(struct vml_pgtable *pt, unsigned long old_addr,
 	return prepare_dest(pt, old_addr, new_addr, len);
 }
 
-int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
-		       unsigned long new_addr, unsigned long len)
+void vml_move_pte_prepared(struct vml_pgtable *pt, unsigned long old_addr,
+			   unsigned long new_addr, unsigned long len)
 {
 	unsigned long old = old_addr, new = new_addr, left = len, step;
-	int ret;
 
-	ret = vml_move_pte_prepare(pt, old_addr, new_addr, len);
-	if (ret == -ENOMEM)	/* the caller excludes every walker: none stay */
-		vml_free_pgtables(pt, new_addr, new_addr + len);
-	if (ret)
-		return ret;
 	spin_lock(&pt->lock);
 	for (; left; old += step, new += step, left -= step) {
 		step = move_step(old, new, left);
@@ -124,5 +118,17 @@ int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
 	}
 	spin_unlock(&pt->lock);
 	vml_flush_tlb_range(pt, old_addr, old_addr + len);
+}
+
+int vml_move_pte_range(struct vml_pgtable *pt, unsigned long old_addr,
+		       unsigned long new_addr, unsigned long len)
+{
+	int ret = vml_move_pte_prepare(pt, old_addr, new_addr, len);
+
+	if (ret == -ENOMEM)	/* the caller excludes every walker: none stay */
+		vml_free_pgtables(pt, new_addr, new_addr + len);
+	if (ret)
+		return ret;
+	vml_move_pte_prepared(pt, old_addr, new_addr, len);
 	return 0;
 }

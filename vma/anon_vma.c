@@ -390,7 +390,7 @@ int vml_anon_vma_walk(struct vml_anon_vma *av, u32 index, vml_vma_visit_fn fn,
 		pgoff = (hi << 32) | index;
 		for (avc = avc_tree_iter_first(&av->rb_root, pgoff, pgoff);
 		     avc && !ret; avc = avc_tree_iter_next(avc, pgoff, pgoff))
-			ret = fn(avc->vma, arg);
+			ret = fn(avc->vma, pgoff, arg);
 	}
 out:
 	up_read(&root->rwsem);

@@ -98,7 +98,7 @@ int vml_i_mmap_walk(struct vml_i_mmap *im, unsigned long first,
 	down_read(&im->rwsem);
 	for (vma = vma_tree_iter_first(&im->root, first, last); vma && !ret;
 	     vma = vma_tree_iter_next(vma, first, last))
-		ret = fn(vma, arg);
+		ret = fn(vma, first, arg);
 	up_read(&im->rwsem);
 	return ret;
 }

@@ -6,7 +6,7 @@
  * Shrinking unmaps the tail. Growing extends the VMA in place when the
  * range after it is free, else (with MREMAP_MAYMOVE) moves it: a VMA is
  * made (or merged) at the new place, the page-table entries are moved
- * there by vml_move_pte_range() (the pages themselves never move, so
+ * there by vml_move_pte_prepare() and _prepared() (the pages never move, so
  * their data, rss and mapcounts are unchanged), and the old range is
  * unmapped. MREMAP_DONTUNMAP moves the pages the same way but leaves the
  * old VMA in place, empty: its next touch faults anew (zero-filled
@@ -118,9 +118,9 @@ static int move_ptes(struct vml_mm *mm, struct vml_vma *vma, unsigned long old_a
 	if (ret)
 		return ret;
 	vml_vma_rmap_lock(vma);
-	ret = vml_move_pte_range(&mm->pgt, old_addr, new_addr, len);
+	vml_move_pte_prepared(&mm->pgt, old_addr, new_addr, len);
 	vml_vma_rmap_unlock(vma);
-	return ret;
+	return 0;
 }
 
 /*

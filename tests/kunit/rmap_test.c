@@ -5,8 +5,9 @@
  * child's VMAs), splits, merges and mremap keeping every PTE findable,
  * the walk never looking at an unrelated mm (VMAs visited are counted),
  * the i_mmap tree of a file after split and mremap, an anon_vma freed
- * when its last VMA goes, and a page mapped again while a zap elsewhere
- * drops its last PTE.
+ * when its last VMA goes, a page mapped again while a zap elsewhere
+ * drops its last PTE, and pages of a VMA larger than 16 TiB found past
+ * the first 2^32 pages.
  *
  * Every case runs on a fresh core (a 64 MiB arena) and ends with ctl
  * check's invariant checker, which verifies chains and trees too.
@@ -268,6 +269,40 @@ static void rmap_test_remap_vs_zap(struct kunit *test)
 	vml_mm_destroy(mm);
 }
 
+/*
+ * A VMA larger than 16 TiB: an anonymous page keeps only the low 32 bits
+ * of its linear offset, so a page 2^32 pages in has the same ->index as
+ * one at the start. Each must still be found at its own address (the
+ * anon_vma walk tries each slice, and hands the visitor that slice's
+ * offset), so reclaim can harvest and unmap pages past the first slice.
+ */
+static void rmap_test_vma_over_16t(struct kunit *test)
+{
+	const unsigned long slice = 1ul << (32 + PAGE_SHIFT), base = 1ul << 44;
+	unsigned long lo = base + 3 * PAGE_SIZE, hi = lo + slice;
+	struct vml_mm *mm = new_mm(test);
+	struct find_arg flo = { .mm = mm, .addr = lo }, fhi = { .mm = mm, .addr = hi };
+	struct vml_page *plo, *phi;
+
+	map(test, mm, base, slice + 16 * PAGE_SIZE, RW, PRIV, NULL);
+	fill(test, mm, lo, PAGE_SIZE, 1);
+	fill(test, mm, hi, PAGE_SIZE, 2);
+	plo = page_of(mm, lo);
+	phi = page_of(mm, hi);
+	KUNIT_ASSERT_TRUE(test, plo && phi && plo != phi);
+	KUNIT_EXPECT_EQ(test, plo->index, phi->index);	/* aliases in 32 bits */
+	KUNIT_EXPECT_EQ(test, vml_rmap_walk(phi, find_one, &fhi), 0);
+	KUNIT_EXPECT_EQ(test, vml_rmap_walk(plo, find_one, &flo), 0);
+	KUNIT_EXPECT_EQ(test, fhi.found, 1);
+	KUNIT_EXPECT_EQ(test, flo.found, 1);
+	/* The hardware Accessed bit of each is harvested once. */
+	KUNIT_EXPECT_EQ(test, vml_page_referenced(phi), 1);
+	KUNIT_EXPECT_EQ(test, vml_page_referenced(phi), 0);
+	KUNIT_EXPECT_EQ(test, vml_page_referenced(plo), 1);
+	KUNIT_EXPECT_EQ(test, rmap_misses(mm, hi - PAGE_SIZE, hi + 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mismatches(test, mm, hi, PAGE_SIZE, 2), 0);
+}
+
 static struct kunit_case rmap_test_cases[] = {
 	KUNIT_CASE(rmap_test_fork_chains),
 	KUNIT_CASE(rmap_test_split_merge_mremap),
@@ -275,6 +310,7 @@ static struct kunit_case rmap_test_cases[] = {
 	KUNIT_CASE(rmap_test_file_tree),
 	KUNIT_CASE(rmap_test_anon_vma_freed),
 	KUNIT_CASE(rmap_test_remap_vs_zap),
+	KUNIT_CASE(rmap_test_vma_over_16t),
 	{}
 };
 
