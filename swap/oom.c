@@ -202,9 +202,10 @@ void vml_oom_reaper_flush(void)
 	for (i = 0; i < VML_MAX_OOM_REAP_RETRIES; i++) {
 		flush_delayed_work(&reaper.work);
 		if (!READ_ONCE(reaper.victim))
-			return;
+			break;
 		msleep(20);
 	}
+	vml_mm_flush_async_puts();	/* victims oom_drop() let go */
 }
 
 /* Queue @mm (a reference is passed) for the reaper. */
@@ -369,13 +370,20 @@ static int oom_kill_one(vml_gfp_t gfp, int order, bool sysrq, bool *reaped,
 	return id;
 }
 
-/* The references oom_kill_one() handed back, oom_lock released. */
+/*
+ * The references oom_kill_one() handed back, oom_lock released. An
+ * allocation may hold another mm's mmap_lock, and the victim's last
+ * reference tears it down under its own (ctl mm_destroy may have dropped
+ * the id's meanwhile): that teardown goes to a work item, as 6.1's
+ * mmput_async(). Lockdep found it: vmalloc (the kernel mm's lock held)
+ * -> OOM -> mm_free() of a destroyed victim.
+ */
 static void oom_drop(struct vml_mm **drop)
 {
 	if (drop[0])
-		vml_mm_put(drop[0]);
+		vml_mm_put_async(drop[0]);
 	if (drop[1])
-		vml_mm_put(drop[1]);
+		vml_mm_put_async(drop[1]);
 }
 
 /* Is a zone of @zl above pages_high (a parallel kill freed memory)? */
@@ -463,14 +471,15 @@ void vml_oom_exit(void)
 	vml_set_oom_score_fn(NULL);
 	cancel_delayed_work_sync(&reaper.work);
 	mm = pending_victim();
-	if (!mm)
-		return;
-	if (!reap(mm)) {
-		pr_err("vmlab: oom_reaper: mm%d still locked at exit\n", mm->id);
-		spin_lock(&reaper.lock);
-		reaper.victim = NULL;
-		spin_unlock(&reaper.lock);
-		vml_mm_put(mm);		/* the reaper's reference */
+	if (mm) {
+		if (!reap(mm)) {
+			pr_err("vmlab: oom_reaper: mm%d still locked at exit\n", mm->id);
+			spin_lock(&reaper.lock);
+			reaper.victim = NULL;
+			spin_unlock(&reaper.lock);
+			vml_mm_put(mm);		/* the reaper's reference */
+		}
+		vml_mm_put(mm);
 	}
-	vml_mm_put(mm);
+	vml_mm_flush_async_puts();	/* victims oom_drop() let go */
 }

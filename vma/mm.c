@@ -15,9 +15,11 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/idr.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "slab/slab.h"
 #include "vma/vma-internal.h"
 
@@ -394,6 +396,30 @@ void vml_mm_put(struct vml_mm *mm)
 		mm_free(mm);
 }
 
+static LLIST_HEAD(async_puts);
+
+static void async_put_work_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&async_puts);
+	struct vml_mm *mm, *next;
+
+	llist_for_each_entry_safe(mm, next, list, async_put)
+		mm_free(mm);
+}
+
+static DECLARE_WORK(async_put_work, async_put_work_fn);
+
+void vml_mm_put_async(struct vml_mm *mm)
+{
+	if (refcount_dec_and_test(&mm->users) && llist_add(&mm->async_put, &async_puts))
+		schedule_work(&async_put_work);
+}
+
+void vml_mm_flush_async_puts(void)
+{
+	flush_work(&async_put_work);
+}
+
 /* Take @mm's id away if it still has it. Return: true if it did. */
 static bool mm_remove_id(struct vml_mm *mm)
 {
@@ -446,7 +472,7 @@ int vml_walk_mms(vml_mm_iter_fn fn, void *arg)
 		if (!mm)
 			break;
 		ret = fn(mm, arg);
-		vml_mm_put(mm);
+		vml_mm_put_async(mm);
 		id++;
 	}
 	return ret;
@@ -532,10 +558,12 @@ void vml_vma_exit(void)
 {
 	struct vml_mm *kmm = kernel_mm;
 
+	vml_mm_flush_async_puts();
 	mutex_lock(&mm_ids_lock);
 	idr_remove(&mm_ids, 0);
 	mutex_unlock(&mm_ids_lock);
 	vml_walk_mms(put_one, NULL);
+	vml_mm_flush_async_puts();	/* the walk's references were the last */
 	kernel_mm = NULL;
 	if (kmm)
 		vml_mm_put(kmm);

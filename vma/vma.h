@@ -227,6 +227,7 @@ struct vml_vma {
  * @oom_score_adj: the OOM killer's bias, VML_OOM_SCORE_ADJ_MIN..MAX
  *	(signal->oom_score_adj); set by swap/'s oom_score_adj command.
  * @flags: VML_MMF_* bits (mm->flags).
+ * @async_put: on the list of mms vml_mm_put_async() hands to its work.
  */
 struct vml_mm {
 	int id;
@@ -251,6 +252,7 @@ struct vml_mm {
 	struct dentry *debugfs_dir;
 	int oom_score_adj;
 	unsigned long flags;
+	struct llist_node async_put;
 };
 
 #define VML_OOM_SCORE_ADJ_MIN	(-1000)	/* never chosen by the OOM killer */
@@ -384,6 +386,22 @@ void vml_mm_get(struct vml_mm *mm);
 void vml_mm_put(struct vml_mm *mm);
 
 /**
+ * vml_mm_put_async() - vml_mm_put() for a caller that may hold another
+ * mm's mmap_lock (an allocation in the OOM killer, as 6.1's
+ * mmput_async()): the last reference's teardown, which takes @mm's
+ * mmap_lock, runs in a work item instead.
+ * @mm: the mm.
+ */
+void vml_mm_put_async(struct vml_mm *mm);
+
+/**
+ * vml_mm_flush_async_puts() - wait until every mm vml_mm_put_async() let
+ * go is torn down (the invariant checker's pause, unload).
+ * Context: process context, sleeps; holds no mmap_lock.
+ */
+void vml_mm_flush_async_puts(void);
+
+/**
  * vml_mm_destroy() - take an mm's id away and drop the id's reference;
  * it goes away once the last user is done. Only the first call for an mm
  * does anything, so two racing destroys drop one reference.
@@ -411,7 +429,9 @@ typedef int (*vml_mm_iter_fn)(struct vml_mm *mm, void *arg);
 
 /**
  * vml_walk_mms() - call @fn for every live mm, in id order, with a
- * reference held.
+ * reference held. The walk drops it with vml_mm_put_async(): an mm whose
+ * id went during @fn is torn down by a work item, not by the walker,
+ * which may be an allocation holding an mmap_lock (the OOM killer).
  * @fn: callback; a non-zero return stops the walk.
  * @arg: passed to @fn.
  * Return: 0 or what @fn returned.
@@ -607,10 +627,15 @@ int vml_anon_vma_prepare(struct vml_vma *vma);
 /**
  * typedef vml_vma_visit_fn - called for each VMA an object's tree yields.
  * @vma: the VMA; the tree's lock is held, so it stays in place.
+ * @pgoff: the page offset asked about: for vml_anon_vma_walk(), the
+ *	page's whole linear offset in the 2^32-page slice being tried (a VMA
+ *	larger than a slice is visited once per slice it spans, each time
+ *	with that slice's offset); for vml_i_mmap_walk(), its @first.
  * @arg: the walker's.
  * Return: 0 to go on, anything else stops the walk and is returned.
  */
-typedef int (*vml_vma_visit_fn)(struct vml_vma *vma, void *arg);
+typedef int (*vml_vma_visit_fn)(struct vml_vma *vma, unsigned long pgoff,
+				void *arg);
 
 /**
  * vml_page_rmap_lock() - lock the reverse-map identity of @page (its

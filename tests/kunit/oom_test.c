@@ -6,8 +6,9 @@
  * the victim's frames and swap slots all returned, an allocation that
  * ran out of memory retried and served (after two kills if one freed too
  * little), a victim whose lock is held reaped once it is let go (its
- * faults failing meanwhile), the checker waiting for a pending reap,
- * ctl's refusal of a killed mm, and swapoff failing rather than killing.
+ * faults failing meanwhile), the checker waiting for a pending reap, a
+ * victim destroyed while an allocation waits for its reap, ctl's refusal
+ * of a killed mm, and swapoff failing rather than killing.
  *
  * Each case runs on a fresh core with a 16 MiB arena and ends with the
  * invariant checker.
@@ -364,6 +365,80 @@ static void oom_test_check_waits_for_reap(struct kunit *test)
 	KUNIT_EXPECT_LE(test, frames(test), empty);
 }
 
+/* B's fill in a thread of its own: its allocation waits in the killer. */
+struct filler {
+	struct vml_mm *mm;
+	int ret;
+	struct completion done;
+};
+
+static int filler_fn(void *arg)
+{
+	struct filler *f = arg;
+	struct vml_access_result res;
+
+	f->ret = vml_access_fill(f->mm, BASE, B_LEN, 16, &res);
+	complete(&f->done);
+	return 0;
+}
+
+/*
+ * A victim destroyed while an allocation waits for its reap: the
+ * allocation (a fault of B's, B's mmap_lock held) may hold the last
+ * reference when the wait ends, and the victim's teardown takes the
+ * victim's mmap_lock. It must run in a work item (vml_mm_put_async()),
+ * not under B's lock: lockdep reported that nesting when the fuzzer
+ * destroyed a victim of a vmalloc's OOM kill. The test kernel's lockdep
+ * fails the run if it comes back; B's fill must complete intact and
+ * every frame of A come back.
+ */
+static void oom_test_victim_destroyed_in_wait(struct kunit *test)
+{
+	unsigned long kills = vml_vm_event_sum(VML_OOM_KILL);
+	struct filler f = { };
+	struct reader rd = { };
+	struct task_struct *t;
+	struct vml_mm *a, *b;
+	int i;
+
+	area_on(test, "ram:1M");
+	a = filled_mm(test, SZ_4M / PAGE_SIZE, 16);
+	b = new_mm(test);
+	KUNIT_ASSERT_EQ(test, vml_oom_set_score_adj(b, VML_OOM_SCORE_ADJ_MIN), 0);
+	map(test, b, BASE, B_LEN, RW, ANON, NULL);
+	rd.mm = a;
+	init_completion(&rd.held);
+	init_completion(&rd.release);
+	init_completion(&rd.done);
+	t = kthread_run(reader_fn, &rd, "vmlab_oom_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&rd.held);
+	f.mm = b;
+	init_completion(&f.done);
+	t = kthread_run(filler_fn, &f, "vmlab_oom_filler");
+	if (IS_ERR(t)) {
+		complete(&rd.release);
+		wait_for_completion(&rd.done);
+		KUNIT_FAIL(test, "no filler thread");
+		return;
+	}
+	/* Until B's allocation has killed A (the reaper then waits for A's lock). */
+	for (i = 0; i < 250 && !vml_mm_oom_victim(a); i++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, vml_mm_oom_victim(a));
+	KUNIT_EXPECT_EQ(test, vml_mm_destroy(a), 0);	/* its id's reference */
+	complete(&rd.release);
+	wait_for_completion(&rd.done);
+	wait_for_completion(&f.done);
+	KUNIT_EXPECT_EQ(test, f.ret, 0);
+	KUNIT_EXPECT_EQ(test, vml_vm_event_sum(VML_OOM_KILL) - kills, 1ul);
+	KUNIT_EXPECT_EQ(test, mismatches(test, b, BASE, B_LEN, 16), 0ul);
+	vml_test_check(test);
+	vml_mm_destroy(b);
+	KUNIT_EXPECT_EQ(test, swap_inuse(), 0ul);
+	area_off(test, "ram:1M");
+}
+
 /* ctl refuses a killed mm with a clear error; mm_destroy still takes it. */
 static void oom_test_killed_ctl(struct kunit *test)
 {
@@ -421,6 +496,7 @@ static struct kunit_case oom_test_cases[] = {
 	KUNIT_CASE(oom_test_retry_rounds),
 	KUNIT_CASE(oom_test_locked_victim),
 	KUNIT_CASE(oom_test_check_waits_for_reap),
+	KUNIT_CASE(oom_test_victim_destroyed_in_wait),
 	KUNIT_CASE(oom_test_killed_ctl),
 	KUNIT_CASE(oom_test_swapoff_origin),
 	{}
