@@ -109,9 +109,9 @@ void vml_page_remove_rmap(struct vml_page *page)
  */
 static unsigned long vma_address(struct vml_vma *vma, unsigned long pgoff)
 {
-	unsigned long delta = pgoff - vma->vm_pgoff;
+	unsigned long delta = pgoff - vma->vm_pgoff;	/* huge if below */
 
-	if (pgoff < vma->vm_pgoff || delta >= vml_vma_pages(vma))
+	if (delta >= vml_vma_pages(vma))
 		return 0;
 	return vma->vm_start + (delta << PAGE_SHIFT);
 }

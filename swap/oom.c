@@ -202,10 +202,9 @@ void vml_oom_reaper_flush(void)
 	for (i = 0; i < VML_MAX_OOM_REAP_RETRIES; i++) {
 		flush_delayed_work(&reaper.work);
 		if (!READ_ONCE(reaper.victim))
-			break;
+			return;
 		msleep(20);
 	}
-	vml_mm_flush_async_puts();	/* victims oom_drop() let go */
 }
 
 /* Queue @mm (a reference is passed) for the reaper. */
@@ -481,5 +480,6 @@ void vml_oom_exit(void)
 		}
 		vml_mm_put(mm);
 	}
-	vml_mm_flush_async_puts();	/* victims oom_drop() let go */
+	/* mms vml_mm_put_async() let go, while their slots can be freed */
+	vml_mm_flush_async_puts();
 }

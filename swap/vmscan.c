@@ -506,6 +506,8 @@ static void vml_wakeup_kswapd(struct vml_zone *zone, unsigned int order)
 void vml_reclaim_pause(void)
 {
 	vml_oom_reaper_flush();
+	/* An mm whose last reference went async holds frames and no id. */
+	vml_mm_flush_async_puts();
 	down_write(&reclaim_pause);
 }
 

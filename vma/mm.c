@@ -558,7 +558,6 @@ void vml_vma_exit(void)
 {
 	struct vml_mm *kmm = kernel_mm;
 
-	vml_mm_flush_async_puts();
 	mutex_lock(&mm_ids_lock);
 	idr_remove(&mm_ids, 0);
 	mutex_unlock(&mm_ids_lock);
